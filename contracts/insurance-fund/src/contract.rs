@@ -1,0 +1,321 @@
+//! Entry points and dispatch only; logic lives in the feature modules.
+
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{
+    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdError, SubMsg,
+    Timestamp, Uint128, WasmMsg,
+};
+use cw20::MinterResponse;
+use cw_utils::{nonpayable, parse_instantiate_response_data};
+use tranche_perps_types::fund::{
+    ExecuteMsg, FundParams, InstantiateMsg, MigrateMsg, QueryMsg, ShareTokenInfo, Tranche,
+    SHARE_EXTRA_DECIMALS,
+};
+
+use crate::error::ContractError;
+use crate::governance::validate_params;
+use crate::premium::save_checkpoint;
+use crate::state::{Config, FundState, TrancheState, CONFIG, NEXT_REQUEST_ID, PARAMS, PAUSE, STATE};
+use crate::{deposit, governance, premium, query, shortfall, withdraw};
+
+pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Submessages whose replies the fund reads.
+#[repr(u64)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplyId {
+    /// Instantiation of the junior share token.
+    JuniorToken = 1,
+    /// Instantiation of the senior share token.
+    SeniorToken = 2,
+}
+
+impl TryFrom<u64> for ReplyId {
+    type Error = ContractError;
+
+    fn try_from(id: u64) -> Result<Self, Self::Error> {
+        match id {
+            1 => Ok(ReplyId::JuniorToken),
+            2 => Ok(ReplyId::SeniorToken),
+            _ => Err(ContractError::UnknownReplyId { id }),
+        }
+    }
+}
+
+fn validate_denom(denom: &str) -> Result<(), ContractError> {
+    let valid = (3..=128).contains(&denom.len())
+        && denom.starts_with(|c: char| c.is_ascii_alphabetic())
+        && denom
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/:._-".contains(c));
+    if valid {
+        Ok(())
+    } else {
+        Err(ContractError::InvalidDenom {
+            denom: denom.to_string(),
+        })
+    }
+}
+
+/// The rules cw20-base applies, checked here so a bad name fails with a fund error.
+fn validate_token_info(info: &ShareTokenInfo) -> Result<(), ContractError> {
+    let reason = if !(3..=50).contains(&info.name.len()) {
+        Some("name must have 3 to 50 characters")
+    } else if !(3..=12).contains(&info.symbol.len()) {
+        Some("symbol must have 3 to 12 characters")
+    } else if !info
+        .symbol
+        .chars()
+        .all(|c| c.is_ascii_alphabetic() || c == '-')
+    {
+        Some("symbol may only hold letters and '-'")
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(ContractError::InvalidTokenInfo {
+            reason: reason.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: InstantiateMsg,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    validate_denom(&msg.collateral_denom)?;
+    if msg.collateral_decimals > 18 {
+        return Err(ContractError::ParamOutOfRange {
+            name: "collateral_decimals",
+            value: msg.collateral_decimals.to_string(),
+            range: "0 ..= 18",
+        });
+    }
+    validate_token_info(&msg.junior_token)?;
+    validate_token_info(&msg.senior_token)?;
+    let params = msg.params.unwrap_or_else(FundParams::default);
+    validate_params(&params)?;
+    let governor = deps.api.addr_validate(&msg.governor)?;
+    let guardian = msg
+        .guardian
+        .map(|g| deps.api.addr_validate(&g))
+        .transpose()?;
+    let engine = msg
+        .engine
+        .map(|e| deps.api.addr_validate(&e))
+        .transpose()?;
+    let token_admin = msg
+        .token_admin
+        .map(|a| deps.api.addr_validate(&a))
+        .transpose()?;
+
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    cw_ownable::initialize_owner(deps.storage, deps.api, Some(governor.as_str()))?;
+    let share_decimals = msg.collateral_decimals + SHARE_EXTRA_DECIMALS;
+    CONFIG.save(
+        deps.storage,
+        &Config {
+            collateral_denom: msg.collateral_denom,
+            share_decimals,
+            junior_token: None,
+            senior_token: None,
+            engine,
+            guardian,
+        },
+    )?;
+    PARAMS.save(deps.storage, &params)?;
+    PAUSE.save(deps.storage, &Default::default())?;
+    let state = FundState {
+        junior: TrancheState::default(),
+        senior: TrancheState::default(),
+        reserve: Uint128::zero(),
+        open_interest: Uint128::zero(),
+        // The first payout opens the first window.
+        window_start: Timestamp::from_seconds(0),
+        window_start_assets: Uint128::zero(),
+        window_paid: Uint128::zero(),
+    };
+    STATE.save(deps.storage, &state)?;
+    NEXT_REQUEST_ID.save(deps.storage, &1)?;
+    for tranche in Tranche::ALL {
+        save_checkpoint(deps.storage, env.block.time, tranche, &state)?;
+    }
+
+    let token_msg = |token: ShareTokenInfo, id: ReplyId| -> Result<SubMsg, ContractError> {
+        let label = format!("{} share token", token.symbol);
+        let init = cw20_base::msg::InstantiateMsg {
+            name: token.name,
+            symbol: token.symbol,
+            decimals: share_decimals,
+            initial_balances: vec![],
+            mint: Some(MinterResponse {
+                minter: env.contract.address.to_string(),
+                cap: None,
+            }),
+            marketing: None,
+        };
+        Ok(SubMsg::reply_on_success(
+            WasmMsg::Instantiate {
+                admin: token_admin.as_ref().map(|a| a.to_string()),
+                code_id: msg.share_token_code_id,
+                msg: to_json_binary(&init)?,
+                funds: vec![],
+                label,
+            },
+            id as u64,
+        ))
+    };
+    Ok(Response::new()
+        .add_submessage(token_msg(msg.junior_token, ReplyId::JuniorToken)?)
+        .add_submessage(token_msg(msg.senior_token, ReplyId::SeniorToken)?)
+        .add_attribute("action", "instantiate")
+        .add_attribute("sender", info.sender)
+        .add_attribute("governor", governor))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
+    let id = ReplyId::try_from(msg.id)?;
+    let result = msg
+        .result
+        .into_result()
+        .map_err(StdError::generic_err)?;
+    #[allow(deprecated)]
+    let data = match result.msg_responses.first() {
+        Some(response) => response.value.clone(),
+        None => result.data.unwrap_or_default(),
+    };
+    let instantiated = parse_instantiate_response_data(&data)?;
+    let token = deps.api.addr_validate(&instantiated.contract_address)?;
+    let mut config = CONFIG.load(deps.storage)?;
+    let tranche = match id {
+        ReplyId::JuniorToken => {
+            config.junior_token = Some(token.clone());
+            Tranche::Junior
+        }
+        ReplyId::SeniorToken => {
+            config.senior_token = Some(token.clone());
+            Tranche::Senior
+        }
+    };
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "share_token_instantiated")
+        .add_attribute("tranche", tranche.as_str())
+        .add_attribute("token", token))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
+) -> Result<Response, ContractError> {
+    match msg {
+        ExecuteMsg::Deposit {
+            tranche,
+            min_shares,
+        } => deposit::deposit(deps, env, info, tranche, min_shares),
+        ExecuteMsg::Receive(wrapper) => withdraw::receive(deps, env, info, wrapper),
+        ExecuteMsg::ClaimWithdrawal { request_id } => {
+            withdraw::claim_withdrawal(deps, env, info, request_id)
+        }
+        ExecuteMsg::CancelWithdrawal { request_id } => {
+            withdraw::cancel_withdrawal(deps, info, request_id)
+        }
+        ExecuteMsg::ExpireWithdrawal { request_id } => {
+            withdraw::expire_withdrawal(deps, env, info, request_id)
+        }
+        ExecuteMsg::DepositPremium {} => premium::deposit_premium(deps, env, info),
+        ExecuteMsg::CoverShortfall {
+            shortfall_id,
+            amount,
+        } => shortfall::cover_shortfall(deps, env, info, shortfall_id, amount),
+        ExecuteMsg::ReportOpenInterest { notional } => {
+            shortfall::report_open_interest(deps, info, notional)
+        }
+        ExecuteMsg::UpdateParams(update) => governance::update_params(deps, info, update),
+        ExecuteMsg::UpdateConfig {
+            engine,
+            guardian,
+            remove_guardian,
+        } => governance::update_config(deps, info, engine, guardian, remove_guardian),
+        ExecuteMsg::SetPause {
+            deposits,
+            withdrawals,
+        } => governance::set_pause(deps, info, deposits, withdrawals),
+        ExecuteMsg::AllocateReserve { amount, target } => {
+            governance::allocate_reserve(deps, env, info, amount, target)
+        }
+        ExecuteMsg::SweepDonations { recipient } => {
+            governance::sweep_donations(deps, env, info, recipient)
+        }
+        ExecuteMsg::UpdateOwnership(action) => {
+            nonpayable(&info)?;
+            let ownership =
+                cw_ownable::update_ownership(deps, &env.block, &info.sender, action)?;
+            Ok(Response::new()
+                .add_attribute("action", "update_ownership")
+                .add_attribute("sender", info.sender)
+                .add_attributes(ownership.into_attributes()))
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
+    Ok(match msg {
+        QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
+        QueryMsg::State {} => to_json_binary(&query::state(deps, env)?),
+        QueryMsg::Yield {
+            tranche,
+            window_seconds,
+        } => to_json_binary(&query::yield_of(deps, env, tranche, window_seconds)?),
+        QueryMsg::Coverage {} => to_json_binary(&query::coverage(deps)?),
+        QueryMsg::Underwriter {
+            address,
+            start_after,
+            limit,
+        } => to_json_binary(&query::underwriter(deps, env, address, start_after, limit)?),
+        QueryMsg::WithdrawalRequest { request_id } => {
+            to_json_binary(&query::withdrawal_request(deps, env, request_id)?)
+        }
+        QueryMsg::WithdrawalRequests {
+            owner,
+            start_after,
+            limit,
+        } => to_json_binary(&query::withdrawal_requests(
+            deps,
+            env,
+            owner,
+            start_after,
+            limit,
+        )?),
+        QueryMsg::Loss { shortfall_id } => to_json_binary(&query::loss(deps, shortfall_id)?),
+        QueryMsg::LossLedger { start_after, limit } => {
+            to_json_binary(&query::loss_ledger(deps, start_after, limit)?)
+        }
+        QueryMsg::SimulateLoss { amount } => to_json_binary(&query::simulate_loss(deps, env, amount)?),
+        QueryMsg::PreviewDeposit { tranche, amount } => {
+            to_json_binary(&query::preview_deposit(deps, tranche, amount)?)
+        }
+        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
+    }?)
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
+    let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("from_version", previous.to_string())
+        .add_attribute("to_version", CONTRACT_VERSION))
+}

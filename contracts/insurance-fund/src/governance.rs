@@ -1,0 +1,278 @@
+use cosmwasm_std::{
+    coins, Addr, BankMsg, Decimal, DepsMut, Env, MessageInfo, Response, Uint128,
+};
+use cw_utils::nonpayable;
+use tranche_perps_types::fund::{DepositCap, FundParams, FundParamsUpdate, ReserveTarget};
+
+use crate::error::ContractError;
+use crate::premium::save_checkpoint;
+use crate::shortfall::total_assets;
+use crate::state::{CONFIG, PARAMS, PAUSE, STATE};
+
+const HOUR: u64 = 3_600;
+const DAY: u64 = 86_400;
+
+fn check_range<T: PartialOrd + ToString>(
+    name: &'static str,
+    value: T,
+    min: T,
+    max: T,
+    range: &'static str,
+) -> Result<(), ContractError> {
+    if value < min || value > max {
+        return Err(ContractError::ParamOutOfRange {
+            name,
+            value: value.to_string(),
+            range,
+        });
+    }
+    Ok(())
+}
+
+fn check_cap(name: &'static str, cap: DepositCap) -> Result<(), ContractError> {
+    match cap {
+        DepositCap::Limit(limit) if limit.is_zero() => Err(ContractError::ParamOutOfRange {
+            name,
+            value: "0".to_string(),
+            range: "unlimited or 1 ..= 2^128-1",
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Checks every parameter against its documented range.
+pub fn validate_params(p: &FundParams) -> Result<(), ContractError> {
+    check_range("cooldown_seconds", p.cooldown_seconds, HOUR, 90 * DAY, "3600 ..= 7776000")?;
+    check_range(
+        "claim_window_seconds",
+        p.claim_window_seconds,
+        HOUR,
+        30 * DAY,
+        "3600 ..= 2592000",
+    )?;
+    check_range("junior_weight", p.junior_weight, 1, 100, "1 ..= 100")?;
+    check_range("senior_weight", p.senior_weight, 1, 100, "1 ..= 100")?;
+    check_range(
+        "min_junior_ratio",
+        p.min_junior_ratio,
+        Decimal::zero(),
+        Decimal::percent(90),
+        "0 ..= 0.9",
+    )?;
+    check_range("max_payout_bps", p.max_payout_bps, 1, 10_000, "1 ..= 10000")?;
+    check_range(
+        "payout_window_seconds",
+        p.payout_window_seconds,
+        HOUR,
+        30 * DAY,
+        "3600 ..= 2592000",
+    )?;
+    check_cap("junior_deposit_cap", p.junior_deposit_cap)?;
+    check_cap("senior_deposit_cap", p.senior_deposit_cap)?;
+    check_range(
+        "target_coverage_bps",
+        p.target_coverage_bps,
+        1,
+        100_000,
+        "1 ..= 100000",
+    )?;
+    check_range(
+        "min_remaining",
+        p.min_remaining,
+        Uint128::one(),
+        Uint128::new(1_000_000_000_000),
+        "1 ..= 1000000000000",
+    )?;
+    Ok(())
+}
+
+/// Returns `params` with every field of `update` that is set applied.
+pub fn apply_update(mut params: FundParams, update: FundParamsUpdate) -> FundParams {
+    let FundParamsUpdate {
+        cooldown_seconds,
+        claim_window_seconds,
+        junior_weight,
+        senior_weight,
+        min_junior_ratio,
+        max_payout_bps,
+        payout_window_seconds,
+        junior_deposit_cap,
+        senior_deposit_cap,
+        target_coverage_bps,
+        min_remaining,
+    } = update;
+    macro_rules! set {
+        ($($field:ident),*) => { $( if let Some(v) = $field { params.$field = v; } )* };
+    }
+    set!(
+        cooldown_seconds,
+        claim_window_seconds,
+        junior_weight,
+        senior_weight,
+        min_junior_ratio,
+        max_payout_bps,
+        payout_window_seconds,
+        junior_deposit_cap,
+        senior_deposit_cap,
+        target_coverage_bps,
+        min_remaining
+    );
+    params
+}
+
+/// Governor only: range-checked parameter update.
+pub fn update_params(
+    deps: DepsMut,
+    info: MessageInfo,
+    update: FundParamsUpdate,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
+    let params = apply_update(PARAMS.load(deps.storage)?, update);
+    validate_params(&params)?;
+    PARAMS.save(deps.storage, &params)?;
+    Ok(Response::new()
+        .add_attribute("action", "update_params")
+        .add_attribute("sender", info.sender))
+}
+
+/// Governor only: engine and guardian addresses.
+pub fn update_config(
+    deps: DepsMut,
+    info: MessageInfo,
+    engine: Option<String>,
+    guardian: Option<String>,
+    remove_guardian: Option<bool>,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
+    let mut config = CONFIG.load(deps.storage)?;
+    if let Some(engine) = engine {
+        config.engine = Some(deps.api.addr_validate(&engine)?);
+    }
+    if let Some(guardian) = guardian {
+        config.guardian = Some(deps.api.addr_validate(&guardian)?);
+    }
+    if remove_guardian == Some(true) {
+        config.guardian = None;
+    }
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "update_config")
+        .add_attribute("sender", info.sender)
+        .add_attribute("engine", opt_addr(&config.engine))
+        .add_attribute("guardian", opt_addr(&config.guardian)))
+}
+
+fn opt_addr(addr: &Option<Addr>) -> &str {
+    addr.as_ref().map_or("none", Addr::as_str)
+}
+
+/// Governor: sets pause flags. Guardian: may only switch flags on.
+pub fn set_pause(
+    deps: DepsMut,
+    info: MessageInfo,
+    deposits: Option<bool>,
+    withdrawals: Option<bool>,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let is_governor = cw_ownable::assert_owner(deps.storage, &info.sender).is_ok();
+    if !is_governor {
+        let config = CONFIG.load(deps.storage)?;
+        if config.guardian.as_ref() != Some(&info.sender) {
+            return Err(ContractError::NotGovernorOrGuardian);
+        }
+        if deposits == Some(false) || withdrawals == Some(false) {
+            return Err(ContractError::GuardianCannotUnpause);
+        }
+    }
+    let mut pause = PAUSE.load(deps.storage)?;
+    pause.deposits = deposits.unwrap_or(pause.deposits);
+    pause.withdrawals = withdrawals.unwrap_or(pause.withdrawals);
+    PAUSE.save(deps.storage, &pause)?;
+    Ok(Response::new()
+        .add_attribute("action", "set_pause")
+        .add_attribute("sender", info.sender)
+        .add_attribute("deposits_paused", pause.deposits.to_string())
+        .add_attribute("withdrawals_paused", pause.withdrawals.to_string()))
+}
+
+/// Governor only: moves reserve into a tranche with shares, or sends it to an address.
+pub fn allocate_reserve(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    amount: Uint128,
+    target: ReserveTarget,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
+    if amount.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    let config = CONFIG.load(deps.storage)?;
+    let mut state = STATE.load(deps.storage)?;
+    if amount > state.reserve {
+        return Err(ContractError::InsufficientReserve {
+            reserve: state.reserve,
+            amount,
+        });
+    }
+    state.reserve -= amount;
+    let mut response = Response::new()
+        .add_attribute("action", "allocate_reserve")
+        .add_attribute("sender", info.sender)
+        .add_attribute("amount", amount);
+    match target {
+        ReserveTarget::Tranche(tranche) => {
+            let books = state.tranche_mut(tranche);
+            if books.supply.is_zero() {
+                return Err(ContractError::EmptyTranche { tranche });
+            }
+            books.assets = books.assets.checked_add(amount)?;
+            save_checkpoint(deps.storage, env.block.time, tranche, &state)?;
+            response = response.add_attribute("target", tranche.as_str());
+        }
+        ReserveTarget::Address(recipient) => {
+            let recipient = deps.api.addr_validate(&recipient)?;
+            response = response
+                .add_attribute("target", recipient.as_str())
+                .add_message(BankMsg::Send {
+                    to_address: recipient.into_string(),
+                    amount: coins(amount.u128(), config.collateral_denom),
+                });
+        }
+    }
+    STATE.save(deps.storage, &state)?;
+    Ok(response)
+}
+
+/// Governor only: sends collateral held above the fund's books (donations) to `recipient`.
+pub fn sweep_donations(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    recipient: String,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
+    let recipient = deps.api.addr_validate(&recipient)?;
+    let config = CONFIG.load(deps.storage)?;
+    let balance = deps
+        .querier
+        .query_balance(&env.contract.address, &config.collateral_denom)?
+        .amount;
+    let surplus = balance.saturating_sub(total_assets(&STATE.load(deps.storage)?)?);
+    if surplus.is_zero() {
+        return Err(ContractError::NothingToSweep);
+    }
+    Ok(Response::new()
+        .add_message(BankMsg::Send {
+            to_address: recipient.to_string(),
+            amount: coins(surplus.u128(), config.collateral_denom),
+        })
+        .add_attribute("action", "sweep_donations")
+        .add_attribute("sender", info.sender)
+        .add_attribute("recipient", recipient)
+        .add_attribute("amount", surplus))
+}

@@ -1,0 +1,167 @@
+//! Pure share and premium arithmetic. Every conversion rounds in the fund's favour: shares
+//! minted and collateral paid round down, targets round up.
+
+use cosmwasm_std::{Decimal, Decimal256, Uint128, Uint256};
+use tranche_perps_types::fund::{VIRTUAL_ASSETS, VIRTUAL_SHARES};
+
+use crate::error::ContractError;
+use crate::state::TrancheState;
+
+/// A share price as the exact fraction `num / den` base units per share unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Price {
+    pub num: Uint128,
+    pub den: Uint128,
+}
+
+impl Price {
+    /// `(assets + 1) / (supply + V)`.
+    pub fn of(tranche: &TrancheState) -> Result<Self, ContractError> {
+        Ok(Price {
+            num: tranche.assets.checked_add(Uint128::new(VIRTUAL_ASSETS))?,
+            den: tranche.supply.checked_add(Uint128::new(VIRTUAL_SHARES))?,
+        })
+    }
+
+    /// The lower of two prices, compared exactly by cross-multiplication.
+    pub fn min(self, other: Price) -> Price {
+        if self.num.full_mul(other.den) <= other.num.full_mul(self.den) {
+            self
+        } else {
+            other
+        }
+    }
+
+    /// Value of `shares` at this price, rounded down.
+    pub fn value_floor(&self, shares: Uint128) -> Result<Uint128, ContractError> {
+        Ok(shares.checked_multiply_ratio(self.num, self.den)?)
+    }
+
+    /// Shares bought by `amount` at this price, rounded down.
+    pub fn shares_floor(&self, amount: Uint128) -> Result<Uint128, ContractError> {
+        Ok(amount.checked_multiply_ratio(self.den, self.num)?)
+    }
+
+    /// Decimal form for display, rounded down.
+    pub fn to_decimal(self) -> Decimal256 {
+        Decimal256::from_ratio(self.num, self.den)
+    }
+}
+
+/// Splits premium `p` by risk weight: junior gets `floor(p * wj*Aj / (wj*Aj + ws*As))` and
+/// senior the rest, so the parts always sum to `p`. Both tranches must not be empty.
+pub fn split_premium(
+    p: Uint128,
+    junior_weight: u32,
+    junior_assets: Uint128,
+    senior_weight: u32,
+    senior_assets: Uint128,
+) -> Result<(Uint128, Uint128), ContractError> {
+    let wj = Uint256::from(junior_assets).checked_mul(Uint256::from(junior_weight))?;
+    let ws = Uint256::from(senior_assets).checked_mul(Uint256::from(senior_weight))?;
+    let total = wj.checked_add(ws)?;
+    let junior = Uint256::from(p).checked_mul(wj)?.checked_div(total)?;
+    let junior = Uint128::try_from(junior)?;
+    Ok((junior, p.checked_sub(junior)?))
+}
+
+/// Junior assets over tranche assets, rounded down; none when both are empty.
+pub fn junior_ratio(junior_assets: Uint128, senior_assets: Uint128) -> Option<Decimal> {
+    let total = junior_assets.checked_add(senior_assets).ok()?;
+    (!total.is_zero()).then(|| Decimal::from_ratio(junior_assets, total))
+}
+
+/// Fails with `SubordinationBreach` when `Aj / (Aj + As) < min`, compared exactly.
+/// Two empty tranches breach nothing.
+pub fn check_subordination(
+    junior_assets: Uint128,
+    senior_assets: Uint128,
+    min: Decimal,
+) -> Result<(), ContractError> {
+    let total = junior_assets.checked_add(senior_assets)?;
+    if total.is_zero() {
+        return Ok(());
+    }
+    let lhs = junior_assets.full_mul(Decimal::one().atomics());
+    let rhs = min.atomics().full_mul(total);
+    if lhs < rhs {
+        return Err(ContractError::SubordinationBreach {
+            junior_ratio: Decimal::from_ratio(junior_assets, total),
+            min,
+        });
+    }
+    Ok(())
+}
+
+/// `amount * bps / 10000`, rounded down.
+pub fn bps_floor(amount: Uint128, bps: u32) -> Result<Uint128, ContractError> {
+    Ok(amount.checked_mul_floor((u128::from(bps), 10_000u128))?)
+}
+
+/// `amount * bps / 10000`, rounded up.
+pub fn bps_ceil(amount: Uint128, bps: u32) -> Result<Uint128, ContractError> {
+    Ok(amount.checked_mul_ceil((u128::from(bps), 10_000u128))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tranche(assets: u128, supply: u128) -> TrancheState {
+        TrancheState {
+            assets: Uint128::new(assets),
+            supply: Uint128::new(supply),
+            pending_shares: Uint128::zero(),
+        }
+    }
+
+    #[test]
+    fn first_deposit_mints_v_shares_per_unit() {
+        let price = Price::of(&tranche(0, 0)).unwrap();
+        assert_eq!(price.shares_floor(Uint128::new(5)).unwrap(), Uint128::new(5_000));
+    }
+
+    #[test]
+    fn deposit_rounds_down() {
+        // (supply + V) / (assets + 1) = 2000 / 1001: 1 unit buys 1.998 -> 1 share
+        let price = Price::of(&tranche(1_000, 1_000)).unwrap();
+        assert_eq!(price.shares_floor(Uint128::new(1)).unwrap(), Uint128::new(1));
+        assert_eq!(price.value_floor(Uint128::new(1)).unwrap(), Uint128::zero());
+    }
+
+    #[test]
+    fn min_price_is_exact() {
+        let a = Price { num: Uint128::new(2), den: Uint128::new(3) };
+        let b = Price { num: Uint128::new(3), den: Uint128::new(5) };
+        assert_eq!(a.min(b), b);
+        assert_eq!(b.min(a), b);
+    }
+
+    #[test]
+    fn premium_split_sums_to_premium() {
+        // wj*Aj = 3*100 = 300, ws*As = 1*200 = 200: junior gets floor(7 * 300 / 500) = 4
+        let (j, s) = split_premium(Uint128::new(7), 3, Uint128::new(100), 1, Uint128::new(200))
+            .unwrap();
+        assert_eq!((j.u128(), s.u128()), (4, 3));
+        let (j, s) = split_premium(Uint128::MAX, 100, Uint128::MAX, 1, Uint128::MAX).unwrap();
+        assert_eq!(j + s, Uint128::MAX);
+    }
+
+    #[test]
+    fn subordination_boundary_is_inclusive() {
+        let min = Decimal::percent(20);
+        check_subordination(Uint128::new(20), Uint128::new(80), min).unwrap();
+        let err = check_subordination(Uint128::new(19), Uint128::new(81), min).unwrap_err();
+        assert_eq!(
+            err,
+            ContractError::SubordinationBreach { junior_ratio: Decimal::percent(19), min }
+        );
+        check_subordination(Uint128::zero(), Uint128::zero(), min).unwrap();
+    }
+
+    #[test]
+    fn bps_rounding() {
+        assert_eq!(bps_floor(Uint128::new(999), 5_000).unwrap(), Uint128::new(499));
+        assert_eq!(bps_ceil(Uint128::new(999), 5_000).unwrap(), Uint128::new(500));
+    }
+}

@@ -1,0 +1,72 @@
+use cosmwasm_std::{DepsMut, Env, MessageInfo, Response, Storage, Timestamp, Uint128};
+use cw_utils::must_pay;
+use tranche_perps_types::fund::Tranche;
+
+use crate::error::ContractError;
+use crate::math::{split_premium, Price};
+use crate::state::{tranche_key, FundState, TrancheState, CONFIG, PARAMS, PRICE_CHECKPOINTS, STATE};
+
+/// Adds the one collateral coin sent as premium: split between the tranches by risk weight,
+/// or kept as protocol reserve when neither tranche has shares.
+pub fn deposit_premium(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+) -> Result<Response, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let premium = must_pay(&info, &config.collateral_denom)?;
+    let params = PARAMS.load(deps.storage)?;
+    let mut state = STATE.load(deps.storage)?;
+
+    // A tranche without shares earns nothing: its premium would go to its next depositor.
+    let earning = |t: &TrancheState| if t.supply.is_zero() { Uint128::zero() } else { t.assets };
+    let (junior_assets, senior_assets) = (earning(&state.junior), earning(&state.senior));
+    let (to_junior, to_senior, to_reserve) = if junior_assets.is_zero() && senior_assets.is_zero()
+    {
+        (Uint128::zero(), Uint128::zero(), premium)
+    } else {
+        let (j, s) = split_premium(
+            premium,
+            params.junior_weight,
+            junior_assets,
+            params.senior_weight,
+            senior_assets,
+        )?;
+        (j, s, Uint128::zero())
+    };
+    state.junior.assets = state.junior.assets.checked_add(to_junior)?;
+    state.senior.assets = state.senior.assets.checked_add(to_senior)?;
+    state.reserve = state.reserve.checked_add(to_reserve)?;
+    STATE.save(deps.storage, &state)?;
+    if !to_junior.is_zero() {
+        save_checkpoint(deps.storage, env.block.time, Tranche::Junior, &state)?;
+    }
+    if !to_senior.is_zero() {
+        save_checkpoint(deps.storage, env.block.time, Tranche::Senior, &state)?;
+    }
+
+    Ok(Response::new()
+        .add_attribute("action", "deposit_premium")
+        .add_attribute("sender", info.sender)
+        .add_attribute("amount", premium)
+        .add_attribute("to_junior", to_junior)
+        .add_attribute("to_senior", to_senior)
+        .add_attribute("to_reserve", to_reserve))
+}
+
+/// Hour bucket of a timestamp, the key of price checkpoints.
+pub fn checkpoint_hour(time: Timestamp) -> u64 {
+    time.seconds() / 3_600
+}
+
+/// Records the tranche's price now as the checkpoint of the current hour.
+pub fn save_checkpoint(
+    storage: &mut dyn Storage,
+    now: Timestamp,
+    tranche: Tranche,
+    state: &FundState,
+) -> Result<(), ContractError> {
+    let price = Price::of(state.tranche(tranche))?.to_decimal();
+    PRICE_CHECKPOINTS.save(storage, (tranche_key(tranche), checkpoint_hour(now)), &price)?;
+    Ok(())
+}

@@ -1,0 +1,315 @@
+use cosmwasm_std::{
+    Addr, Decimal, Deps, Env, Int256, Order, SignedDecimal256, StdResult, Timestamp, Uint128,
+};
+use cw20::{BalanceResponse, Cw20QueryMsg};
+use cw_storage_plus::Bound;
+use tranche_perps_types::fund::{
+    ConfigResponse, CoverageResponse, FundStateResponse, LossLedgerResponse, LossRecord,
+    PayoutWindowView, PreviewDepositResponse, RequestStatus, SimulateLossResponse, Tranche,
+    TrancheView, UnderwriterResponse, UnderwriterTranche, WithdrawalRequestResponse,
+    WithdrawalRequestsResponse, YieldResponse, VIRTUAL_SHARES,
+};
+
+use crate::error::ContractError;
+use crate::math::{bps_ceil, junior_ratio, Price};
+use crate::premium::checkpoint_hour;
+use crate::shortfall::{apply_waterfall, cap_remaining, plan_waterfall, roll_window, total_assets};
+use crate::state::{
+    requests, tranche_key, FundState, WithdrawalRequest, CONFIG, LOSSES, PARAMS, PAUSE,
+    PRICE_CHECKPOINTS, STATE,
+};
+use crate::withdraw::request_price;
+
+const DEFAULT_LIMIT: u32 = 10;
+const MAX_LIMIT: u32 = 30;
+const SECONDS_PER_YEAR: u64 = 365 * 86_400;
+
+fn page_limit(limit: Option<u32>) -> usize {
+    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
+}
+
+pub fn config(deps: Deps) -> Result<ConfigResponse, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    Ok(ConfigResponse {
+        junior_token: config.token(Tranche::Junior)?,
+        senior_token: config.token(Tranche::Senior)?,
+        collateral_denom: config.collateral_denom,
+        engine: config.engine,
+        guardian: config.guardian,
+        params: PARAMS.load(deps.storage)?,
+        pause: PAUSE.load(deps.storage)?,
+        virtual_shares: Uint128::new(VIRTUAL_SHARES),
+        share_decimals: config.share_decimals,
+    })
+}
+
+pub fn state(deps: Deps, env: Env) -> Result<FundStateResponse, ContractError> {
+    let params = PARAMS.load(deps.storage)?;
+    let mut state = STATE.load(deps.storage)?;
+    let tranche_view = |tranche: Tranche, state: &FundState| -> Result<_, ContractError> {
+        let books = state.tranche(tranche);
+        Ok(TrancheView {
+            tranche,
+            assets: books.assets,
+            supply: books.supply,
+            price: Price::of(books)?.to_decimal(),
+            pending_withdrawal_shares: books.pending_shares,
+            deposit_cap: params.deposit_cap(tranche),
+        })
+    };
+    let junior = tranche_view(Tranche::Junior, &state)?;
+    let senior = tranche_view(Tranche::Senior, &state)?;
+    let coverage = coverage_of(&state, &params)?;
+    roll_window(&mut state, &params, env.block.time)?;
+    let payout_window = PayoutWindowView {
+        start: state.window_start,
+        end: state.window_start.plus_seconds(params.payout_window_seconds),
+        start_assets: state.window_start_assets,
+        cap: cap_remaining(&state, &params)?.checked_add(state.window_paid)?,
+        paid: state.window_paid,
+    };
+    Ok(FundStateResponse {
+        junior,
+        senior,
+        reserve: state.reserve,
+        total_assets: total_assets(&state)?,
+        junior_ratio: junior_ratio(state.junior.assets, state.senior.assets),
+        coverage,
+        payout_window,
+    })
+}
+
+fn coverage_of(
+    state: &FundState,
+    params: &tranche_perps_types::fund::FundParams,
+) -> Result<CoverageResponse, ContractError> {
+    let total_assets = total_assets(state)?;
+    let target = bps_ceil(state.open_interest, params.target_coverage_bps)?;
+    Ok(CoverageResponse {
+        total_assets,
+        open_interest_notional: state.open_interest,
+        target,
+        coverage_ratio: (!target.is_zero())
+            .then(|| Decimal::checked_from_ratio(total_assets, target))
+            .transpose()?,
+    })
+}
+
+pub fn coverage(deps: Deps) -> Result<CoverageResponse, ContractError> {
+    coverage_of(&STATE.load(deps.storage)?, &PARAMS.load(deps.storage)?)
+}
+
+pub fn yield_of(
+    deps: Deps,
+    env: Env,
+    tranche: Tranche,
+    window_seconds: u64,
+) -> Result<YieldResponse, ContractError> {
+    let state = STATE.load(deps.storage)?;
+    let now = env.block.time;
+    let price_now = Price::of(state.tranche(tranche))?.to_decimal();
+    let checkpoints = PRICE_CHECKPOINTS.prefix(tranche_key(tranche));
+    let target_hour = checkpoint_hour(now.minus_seconds(window_seconds.min(now.seconds())));
+    let before = checkpoints
+        .range(
+            deps.storage,
+            None,
+            Some(Bound::inclusive(target_hour)),
+            Order::Descending,
+        )
+        .next()
+        .transpose()?;
+    let (hour, price_then) = match before {
+        Some(found) => found,
+        None => checkpoints
+            .range(deps.storage, None, None, Order::Ascending)
+            .next()
+            .transpose()?
+            .unwrap_or((checkpoint_hour(now), price_now)),
+    };
+    let from = Timestamp::from_seconds(hour * 3_600);
+    let elapsed = now.seconds().saturating_sub(from.seconds());
+    let annualized = if elapsed == 0 || price_then.is_zero() {
+        SignedDecimal256::zero()
+    } else {
+        let growth = SignedDecimal256::try_from(price_now / price_then)?
+            .checked_sub(SignedDecimal256::one())?;
+        growth.checked_mul(SignedDecimal256::from_ratio(
+            Int256::from(SECONDS_PER_YEAR),
+            Int256::from(elapsed),
+        ))?
+    };
+    Ok(YieldResponse {
+        tranche,
+        from,
+        price_then,
+        price_now,
+        annualized,
+    })
+}
+
+fn request_view(
+    state: &FundState,
+    now: Timestamp,
+    id: u64,
+    request: WithdrawalRequest,
+) -> Result<WithdrawalRequestResponse, ContractError> {
+    let at_request = request_price(&request);
+    let payout_now = at_request
+        .min(Price::of(state.tranche(request.tranche))?)
+        .value_floor(request.shares)?;
+    let status = if now < request.cooldown_end {
+        RequestStatus::CoolingDown
+    } else if now < request.claim_deadline {
+        RequestStatus::Claimable
+    } else {
+        RequestStatus::Lapsed
+    };
+    Ok(WithdrawalRequestResponse {
+        id,
+        owner: request.owner,
+        tranche: request.tranche,
+        shares: request.shares,
+        price_at_request: at_request.to_decimal(),
+        requested_at: request.requested_at,
+        cooldown_end: request.cooldown_end,
+        claim_deadline: request.claim_deadline,
+        status,
+        payout_now,
+    })
+}
+
+pub fn withdrawal_request(
+    deps: Deps,
+    env: Env,
+    id: u64,
+) -> Result<WithdrawalRequestResponse, ContractError> {
+    let request = requests()
+        .may_load(deps.storage, id)?
+        .ok_or(ContractError::RequestNotFound { id })?;
+    request_view(&STATE.load(deps.storage)?, env.block.time, id, request)
+}
+
+fn requests_page(
+    deps: Deps,
+    env: &Env,
+    owner: &Addr,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> Result<Vec<WithdrawalRequestResponse>, ContractError> {
+    let state = STATE.load(deps.storage)?;
+    requests()
+        .idx
+        .owner
+        .prefix(owner.clone())
+        .range(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_limit(limit))
+        .map(|item| {
+            let (id, request) = item?;
+            request_view(&state, env.block.time, id, request)
+        })
+        .collect()
+}
+
+pub fn withdrawal_requests(
+    deps: Deps,
+    env: Env,
+    owner: String,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> Result<WithdrawalRequestsResponse, ContractError> {
+    let owner = deps.api.addr_validate(&owner)?;
+    Ok(WithdrawalRequestsResponse {
+        requests: requests_page(deps, &env, &owner, start_after, limit)?,
+    })
+}
+
+pub fn underwriter(
+    deps: Deps,
+    env: Env,
+    address: String,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> Result<UnderwriterResponse, ContractError> {
+    let address = deps.api.addr_validate(&address)?;
+    let config = CONFIG.load(deps.storage)?;
+    let state = STATE.load(deps.storage)?;
+    let holding = |tranche: Tranche| -> Result<UnderwriterTranche, ContractError> {
+        let balance: BalanceResponse = deps.querier.query_wasm_smart(
+            config.token(tranche)?,
+            &Cw20QueryMsg::Balance {
+                address: address.to_string(),
+            },
+        )?;
+        Ok(UnderwriterTranche {
+            shares: balance.balance,
+            value: Price::of(state.tranche(tranche))?.value_floor(balance.balance)?,
+        })
+    };
+    Ok(UnderwriterResponse {
+        junior: holding(Tranche::Junior)?,
+        senior: holding(Tranche::Senior)?,
+        requests: requests_page(deps, &env, &address, start_after, limit)?,
+        address,
+    })
+}
+
+pub fn loss(deps: Deps, shortfall_id: u64) -> StdResult<LossRecord> {
+    LOSSES.load(deps.storage, shortfall_id)
+}
+
+pub fn loss_ledger(
+    deps: Deps,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> StdResult<LossLedgerResponse> {
+    let losses = LOSSES
+        .range(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_limit(limit))
+        .map(|item| item.map(|(_, record)| record))
+        .collect::<StdResult<_>>()?;
+    Ok(LossLedgerResponse { losses })
+}
+
+pub fn simulate_loss(
+    deps: Deps,
+    env: Env,
+    amount: Uint128,
+) -> Result<SimulateLossResponse, ContractError> {
+    let params = PARAMS.load(deps.storage)?;
+    let mut state = STATE.load(deps.storage)?;
+    roll_window(&mut state, &params, env.block.time)?;
+    let plan = plan_waterfall(&state, &params, amount)?;
+    apply_waterfall(&mut state, &plan)?;
+    Ok(SimulateLossResponse {
+        asked: amount,
+        cap_remaining: plan.cap_remaining,
+        from_reserve: plan.from_reserve,
+        from_junior: plan.from_junior,
+        from_senior: plan.from_senior,
+        unpaid: plan.unpaid,
+        junior_price_after: Price::of(&state.junior)?.to_decimal(),
+        senior_price_after: Price::of(&state.senior)?.to_decimal(),
+    })
+}
+
+pub fn preview_deposit(
+    deps: Deps,
+    tranche: Tranche,
+    amount: Uint128,
+) -> Result<PreviewDepositResponse, ContractError> {
+    let state = STATE.load(deps.storage)?;
+    Ok(PreviewDepositResponse {
+        shares: Price::of(state.tranche(tranche))?.shares_floor(amount)?,
+    })
+}

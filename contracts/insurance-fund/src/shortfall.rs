@@ -1,0 +1,186 @@
+use cosmwasm_std::{
+    coins, to_json_binary, BankMsg, DepsMut, Env, MessageInfo, Response, Timestamp, Uint128,
+};
+use cw_utils::nonpayable;
+use tranche_perps_types::fund::{CoverShortfallResponse, FundParams, LossRecord, Tranche};
+
+use crate::error::ContractError;
+use crate::math::bps_floor;
+use crate::premium::save_checkpoint;
+use crate::state::{FundState, CONFIG, LOSSES, PARAMS, STATE};
+
+/// How a shortfall splits over the loss layers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Waterfall {
+    /// What the payout window still allowed before this shortfall.
+    pub cap_remaining: Uint128,
+    pub from_reserve: Uint128,
+    pub from_junior: Uint128,
+    pub from_senior: Uint128,
+    pub unpaid: Uint128,
+}
+
+impl Waterfall {
+    pub fn paid(&self) -> Result<Uint128, ContractError> {
+        Ok(self
+            .from_reserve
+            .checked_add(self.from_junior)?
+            .checked_add(self.from_senior)?)
+    }
+}
+
+/// Reserve plus both tranches.
+pub fn total_assets(state: &FundState) -> Result<Uint128, ContractError> {
+    Ok(state
+        .reserve
+        .checked_add(state.junior.assets)?
+        .checked_add(state.senior.assets)?)
+}
+
+/// Starts a new payout window at `now` if the current one has ended. A window begins at the
+/// first payout after the previous one ended and is capped by the assets at that moment.
+pub fn roll_window(
+    state: &mut FundState,
+    params: &FundParams,
+    now: Timestamp,
+) -> Result<(), ContractError> {
+    if now >= state.window_start.plus_seconds(params.payout_window_seconds) {
+        state.window_start = now;
+        state.window_start_assets = total_assets(state)?;
+        state.window_paid = Uint128::zero();
+    }
+    Ok(())
+}
+
+/// Most the fund may still pay within the current window.
+pub fn cap_remaining(state: &FundState, params: &FundParams) -> Result<Uint128, ContractError> {
+    let cap = bps_floor(state.window_start_assets, params.max_payout_bps.into())?;
+    Ok(cap.saturating_sub(state.window_paid))
+}
+
+/// Splits `amount` over reserve, junior and senior, within the payout cap and keeping
+/// `min_remaining` in each tranche. The window must already be rolled.
+pub fn plan_waterfall(
+    state: &FundState,
+    params: &FundParams,
+    amount: Uint128,
+) -> Result<Waterfall, ContractError> {
+    let cap_remaining = cap_remaining(state, params)?;
+    let mut left = amount.min(cap_remaining);
+    let mut take = |available: Uint128| {
+        let taken = left.min(available);
+        left -= taken;
+        taken
+    };
+    let from_reserve = take(state.reserve);
+    let from_junior = take(state.junior.assets.saturating_sub(params.min_remaining));
+    let from_senior = take(state.senior.assets.saturating_sub(params.min_remaining));
+    let mut plan = Waterfall {
+        cap_remaining,
+        from_reserve,
+        from_junior,
+        from_senior,
+        unpaid: Uint128::zero(),
+    };
+    plan.unpaid = amount.checked_sub(plan.paid()?)?;
+    Ok(plan)
+}
+
+/// Applies a planned waterfall to the books.
+pub fn apply_waterfall(state: &mut FundState, plan: &Waterfall) -> Result<(), ContractError> {
+    state.reserve = state.reserve.checked_sub(plan.from_reserve)?;
+    state.junior.assets = state.junior.assets.checked_sub(plan.from_junior)?;
+    state.senior.assets = state.senior.assets.checked_sub(plan.from_senior)?;
+    state.window_paid = state.window_paid.checked_add(plan.paid()?)?;
+    Ok(())
+}
+
+/// Engine only: pays what the waterfall allows of shortfall `shortfall_id` to the engine and
+/// records it in the loss ledger. Response data: [`CoverShortfallResponse`].
+pub fn cover_shortfall(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    shortfall_id: u64,
+    amount: Uint128,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let config = CONFIG.load(deps.storage)?;
+    if config.engine.as_ref() != Some(&info.sender) {
+        return Err(ContractError::NotEngine);
+    }
+    if amount.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    if LOSSES.has(deps.storage, shortfall_id) {
+        return Err(ContractError::ShortfallAlreadyCovered { id: shortfall_id });
+    }
+    let params = PARAMS.load(deps.storage)?;
+    let mut state = STATE.load(deps.storage)?;
+    roll_window(&mut state, &params, env.block.time)?;
+    let plan = plan_waterfall(&state, &params, amount)?;
+    apply_waterfall(&mut state, &plan)?;
+    STATE.save(deps.storage, &state)?;
+    if !plan.from_junior.is_zero() {
+        save_checkpoint(deps.storage, env.block.time, Tranche::Junior, &state)?;
+    }
+    if !plan.from_senior.is_zero() {
+        save_checkpoint(deps.storage, env.block.time, Tranche::Senior, &state)?;
+    }
+    let record = LossRecord {
+        shortfall_id,
+        time: env.block.time,
+        asked: amount,
+        paid_by_reserve: plan.from_reserve,
+        paid_by_junior: plan.from_junior,
+        paid_by_senior: plan.from_senior,
+        unpaid: plan.unpaid,
+    };
+    LOSSES.save(deps.storage, shortfall_id, &record)?;
+
+    let paid = plan.paid()?;
+    let data = CoverShortfallResponse {
+        shortfall_id,
+        asked: amount,
+        paid,
+        unpaid: plan.unpaid,
+    };
+    let mut response = Response::new()
+        .set_data(to_json_binary(&data)?)
+        .add_attribute("action", "cover_shortfall")
+        .add_attribute("sender", info.sender.as_str())
+        .add_attribute("shortfall_id", shortfall_id.to_string())
+        .add_attribute("asked", amount)
+        .add_attribute("paid_by_reserve", plan.from_reserve)
+        .add_attribute("paid_by_junior", plan.from_junior)
+        .add_attribute("paid_by_senior", plan.from_senior)
+        .add_attribute("unpaid", plan.unpaid);
+    if !paid.is_zero() {
+        response = response.add_message(BankMsg::Send {
+            to_address: info.sender.into_string(),
+            amount: coins(paid.u128(), config.collateral_denom),
+        });
+    }
+    Ok(response)
+}
+
+/// Engine only: records total open-interest notional, which sets the fund's target size.
+pub fn report_open_interest(
+    deps: DepsMut,
+    info: MessageInfo,
+    notional: Uint128,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let config = CONFIG.load(deps.storage)?;
+    if config.engine.as_ref() != Some(&info.sender) {
+        return Err(ContractError::NotEngine);
+    }
+    STATE.update(deps.storage, |mut state| -> Result<_, ContractError> {
+        state.open_interest = notional;
+        Ok(state)
+    })?;
+    Ok(Response::new()
+        .add_attribute("action", "report_open_interest")
+        .add_attribute("sender", info.sender)
+        .add_attribute("notional", notional))
+}

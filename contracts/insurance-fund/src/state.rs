@@ -1,0 +1,148 @@
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Decimal256, Timestamp, Uint128};
+use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
+use tranche_perps_types::fund::{FundParams, PauseFlags, Tranche};
+
+use crate::error::ContractError;
+
+/// Addresses and the collateral denom.
+#[cw_serde]
+pub struct Config {
+    pub collateral_denom: String,
+    pub share_decimals: u8,
+    /// Set by the instantiate reply of the junior token.
+    pub junior_token: Option<Addr>,
+    /// Set by the instantiate reply of the senior token.
+    pub senior_token: Option<Addr>,
+    pub engine: Option<Addr>,
+    pub guardian: Option<Addr>,
+}
+
+impl Config {
+    /// Share token of a tranche; fails before the instantiate replies have run.
+    pub fn token(&self, tranche: Tranche) -> Result<Addr, ContractError> {
+        match tranche {
+            Tranche::Junior => self.junior_token.clone(),
+            Tranche::Senior => self.senior_token.clone(),
+        }
+        .ok_or(ContractError::TokensNotReady)
+    }
+
+    /// Tranche whose share token is `token`, if any.
+    pub fn tranche_of_token(&self, token: &Addr) -> Option<Tranche> {
+        if self.junior_token.as_ref() == Some(token) {
+            Some(Tranche::Junior)
+        } else if self.senior_token.as_ref() == Some(token) {
+            Some(Tranche::Senior)
+        } else {
+            None
+        }
+    }
+}
+
+/// Internal books of one tranche.
+#[cw_serde]
+#[derive(Default, Copy)]
+pub struct TrancheState {
+    /// Collateral owned by the tranche.
+    pub assets: Uint128,
+    /// Shares outstanding, equal to the share token's cw20 supply.
+    pub supply: Uint128,
+    /// Shares held by the fund for pending withdrawal requests (part of `supply`).
+    pub pending_shares: Uint128,
+}
+
+/// Every number the fund's money operations read and write, kept in one record so an
+/// operation costs one read and one write.
+#[cw_serde]
+pub struct FundState {
+    pub junior: TrancheState,
+    pub senior: TrancheState,
+    /// Premium received while both tranches were empty; first layer of the waterfall.
+    pub reserve: Uint128,
+    /// Open-interest notional last reported by the engine.
+    pub open_interest: Uint128,
+    /// Start of the current payout window.
+    pub window_start: Timestamp,
+    /// Total assets when the current window started.
+    pub window_start_assets: Uint128,
+    /// Paid out within the current window.
+    pub window_paid: Uint128,
+}
+
+impl FundState {
+    pub fn tranche(&self, tranche: Tranche) -> &TrancheState {
+        match tranche {
+            Tranche::Junior => &self.junior,
+            Tranche::Senior => &self.senior,
+        }
+    }
+
+    pub fn tranche_mut(&mut self, tranche: Tranche) -> &mut TrancheState {
+        match tranche {
+            Tranche::Junior => &mut self.junior,
+            Tranche::Senior => &mut self.senior,
+        }
+    }
+}
+
+/// A withdrawal request as stored; the price at request is kept as the exact fraction
+/// `price_num / price_den` = `(assets + 1) / (supply + V)` at request time.
+#[cw_serde]
+pub struct WithdrawalRequest {
+    pub owner: Addr,
+    pub tranche: Tranche,
+    pub shares: Uint128,
+    pub price_num: Uint128,
+    pub price_den: Uint128,
+    pub requested_at: Timestamp,
+    pub cooldown_end: Timestamp,
+    pub claim_deadline: Timestamp,
+}
+
+pub struct RequestIndexes<'a> {
+    pub owner: MultiIndex<'a, Addr, WithdrawalRequest, u64>,
+}
+
+impl IndexList<WithdrawalRequest> for RequestIndexes<'_> {
+    fn get_indexes(&'_ self) -> Box<dyn Iterator<Item = &'_ dyn Index<WithdrawalRequest>> + '_> {
+        let v: Vec<&dyn Index<WithdrawalRequest>> = vec![&self.owner];
+        Box::new(v.into_iter())
+    }
+}
+
+/// Addresses, denom and share tokens.
+pub const CONFIG: Item<Config> = Item::new("config");
+/// Governed economic parameters.
+pub const PARAMS: Item<FundParams> = Item::new("params");
+/// Pause switches.
+pub const PAUSE: Item<PauseFlags> = Item::new("pause");
+/// Tranche books, reserve, open interest and payout window.
+pub const STATE: Item<FundState> = Item::new("state");
+/// Id the next withdrawal request gets.
+pub const NEXT_REQUEST_ID: Item<u64> = Item::new("next_request_id");
+/// Loss ledger by shortfall id; presence of an id also marks it as paid.
+pub const LOSSES: Map<u64, tranche_perps_types::fund::LossRecord> = Map::new("losses");
+/// Share price checkpoints by (tranche, hour since epoch), written when a premium or a loss
+/// moves the price; the last event of an hour wins.
+pub const PRICE_CHECKPOINTS: Map<(u8, u64), Decimal256> = Map::new("price_checkpoints");
+
+/// Pending withdrawal requests by id, indexed by owner.
+pub fn requests<'a>() -> IndexedMap<u64, WithdrawalRequest, RequestIndexes<'a>> {
+    let indexes = RequestIndexes {
+        owner: MultiIndex::new(
+            |_pk, req: &WithdrawalRequest| req.owner.clone(),
+            "requests",
+            "requests__owner",
+        ),
+    };
+    IndexedMap::new("requests", indexes)
+}
+
+/// Storage key of a tranche in composite keys.
+pub fn tranche_key(tranche: Tranche) -> u8 {
+    match tranche {
+        Tranche::Junior => 0,
+        Tranche::Senior => 1,
+    }
+}

@@ -1,0 +1,242 @@
+use cosmwasm_std::{
+    from_json, to_json_binary, Addr, BankMsg, CosmosMsg, DepsMut, Env, MessageInfo, Response,
+    Uint128, WasmMsg,
+};
+use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
+use cw_utils::nonpayable;
+use tranche_perps_types::fund::{ReceiveMsg, Tranche};
+
+use crate::error::ContractError;
+use crate::math::{check_subordination, Price};
+use crate::state::{requests, Config, WithdrawalRequest, CONFIG, NEXT_REQUEST_ID, PARAMS, PAUSE, STATE};
+
+/// cw20 hook: only the fund's own share tokens are accepted.
+pub fn receive(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    wrapper: Cw20ReceiveMsg,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let config = CONFIG.load(deps.storage)?;
+    let tranche = config
+        .tranche_of_token(&info.sender)
+        .ok_or_else(|| ContractError::UnknownToken {
+            token: info.sender.to_string(),
+        })?;
+    let owner = deps.api.addr_validate(&wrapper.sender)?;
+    match from_json(&wrapper.msg)? {
+        ReceiveMsg::RequestWithdrawal {} => {
+            request_withdrawal(deps, env, owner, tranche, wrapper.amount)
+        }
+    }
+}
+
+/// Holds `shares` for a withdrawal, fixing the price, cooldown end and claim window now.
+fn request_withdrawal(
+    deps: DepsMut,
+    env: Env,
+    owner: Addr,
+    tranche: Tranche,
+    shares: Uint128,
+) -> Result<Response, ContractError> {
+    if shares.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    if PAUSE.load(deps.storage)?.withdrawals {
+        return Err(ContractError::WithdrawalsPaused);
+    }
+    let params = PARAMS.load(deps.storage)?;
+    let mut state = STATE.load(deps.storage)?;
+    let books = state.tranche_mut(tranche);
+    let price = Price::of(books)?;
+    books.pending_shares = books.pending_shares.checked_add(shares)?;
+    if tranche == Tranche::Junior {
+        // Refuse early what the claim would refuse anyway at today's price.
+        let value = price.value_floor(shares)?;
+        check_subordination(
+            state.junior.assets.checked_sub(value)?,
+            state.senior.assets,
+            params.min_junior_ratio,
+        )?;
+    }
+    STATE.save(deps.storage, &state)?;
+
+    let id = NEXT_REQUEST_ID.may_load(deps.storage)?.unwrap_or(1);
+    NEXT_REQUEST_ID.save(deps.storage, &(id + 1))?;
+    let cooldown_end = env.block.time.plus_seconds(params.cooldown_seconds);
+    let request = WithdrawalRequest {
+        owner,
+        tranche,
+        shares,
+        price_num: price.num,
+        price_den: price.den,
+        requested_at: env.block.time,
+        cooldown_end,
+        claim_deadline: cooldown_end.plus_seconds(params.claim_window_seconds),
+    };
+    requests().save(deps.storage, id, &request)?;
+
+    Ok(Response::new()
+        .add_attribute("action", "request_withdrawal")
+        .add_attribute("sender", request.owner)
+        .add_attribute("request_id", id.to_string())
+        .add_attribute("tranche", tranche.as_str())
+        .add_attribute("shares", shares)
+        .add_attribute("cooldown_end", cooldown_end.seconds().to_string())
+        .add_attribute("claim_deadline", request.claim_deadline.seconds().to_string()))
+}
+
+/// Pays a cooled-down request at the lower of its request price and today's price, burning
+/// its shares.
+pub fn claim_withdrawal(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    id: u64,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    if PAUSE.load(deps.storage)?.withdrawals {
+        return Err(ContractError::WithdrawalsPaused);
+    }
+    let request = load_owned(&deps, &info.sender, id)?;
+    let now = env.block.time;
+    if now < request.cooldown_end {
+        return Err(ContractError::CooldownNotOver {
+            id,
+            cooldown_end: request.cooldown_end.seconds(),
+            now: now.seconds(),
+        });
+    }
+    if now >= request.claim_deadline {
+        return Err(ContractError::ClaimWindowClosed {
+            id,
+            claim_deadline: request.claim_deadline.seconds(),
+        });
+    }
+    let config = CONFIG.load(deps.storage)?;
+    let params = PARAMS.load(deps.storage)?;
+    let mut state = STATE.load(deps.storage)?;
+    let books = state.tranche_mut(request.tranche);
+    let payout = request_price(&request)
+        .min(Price::of(books)?)
+        .value_floor(request.shares)?;
+    books.assets = books.assets.checked_sub(payout)?;
+    books.supply = books.supply.checked_sub(request.shares)?;
+    books.pending_shares = books.pending_shares.checked_sub(request.shares)?;
+    if request.tranche == Tranche::Junior {
+        check_subordination(
+            state.junior.assets,
+            state.senior.assets,
+            params.min_junior_ratio,
+        )?;
+    }
+    STATE.save(deps.storage, &state)?;
+    requests().remove(deps.storage, id)?;
+
+    let mut msgs: Vec<CosmosMsg> = vec![WasmMsg::Execute {
+        contract_addr: config.token(request.tranche)?.into_string(),
+        msg: to_json_binary(&Cw20ExecuteMsg::Burn {
+            amount: request.shares,
+        })?,
+        funds: vec![],
+    }
+    .into()];
+    if !payout.is_zero() {
+        msgs.push(
+            BankMsg::Send {
+                to_address: request.owner.to_string(),
+                amount: cosmwasm_std::coins(payout.u128(), config.collateral_denom),
+            }
+            .into(),
+        );
+    }
+    Ok(Response::new()
+        .add_messages(msgs)
+        .add_attribute("action", "claim_withdrawal")
+        .add_attribute("sender", info.sender)
+        .add_attribute("request_id", id.to_string())
+        .add_attribute("tranche", request.tranche.as_str())
+        .add_attribute("shares", request.shares)
+        .add_attribute("payout", payout))
+}
+
+/// The owner takes a pending request back; its shares return.
+pub fn cancel_withdrawal(
+    deps: DepsMut,
+    info: MessageInfo,
+    id: u64,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let request = load_owned(&deps, &info.sender, id)?;
+    return_shares(deps, request, id, "cancel_withdrawal", info.sender)
+}
+
+/// Anyone returns the shares of a request whose claim window has passed.
+pub fn expire_withdrawal(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    id: u64,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let request = requests()
+        .may_load(deps.storage, id)?
+        .ok_or(ContractError::RequestNotFound { id })?;
+    if env.block.time < request.claim_deadline {
+        return Err(ContractError::RequestNotLapsed {
+            id,
+            claim_deadline: request.claim_deadline.seconds(),
+        });
+    }
+    return_shares(deps, request, id, "expire_withdrawal", info.sender)
+}
+
+fn return_shares(
+    deps: DepsMut,
+    request: WithdrawalRequest,
+    id: u64,
+    action: &str,
+    sender: Addr,
+) -> Result<Response, ContractError> {
+    let config: Config = CONFIG.load(deps.storage)?;
+    let mut state = STATE.load(deps.storage)?;
+    let books = state.tranche_mut(request.tranche);
+    books.pending_shares = books.pending_shares.checked_sub(request.shares)?;
+    STATE.save(deps.storage, &state)?;
+    requests().remove(deps.storage, id)?;
+
+    let transfer = WasmMsg::Execute {
+        contract_addr: config.token(request.tranche)?.into_string(),
+        msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
+            recipient: request.owner.to_string(),
+            amount: request.shares,
+        })?,
+        funds: vec![],
+    };
+    Ok(Response::new()
+        .add_message(transfer)
+        .add_attribute("action", action)
+        .add_attribute("sender", sender)
+        .add_attribute("request_id", id.to_string())
+        .add_attribute("owner", request.owner)
+        .add_attribute("shares", request.shares))
+}
+
+fn load_owned(deps: &DepsMut, sender: &Addr, id: u64) -> Result<WithdrawalRequest, ContractError> {
+    let request = requests()
+        .may_load(deps.storage, id)?
+        .ok_or(ContractError::RequestNotFound { id })?;
+    if request.owner != *sender {
+        return Err(ContractError::NotRequestOwner { id });
+    }
+    Ok(request)
+}
+
+/// The exact price fixed when the request was made.
+pub fn request_price(request: &WithdrawalRequest) -> Price {
+    Price {
+        num: request.price_num,
+        den: request.price_den,
+    }
+}

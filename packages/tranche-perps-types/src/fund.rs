@@ -1,0 +1,590 @@
+//! Messages and responses of the `insurance-fund` contract.
+//!
+//! Money is in base units of the one collateral coin fixed at instantiation. Shares are cw20
+//! tokens with `collateral_decimals + 3` decimals: the fund prices a share as
+//! `(assets + 1) / (supply + VIRTUAL_SHARES)` with `VIRTUAL_SHARES = 1000`, so the first deposit
+//! of `a` base units mints `1000 * a` share units, i.e. one whole share per whole coin.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Addr, Decimal, Decimal256, SignedDecimal256, Timestamp, Uint128};
+use cw20::Cw20ReceiveMsg;
+use cw_ownable::{cw_ownable_execute, cw_ownable_query};
+
+/// Virtual share offset `V` added to a tranche's supply in every price computation.
+pub const VIRTUAL_SHARES: u128 = 1_000;
+/// Virtual asset offset added to a tranche's assets in every price computation.
+pub const VIRTUAL_ASSETS: u128 = 1;
+/// How many more decimals a share token has than the collateral coin (log10 of `VIRTUAL_SHARES`).
+pub const SHARE_EXTRA_DECIMALS: u8 = 3;
+
+/// One of the two risk layers of the fund.
+#[cw_serde]
+#[derive(Copy, Eq, Hash, PartialOrd, Ord)]
+pub enum Tranche {
+    /// First-loss layer: pays shortfalls before senior, earns the larger premium weight.
+    Junior,
+    /// Second-loss layer: pays only once junior is down to its `min_remaining`.
+    Senior,
+}
+
+impl Tranche {
+    /// Both tranches, junior first (the order of the loss waterfall).
+    pub const ALL: [Tranche; 2] = [Tranche::Junior, Tranche::Senior];
+
+    /// Lower-case name used in events and storage keys.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Tranche::Junior => "junior",
+            Tranche::Senior => "senior",
+        }
+    }
+}
+
+/// A per-tranche deposit limit.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum DepositCap {
+    /// No limit on the tranche's assets.
+    Unlimited,
+    /// Deposits are refused once they would take the tranche's assets above this many base units.
+    Limit(Uint128),
+}
+
+/// Every governed economic parameter of the fund. Ranges are enforced on instantiate and update.
+#[cw_serde]
+pub struct FundParams {
+    /// Seconds between a withdrawal request and the start of its claim window. Range 1 h ..= 90 d.
+    pub cooldown_seconds: u64,
+    /// Seconds during which a cooled-down request can be claimed. Range 1 h ..= 30 d.
+    pub claim_window_seconds: u64,
+    /// Risk weight of junior assets in the premium split. Range 1 ..= 100.
+    pub junior_weight: u32,
+    /// Risk weight of senior assets in the premium split. Range 1 ..= 100.
+    pub senior_weight: u32,
+    /// Least share of junior in total tranche assets that senior deposits and junior withdrawals
+    /// may leave. Range 0 ..= 0.9.
+    pub min_junior_ratio: Decimal,
+    /// Most the fund pays out within one payout window, in basis points of its assets at the
+    /// window's start. Range 1 ..= 10000.
+    pub max_payout_bps: u16,
+    /// Length of a payout window in seconds. Range 1 h ..= 30 d.
+    pub payout_window_seconds: u64,
+    /// Deposit cap of the junior tranche.
+    pub junior_deposit_cap: DepositCap,
+    /// Deposit cap of the senior tranche.
+    pub senior_deposit_cap: DepositCap,
+    /// Target fund size in basis points of total open-interest notional. Range 1 ..= 100000.
+    pub target_coverage_bps: u32,
+    /// Base units a tranche always keeps when paying a shortfall. Range 1 ..= 10^12.
+    pub min_remaining: Uint128,
+}
+
+impl Default for FundParams {
+    fn default() -> Self {
+        Self {
+            cooldown_seconds: 7 * 86_400,
+            claim_window_seconds: 2 * 86_400,
+            junior_weight: 3,
+            senior_weight: 1,
+            min_junior_ratio: Decimal::percent(20),
+            max_payout_bps: 5_000,
+            payout_window_seconds: 86_400,
+            junior_deposit_cap: DepositCap::Unlimited,
+            senior_deposit_cap: DepositCap::Unlimited,
+            target_coverage_bps: 1_000,
+            min_remaining: Uint128::new(1_000),
+        }
+    }
+}
+
+impl FundParams {
+    /// Deposit cap of a tranche.
+    pub fn deposit_cap(&self, tranche: Tranche) -> DepositCap {
+        match tranche {
+            Tranche::Junior => self.junior_deposit_cap,
+            Tranche::Senior => self.senior_deposit_cap,
+        }
+    }
+}
+
+/// A partial update of [`FundParams`]: every field left out keeps its value.
+#[cw_serde]
+#[derive(Default)]
+pub struct FundParamsUpdate {
+    /// New cooldown in seconds; applies to requests made after the update only.
+    pub cooldown_seconds: Option<u64>,
+    /// New claim window in seconds; applies to requests made after the update only.
+    pub claim_window_seconds: Option<u64>,
+    /// New junior premium weight.
+    pub junior_weight: Option<u32>,
+    /// New senior premium weight.
+    pub senior_weight: Option<u32>,
+    /// New minimum junior ratio.
+    pub min_junior_ratio: Option<Decimal>,
+    /// New payout cap in basis points.
+    pub max_payout_bps: Option<u16>,
+    /// New payout window in seconds; takes effect when the current window ends.
+    pub payout_window_seconds: Option<u64>,
+    /// New junior deposit cap.
+    pub junior_deposit_cap: Option<DepositCap>,
+    /// New senior deposit cap.
+    pub senior_deposit_cap: Option<DepositCap>,
+    /// New target coverage in basis points.
+    pub target_coverage_bps: Option<u32>,
+    /// New minimum remaining assets per tranche.
+    pub min_remaining: Option<Uint128>,
+}
+
+/// Emergency switches. A paused operation fails with a typed error; nothing else is affected.
+#[cw_serde]
+#[derive(Copy, Default, Eq)]
+pub struct PauseFlags {
+    /// New deposits into either tranche are refused.
+    pub deposits: bool,
+    /// New withdrawal requests and claims are refused (cancel and expiry stay open).
+    pub withdrawals: bool,
+}
+
+/// Name and symbol of one share token.
+#[cw_serde]
+pub struct ShareTokenInfo {
+    /// cw20 token name, 3 ..= 50 characters.
+    pub name: String,
+    /// cw20 token symbol, 3 ..= 12 letters or `-`.
+    pub symbol: String,
+}
+
+/// Instantiates the fund and, by submessage, its two cw20-base share tokens (fund = minter).
+#[cw_serde]
+pub struct InstantiateMsg {
+    /// Address allowed to change parameters; any address (a DAO, a multisig, an account).
+    pub governor: String,
+    /// Address allowed only to switch pauses on.
+    pub guardian: Option<String>,
+    /// Perp engine allowed to claim shortfalls and report open interest; can be set later.
+    pub engine: Option<String>,
+    /// Bank denom of the collateral coin, e.g. an IBC USDC denom.
+    pub collateral_denom: String,
+    /// Decimals of the collateral coin; share tokens get three more.
+    pub collateral_decimals: u8,
+    /// Code id of a stored cw20-base contract used for both share tokens.
+    pub share_token_code_id: u64,
+    /// Junior share token name and symbol.
+    pub junior_token: ShareTokenInfo,
+    /// Senior share token name and symbol.
+    pub senior_token: ShareTokenInfo,
+    /// Wasm admin of the share token contracts (may migrate them); none makes them immutable.
+    pub token_admin: Option<String>,
+    /// Initial parameters; defaults are used when absent.
+    pub params: Option<FundParams>,
+}
+
+/// Where an allocation from the protocol reserve goes.
+#[cw_serde]
+pub enum ReserveTarget {
+    /// Added to a tranche's assets, raising its share price (the tranche must have shares).
+    Tranche(Tranche),
+    /// Sent to an address as a bank transfer.
+    Address(String),
+}
+
+/// Execute messages of the fund.
+#[cw_ownable_execute]
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// Deposit exactly one coin of the collateral denom into a tranche and mint shares to the
+    /// sender. Fails if fewer than `min_shares` would be minted.
+    Deposit {
+        /// Tranche to buy shares of.
+        tranche: Tranche,
+        /// Least number of shares the sender accepts.
+        min_shares: Option<Uint128>,
+    },
+    /// cw20 receive hook: share tokens sent here with a [`ReceiveMsg`].
+    Receive(Cw20ReceiveMsg),
+    /// Pay out a cooled-down withdrawal request to its owner.
+    ClaimWithdrawal {
+        /// Id of the request.
+        request_id: u64,
+    },
+    /// Cancel a pending request; its shares go back to the owner.
+    CancelWithdrawal {
+        /// Id of the request.
+        request_id: u64,
+    },
+    /// Return the shares of a request whose claim window has passed (anyone may call).
+    ExpireWithdrawal {
+        /// Id of the request.
+        request_id: u64,
+    },
+    /// Add premium (exactly one coin of the collateral denom), split across tranches by weight.
+    DepositPremium {},
+    /// Engine only: pay a shortfall through the waterfall; the response data is a
+    /// [`CoverShortfallResponse`].
+    CoverShortfall {
+        /// Engine-unique id; a given id is paid at most once.
+        shortfall_id: u64,
+        /// Bad debt asked for, in base units.
+        amount: Uint128,
+    },
+    /// Engine only: report total open-interest notional, which sets the fund's target size.
+    ReportOpenInterest {
+        /// Total open-interest notional in base units.
+        notional: Uint128,
+    },
+    /// Governor only: change economic parameters.
+    UpdateParams(FundParamsUpdate),
+    /// Governor only: change the engine and guardian addresses.
+    UpdateConfig {
+        /// New engine address.
+        engine: Option<String>,
+        /// New guardian address.
+        guardian: Option<String>,
+        /// Remove the guardian.
+        remove_guardian: Option<bool>,
+    },
+    /// Governor: set pause flags. Guardian: may only switch flags on.
+    SetPause {
+        /// New deposits flag.
+        deposits: Option<bool>,
+        /// New withdrawals flag.
+        withdrawals: Option<bool>,
+    },
+    /// Governor only: move part of the protocol reserve into a tranche or to an address.
+    AllocateReserve {
+        /// Base units to allocate.
+        amount: Uint128,
+        /// Destination.
+        target: ReserveTarget,
+    },
+    /// Governor only: send collateral that reached the fund outside its messages to an address.
+    SweepDonations {
+        /// Receiver of the surplus.
+        recipient: String,
+    },
+}
+
+/// Messages accepted in the `msg` of a cw20 `Send` of share tokens to the fund.
+#[cw_serde]
+pub enum ReceiveMsg {
+    /// Start a withdrawal of the sent shares: cooldown, then a claim window.
+    RequestWithdrawal {},
+}
+
+/// Migrate message of the fund.
+#[cw_serde]
+pub struct MigrateMsg {}
+
+/// Query messages of the fund.
+#[cw_ownable_query]
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    /// Addresses, parameters and pause flags.
+    #[returns(ConfigResponse)]
+    Config {},
+    /// Assets, supply and price of both tranches, the reserve, coverage and the payout window.
+    #[returns(FundStateResponse)]
+    State {},
+    /// Annualized share-price growth of a tranche over (about) the last `window_seconds`.
+    #[returns(YieldResponse)]
+    Yield {
+        /// Tranche to measure.
+        tranche: Tranche,
+        /// Look-back window in seconds.
+        window_seconds: u64,
+    },
+    /// Fund assets against the target set by open interest.
+    #[returns(CoverageResponse)]
+    Coverage {},
+    /// One underwriter's shares, their value, and a page of their withdrawal requests.
+    #[returns(UnderwriterResponse)]
+    Underwriter {
+        /// Underwriter address.
+        address: String,
+        /// Request id to start after.
+        start_after: Option<u64>,
+        /// Requests per page (default 10, max 30).
+        limit: Option<u32>,
+    },
+    /// One withdrawal request.
+    #[returns(WithdrawalRequestResponse)]
+    WithdrawalRequest {
+        /// Request id.
+        request_id: u64,
+    },
+    /// Withdrawal requests of an owner, by ascending id.
+    #[returns(WithdrawalRequestsResponse)]
+    WithdrawalRequests {
+        /// Owner address.
+        owner: String,
+        /// Request id to start after.
+        start_after: Option<u64>,
+        /// Requests per page (default 10, max 30).
+        limit: Option<u32>,
+    },
+    /// One entry of the loss ledger.
+    #[returns(LossRecord)]
+    Loss {
+        /// Shortfall id given by the engine.
+        shortfall_id: u64,
+    },
+    /// The loss ledger, by ascending shortfall id.
+    #[returns(LossLedgerResponse)]
+    LossLedger {
+        /// Shortfall id to start after.
+        start_after: Option<u64>,
+        /// Entries per page (default 10, max 30).
+        limit: Option<u32>,
+    },
+    /// What a shortfall of `amount` asked now would take from each layer.
+    #[returns(SimulateLossResponse)]
+    SimulateLoss {
+        /// Shortfall amount in base units.
+        amount: Uint128,
+    },
+    /// Shares a deposit of `amount` into `tranche` would mint now.
+    #[returns(PreviewDepositResponse)]
+    PreviewDeposit {
+        /// Tranche.
+        tranche: Tranche,
+        /// Deposit in base units.
+        amount: Uint128,
+    },
+}
+
+/// Response to [`QueryMsg::Config`].
+#[cw_serde]
+pub struct ConfigResponse {
+    /// Collateral denom.
+    pub collateral_denom: String,
+    /// Junior share token.
+    pub junior_token: Addr,
+    /// Senior share token.
+    pub senior_token: Addr,
+    /// Perp engine, if set.
+    pub engine: Option<Addr>,
+    /// Guardian, if set.
+    pub guardian: Option<Addr>,
+    /// Economic parameters.
+    pub params: FundParams,
+    /// Pause flags.
+    pub pause: PauseFlags,
+    /// Virtual share offset `V` of the price formula.
+    pub virtual_shares: Uint128,
+    /// Decimals of both share tokens.
+    pub share_decimals: u8,
+}
+
+/// Figures of one tranche.
+#[cw_serde]
+pub struct TrancheView {
+    /// Which tranche.
+    pub tranche: Tranche,
+    /// Collateral owned by the tranche, base units.
+    pub assets: Uint128,
+    /// Shares outstanding (equals the cw20 total supply).
+    pub supply: Uint128,
+    /// Base units per share unit: `(assets + 1) / (supply + V)`.
+    pub price: Decimal256,
+    /// Shares held by the fund for pending withdrawal requests.
+    pub pending_withdrawal_shares: Uint128,
+    /// Deposit cap.
+    pub deposit_cap: DepositCap,
+}
+
+/// Usage of the current payout window.
+#[cw_serde]
+pub struct PayoutWindowView {
+    /// Start of the window.
+    pub start: Timestamp,
+    /// End of the window (a new one starts at the first payout after it).
+    pub end: Timestamp,
+    /// Fund assets (reserve + tranches) when the window started.
+    pub start_assets: Uint128,
+    /// Most the fund pays within the window.
+    pub cap: Uint128,
+    /// Paid so far within the window.
+    pub paid: Uint128,
+}
+
+/// Response to [`QueryMsg::State`].
+#[cw_serde]
+pub struct FundStateResponse {
+    /// Junior tranche.
+    pub junior: TrancheView,
+    /// Senior tranche.
+    pub senior: TrancheView,
+    /// Protocol reserve, base units (first layer of the waterfall).
+    pub reserve: Uint128,
+    /// Reserve plus both tranches.
+    pub total_assets: Uint128,
+    /// Junior assets over tranche assets; none when both are empty.
+    pub junior_ratio: Option<Decimal>,
+    /// Coverage figures.
+    pub coverage: CoverageResponse,
+    /// Payout window usage as it stands (a window that has ended shows a fresh one).
+    pub payout_window: PayoutWindowView,
+}
+
+/// Response to [`QueryMsg::Yield`].
+#[cw_serde]
+pub struct YieldResponse {
+    /// Tranche measured.
+    pub tranche: Tranche,
+    /// Time of the reference price (the latest checkpoint at or before now minus the window,
+    /// or the earliest checkpoint when the fund is younger than the window).
+    pub from: Timestamp,
+    /// Share price at `from`.
+    pub price_then: Decimal256,
+    /// Share price now.
+    pub price_now: Decimal256,
+    /// `(price_now / price_then - 1) * year / (now - from)`; zero when no time has passed.
+    pub annualized: SignedDecimal256,
+}
+
+/// Response to [`QueryMsg::Coverage`].
+#[cw_serde]
+pub struct CoverageResponse {
+    /// Reserve plus both tranches.
+    pub total_assets: Uint128,
+    /// Open-interest notional last reported by the engine.
+    pub open_interest_notional: Uint128,
+    /// `ceil(target_coverage_bps * open_interest / 10000)`.
+    pub target: Uint128,
+    /// `total_assets / target`; none when the target is zero.
+    pub coverage_ratio: Option<Decimal>,
+}
+
+/// One tranche of an underwriter's holdings.
+#[cw_serde]
+pub struct UnderwriterTranche {
+    /// Shares in the underwriter's wallet.
+    pub shares: Uint128,
+    /// Their value at today's price, rounded down.
+    pub value: Uint128,
+}
+
+/// Response to [`QueryMsg::Underwriter`].
+#[cw_serde]
+pub struct UnderwriterResponse {
+    /// Underwriter.
+    pub address: Addr,
+    /// Junior holdings.
+    pub junior: UnderwriterTranche,
+    /// Senior holdings.
+    pub senior: UnderwriterTranche,
+    /// A page of the underwriter's withdrawal requests.
+    pub requests: Vec<WithdrawalRequestResponse>,
+}
+
+/// Where a withdrawal request stands.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum RequestStatus {
+    /// Before its cooldown end.
+    CoolingDown,
+    /// Inside its claim window.
+    Claimable,
+    /// Past its claim window: can only be expired or cancelled, returning the shares.
+    Lapsed,
+}
+
+/// A withdrawal request as stored, with its status and value now.
+#[cw_serde]
+pub struct WithdrawalRequestResponse {
+    /// Request id.
+    pub id: u64,
+    /// Owner of the shares.
+    pub owner: Addr,
+    /// Tranche of the shares.
+    pub tranche: Tranche,
+    /// Shares held by the fund for this request.
+    pub shares: Uint128,
+    /// Share price at request time.
+    pub price_at_request: Decimal256,
+    /// When the request was made.
+    pub requested_at: Timestamp,
+    /// Claimable from this time.
+    pub cooldown_end: Timestamp,
+    /// Claimable until (exclusive) this time.
+    pub claim_deadline: Timestamp,
+    /// Status now.
+    pub status: RequestStatus,
+    /// What a claim would pay now: `shares * min(price at request, price now)`, rounded down.
+    pub payout_now: Uint128,
+}
+
+/// Response to [`QueryMsg::WithdrawalRequests`].
+#[cw_serde]
+pub struct WithdrawalRequestsResponse {
+    /// The page.
+    pub requests: Vec<WithdrawalRequestResponse>,
+}
+
+/// One entry of the loss ledger.
+#[cw_serde]
+pub struct LossRecord {
+    /// Shortfall id given by the engine.
+    pub shortfall_id: u64,
+    /// Block time of the payout.
+    pub time: Timestamp,
+    /// Amount asked.
+    pub asked: Uint128,
+    /// Paid from the protocol reserve.
+    pub paid_by_reserve: Uint128,
+    /// Paid from the junior tranche.
+    pub paid_by_junior: Uint128,
+    /// Paid from the senior tranche.
+    pub paid_by_senior: Uint128,
+    /// Left unpaid (cap or empty fund); the engine socializes it.
+    pub unpaid: Uint128,
+}
+
+/// Response to [`QueryMsg::LossLedger`].
+#[cw_serde]
+pub struct LossLedgerResponse {
+    /// The page.
+    pub losses: Vec<LossRecord>,
+}
+
+/// Response data of [`ExecuteMsg::CoverShortfall`], read by the engine's reply.
+#[cw_serde]
+pub struct CoverShortfallResponse {
+    /// Shortfall id.
+    pub shortfall_id: u64,
+    /// Amount asked.
+    pub asked: Uint128,
+    /// Amount sent to the engine.
+    pub paid: Uint128,
+    /// Amount left unpaid.
+    pub unpaid: Uint128,
+}
+
+/// Response to [`QueryMsg::SimulateLoss`].
+#[cw_serde]
+pub struct SimulateLossResponse {
+    /// Amount simulated.
+    pub asked: Uint128,
+    /// What the payout window still allows.
+    pub cap_remaining: Uint128,
+    /// Taken from the reserve.
+    pub from_reserve: Uint128,
+    /// Taken from junior.
+    pub from_junior: Uint128,
+    /// Taken from senior.
+    pub from_senior: Uint128,
+    /// Left unpaid.
+    pub unpaid: Uint128,
+    /// Junior share price after.
+    pub junior_price_after: Decimal256,
+    /// Senior share price after.
+    pub senior_price_after: Decimal256,
+}
+
+/// Response to [`QueryMsg::PreviewDeposit`].
+#[cw_serde]
+pub struct PreviewDepositResponse {
+    /// Shares the deposit would mint now (zero means it would be refused).
+    pub shares: Uint128,
+}
