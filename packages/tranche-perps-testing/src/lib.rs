@@ -8,13 +8,9 @@
 
 use std::collections::BTreeSet;
 
-use cosmwasm_std::{
-    coin, coins, to_json_binary, Addr, Coin, Empty, StdError, Uint128, Uint256,
-};
+use cosmwasm_std::{coin, coins, to_json_binary, Addr, Coin, Empty, StdError, Uint128, Uint256};
 use cw20::{BalanceResponse, Cw20ExecuteMsg, Cw20QueryMsg, TokenInfoResponse};
-use cw_multi_test::{
-    App, AppResponse, BankSudo, Contract, ContractWrapper, Executor, SudoMsg,
-};
+use cw_multi_test::{App, AppResponse, BankSudo, Contract, ContractWrapper, Executor, SudoMsg};
 use insurance_fund::ContractError;
 use tranche_perps_types::fund::{
     ConfigResponse, CoverShortfallResponse, ExecuteMsg, FundParams, FundParamsUpdate,
@@ -64,11 +60,11 @@ pub fn into_contract_error(err: anyhow::Error) -> ContractError {
 /// What kind of step just ran, for the invariant checks that depend on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Step {
-    /// An underwriter's or anyone's own choice: deposits, withdrawals, premiums.
+    /// An underwriter's own choice: deposits and withdrawals (subordination applies).
     Voluntary,
     /// A shortfall payout.
     Loss,
-    /// Governance or bookkeeping that moves no tranche money.
+    /// Premiums, governance and bookkeeping: no loss, so no price may fall.
     Admin,
 }
 
@@ -291,20 +287,14 @@ impl Suite {
     }
 
     /// Executes a fund message from `sender` with `funds`, as a checked step.
-    pub fn execute_fund(
-        &mut self,
-        sender: &Addr,
-        msg: &ExecuteMsg,
-        funds: &[Coin],
-    ) -> SuiteResult {
+    pub fn execute_fund(&mut self, sender: &Addr, msg: &ExecuteMsg, funds: &[Coin]) -> SuiteResult {
         let kind = match msg {
             ExecuteMsg::CoverShortfall { .. } => Step::Loss,
             ExecuteMsg::Deposit { .. }
             | ExecuteMsg::Receive(_)
             | ExecuteMsg::ClaimWithdrawal { .. }
             | ExecuteMsg::CancelWithdrawal { .. }
-            | ExecuteMsg::ExpireWithdrawal { .. }
-            | ExecuteMsg::DepositPremium {} => Step::Voluntary,
+            | ExecuteMsg::ExpireWithdrawal { .. } => Step::Voluntary,
             _ => Step::Admin,
         };
         let (sender, fund) = (sender.clone(), self.fund.clone());
@@ -405,8 +395,7 @@ impl Suite {
             &[],
         )?;
         let data = res.data.expect("cover shortfall sets data");
-        let data: CoverShortfallResponse =
-            cosmwasm_std::from_json(data).expect("data decodes");
+        let data: CoverShortfallResponse = cosmwasm_std::from_json(data).expect("data decodes");
         self.covered_ids.insert(shortfall_id);
         Ok(data)
     }
@@ -532,10 +521,7 @@ impl Suite {
     }
 
     /// Fund query that may fail.
-    pub fn try_query<T: serde::de::DeserializeOwned>(
-        &self,
-        msg: &QueryMsg,
-    ) -> Result<T, StdError> {
+    pub fn try_query<T: serde::de::DeserializeOwned>(&self, msg: &QueryMsg) -> Result<T, StdError> {
         self.app.wrap().query_wasm_smart(&self.fund, msg)
     }
 
@@ -666,7 +652,10 @@ impl Suite {
         let state = self.state();
         // 1. Conservation: bank balance = liabilities + donations, exactly.
         let liabilities = state.junior.assets + state.senior.assets + state.reserve;
-        assert_eq!(state.total_assets, liabilities, "total assets is the sum of layers");
+        assert_eq!(
+            state.total_assets, liabilities,
+            "total assets is the sum of layers"
+        );
         assert_eq!(
             Uint128::new(self.balance(&self.fund)),
             liabilities + self.donated,
@@ -738,15 +727,24 @@ impl Suite {
                 // Senior's price never falls while junior has more than min_remaining.
                 if a.junior.assets > min_remaining {
                     assert!(
-                        price_cmp(a.senior.assets, a.senior.supply, b.senior.assets, b.senior.supply)
-                            .is_ge(),
+                        price_cmp(
+                            a.senior.assets,
+                            a.senior.supply,
+                            b.senior.assets,
+                            b.senior.supply
+                        )
+                        .is_ge(),
                         "senior price fell while junior could still pay"
                     );
                 }
                 // No tranche pays out its last min_remaining.
                 for (pb, pa) in [(&b.junior, &a.junior), (&b.senior, &a.senior)] {
                     if pa.assets < pb.assets {
-                        assert!(pa.assets >= min_remaining, "{:?} paid below min_remaining", pa.tranche);
+                        assert!(
+                            pa.assets >= min_remaining,
+                            "{:?} paid below min_remaining",
+                            pa.tranche
+                        );
                     }
                     assert_eq!(pa.supply, pb.supply, "a loss never changes supply");
                 }

@@ -1,0 +1,589 @@
+//! Randomized histories of deposits, premiums, shortfalls, withdrawals, donations and time,
+//! played on the real contracts (cw-multi-test, sanity mode on) and on a small reference model
+//! of SPEC section 3 written in exact rational arithmetic. After every step the contract's books,
+//! every user's collateral and share balances, and the engine's receipts must equal the model's
+//! to the unit, and success or failure must agree. Together with the Suite's own checks this
+//! covers SPEC section 6 invariants 3 to 9.
+//!
+//! Case count: `PROPTEST_CASES` (CI sets thousands).
+
+use std::collections::BTreeMap;
+
+use cosmwasm_std::Addr;
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{ToPrimitive, Zero};
+use proptest::prelude::*;
+use tranche_perps_testing::{Suite, ONE};
+use tranche_perps_types::fund::{FundParams, Tranche};
+
+const V: u64 = 1_000;
+const USERS: usize = 4;
+const START_BALANCE: u128 = 10_000_000 * ONE;
+
+fn int(x: u128) -> BigInt {
+    BigInt::from(x)
+}
+
+fn rat(x: &BigInt) -> BigRational {
+    BigRational::from_integer(x.clone())
+}
+
+/// floor of a non-negative rational.
+fn floor(x: BigRational) -> BigInt {
+    x.floor().to_integer()
+}
+
+#[derive(Clone, Debug, Default)]
+struct ModelTranche {
+    assets: BigInt,
+    supply: BigInt,
+    pending: BigInt,
+}
+
+impl ModelTranche {
+    fn price(&self) -> BigRational {
+        BigRational::new(&self.assets + 1, &self.supply + V)
+    }
+}
+
+#[derive(Clone, Debug)]
+struct ModelRequest {
+    owner: usize,
+    tranche: Tranche,
+    shares: BigInt,
+    price: BigRational,
+    cooldown_end: u64,
+    deadline: u64,
+}
+
+/// The fund as SPEC section 3 describes it, in exact arithmetic.
+struct Model {
+    params: FundParams,
+    junior: ModelTranche,
+    senior: ModelTranche,
+    reserve: BigInt,
+    window_start: u64,
+    window_start_assets: BigInt,
+    window_paid: BigInt,
+    requests: BTreeMap<u64, ModelRequest>,
+    next_request: u64,
+    covered: Vec<u64>,
+    cash: [BigInt; USERS],
+    shares: [[BigInt; 2]; USERS],
+    engine_received: BigInt,
+}
+
+fn idx(t: Tranche) -> usize {
+    match t {
+        Tranche::Junior => 0,
+        Tranche::Senior => 1,
+    }
+}
+
+impl Model {
+    fn new(params: FundParams) -> Self {
+        Model {
+            params,
+            junior: Default::default(),
+            senior: Default::default(),
+            reserve: BigInt::zero(),
+            window_start: 0,
+            window_start_assets: BigInt::zero(),
+            window_paid: BigInt::zero(),
+            requests: BTreeMap::new(),
+            next_request: 1,
+            covered: vec![],
+            cash: std::array::from_fn(|_| int(START_BALANCE)),
+            shares: std::array::from_fn(|_| [BigInt::zero(), BigInt::zero()]),
+            engine_received: BigInt::zero(),
+        }
+    }
+
+    fn tranche(&mut self, t: Tranche) -> &mut ModelTranche {
+        match t {
+            Tranche::Junior => &mut self.junior,
+            Tranche::Senior => &mut self.senior,
+        }
+    }
+
+    fn min_ratio(&self) -> BigRational {
+        let atomics = self.params.min_junior_ratio.atomics().u128();
+        BigRational::new(int(atomics), int(10u128.pow(18)))
+    }
+
+    /// Subordination holds for junior assets `aj` and senior assets `a_s`.
+    fn subordinated(&self, aj: &BigInt, a_s: &BigInt) -> bool {
+        let total = aj + a_s;
+        total.is_zero() || BigRational::new(aj.clone(), total) >= self.min_ratio()
+    }
+
+    fn deposit(&mut self, user: usize, t: Tranche, amount: u128) -> bool {
+        let a = int(amount);
+        let shares = floor(rat(&a) / self.tranche(t).price());
+        if shares.is_zero() || self.cash[user] < a {
+            return false;
+        }
+        if t == Tranche::Senior
+            && !self.subordinated(&self.junior.assets, &(&self.senior.assets + &a))
+        {
+            return false;
+        }
+        let books = self.tranche(t);
+        books.assets += &a;
+        books.supply += &shares;
+        self.cash[user] -= &a;
+        self.shares[user][idx(t)] += shares;
+        true
+    }
+
+    fn premium(&mut self, amount: u128) {
+        let p = int(amount);
+        let earning = |m: &ModelTranche| {
+            if m.supply.is_zero() {
+                BigInt::zero()
+            } else {
+                m.assets.clone()
+            }
+        };
+        let wj = earning(&self.junior) * self.params.junior_weight;
+        let ws = earning(&self.senior) * self.params.senior_weight;
+        if (&wj + &ws).is_zero() {
+            self.reserve += p;
+            return;
+        }
+        let to_junior = floor(rat(&p) * BigRational::new(wj.clone(), &wj + &ws));
+        self.senior.assets += &p - &to_junior;
+        self.junior.assets += to_junior;
+    }
+
+    fn shortfall(&mut self, now: u64, id: u64, amount: u128) -> bool {
+        if self.covered.contains(&id) {
+            return false;
+        }
+        if now >= self.window_start + self.params.payout_window_seconds {
+            self.window_start = now;
+            self.window_start_assets = &self.reserve + &self.junior.assets + &self.senior.assets;
+            self.window_paid = BigInt::zero();
+        }
+        let cap = floor(BigRational::new(
+            &self.window_start_assets * self.params.max_payout_bps,
+            int(10_000),
+        ));
+        let room = (cap - &self.window_paid).max(BigInt::zero());
+        let mut left = int(amount).min(room);
+        let from_reserve = left.clone().min(self.reserve.clone());
+        left -= &from_reserve;
+        self.reserve -= &from_reserve;
+        let min_remaining = int(self.params.min_remaining.u128());
+        for t in Tranche::ALL {
+            let books = self.tranche(t);
+            let available = (&books.assets - &min_remaining).max(BigInt::zero());
+            let taken = left.clone().min(available);
+            books.assets -= &taken;
+            left -= &taken;
+            self.window_paid += &taken;
+            self.engine_received += taken;
+        }
+        self.window_paid += &from_reserve;
+        self.engine_received += from_reserve;
+        self.covered.push(id);
+        true
+    }
+
+    fn request(&mut self, now: u64, user: usize, t: Tranche, shares: &BigInt) -> bool {
+        let price = self.tranche(t).price();
+        if t == Tranche::Junior {
+            let value = floor(rat(shares) * &price);
+            if !self.subordinated(&(&self.junior.assets - value), &self.senior.assets) {
+                return false;
+            }
+        }
+        self.tranche(t).pending += shares;
+        self.shares[user][idx(t)] -= shares;
+        let cooldown_end = now + self.params.cooldown_seconds;
+        self.requests.insert(
+            self.next_request,
+            ModelRequest {
+                owner: user,
+                tranche: t,
+                shares: shares.clone(),
+                price,
+                cooldown_end,
+                deadline: cooldown_end + self.params.claim_window_seconds,
+            },
+        );
+        self.next_request += 1;
+        true
+    }
+
+    fn claim(&mut self, now: u64, id: u64) -> bool {
+        let req = self.requests[&id].clone();
+        if now < req.cooldown_end || now >= req.deadline {
+            return false;
+        }
+        let price_now = self.tranche(req.tranche).price();
+        let price = if req.price < price_now {
+            req.price.clone()
+        } else {
+            price_now
+        };
+        let payout = floor(rat(&req.shares) * price);
+        // Invariant 8: never above the price at request.
+        assert!(payout <= floor(rat(&req.shares) * &req.price));
+        if req.tranche == Tranche::Junior
+            && !self.subordinated(&(&self.junior.assets - &payout), &self.senior.assets)
+        {
+            return false;
+        }
+        let books = self.tranche(req.tranche);
+        books.assets -= &payout;
+        books.supply -= &req.shares;
+        books.pending -= &req.shares;
+        self.cash[req.owner] += payout;
+        self.requests.remove(&id);
+        true
+    }
+
+    fn give_back(&mut self, id: u64) {
+        let req = self.requests.remove(&id).expect("request exists");
+        self.tranche(req.tranche).pending -= &req.shares;
+        self.shares[req.owner][idx(req.tranche)] += req.shares;
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Deposit {
+        user: usize,
+        junior: bool,
+        amount: u128,
+    },
+    Premium {
+        amount: u128,
+    },
+    Shortfall {
+        repeat: bool,
+        amount: u128,
+    },
+    Request {
+        user: usize,
+        junior: bool,
+        percent: u8,
+    },
+    /// With `wait`, time first moves into the request's claim window, `offset` percent in.
+    Claim {
+        pick: usize,
+        wait: bool,
+        offset: u8,
+    },
+    Cancel {
+        pick: usize,
+    },
+    Expire {
+        pick: usize,
+    },
+    Advance {
+        seconds: u64,
+    },
+    Donate {
+        amount: u128,
+    },
+}
+
+fn amount() -> impl Strategy<Value = u128> {
+    prop_oneof![
+        1u128..2_000,
+        2_000u128..1_000_000_000,
+        1_000_000_000u128..2_000_000_000_000,
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        5 => (0..USERS, any::<bool>(), amount())
+            .prop_map(|(user, junior, amount)| Op::Deposit { user, junior, amount }),
+        2 => amount().prop_map(|amount| Op::Premium { amount }),
+        2 => (any::<bool>(), amount()).prop_map(|(repeat, amount)| Op::Shortfall { repeat, amount }),
+        3 => (0..USERS, any::<bool>(), 1u8..=100)
+            .prop_map(|(user, junior, percent)| Op::Request { user, junior, percent }),
+        4 => (any::<usize>(), prop::bool::weighted(0.8), 0u8..100)
+            .prop_map(|(pick, wait, offset)| Op::Claim { pick, wait, offset }),
+        1 => any::<usize>().prop_map(|pick| Op::Cancel { pick }),
+        1 => any::<usize>().prop_map(|pick| Op::Expire { pick }),
+        3 => prop_oneof![Just(3_600u64), Just(86_400), Just(7 * 86_400), Just(9 * 86_400 + 1)]
+            .prop_map(|seconds| Op::Advance { seconds }),
+        1 => (1u128..1_000_000_000).prop_map(|amount| Op::Donate { amount }),
+    ]
+}
+
+fn params() -> impl Strategy<Value = FundParams> {
+    (
+        1u32..=5,
+        1u32..=3,
+        0u64..=40,
+        1_000u16..=10_000,
+        1u128..=100_000,
+    )
+        .prop_map(|(wj, ws, ratio_pct, cap_bps, min_remaining)| FundParams {
+            junior_weight: wj,
+            senior_weight: ws,
+            min_junior_ratio: cosmwasm_std::Decimal::percent(ratio_pct),
+            max_payout_bps: cap_bps,
+            min_remaining: cosmwasm_std::Uint128::new(min_remaining),
+            ..FundParams::default()
+        })
+}
+
+fn to_u128(x: &BigInt) -> u128 {
+    x.to_u128().expect("model value fits u128")
+}
+
+struct Harness {
+    suite: Suite,
+    model: Model,
+    users: Vec<Addr>,
+    next_shortfall: u64,
+    engine_start: u128,
+}
+
+impl Harness {
+    fn new(params: FundParams) -> Self {
+        let names = ["u0", "u1", "u2", "u3"];
+        let suite = Suite::builder()
+            .with_params(params.clone())
+            .with_underwriters(&names, START_BALANCE)
+            .with_underwriters(&["payer"], 1_000_000_000 * ONE)
+            .build();
+        let users = names.iter().map(|n| suite.addr(n)).collect();
+        let engine_start = suite.balance(&suite.engine);
+        Harness {
+            suite,
+            model: Model::new(params),
+            users,
+            next_shortfall: 1,
+            engine_start,
+        }
+    }
+
+    fn now(&self) -> u64 {
+        self.suite.app.block_info().time.seconds()
+    }
+
+    fn pick_request(&self, pick: usize) -> Option<u64> {
+        let ids: Vec<u64> = self.model.requests.keys().copied().collect();
+        (!ids.is_empty()).then(|| ids[pick % ids.len()])
+    }
+
+    fn apply(&mut self, op: &Op) {
+        let now = self.now();
+        let tranche = |junior: bool| {
+            if junior {
+                Tranche::Junior
+            } else {
+                Tranche::Senior
+            }
+        };
+        match *op {
+            Op::Deposit {
+                user,
+                junior,
+                amount,
+            } => {
+                let amount = amount.min(to_u128(&self.model.cash[user]));
+                if amount == 0 {
+                    return;
+                }
+                let t = tranche(junior);
+                let expected = self.model.deposit(user, t, amount);
+                let got = self.suite.deposit(&self.users[user], t, amount);
+                assert_eq!(
+                    got.is_ok(),
+                    expected,
+                    "deposit {amount} into {t:?}: {got:?}"
+                );
+            }
+            Op::Premium { amount } => {
+                self.model.premium(amount);
+                let payer = self.suite.addr("payer");
+                self.suite.premium(&payer, amount).expect("premium");
+            }
+            Op::Shortfall { repeat, amount } => {
+                let id = if repeat && self.next_shortfall > 1 {
+                    self.next_shortfall - 1
+                } else {
+                    self.next_shortfall
+                };
+                let before = self.model.engine_received.clone();
+                let expected = self.model.shortfall(now, id, amount);
+                let got = self.suite.cover_shortfall(id, amount);
+                assert_eq!(got.is_ok(), expected, "shortfall {id}: {got:?}");
+                if let Ok(res) = got {
+                    let paid = &self.model.engine_received - before;
+                    assert_eq!(res.paid.u128(), to_u128(&paid), "paid");
+                    assert_eq!(res.unpaid.u128(), amount - to_u128(&paid), "unpaid");
+                    let record = self.suite.loss(id);
+                    assert_eq!(record.asked.u128(), amount);
+                    assert_eq!(
+                        (record.paid_by_reserve + record.paid_by_junior + record.paid_by_senior)
+                            .u128(),
+                        to_u128(&paid)
+                    );
+                    self.next_shortfall += 1;
+                }
+            }
+            Op::Request {
+                user,
+                junior,
+                percent,
+            } => {
+                let t = tranche(junior);
+                let held = &self.model.shares[user][idx(t)];
+                let shares = held * percent / 100u8;
+                if shares.is_zero() {
+                    return;
+                }
+                let expected = self.model.request(now, user, t, &shares);
+                let got = self
+                    .suite
+                    .request_withdrawal(&self.users[user], t, to_u128(&shares));
+                assert_eq!(got.is_ok(), expected, "request {t:?}: {got:?}");
+                if let Ok(id) = got {
+                    assert_eq!(id, self.model.next_request - 1, "request ids agree");
+                }
+            }
+            Op::Claim { pick, wait, offset } => {
+                let Some(id) = self.pick_request(pick) else {
+                    return;
+                };
+                let request = &self.model.requests[&id];
+                let owner = self.users[request.owner].clone();
+                if wait && now < request.cooldown_end {
+                    let window = request.deadline - request.cooldown_end;
+                    let into_window = window * u64::from(offset) / 100;
+                    self.suite.advance(request.cooldown_end - now + into_window);
+                }
+                let now = self.now();
+                let expected = self.model.claim(now, id);
+                let got = self.suite.claim(&owner, id);
+                assert_eq!(got.is_ok(), expected, "claim {id}: {got:?}");
+            }
+            Op::Cancel { pick } => {
+                let Some(id) = self.pick_request(pick) else {
+                    return;
+                };
+                let owner = self.users[self.model.requests[&id].owner].clone();
+                self.model.give_back(id);
+                self.suite.cancel(&owner, id).expect("cancel");
+            }
+            Op::Expire { pick } => {
+                let Some(id) = self.pick_request(pick) else {
+                    return;
+                };
+                let lapsed = now >= self.model.requests[&id].deadline;
+                let keeper = self.suite.addr("payer");
+                let got = self.suite.expire(&keeper, id);
+                assert_eq!(got.is_ok(), lapsed, "expire {id}: {got:?}");
+                if lapsed {
+                    self.model.give_back(id);
+                }
+            }
+            Op::Advance { seconds } => self.suite.advance(seconds),
+            Op::Donate { amount } => {
+                let payer = self.suite.addr("payer");
+                self.suite.donate(&payer, amount);
+            }
+        }
+        self.compare();
+    }
+
+    /// Contract books and every balance equal the model's, to the unit.
+    fn compare(&self) {
+        let state = self.suite.state();
+        let m = &self.model;
+        for (view, books) in [(&state.junior, &m.junior), (&state.senior, &m.senior)] {
+            assert_eq!(
+                view.assets.u128(),
+                to_u128(&books.assets),
+                "{:?} assets",
+                view.tranche
+            );
+            assert_eq!(
+                view.supply.u128(),
+                to_u128(&books.supply),
+                "{:?} supply",
+                view.tranche
+            );
+            assert_eq!(
+                view.pending_withdrawal_shares.u128(),
+                to_u128(&books.pending),
+                "{:?} pending",
+                view.tranche
+            );
+        }
+        assert_eq!(state.reserve.u128(), to_u128(&m.reserve), "reserve");
+        for (user, addr) in self.users.iter().enumerate() {
+            assert_eq!(
+                self.suite.balance(addr),
+                to_u128(&m.cash[user]),
+                "cash of u{user}"
+            );
+            for t in Tranche::ALL {
+                assert_eq!(
+                    self.suite.shares(t, addr),
+                    to_u128(&m.shares[user][idx(t)]),
+                    "{t:?} shares of u{user}"
+                );
+            }
+        }
+        assert_eq!(
+            self.suite.balance(&self.suite.engine) - self.engine_start,
+            to_u128(&m.engine_received),
+            "engine receipts"
+        );
+    }
+}
+
+proptest! {
+    /// Random histories agree with the reference model step by step (invariants 3-9).
+    #[test]
+    fn fund_matches_reference_model(params in params(), ops in prop::collection::vec(op(), 1..40)) {
+        let mut h = Harness::new(params);
+        for op in &ops {
+            h.apply(op);
+        }
+    }
+
+    /// Invariant 5: whatever happened before, depositing and withdrawing at once (with or
+    /// without premiums during the cooldown) never returns more than was deposited.
+    #[test]
+    fn deposit_then_withdraw_never_profits(
+        params in params(),
+        history in prop::collection::vec(op(), 0..20),
+        junior in any::<bool>(),
+        amount in amount(),
+        premium_during_cooldown in prop::option::of(amount()),
+    ) {
+        let mut h = Harness::new(params);
+        for op in &history {
+            h.apply(op);
+        }
+        let t = if junior { Tranche::Junior } else { Tranche::Senior };
+        let who = h.suite.addr("newcomer");
+        h.suite.mint(&who, amount);
+        if h.suite.deposit(&who, t, amount).is_err() {
+            return Ok(());
+        }
+        let shares = h.suite.shares(t, &who);
+        let Ok(id) = h.suite.request_withdrawal(&who, t, shares) else { return Ok(()) };
+        if let Some(premium) = premium_during_cooldown {
+            let payer = h.suite.addr("payer");
+            h.suite.premium(&payer, premium).expect("premium");
+        }
+        let cooldown = h.suite.request(id).cooldown_end.seconds() - h.now();
+        h.suite.advance(cooldown);
+        if h.suite.claim(&who, id).is_ok() {
+            prop_assert!(h.suite.balance(&who) <= amount, "withdrew more than deposited");
+        }
+    }
+}
