@@ -6,6 +6,8 @@
 //! followed by a check of the fund invariants of SPEC section 6 (see [`Suite::check_invariants`]),
 //! so every test is also an invariant test.
 
+pub mod scenario;
+
 use std::collections::BTreeSet;
 
 use cosmwasm_std::{coin, coins, to_json_binary, Addr, Coin, Empty, StdError, Uint128, Uint256};

@@ -1,0 +1,36 @@
+//! The README's worked example, to the unit. Expected figures were computed independently
+//! with integer arithmetic from SPEC section 3 (V = 1000, weights 3:1, cap 50%, min_remaining
+//! 1000); the derivation is in README.md.
+
+use tranche_perps_testing::scenario::fund_journey;
+use tranche_perps_testing::Suite;
+
+#[test]
+fn readme_worked_example() {
+    let mut suite = Suite::builder().build();
+    let j = fund_journey(&mut suite).unwrap();
+
+    // 100,000 USDC into an empty tranche: 1e11 * (0 + 1000) / (0 + 1).
+    assert_eq!(j.alice_shares, 100_000_000_000_000);
+    assert_eq!(j.bob_shares, 300_000_000_000_000);
+    // 7,000 USDC premium, 3*100,000 : 1*300,000 -> 3,500 USDC each.
+    assert_eq!(j.after_premium.junior.assets.u128(), 103_500_000_000);
+    assert_eq!(j.after_premium.senior.assets.u128(), 303_500_000_000);
+    // floor(5e10 * (1e14 + 1000) / (103,500,000,000 + 1)).
+    assert_eq!(j.carol_shares, 48_309_178_743_977);
+    // Loss of 200,000 USDC: cap = 457,000 * 50% = 228,500 USDC, so all is payable;
+    // junior pays down to 1000 base units, senior the rest.
+    assert_eq!(j.loss.asked.u128(), 200_000_000_000);
+    assert_eq!(j.loss.paid_by_reserve.u128(), 0);
+    assert_eq!(j.loss.paid_by_junior.u128(), 153_499_999_000);
+    assert_eq!(j.loss.paid_by_senior.u128(), 46_500_001_000);
+    assert_eq!(j.loss.unpaid.u128(), 0);
+    assert_eq!(j.simulated.from_junior, j.loss.paid_by_junior);
+    assert_eq!(j.simulated.from_senior, j.loss.paid_by_senior);
+    assert_eq!(j.after_loss.junior.assets.u128(), 1_000);
+    assert_eq!(j.after_loss.senior.assets.u128(), 256_999_999_000);
+    // floor(3e14 * 256,999,999,001 / 300,000,000,001,000).
+    assert_eq!(j.bob_payout, 256_999_999_000);
+    assert_eq!(j.end.senior.supply.u128(), 0);
+    assert_eq!(j.end.junior.supply.u128(), 148_309_178_743_977);
+}
