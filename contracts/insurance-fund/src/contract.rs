@@ -9,14 +9,15 @@ use cosmwasm_std::{
 use cw20::MinterResponse;
 use cw_utils::{nonpayable, parse_instantiate_response_data};
 use tranche_perps_types::fund::{
-    ExecuteMsg, FundParams, InstantiateMsg, MigrateMsg, QueryMsg, ShareTokenInfo, Tranche,
-    SHARE_EXTRA_DECIMALS,
+    ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ShareTokenInfo, Tranche, SHARE_EXTRA_DECIMALS,
 };
 
 use crate::error::ContractError;
 use crate::governance::validate_params;
 use crate::premium::save_checkpoint;
-use crate::state::{Config, FundState, TrancheState, CONFIG, NEXT_REQUEST_ID, PARAMS, PAUSE, STATE};
+use crate::state::{
+    Config, FundState, TrancheState, CONFIG, NEXT_REQUEST_ID, PARAMS, PAUSE, STATE,
+};
 use crate::{deposit, governance, premium, query, shortfall, withdraw};
 
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
@@ -91,26 +92,24 @@ pub fn instantiate(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     validate_denom(&msg.collateral_denom)?;
-    if msg.collateral_decimals > 18 {
+    // Share tokens get three more decimals and cw20-base allows at most 18.
+    if msg.collateral_decimals > 15 {
         return Err(ContractError::ParamOutOfRange {
             name: "collateral_decimals",
             value: msg.collateral_decimals.to_string(),
-            range: "0 ..= 18",
+            range: "0 ..= 15",
         });
     }
     validate_token_info(&msg.junior_token)?;
     validate_token_info(&msg.senior_token)?;
-    let params = msg.params.unwrap_or_else(FundParams::default);
+    let params = msg.params.unwrap_or_default();
     validate_params(&params)?;
     let governor = deps.api.addr_validate(&msg.governor)?;
     let guardian = msg
         .guardian
         .map(|g| deps.api.addr_validate(&g))
         .transpose()?;
-    let engine = msg
-        .engine
-        .map(|e| deps.api.addr_validate(&e))
-        .transpose()?;
+    let engine = msg.engine.map(|e| deps.api.addr_validate(&e)).transpose()?;
     let token_admin = msg
         .token_admin
         .map(|a| deps.api.addr_validate(&a))
@@ -183,10 +182,7 @@ pub fn instantiate(
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
     let id = ReplyId::try_from(msg.id)?;
-    let result = msg
-        .result
-        .into_result()
-        .map_err(StdError::generic_err)?;
+    let result = msg.result.into_result().map_err(StdError::generic_err)?;
     #[allow(deprecated)]
     let data = match result.msg_responses.first() {
         Some(response) => response.value.clone(),
@@ -261,7 +257,7 @@ pub fn execute(
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;
             let ownership =
-                cw_ownable::update_ownership(deps, &env.block, &info.sender, action)?;
+                cw_ownable::update_ownership(deps, &env.block, &info.sender, action.into())?;
             Ok(Response::new()
                 .add_attribute("action", "update_ownership")
                 .add_attribute("sender", info.sender)
@@ -303,7 +299,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::LossLedger { start_after, limit } => {
             to_json_binary(&query::loss_ledger(deps, start_after, limit)?)
         }
-        QueryMsg::SimulateLoss { amount } => to_json_binary(&query::simulate_loss(deps, env, amount)?),
+        QueryMsg::SimulateLoss { amount } => {
+            to_json_binary(&query::simulate_loss(deps, env, amount)?)
+        }
         QueryMsg::PreviewDeposit { tranche, amount } => {
             to_json_binary(&query::preview_deposit(deps, tranche, amount)?)
         }

@@ -1,6 +1,7 @@
 use cosmwasm_std::{
-    CheckedFromRatioError, CheckedMultiplyFractionError, CheckedMultiplyRatioError, ConversionOverflowError, Decimal,
-    DivideByZeroError, OverflowError, SignedDecimal256RangeExceeded, StdError, Uint128,
+    CheckedFromRatioError, CheckedMultiplyFractionError, CheckedMultiplyRatioError,
+    ConversionOverflowError, Decimal, DivideByZeroError, OverflowError,
+    SignedDecimal256RangeExceeded, StdError, Uint128,
 };
 use cw_ownable::OwnershipError;
 use cw_utils::{ParseReplyError, PaymentError};
@@ -45,6 +46,9 @@ pub enum ContractError {
 
     #[error("unknown reply id {id}")]
     UnknownReplyId { id: u64 },
+
+    #[error("the fund cannot send collateral to itself")]
+    RecipientIsFund,
 
     #[error("sender is not the perp engine")]
     NotEngine,

@@ -1,6 +1,4 @@
-use cosmwasm_std::{
-    coins, Addr, BankMsg, Decimal, DepsMut, Env, MessageInfo, Response, Uint128,
-};
+use cosmwasm_std::{coins, Addr, BankMsg, Decimal, DepsMut, Env, MessageInfo, Response, Uint128};
 use cw_utils::nonpayable;
 use tranche_perps_types::fund::{DepositCap, FundParams, FundParamsUpdate, ReserveTarget};
 
@@ -42,7 +40,13 @@ fn check_cap(name: &'static str, cap: DepositCap) -> Result<(), ContractError> {
 
 /// Checks every parameter against its documented range.
 pub fn validate_params(p: &FundParams) -> Result<(), ContractError> {
-    check_range("cooldown_seconds", p.cooldown_seconds, HOUR, 90 * DAY, "3600 ..= 7776000")?;
+    check_range(
+        "cooldown_seconds",
+        p.cooldown_seconds,
+        HOUR,
+        90 * DAY,
+        "3600 ..= 7776000",
+    )?;
     check_range(
         "claim_window_seconds",
         p.claim_window_seconds,
@@ -235,6 +239,9 @@ pub fn allocate_reserve(
         }
         ReserveTarget::Address(recipient) => {
             let recipient = deps.api.addr_validate(&recipient)?;
+            if recipient == env.contract.address {
+                return Err(ContractError::RecipientIsFund);
+            }
             response = response
                 .add_attribute("target", recipient.as_str())
                 .add_message(BankMsg::Send {
@@ -257,6 +264,9 @@ pub fn sweep_donations(
     nonpayable(&info)?;
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let recipient = deps.api.addr_validate(&recipient)?;
+    if recipient == env.contract.address {
+        return Err(ContractError::RecipientIsFund);
+    }
     let config = CONFIG.load(deps.storage)?;
     let balance = deps
         .querier

@@ -98,9 +98,9 @@ pub fn bps_floor(amount: Uint128, bps: u32) -> Result<Uint128, ContractError> {
     Ok(amount.checked_mul_floor((u128::from(bps), 10_000u128))?)
 }
 
-/// `amount * bps / 10000`, rounded up.
-pub fn bps_ceil(amount: Uint128, bps: u32) -> Result<Uint128, ContractError> {
-    Ok(amount.checked_mul_ceil((u128::from(bps), 10_000u128))?)
+/// `amount * bps / 10000`, rounded up, in 256 bits (bps may exceed 10000).
+pub fn bps_ceil(amount: Uint128, bps: u32) -> Result<Uint256, ContractError> {
+    Ok(Uint256::from(amount).checked_mul_ceil((Uint256::from(bps), Uint256::from(10_000u32)))?)
 }
 
 #[cfg(test)]
@@ -118,21 +118,33 @@ mod tests {
     #[test]
     fn first_deposit_mints_v_shares_per_unit() {
         let price = Price::of(&tranche(0, 0)).unwrap();
-        assert_eq!(price.shares_floor(Uint128::new(5)).unwrap(), Uint128::new(5_000));
+        assert_eq!(
+            price.shares_floor(Uint128::new(5)).unwrap(),
+            Uint128::new(5_000)
+        );
     }
 
     #[test]
     fn deposit_rounds_down() {
         // (supply + V) / (assets + 1) = 2000 / 1001: 1 unit buys 1.998 -> 1 share
         let price = Price::of(&tranche(1_000, 1_000)).unwrap();
-        assert_eq!(price.shares_floor(Uint128::new(1)).unwrap(), Uint128::new(1));
+        assert_eq!(
+            price.shares_floor(Uint128::new(1)).unwrap(),
+            Uint128::new(1)
+        );
         assert_eq!(price.value_floor(Uint128::new(1)).unwrap(), Uint128::zero());
     }
 
     #[test]
     fn min_price_is_exact() {
-        let a = Price { num: Uint128::new(2), den: Uint128::new(3) };
-        let b = Price { num: Uint128::new(3), den: Uint128::new(5) };
+        let a = Price {
+            num: Uint128::new(2),
+            den: Uint128::new(3),
+        };
+        let b = Price {
+            num: Uint128::new(3),
+            den: Uint128::new(5),
+        };
         assert_eq!(a.min(b), b);
         assert_eq!(b.min(a), b);
     }
@@ -140,8 +152,8 @@ mod tests {
     #[test]
     fn premium_split_sums_to_premium() {
         // wj*Aj = 3*100 = 300, ws*As = 1*200 = 200: junior gets floor(7 * 300 / 500) = 4
-        let (j, s) = split_premium(Uint128::new(7), 3, Uint128::new(100), 1, Uint128::new(200))
-            .unwrap();
+        let (j, s) =
+            split_premium(Uint128::new(7), 3, Uint128::new(100), 1, Uint128::new(200)).unwrap();
         assert_eq!((j.u128(), s.u128()), (4, 3));
         let (j, s) = split_premium(Uint128::MAX, 100, Uint128::MAX, 1, Uint128::MAX).unwrap();
         assert_eq!(j + s, Uint128::MAX);
@@ -154,14 +166,24 @@ mod tests {
         let err = check_subordination(Uint128::new(19), Uint128::new(81), min).unwrap_err();
         assert_eq!(
             err,
-            ContractError::SubordinationBreach { junior_ratio: Decimal::percent(19), min }
+            ContractError::SubordinationBreach {
+                junior_ratio: Decimal::percent(19),
+                min
+            }
         );
         check_subordination(Uint128::zero(), Uint128::zero(), min).unwrap();
     }
 
     #[test]
     fn bps_rounding() {
-        assert_eq!(bps_floor(Uint128::new(999), 5_000).unwrap(), Uint128::new(499));
-        assert_eq!(bps_ceil(Uint128::new(999), 5_000).unwrap(), Uint128::new(500));
+        assert_eq!(
+            bps_floor(Uint128::new(999), 5_000).unwrap(),
+            Uint128::new(499)
+        );
+        assert_eq!(
+            bps_ceil(Uint128::new(999), 5_000).unwrap(),
+            Uint256::from(500u32)
+        );
+        assert!(bps_ceil(Uint128::MAX, 100_000).is_ok());
     }
 }

@@ -4,7 +4,9 @@ use tranche_perps_types::fund::Tranche;
 
 use crate::error::ContractError;
 use crate::math::{split_premium, Price};
-use crate::state::{tranche_key, FundState, TrancheState, CONFIG, PARAMS, PRICE_CHECKPOINTS, STATE};
+use crate::state::{
+    tranche_key, FundState, TrancheState, CONFIG, PARAMS, PRICE_CHECKPOINTS, STATE,
+};
 
 /// Adds the one collateral coin sent as premium: split between the tranches by risk weight,
 /// or kept as protocol reserve when neither tranche has shares.
@@ -19,10 +21,15 @@ pub fn deposit_premium(
     let mut state = STATE.load(deps.storage)?;
 
     // A tranche without shares earns nothing: its premium would go to its next depositor.
-    let earning = |t: &TrancheState| if t.supply.is_zero() { Uint128::zero() } else { t.assets };
+    let earning = |t: &TrancheState| {
+        if t.supply.is_zero() {
+            Uint128::zero()
+        } else {
+            t.assets
+        }
+    };
     let (junior_assets, senior_assets) = (earning(&state.junior), earning(&state.senior));
-    let (to_junior, to_senior, to_reserve) = if junior_assets.is_zero() && senior_assets.is_zero()
-    {
+    let (to_junior, to_senior, to_reserve) = if junior_assets.is_zero() && senior_assets.is_zero() {
         (Uint128::zero(), Uint128::zero(), premium)
     } else {
         let (j, s) = split_premium(
@@ -67,6 +74,10 @@ pub fn save_checkpoint(
     state: &FundState,
 ) -> Result<(), ContractError> {
     let price = Price::of(state.tranche(tranche))?.to_decimal();
-    PRICE_CHECKPOINTS.save(storage, (tranche_key(tranche), checkpoint_hour(now)), &price)?;
+    PRICE_CHECKPOINTS.save(
+        storage,
+        (tranche_key(tranche), checkpoint_hour(now)),
+        &price,
+    )?;
     Ok(())
 }

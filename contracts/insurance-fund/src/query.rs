@@ -1,5 +1,5 @@
 use cosmwasm_std::{
-    Addr, Decimal, Deps, Env, Int256, Order, SignedDecimal256, StdResult, Timestamp, Uint128,
+    Addr, Decimal256, Deps, Env, Int256, Order, SignedDecimal256, StdResult, Timestamp, Uint128,
 };
 use cw20::{BalanceResponse, Cw20QueryMsg};
 use cw_storage_plus::Bound;
@@ -63,7 +63,9 @@ pub fn state(deps: Deps, env: Env) -> Result<FundStateResponse, ContractError> {
     roll_window(&mut state, &params, env.block.time)?;
     let payout_window = PayoutWindowView {
         start: state.window_start,
-        end: state.window_start.plus_seconds(params.payout_window_seconds),
+        end: state
+            .window_start
+            .plus_seconds(params.payout_window_seconds),
         start_assets: state.window_start_assets,
         cap: cap_remaining(&state, &params)?.checked_add(state.window_paid)?,
         paid: state.window_paid,
@@ -90,7 +92,7 @@ fn coverage_of(
         open_interest_notional: state.open_interest,
         target,
         coverage_ratio: (!target.is_zero())
-            .then(|| Decimal::checked_from_ratio(total_assets, target))
+            .then(|| Decimal256::checked_from_ratio(total_assets, target))
             .transpose()?,
     })
 }
@@ -109,7 +111,8 @@ pub fn yield_of(
     let now = env.block.time;
     let price_now = Price::of(state.tranche(tranche))?.to_decimal();
     let checkpoints = PRICE_CHECKPOINTS.prefix(tranche_key(tranche));
-    let target_hour = checkpoint_hour(now.minus_seconds(window_seconds.min(now.seconds())));
+    let window_start = now.seconds() - window_seconds.min(now.seconds());
+    let target_hour = checkpoint_hour(Timestamp::from_seconds(window_start));
     let before = checkpoints
         .range(
             deps.storage,
@@ -127,7 +130,10 @@ pub fn yield_of(
             .transpose()?
             .unwrap_or((checkpoint_hour(now), price_now)),
     };
-    let from = Timestamp::from_seconds(hour * 3_600);
+    // A checkpoint holds the price after the last event of its hour, so that price is only
+    // known to hold from the hour's end (until the next checkpoint); it is the price at the
+    // window's start when that is later.
+    let from = Timestamp::from_seconds(((hour + 1) * 3_600).max(window_start).min(now.seconds()));
     let elapsed = now.seconds().saturating_sub(from.seconds());
     let annualized = if elapsed == 0 || price_then.is_zero() {
         SignedDecimal256::zero()

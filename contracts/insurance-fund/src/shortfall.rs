@@ -44,7 +44,11 @@ pub fn roll_window(
     params: &FundParams,
     now: Timestamp,
 ) -> Result<(), ContractError> {
-    if now >= state.window_start.plus_seconds(params.payout_window_seconds) {
+    if now
+        >= state
+            .window_start
+            .plus_seconds(params.payout_window_seconds)
+    {
         state.window_start = now;
         state.window_start_assets = total_assets(state)?;
         state.window_paid = Uint128::zero();

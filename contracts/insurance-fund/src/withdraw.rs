@@ -2,28 +2,31 @@ use cosmwasm_std::{
     from_json, to_json_binary, Addr, BankMsg, CosmosMsg, DepsMut, Env, MessageInfo, Response,
     Uint128, WasmMsg,
 };
-use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
+use cw20::Cw20ExecuteMsg;
 use cw_utils::nonpayable;
-use tranche_perps_types::fund::{ReceiveMsg, Tranche};
+use tranche_perps_types::fund::{Cw20Receive, ReceiveMsg, Tranche};
 
 use crate::error::ContractError;
 use crate::math::{check_subordination, Price};
-use crate::state::{requests, Config, WithdrawalRequest, CONFIG, NEXT_REQUEST_ID, PARAMS, PAUSE, STATE};
+use crate::state::{
+    requests, Config, WithdrawalRequest, CONFIG, NEXT_REQUEST_ID, PARAMS, PAUSE, STATE,
+};
 
 /// cw20 hook: only the fund's own share tokens are accepted.
 pub fn receive(
     deps: DepsMut,
     env: Env,
     info: MessageInfo,
-    wrapper: Cw20ReceiveMsg,
+    wrapper: Cw20Receive,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let config = CONFIG.load(deps.storage)?;
-    let tranche = config
-        .tranche_of_token(&info.sender)
-        .ok_or_else(|| ContractError::UnknownToken {
-            token: info.sender.to_string(),
-        })?;
+    let tranche =
+        config
+            .tranche_of_token(&info.sender)
+            .ok_or_else(|| ContractError::UnknownToken {
+                token: info.sender.to_string(),
+            })?;
     let owner = deps.api.addr_validate(&wrapper.sender)?;
     match from_json(&wrapper.msg)? {
         ReceiveMsg::RequestWithdrawal {} => {
@@ -84,7 +87,10 @@ fn request_withdrawal(
         .add_attribute("tranche", tranche.as_str())
         .add_attribute("shares", shares)
         .add_attribute("cooldown_end", cooldown_end.seconds().to_string())
-        .add_attribute("claim_deadline", request.claim_deadline.seconds().to_string()))
+        .add_attribute(
+            "claim_deadline",
+            request.claim_deadline.seconds().to_string(),
+        ))
 }
 
 /// Pays a cooled-down request at the lower of its request price and today's price, burning

@@ -118,7 +118,7 @@ impl SuiteBuilder {
     /// Deploys everything.
     pub fn build(self) -> Suite {
         let mut app = App::default();
-        let api = app.api().clone();
+        let api = *app.api();
         let governor = api.addr_make("governor");
         let guardian = api.addr_make("guardian");
         let engine = api.addr_make("engine");
@@ -499,18 +499,18 @@ impl Suite {
 
     /// The governor sweeps donations to `recipient`.
     pub fn sweep_donations(&mut self, recipient: &Addr) -> SuiteResult {
-        let governor = self.governor.clone();
-        let res = self.execute_fund(
-            &governor,
-            &ExecuteMsg::SweepDonations {
-                recipient: recipient.to_string(),
-            },
-            &[],
-        );
-        if res.is_ok() {
-            self.donated = Uint128::zero();
-        }
-        res
+        let (governor, fund) = (self.governor.clone(), self.fund.clone());
+        let msg = ExecuteMsg::SweepDonations {
+            recipient: recipient.to_string(),
+        };
+        self.step(Step::Admin, |s| {
+            let res = s
+                .app
+                .execute_contract(governor, fund, &msg, &[])
+                .map_err(into_contract_error)?;
+            s.donated = Uint128::zero();
+            Ok(res)
+        })
     }
 
     // ----- queries -----

@@ -6,9 +6,11 @@
 //! of `a` base units mints `1000 * a` share units, i.e. one whole share per whole coin.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, Decimal, Decimal256, SignedDecimal256, Timestamp, Uint128};
-use cw20::Cw20ReceiveMsg;
-use cw_ownable::{cw_ownable_execute, cw_ownable_query};
+use cosmwasm_std::{
+    Addr, Binary, Decimal, Decimal256, SignedDecimal256, Timestamp, Uint128, Uint256,
+};
+use cw_ownable::cw_ownable_query;
+use cw_utils::Expiration;
 
 /// Virtual share offset `V` added to a tranche's supply in every price computation.
 pub const VIRTUAL_SHARES: u128 = 1_000;
@@ -19,6 +21,7 @@ pub const SHARE_EXTRA_DECIMALS: u8 = 3;
 
 /// One of the two risk layers of the fund.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 #[derive(Copy, Eq, Hash, PartialOrd, Ord)]
 pub enum Tranche {
     /// First-loss layer: pays shortfalls before senior, earns the larger premium weight.
@@ -42,6 +45,7 @@ impl Tranche {
 
 /// A per-tranche deposit limit.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 #[derive(Copy, Eq)]
 pub enum DepositCap {
     /// No limit on the tranche's assets.
@@ -52,6 +56,7 @@ pub enum DepositCap {
 
 /// Every governed economic parameter of the fund. Ranges are enforced on instantiate and update.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct FundParams {
     /// Seconds between a withdrawal request and the start of its claim window. Range 1 h ..= 90 d.
     pub cooldown_seconds: u64,
@@ -109,6 +114,7 @@ impl FundParams {
 
 /// A partial update of [`FundParams`]: every field left out keeps its value.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 #[derive(Default)]
 pub struct FundParamsUpdate {
     /// New cooldown in seconds; applies to requests made after the update only.
@@ -137,6 +143,7 @@ pub struct FundParamsUpdate {
 
 /// Emergency switches. A paused operation fails with a typed error; nothing else is affected.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 #[derive(Copy, Default, Eq)]
 pub struct PauseFlags {
     /// New deposits into either tranche are refused.
@@ -147,6 +154,7 @@ pub struct PauseFlags {
 
 /// Name and symbol of one share token.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct ShareTokenInfo {
     /// cw20 token name, 3 ..= 50 characters.
     pub name: String,
@@ -156,6 +164,7 @@ pub struct ShareTokenInfo {
 
 /// Instantiates the fund and, by submessage, its two cw20-base share tokens (fund = minter).
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct InstantiateMsg {
     /// Address allowed to change parameters; any address (a DAO, a multisig, an account).
     pub governor: String,
@@ -165,7 +174,7 @@ pub struct InstantiateMsg {
     pub engine: Option<String>,
     /// Bank denom of the collateral coin, e.g. an IBC USDC denom.
     pub collateral_denom: String,
-    /// Decimals of the collateral coin; share tokens get three more.
+    /// Decimals of the collateral coin (0 ..= 15); share tokens get three more.
     pub collateral_decimals: u8,
     /// Code id of a stored cw20-base contract used for both share tokens.
     pub share_token_code_id: u64,
@@ -181,6 +190,7 @@ pub struct InstantiateMsg {
 
 /// Where an allocation from the protocol reserve goes.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub enum ReserveTarget {
     /// Added to a tranche's assets, raising its share price (the tranche must have shares).
     Tranche(Tranche),
@@ -188,9 +198,48 @@ pub enum ReserveTarget {
     Address(String),
 }
 
-/// Execute messages of the fund.
-#[cw_ownable_execute]
+/// The cw20 receive envelope, field for field `cw20::Cw20ReceiveMsg`, refusing unknown fields.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct Cw20Receive {
+    /// Account that sent the tokens.
+    pub sender: String,
+    /// Tokens sent.
+    pub amount: Uint128,
+    /// The hook message, a JSON [`ReceiveMsg`].
+    pub msg: Binary,
+}
+
+/// Two-step transfer of the governor role (cw-ownable's actions, wire-compatible). There is
+/// deliberately no renounce: the fund always has a governor.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub enum GovernorAction {
+    /// The governor proposes a new governor, optionally with an expiry for the offer.
+    TransferOwnership {
+        /// Proposed governor.
+        new_owner: String,
+        /// When the offer lapses.
+        expiry: Option<Expiration>,
+    },
+    /// The proposed governor accepts.
+    AcceptOwnership,
+}
+
+impl From<GovernorAction> for cw_ownable::Action {
+    fn from(action: GovernorAction) -> Self {
+        match action {
+            GovernorAction::TransferOwnership { new_owner, expiry } => {
+                cw_ownable::Action::TransferOwnership { new_owner, expiry }
+            }
+            GovernorAction::AcceptOwnership => cw_ownable::Action::AcceptOwnership,
+        }
+    }
+}
+
+/// Execute messages of the fund.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
 pub enum ExecuteMsg {
     /// Deposit exactly one coin of the collateral denom into a tranche and mint shares to the
     /// sender. Fails if fewer than `min_shares` would be minted.
@@ -201,7 +250,7 @@ pub enum ExecuteMsg {
         min_shares: Option<Uint128>,
     },
     /// cw20 receive hook: share tokens sent here with a [`ReceiveMsg`].
-    Receive(Cw20ReceiveMsg),
+    Receive(Cw20Receive),
     /// Pay out a cooled-down withdrawal request to its owner.
     ClaimWithdrawal {
         /// Id of the request.
@@ -262,10 +311,13 @@ pub enum ExecuteMsg {
         /// Receiver of the surplus.
         recipient: String,
     },
+    /// Governor transfer: the governor proposes, the new governor accepts.
+    UpdateOwnership(GovernorAction),
 }
 
 /// Messages accepted in the `msg` of a cw20 `Send` of share tokens to the fund.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub enum ReceiveMsg {
     /// Start a withdrawal of the sent shares: cooldown, then a claim window.
     RequestWithdrawal {},
@@ -273,11 +325,13 @@ pub enum ReceiveMsg {
 
 /// Migrate message of the fund.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct MigrateMsg {}
 
 /// Query messages of the fund.
 #[cw_ownable_query]
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
     /// Addresses, parameters and pause flags.
@@ -355,6 +409,7 @@ pub enum QueryMsg {
 
 /// Response to [`QueryMsg::Config`].
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct ConfigResponse {
     /// Collateral denom.
     pub collateral_denom: String,
@@ -378,6 +433,7 @@ pub struct ConfigResponse {
 
 /// Figures of one tranche.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct TrancheView {
     /// Which tranche.
     pub tranche: Tranche,
@@ -395,6 +451,7 @@ pub struct TrancheView {
 
 /// Usage of the current payout window.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct PayoutWindowView {
     /// Start of the window.
     pub start: Timestamp,
@@ -410,6 +467,7 @@ pub struct PayoutWindowView {
 
 /// Response to [`QueryMsg::State`].
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct FundStateResponse {
     /// Junior tranche.
     pub junior: TrancheView,
@@ -429,6 +487,7 @@ pub struct FundStateResponse {
 
 /// Response to [`QueryMsg::Yield`].
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct YieldResponse {
     /// Tranche measured.
     pub tranche: Tranche,
@@ -445,19 +504,21 @@ pub struct YieldResponse {
 
 /// Response to [`QueryMsg::Coverage`].
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct CoverageResponse {
     /// Reserve plus both tranches.
     pub total_assets: Uint128,
     /// Open-interest notional last reported by the engine.
     pub open_interest_notional: Uint128,
     /// `ceil(target_coverage_bps * open_interest / 10000)`.
-    pub target: Uint128,
-    /// `total_assets / target`; none when the target is zero.
-    pub coverage_ratio: Option<Decimal>,
+    pub target: Uint256,
+    /// `total_assets / target`, rounded down; none when the target is zero.
+    pub coverage_ratio: Option<Decimal256>,
 }
 
 /// One tranche of an underwriter's holdings.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct UnderwriterTranche {
     /// Shares in the underwriter's wallet.
     pub shares: Uint128,
@@ -467,6 +528,7 @@ pub struct UnderwriterTranche {
 
 /// Response to [`QueryMsg::Underwriter`].
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct UnderwriterResponse {
     /// Underwriter.
     pub address: Addr,
@@ -480,6 +542,7 @@ pub struct UnderwriterResponse {
 
 /// Where a withdrawal request stands.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 #[derive(Copy, Eq)]
 pub enum RequestStatus {
     /// Before its cooldown end.
@@ -492,6 +555,7 @@ pub enum RequestStatus {
 
 /// A withdrawal request as stored, with its status and value now.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct WithdrawalRequestResponse {
     /// Request id.
     pub id: u64,
@@ -517,6 +581,7 @@ pub struct WithdrawalRequestResponse {
 
 /// Response to [`QueryMsg::WithdrawalRequests`].
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct WithdrawalRequestsResponse {
     /// The page.
     pub requests: Vec<WithdrawalRequestResponse>,
@@ -524,6 +589,7 @@ pub struct WithdrawalRequestsResponse {
 
 /// One entry of the loss ledger.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct LossRecord {
     /// Shortfall id given by the engine.
     pub shortfall_id: u64,
@@ -543,6 +609,7 @@ pub struct LossRecord {
 
 /// Response to [`QueryMsg::LossLedger`].
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct LossLedgerResponse {
     /// The page.
     pub losses: Vec<LossRecord>,
@@ -550,6 +617,7 @@ pub struct LossLedgerResponse {
 
 /// Response data of [`ExecuteMsg::CoverShortfall`], read by the engine's reply.
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct CoverShortfallResponse {
     /// Shortfall id.
     pub shortfall_id: u64,
@@ -563,6 +631,7 @@ pub struct CoverShortfallResponse {
 
 /// Response to [`QueryMsg::SimulateLoss`].
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct SimulateLossResponse {
     /// Amount simulated.
     pub asked: Uint128,
@@ -584,6 +653,7 @@ pub struct SimulateLossResponse {
 
 /// Response to [`QueryMsg::PreviewDeposit`].
 #[cw_serde]
+#[serde(deny_unknown_fields)]
 pub struct PreviewDepositResponse {
     /// Shares the deposit would mint now (zero means it would be refused).
     pub shares: Uint128,
