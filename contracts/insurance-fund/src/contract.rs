@@ -138,6 +138,7 @@ pub fn instantiate(
         open_interest: Uint128::zero(),
         // The first payout opens the first window.
         window_start: Timestamp::from_seconds(0),
+        window_end: Timestamp::from_seconds(0),
         window_start_assets: Uint128::zero(),
         window_paid: Uint128::zero(),
     };

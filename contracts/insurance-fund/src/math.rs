@@ -60,7 +60,8 @@ pub fn split_premium(
     let wj = Uint256::from(junior_assets).checked_mul(Uint256::from(junior_weight))?;
     let ws = Uint256::from(senior_assets).checked_mul(Uint256::from(senior_weight))?;
     let total = wj.checked_add(ws)?;
-    let junior = Uint256::from(p).checked_mul(wj)?.checked_div(total)?;
+    // p * wj*Aj may need more than 256 bits: multiply_ratio widens to 512.
+    let junior = Uint256::from(p).checked_multiply_ratio(wj, total)?;
     let junior = Uint128::try_from(junior)?;
     Ok((junior, p.checked_sub(junior)?))
 }

@@ -63,9 +63,7 @@ pub fn state(deps: Deps, env: Env) -> Result<FundStateResponse, ContractError> {
     roll_window(&mut state, &params, env.block.time)?;
     let payout_window = PayoutWindowView {
         start: state.window_start,
-        end: state
-            .window_start
-            .plus_seconds(params.payout_window_seconds),
+        end: state.window_end,
         start_assets: state.window_start_assets,
         cap: cap_remaining(&state, &params)?.checked_add(state.window_paid)?,
         paid: state.window_paid,

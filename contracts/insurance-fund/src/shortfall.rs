@@ -38,18 +38,16 @@ pub fn total_assets(state: &FundState) -> Result<Uint128, ContractError> {
 }
 
 /// Starts a new payout window at `now` if the current one has ended. A window begins at the
-/// first payout after the previous one ended and is capped by the assets at that moment.
+/// first payout after the previous one ended, is capped by the assets at that moment, and keeps
+/// the length it started with (a parameter change applies from the next window).
 pub fn roll_window(
     state: &mut FundState,
     params: &FundParams,
     now: Timestamp,
 ) -> Result<(), ContractError> {
-    if now
-        >= state
-            .window_start
-            .plus_seconds(params.payout_window_seconds)
-    {
+    if now >= state.window_end {
         state.window_start = now;
+        state.window_end = now.plus_seconds(params.payout_window_seconds);
         state.window_start_assets = total_assets(state)?;
         state.window_paid = Uint128::zero();
     }

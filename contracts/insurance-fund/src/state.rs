@@ -64,6 +64,8 @@ pub struct FundState {
     pub open_interest: Uint128,
     /// Start of the current payout window.
     pub window_start: Timestamp,
+    /// End of the current payout window, fixed when it starts.
+    pub window_end: Timestamp,
     /// Total assets when the current window started.
     pub window_start_assets: Uint128,
     /// Paid out within the current window.

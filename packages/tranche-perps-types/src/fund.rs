@@ -491,8 +491,10 @@ pub struct FundStateResponse {
 pub struct YieldResponse {
     /// Tranche measured.
     pub tranche: Tranche,
-    /// Time of the reference price (the latest checkpoint at or before now minus the window,
-    /// or the earliest checkpoint when the fund is younger than the window).
+    /// Time from which `price_then` held: the end of the hour of the latest price checkpoint at
+    /// or before `now - window` (or of the earliest checkpoint when the fund is younger than the
+    /// window), never before `now - window`. Checkpoints are kept per hour, so growth within
+    /// that hour is not counted.
     pub from: Timestamp,
     /// Share price at `from`.
     pub price_then: Decimal256,

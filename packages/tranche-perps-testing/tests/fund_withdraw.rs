@@ -1,0 +1,466 @@
+//! Two-step withdrawal: `RequestWithdrawal` (cw20 `Send` hook), `ClaimWithdrawal`,
+//! `CancelWithdrawal` and `ExpireWithdrawal`. A request fixes its price, cooldown end and claim
+//! deadline when it is made; the claim pays `floor(shares * min(price at request, price now))`.
+//!
+//! Every expected number below was computed independently with Python integers; the comment
+//! next to it shows the arithmetic (V = 1000).
+
+use cosmwasm_std::{Addr, Decimal, Decimal256, Timestamp, Uint128};
+use insurance_fund::ContractError;
+use tranche_perps_testing::{Suite, ONE};
+use tranche_perps_types::fund::{FundParamsUpdate, Tranche};
+
+const HOUR: u64 = 3_600;
+const DAY: u64 = 86_400;
+/// Default cooldown.
+const COOLDOWN: u64 = 7 * DAY;
+/// Default claim window.
+const CLAIM_WINDOW: u64 = 2 * DAY;
+
+fn suite() -> Suite {
+    Suite::builder()
+        .with_underwriters(&["alice", "bob", "carol"], 1_000_000 * ONE)
+        .build()
+}
+
+fn names(suite: &Suite) -> (Addr, Addr, Addr) {
+    (suite.addr("alice"), suite.addr("bob"), suite.addr("carol"))
+}
+
+fn now(suite: &Suite) -> Timestamp {
+    suite.app.block_info().time
+}
+
+/// Alice holds 1000 junior coins (10^12 shares at exactly 1/1000 per share) and has asked to
+/// withdraw 400 * 10^9 of them; returns the suite and the request id.
+fn alice_requests_400() -> (Suite, u64) {
+    let mut suite = suite();
+    let alice = suite.addr("alice");
+    suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
+    let id = suite
+        .request_withdrawal(&alice, Tranche::Junior, 400_000_000_000)
+        .unwrap();
+    (suite, id)
+}
+
+#[test]
+fn request_holds_the_shares_and_stores_cooldown_and_claim_window_from_params() {
+    let mut suite = suite();
+    let (alice, _, _) = names(&suite);
+    suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
+    suite.advance(1_234);
+    let t = now(&suite);
+    let id = suite
+        .request_withdrawal(&alice, Tranche::Junior, 400_000_000_000)
+        .unwrap();
+
+    let request = suite.request(id);
+    assert_eq!(request.owner, alice);
+    assert_eq!(request.tranche, Tranche::Junior);
+    assert_eq!(request.shares, Uint128::new(400_000_000_000));
+    assert_eq!(request.requested_at, t);
+    assert_eq!(request.cooldown_end, t.plus_seconds(604_800));
+    assert_eq!(request.claim_deadline, t.plus_seconds(604_800 + 172_800));
+    // (10^9 + 1) / (10^12 + 1000) = 0.001 exactly
+    assert_eq!(request.price_at_request, Decimal256::permille(1));
+
+    // the shares moved from the wallet to the fund and are counted as pending
+    assert_eq!(suite.shares(Tranche::Junior, &alice), 600_000_000_000);
+    let fund = suite.fund.clone();
+    assert_eq!(suite.shares(Tranche::Junior, &fund), 400_000_000_000);
+    let state = suite.state();
+    assert_eq!(
+        state.junior.pending_withdrawal_shares,
+        Uint128::new(400_000_000_000)
+    );
+    // pending shares stay in the supply (they keep absorbing losses)
+    assert_eq!(state.junior.supply, Uint128::new(1_000_000_000_000));
+}
+
+#[test]
+fn cooldown_change_applies_to_new_requests_only() {
+    let (mut suite, old_id) = alice_requests_400();
+    let alice = suite.addr("alice");
+    let t0 = now(&suite);
+
+    suite.advance(HOUR);
+    suite
+        .update_params(FundParamsUpdate {
+            cooldown_seconds: Some(DAY),
+            claim_window_seconds: Some(3 * HOUR),
+            ..FundParamsUpdate::default()
+        })
+        .unwrap();
+
+    let old = suite.request(old_id);
+    assert_eq!(old.cooldown_end, t0.plus_seconds(COOLDOWN));
+    assert_eq!(old.claim_deadline, t0.plus_seconds(COOLDOWN + CLAIM_WINDOW));
+
+    let t1 = now(&suite);
+    let new_id = suite
+        .request_withdrawal(&alice, Tranche::Junior, 100_000_000_000)
+        .unwrap();
+    let new = suite.request(new_id);
+    assert_eq!(new.cooldown_end, t1.plus_seconds(DAY));
+    assert_eq!(new.claim_deadline, t1.plus_seconds(DAY + 3 * HOUR));
+
+    // one day later the new request is claimable and the old one still cools down
+    suite.advance(DAY);
+    suite.claim(&alice, new_id).unwrap();
+    let err = suite.claim(&alice, old_id).unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::CooldownNotOver {
+            id: old_id,
+            cooldown_end: t0.plus_seconds(COOLDOWN).seconds(),
+            now: t0.plus_seconds(HOUR + DAY).seconds(),
+        }
+    );
+}
+
+#[test]
+fn claim_before_cooldown_end_is_refused() {
+    let (mut suite, id) = alice_requests_400();
+    let alice = suite.addr("alice");
+    let t0 = now(&suite);
+    suite.advance(COOLDOWN - 1);
+    let err = suite.claim(&alice, id).unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::CooldownNotOver {
+            id,
+            cooldown_end: t0.seconds() + COOLDOWN,
+            now: t0.seconds() + COOLDOWN - 1,
+        }
+    );
+}
+
+#[test]
+fn claim_at_exactly_cooldown_end_pays_and_burns_the_shares() {
+    let (mut suite, id) = alice_requests_400();
+    let alice = suite.addr("alice");
+    let before = suite.balance(&alice);
+    suite.advance(COOLDOWN);
+    suite.claim(&alice, id).unwrap();
+
+    // 400 * 10^9 * (10^9 + 1) / (10^12 + 1000) = 400_000_000 exactly
+    assert_eq!(suite.balance(&alice) - before, 400_000_000);
+    let state = suite.state();
+    assert_eq!(state.junior.assets, Uint128::new(600_000_000));
+    assert_eq!(state.junior.supply, Uint128::new(600_000_000_000));
+    assert_eq!(state.junior.pending_withdrawal_shares, Uint128::zero());
+    assert_eq!(suite.share_supply(Tranche::Junior), 600_000_000_000);
+    assert!(suite.requests(&alice, None, None).is_empty());
+}
+
+#[test]
+fn claim_in_the_last_second_of_the_window_works_and_at_the_deadline_is_refused() {
+    let (mut suite, id) = alice_requests_400();
+    let alice = suite.addr("alice");
+    let t0 = now(&suite);
+    suite.advance(COOLDOWN + CLAIM_WINDOW);
+    let err = suite.claim(&alice, id).unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::ClaimWindowClosed {
+            id,
+            claim_deadline: t0.seconds() + COOLDOWN + CLAIM_WINDOW,
+        }
+    );
+
+    // a second request claimed one second before its deadline still pays
+    let id2 = suite
+        .request_withdrawal(&alice, Tranche::Junior, 100_000_000_000)
+        .unwrap();
+    suite.advance(COOLDOWN + CLAIM_WINDOW - 1);
+    let before = suite.balance(&alice);
+    suite.claim(&alice, id2).unwrap();
+    // 10^11 * (10^9 + 1) / (10^12 + 1000) = 100_000_000
+    assert_eq!(suite.balance(&alice) - before, 100_000_000);
+}
+
+#[test]
+fn expire_before_the_deadline_is_refused_and_after_it_returns_the_shares_to_the_owner() {
+    let (mut suite, id) = alice_requests_400();
+    let (alice, bob, _) = names(&suite);
+    let t0 = now(&suite);
+    suite.advance(COOLDOWN + CLAIM_WINDOW - 1);
+    let err = suite.expire(&bob, id).unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::RequestNotLapsed {
+            id,
+            claim_deadline: t0.seconds() + COOLDOWN + CLAIM_WINDOW,
+        }
+    );
+
+    suite.advance(1);
+    // anyone may expire a lapsed request; the shares go to the owner, not the caller
+    suite.expire(&bob, id).unwrap();
+    assert_eq!(suite.shares(Tranche::Junior, &alice), 1_000_000_000_000);
+    assert_eq!(suite.shares(Tranche::Junior, &bob), 0);
+    let fund = suite.fund.clone();
+    assert_eq!(suite.shares(Tranche::Junior, &fund), 0);
+    let state = suite.state();
+    assert_eq!(state.junior.pending_withdrawal_shares, Uint128::zero());
+    assert_eq!(state.junior.assets, Uint128::new(1_000 * ONE));
+    assert!(suite.requests(&alice, None, None).is_empty());
+    // the request is gone
+    assert_eq!(
+        suite.claim(&alice, id).unwrap_err(),
+        ContractError::RequestNotFound { id }
+    );
+}
+
+#[test]
+fn cancel_returns_the_shares_and_removes_the_request() {
+    let (mut suite, id) = alice_requests_400();
+    let alice = suite.addr("alice");
+    suite.advance(DAY);
+    suite.cancel(&alice, id).unwrap();
+    assert_eq!(suite.shares(Tranche::Junior, &alice), 1_000_000_000_000);
+    let state = suite.state();
+    assert_eq!(state.junior.pending_withdrawal_shares, Uint128::zero());
+    assert_eq!(state.junior.supply, Uint128::new(1_000_000_000_000));
+    assert!(suite.requests(&alice, None, None).is_empty());
+    assert_eq!(
+        suite.cancel(&alice, id).unwrap_err(),
+        ContractError::RequestNotFound { id }
+    );
+}
+
+#[test]
+fn only_the_owner_may_claim_or_cancel() {
+    let (mut suite, id) = alice_requests_400();
+    let bob = suite.addr("bob");
+    assert_eq!(
+        suite.cancel(&bob, id).unwrap_err(),
+        ContractError::NotRequestOwner { id }
+    );
+    suite.advance(COOLDOWN);
+    assert_eq!(
+        suite.claim(&bob, id).unwrap_err(),
+        ContractError::NotRequestOwner { id }
+    );
+    assert_eq!(suite.shares(Tranche::Junior, &bob), 0);
+    assert_eq!(suite.request(id).shares, Uint128::new(400_000_000_000));
+}
+
+#[test]
+fn unknown_request_id_is_not_found() {
+    let (mut suite, _) = alice_requests_400();
+    let alice = suite.addr("alice");
+    suite.advance(COOLDOWN + CLAIM_WINDOW);
+    assert_eq!(
+        suite.claim(&alice, 99).unwrap_err(),
+        ContractError::RequestNotFound { id: 99 }
+    );
+    assert_eq!(
+        suite.cancel(&alice, 99).unwrap_err(),
+        ContractError::RequestNotFound { id: 99 }
+    );
+    assert_eq!(
+        suite.expire(&alice, 99).unwrap_err(),
+        ContractError::RequestNotFound { id: 99 }
+    );
+}
+
+#[test]
+fn loss_during_cooldown_lowers_the_payout() {
+    let (mut suite, id) = alice_requests_400();
+    let alice = suite.addr("alice");
+    suite.advance(DAY);
+    let paid = suite.cover_shortfall(1, 123_456_789).unwrap();
+    assert_eq!(paid.paid, Uint128::new(123_456_789));
+    suite.advance(COOLDOWN - DAY);
+    assert_eq!(suite.request(id).payout_now, Uint128::new(350_617_284));
+
+    let before = suite.balance(&alice);
+    suite.claim(&alice, id).unwrap();
+    // assets 10^9 - 123_456_789 = 876_543_211;
+    // 400 * 10^9 * 876_543_212 / (10^12 + 1000) = 350_617_284.4.. -> 350_617_284
+    assert_eq!(suite.balance(&alice) - before, 350_617_284);
+    // 876_543_211 - 350_617_284 = 525_925_927
+    assert_eq!(suite.state().junior.assets, Uint128::new(525_925_927));
+}
+
+#[test]
+fn premium_during_cooldown_is_not_paid_out_and_stays_in_the_tranche() {
+    let (mut suite, id) = alice_requests_400();
+    let (alice, _, carol) = names(&suite);
+    suite.advance(DAY);
+    // senior is empty: the whole premium goes to junior, assets 1_100_000_000
+    suite.premium(&carol, 100 * ONE).unwrap();
+    suite.advance(COOLDOWN - DAY);
+
+    let before = suite.balance(&alice);
+    suite.claim(&alice, id).unwrap();
+    // price at request 0.001 is below today's: 400 * 10^9 * 0.001 = 400_000_000
+    assert_eq!(suite.balance(&alice) - before, 400_000_000);
+    // the excess stays: 1_100_000_000 - 400_000_000 = 700_000_000 for 600 * 10^9 shares
+    let state = suite.state();
+    assert_eq!(state.junior.assets, Uint128::new(700_000_000));
+    assert_eq!(state.junior.supply, Uint128::new(600_000_000_000));
+    // alice's remaining shares: 600 * 10^9 * 700_000_001 / (600 * 10^9 + 1000) = 699_999_999.9..
+    assert_eq!(
+        suite.underwriter(&alice).junior.value,
+        Uint128::new(699_999_999)
+    );
+}
+
+#[test]
+fn junior_request_that_would_breach_subordination_is_refused() {
+    let mut suite = suite();
+    let (alice, bob, _) = names(&suite);
+    suite.deposit(&alice, Tranche::Junior, 200 * ONE).unwrap();
+    suite.deposit(&bob, Tranche::Senior, 800 * ONE).unwrap();
+
+    // 1000 shares are worth 1000 * 200_000_001 / 200_000_001_000 = 1 unit:
+    // 199_999_999 / 999_999_999 = 0.199999999199999999 < 0.2
+    let err = suite
+        .request_withdrawal(&alice, Tranche::Junior, 1_000)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::SubordinationBreach {
+            junior_ratio: "0.199999999199999999".parse().unwrap(),
+            min: Decimal::percent(20),
+        }
+    );
+    assert_eq!(suite.shares(Tranche::Junior, &alice), 200_000_000_000);
+    assert_eq!(
+        suite.state().junior.pending_withdrawal_shares,
+        Uint128::zero()
+    );
+    // senior withdrawals are never held back by subordination
+    suite
+        .request_withdrawal(&bob, Tranche::Senior, 100_000_000_000)
+        .unwrap();
+}
+
+#[test]
+fn junior_claim_breaches_when_another_junior_claim_went_first() {
+    let mut suite = suite();
+    let (alice, bob, carol) = names(&suite);
+    suite.deposit(&alice, Tranche::Junior, 150 * ONE).unwrap();
+    suite.deposit(&carol, Tranche::Junior, 150 * ONE).unwrap();
+    suite.deposit(&bob, Tranche::Senior, 1_000 * ONE).unwrap();
+
+    // each request alone leaves 250 / 1250 = 20% exactly, so both are accepted
+    let alice_id = suite
+        .request_withdrawal(&alice, Tranche::Junior, 50_000_000_000)
+        .unwrap();
+    let carol_id = suite
+        .request_withdrawal(&carol, Tranche::Junior, 50_000_000_000)
+        .unwrap();
+    suite.advance(COOLDOWN);
+
+    // the second request is claimed first: 250 / 1250 = 20%
+    suite.claim(&carol, carol_id).unwrap();
+    // then 200 / 1200 = 0.166666666666666666
+    let err = suite.claim(&alice, alice_id).unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::SubordinationBreach {
+            junior_ratio: "0.166666666666666666".parse().unwrap(),
+            min: Decimal::percent(20),
+        }
+    );
+    assert_eq!(suite.state().junior.assets, Uint128::new(250 * ONE));
+    // the refused request is still there and can be cancelled
+    suite.cancel(&alice, alice_id).unwrap();
+    assert_eq!(suite.shares(Tranche::Junior, &alice), 150_000_000_000);
+}
+
+#[test]
+fn junior_claim_breaches_after_a_senior_deposit_made_during_cooldown() {
+    let mut suite = suite();
+    let (alice, bob, _) = names(&suite);
+    suite.deposit(&alice, Tranche::Junior, 300 * ONE).unwrap();
+    suite.deposit(&bob, Tranche::Senior, 1_000 * ONE).unwrap();
+    // at request: 250 / 1250 = 20%
+    let id = suite
+        .request_withdrawal(&alice, Tranche::Junior, 50_000_000_000)
+        .unwrap();
+    // the pending junior assets still count: 300 / 1500 = 20%, so bob may deposit
+    suite.deposit(&bob, Tranche::Senior, 200 * ONE).unwrap();
+    suite.advance(COOLDOWN);
+    // 250 / 1450 = 0.172413793103448275
+    let err = suite.claim(&alice, id).unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::SubordinationBreach {
+            junior_ratio: "0.172413793103448275".parse().unwrap(),
+            min: Decimal::percent(20),
+        }
+    );
+}
+
+#[test]
+fn deposit_then_withdraw_never_returns_more_than_deposited() {
+    let mut suite = suite();
+    let (alice, bob, carol) = names(&suite);
+    suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
+    // an uneven price: assets 1_000_333_333 for 10^12 shares
+    suite.premium(&carol, 333_333).unwrap();
+
+    // (deposit, shares minted, payout); each round leaves its rounding in the tranche, so
+    // the next round starts from assets one unit higher. Python:
+    //   s = a * (S + 1000) // (A + 1); A += a; S += s
+    //   p = s * (A + 1) // (S + 1000); A -= p; S -= s
+    let rounds: [(u128, u128, u128); 5] = [
+        (1, 999, 0),
+        (7, 6_997, 6),
+        (999, 998_667, 998),
+        (12_345_678, 12_341_564_112, 12_345_677),
+        (500 * ONE, 499_833_387_038, 499_999_999),
+    ];
+    for (deposit, shares, payout) in rounds {
+        let start = suite.balance(&bob);
+        suite.deposit(&bob, Tranche::Junior, deposit).unwrap();
+        assert_eq!(suite.shares(Tranche::Junior, &bob), shares);
+        let id = suite
+            .request_withdrawal(&bob, Tranche::Junior, shares)
+            .unwrap();
+        suite.advance(COOLDOWN);
+        suite.claim(&bob, id).unwrap();
+        let got = suite.balance(&bob) + deposit - start;
+        assert_eq!(got, payout, "deposit {deposit}");
+        assert!(got <= deposit);
+    }
+    // 1_000_333_333 + five rounding units
+    assert_eq!(suite.state().junior.assets, Uint128::new(1_000_333_338));
+}
+
+#[test]
+fn share_token_supply_matches_the_books_after_claims() {
+    let mut suite = suite();
+    let (alice, bob, carol) = names(&suite);
+    suite.deposit(&alice, Tranche::Junior, 500 * ONE).unwrap();
+    suite.deposit(&carol, Tranche::Junior, 300 * ONE).unwrap();
+    suite.deposit(&bob, Tranche::Senior, 1_000 * ONE).unwrap();
+    let a = suite
+        .request_withdrawal(&alice, Tranche::Junior, 100_000_000_000)
+        .unwrap();
+    let b = suite
+        .request_withdrawal(&bob, Tranche::Senior, 250_000_000_000)
+        .unwrap();
+    let c = suite
+        .request_withdrawal(&carol, Tranche::Junior, 300_000_000_000)
+        .unwrap();
+    suite.advance(COOLDOWN);
+    suite.claim(&alice, a).unwrap();
+    suite.claim(&bob, b).unwrap();
+    // carol's request stays pending: its shares still exist, held by the fund
+    assert_eq!(suite.request(c).shares, Uint128::new(300_000_000_000));
+
+    // junior: 800 * 10^9 - 100 * 10^9; senior: 1000 * 10^9 - 250 * 10^9
+    let state = suite.state();
+    assert_eq!(suite.share_supply(Tranche::Junior), 700_000_000_000);
+    assert_eq!(state.junior.supply, Uint128::new(700_000_000_000));
+    assert_eq!(suite.share_supply(Tranche::Senior), 750_000_000_000);
+    assert_eq!(state.senior.supply, Uint128::new(750_000_000_000));
+    let fund = suite.fund.clone();
+    assert_eq!(suite.shares(Tranche::Junior, &fund), 300_000_000_000);
+    assert_eq!(suite.shares(Tranche::Senior, &fund), 0);
+}

@@ -1,0 +1,102 @@
+# Shared helpers for the scripts in this directory.
+#
+# Source it, don't run it:   source "$(dirname "$0")/lib.sh"
+#
+# It sets REPO_ROOT, the tool cache dir and the pinned tool versions, and
+# provides functions that install (once) and locate the external tools the
+# build needs: binaryen's wasm-opt (from npm) and cosmwasm-check (from crates.io).
+
+# Repo root = parent of the directory holding this file.
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Tools are installed here and reused by later runs.
+TP_CACHE="${TP_CACHE:-$HOME/.cache/tranche-perps}"
+
+# Pinned tool versions.
+BINARYEN_VERSION="132.0.0"          # npm package `binaryen`; wasm-opt reports "version 132"
+COSMWASM_CHECK_VERSION="3.0.10"     # 3.0.11 needs a newer rustc
+WASM_RUST_TOOLCHAIN="1.86"          # last rustc whose wasm output has no bulk-memory ops
+
+# Filled in by ensure_binaryen / ensure_cosmwasm_check.
+WASM_OPT=""
+COSMWASM_CHECK=""
+
+# Print a visible step header.
+header() {
+    echo
+    echo "==> $*"
+}
+
+# Print an error message and exit.
+die() {
+    echo "ERROR: $*" >&2
+    exit 1
+}
+
+# Install binaryen from npm into $TP_CACHE/binaryen unless the pinned
+# version is already there. Sets WASM_OPT.
+ensure_binaryen() {
+    local dir="$TP_CACHE/binaryen"
+    local bin="$dir/node_modules/.bin/wasm-opt"
+    local want="version ${BINARYEN_VERSION%%.*}"
+
+    if [[ -x "$bin" && "$("$bin" --version 2>/dev/null)" == *"$want"* ]]; then
+        echo "binaryen: using cached $("$bin" --version) at $bin"
+    else
+        command -v npm >/dev/null || die "npm not found; it is needed to install binaryen"
+        echo "binaryen: installing binaryen@$BINARYEN_VERSION into $dir"
+        mkdir -p "$dir"
+        npm install --prefix "$dir" --no-audit --no-fund --loglevel=error \
+            "binaryen@$BINARYEN_VERSION"
+        [[ -x "$bin" ]] || die "binaryen install did not produce $bin"
+        echo "binaryen: installed $("$bin" --version)"
+    fi
+    WASM_OPT="$bin"
+}
+
+# Install cosmwasm-check with cargo into $TP_CACHE/cosmwasm-check unless the
+# pinned version is already there. A cold install takes about 5 minutes.
+# Sets COSMWASM_CHECK.
+ensure_cosmwasm_check() {
+    local root="$TP_CACHE/cosmwasm-check"
+    local bin="$root/bin/cosmwasm-check"
+
+    if [[ -x "$bin" && "$("$bin" --version 2>/dev/null)" == *"$COSMWASM_CHECK_VERSION"* ]]; then
+        echo "cosmwasm-check: using cached $("$bin" --version) at $bin"
+    else
+        echo "cosmwasm-check: installing $COSMWASM_CHECK_VERSION into $root (takes ~5 minutes)"
+        mkdir -p "$root"
+        # Build with the default toolchain and none of the wasm build's flags.
+        env -u RUSTFLAGS -u CARGO_TARGET_DIR -u CARGO_BUILD_TARGET \
+            cargo install "cosmwasm-check@$COSMWASM_CHECK_VERSION" --locked --root "$root"
+        [[ -x "$bin" ]] || die "cosmwasm-check install did not produce $bin"
+        echo "cosmwasm-check: installed $("$bin" --version)"
+    fi
+    COSMWASM_CHECK="$bin"
+}
+
+# Print one line per contract crate under contracts/:
+#   <dir name> <crate name> <lib name>
+# e.g. "insurance-fund insurance-fund insurance_fund".
+# The lib name is what cargo names the .wasm file (dashes become underscores,
+# or the explicit [lib] name if the crate sets one).
+list_contracts() {
+    local manifest
+    local found=0
+    for manifest in "$REPO_ROOT"/contracts/*/Cargo.toml; do
+        [[ -f "$manifest" ]] || continue
+        found=1
+        cargo metadata --no-deps --format-version 1 --manifest-path "$manifest" \
+            | python3 -c '
+import json, os, sys
+manifest = os.path.realpath(sys.argv[1])
+for pkg in json.load(sys.stdin)["packages"]:
+    if os.path.realpath(pkg["manifest_path"]) != manifest:
+        continue
+    for target in pkg["targets"]:
+        if "cdylib" in target["crate_types"]:
+            print(sys.argv[2], pkg["name"], target["name"].replace("-", "_"))
+' "$manifest" "$(basename "$(dirname "$manifest")")"
+    done
+    [[ "$found" == 1 ]] || die "no contracts found under $REPO_ROOT/contracts/*/Cargo.toml"
+}
