@@ -6,6 +6,7 @@
 //! followed by a check of the fund invariants of SPEC section 6 (see [`Suite::check_invariants`]),
 //! so every test is also an invariant test.
 
+pub mod perp;
 pub mod scenario;
 
 use std::collections::BTreeSet;
@@ -61,7 +62,7 @@ pub fn into_contract_error(err: anyhow::Error) -> ContractError {
 
 /// What kind of step just ran, for the invariant checks that depend on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Step {
+pub(crate) enum Step {
     /// An underwriter's own choice: deposits and withdrawals (subordination applies).
     Voluntary,
     /// A shortfall payout.
@@ -76,6 +77,7 @@ pub struct SuiteBuilder {
     underwriters: Vec<(String, u128)>,
     sanity: bool,
     with_engine: bool,
+    perp_engine: bool,
 }
 
 impl Default for SuiteBuilder {
@@ -85,6 +87,7 @@ impl Default for SuiteBuilder {
             underwriters: vec![],
             sanity: true,
             with_engine: true,
+            perp_engine: false,
         }
     }
 }
@@ -106,6 +109,13 @@ impl SuiteBuilder {
     /// Turns the invariant checks after every step off (for benchmarks of the suite itself).
     pub fn without_sanity(mut self) -> Self {
         self.sanity = false;
+        self
+    }
+
+    /// Deploys the perp engine too and makes it the fund's engine (`Suite::engine` is then the
+    /// engine contract).
+    pub fn with_perp_engine(mut self) -> Self {
+        self.perp_engine = true;
         self
     }
 
@@ -170,13 +180,18 @@ impl SuiteBuilder {
             sanity: self.sanity,
             donated: Uint128::zero(),
             covered_ids: BTreeSet::new(),
+            perp: None,
         };
         for (name, amount) in self.underwriters {
             let addr = suite.addr(&name);
             suite.mint(&addr, amount);
         }
-        let engine = suite.engine.clone();
-        suite.mint(&engine, 1_000_000_000 * ONE);
+        if self.perp_engine {
+            perp::deploy(&mut suite);
+        } else {
+            let engine = suite.engine.clone();
+            suite.mint(&engine, 1_000_000_000 * ONE);
+        }
         suite
     }
 }
@@ -208,6 +223,8 @@ pub struct Suite {
     donated: Uint128,
     /// Shortfall ids the fund has paid.
     covered_ids: BTreeSet<u64>,
+    /// The perp engine's test-side records, when deployed.
+    pub(crate) perp: Option<perp::PerpRecords>,
 }
 
 /// Fund figures read before and after a step.
@@ -265,11 +282,11 @@ impl Suite {
 
     // ----- steps -----
 
-    fn step<T>(
+    fn step<T, E>(
         &mut self,
         kind: Step,
-        run: impl FnOnce(&mut Self) -> SuiteResult<T>,
-    ) -> SuiteResult<T> {
+        run: impl FnOnce(&mut Self) -> Result<T, E>,
+    ) -> Result<T, E> {
         let before = self.sanity.then(|| self.snapshot());
         let result = run(self);
         if let Some(before) = before {
@@ -281,6 +298,9 @@ impl Suite {
                 );
             }
             self.check_invariants();
+            if self.perp.is_some() {
+                self.check_engine_invariants();
+            }
             if result.is_ok() {
                 self.check_step(kind, &before, &after);
             }

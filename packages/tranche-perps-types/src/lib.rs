@@ -4,4 +4,5 @@
 //! wire format of each contract is defined in exactly one place.
 #![deny(missing_docs)]
 
+pub mod engine;
 pub mod fund;

@@ -1,0 +1,204 @@
+//! Entry points and dispatch only; logic lives in the feature modules.
+
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{
+    from_json, to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, Uint128,
+};
+use cw_utils::nonpayable;
+use tranche_perps_types::engine::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+
+use crate::error::ContractError;
+use crate::governance::validate_fees;
+use crate::state::{Config, EngineState, CONFIG, FEES, PAUSE, STATE};
+use crate::{fees, funding, governance, liquidate, oracle, query, trade};
+
+pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Submessages whose replies the engine reads.
+#[repr(u64)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplyId {
+    /// The fund's `CoverShortfall` (reply always).
+    Shortfall = 1,
+    /// An automatic premium deposit (reply on error: the premium is kept).
+    AutoSweep = 2,
+    /// An automatic open-interest report (reply on error: ignored).
+    IgnoreFailure = 3,
+}
+
+impl TryFrom<u64> for ReplyId {
+    type Error = ContractError;
+
+    fn try_from(id: u64) -> Result<Self, Self::Error> {
+        match id {
+            1 => Ok(ReplyId::Shortfall),
+            2 => Ok(ReplyId::AutoSweep),
+            3 => Ok(ReplyId::IgnoreFailure),
+            _ => Err(ContractError::UnknownReplyId { id }),
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(
+    deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    msg: InstantiateMsg,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let denom_ok = (3..=128).contains(&msg.collateral_denom.len())
+        && msg
+            .collateral_denom
+            .starts_with(|c: char| c.is_ascii_alphabetic())
+        && msg
+            .collateral_denom
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/:._-".contains(c));
+    if !denom_ok {
+        return Err(ContractError::InvalidDenom {
+            denom: msg.collateral_denom,
+        });
+    }
+    let fees = msg.fees.unwrap_or_default();
+    validate_fees(&fees)?;
+    let governor = deps.api.addr_validate(&msg.governor)?;
+    let config = Config {
+        fund: deps.api.addr_validate(&msg.fund)?,
+        treasury: deps.api.addr_validate(&msg.treasury)?,
+        guardian: msg
+            .guardian
+            .map(|g| deps.api.addr_validate(&g))
+            .transpose()?,
+        collateral_denom: msg.collateral_denom,
+    };
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    cw_ownable::initialize_owner(deps.storage, deps.api, Some(governor.as_str()))?;
+    CONFIG.save(deps.storage, &config)?;
+    FEES.save(deps.storage, &fees)?;
+    PAUSE.save(deps.storage, &Default::default())?;
+    STATE.save(
+        deps.storage,
+        &EngineState {
+            next_shortfall_id: 1,
+            ..Default::default()
+        },
+    )?;
+    Ok(Response::new()
+        .add_attribute("action", "instantiate")
+        .add_attribute("sender", info.sender)
+        .add_attribute("governor", governor)
+        .add_attribute("fund", config.fund))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
+) -> Result<Response, ContractError> {
+    match msg {
+        ExecuteMsg::Trade {
+            market,
+            size_delta,
+            price_limit,
+        } => trade::trade(deps, env, info, market, size_delta, price_limit),
+        ExecuteMsg::ClosePosition {
+            market,
+            price_limit,
+        } => trade::close_position(deps, env, info, market, price_limit),
+        ExecuteMsg::AddMargin { market } => trade::add_margin(deps, info, market),
+        ExecuteMsg::RemoveMargin { market, amount } => {
+            trade::remove_margin(deps, env, info, market, amount)
+        }
+        ExecuteMsg::Liquidate { market, trader } => {
+            liquidate::liquidate(deps, env, info, market, trader)
+        }
+        ExecuteMsg::SettleFunding { market } => funding::settle_funding(deps, env, info, market),
+        ExecuteMsg::SweepPremium {} => fees::sweep_premium(deps, env, info),
+        ExecuteMsg::PushPrice {
+            market,
+            price,
+            publish_time,
+        } => oracle::push_price(deps, env, info, market, price, publish_time),
+        ExecuteMsg::AddMarket(new) => governance::add_market(deps, env, info, new),
+        ExecuteMsg::UpdateMarket { market, params } => {
+            governance::update_market(deps, info, market, params)
+        }
+        ExecuteMsg::SetFeeders { market, feeders } => {
+            governance::set_feeders(deps, info, market, feeders)
+        }
+        ExecuteMsg::UpdateFees(fees) => governance::update_fees(deps, info, fees),
+        ExecuteMsg::UpdateConfig {
+            fund,
+            treasury,
+            guardian,
+        } => governance::update_config(deps, info, fund, treasury, guardian),
+        ExecuteMsg::SetPause(pause) => governance::set_pause(deps, info, pause),
+        ExecuteMsg::WithdrawTreasury {} => governance::withdraw_treasury(deps, info),
+        ExecuteMsg::UpdateOwnership(action) => {
+            nonpayable(&info)?;
+            let ownership =
+                cw_ownable::update_ownership(deps, &env.block, &info.sender, action.into())?;
+            Ok(Response::new()
+                .add_attribute("action", "update_ownership")
+                .add_attribute("sender", info.sender)
+                .add_attributes(ownership.into_attributes()))
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractError> {
+    match ReplyId::try_from(msg.id)? {
+        ReplyId::Shortfall => liquidate::shortfall_reply(deps, env, &msg.payload, msg.result),
+        ReplyId::AutoSweep => {
+            let premium: Uint128 = from_json(&msg.payload)?;
+            let mut state = STATE.load(deps.storage)?;
+            state.pending_premium = state.pending_premium.checked_add(premium)?;
+            STATE.save(deps.storage, &state)?;
+            Ok(Response::new()
+                .add_attribute("action", "auto_sweep_failed")
+                .add_attribute("premium_kept", premium))
+        }
+        ReplyId::IgnoreFailure => {
+            Ok(Response::new().add_attribute("action", "open_interest_report_failed"))
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
+    Ok(match msg {
+        QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
+        QueryMsg::Market { market } => to_json_binary(&query::market(deps, market)?),
+        QueryMsg::Markets { start_after, limit } => {
+            to_json_binary(&query::markets(deps, start_after, limit)?)
+        }
+        QueryMsg::Position { market, trader } => {
+            to_json_binary(&query::position(deps, market, trader)?)
+        }
+        QueryMsg::Positions {
+            trader,
+            start_after,
+            limit,
+        } => to_json_binary(&query::positions(deps, trader, start_after, limit)?),
+        QueryMsg::State {} => to_json_binary(&query::state(deps, env)?),
+        QueryMsg::SocializedLosses { start_after, limit } => {
+            to_json_binary(&query::socialized_losses(deps, start_after, limit)?)
+        }
+        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
+    }?)
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
+    let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("from_version", previous.to_string())
+        .add_attribute("to_version", CONTRACT_VERSION))
+}

@@ -1,0 +1,155 @@
+use cosmwasm_std::{
+    CheckedFromRatioError, CheckedMultiplyFractionError, CheckedMultiplyRatioError,
+    ConversionOverflowError, Decimal256, DivideByZeroError, Int128, OverflowError,
+    SignedDecimal256RangeExceeded, StdError, Uint128,
+};
+use cw_ownable::OwnershipError;
+use cw_utils::{ParseReplyError, PaymentError};
+use thiserror::Error;
+
+/// Every way an engine message can fail.
+#[derive(Error, Debug, PartialEq)]
+pub enum ContractError {
+    #[error(transparent)]
+    Std(#[from] StdError),
+
+    #[error(transparent)]
+    Overflow(#[from] OverflowError),
+
+    #[error(transparent)]
+    MultiplyRatio(#[from] CheckedMultiplyRatioError),
+
+    #[error(transparent)]
+    MultiplyFraction(#[from] CheckedMultiplyFractionError),
+
+    #[error(transparent)]
+    FromRatio(#[from] CheckedFromRatioError),
+
+    #[error(transparent)]
+    ConversionOverflow(#[from] ConversionOverflowError),
+
+    #[error(transparent)]
+    DivideByZero(#[from] DivideByZeroError),
+
+    #[error(transparent)]
+    SignedRange(#[from] SignedDecimal256RangeExceeded),
+
+    #[error(transparent)]
+    Payment(#[from] PaymentError),
+
+    #[error(transparent)]
+    Ownership(#[from] OwnershipError),
+
+    #[error(transparent)]
+    ParseReply(#[from] ParseReplyError),
+
+    #[error("unknown reply id {id}")]
+    UnknownReplyId { id: u64 },
+
+    #[error("market {market} not found")]
+    MarketNotFound { market: String },
+
+    #[error("market {market} already exists")]
+    MarketExists { market: String },
+
+    #[error("invalid market id {market}")]
+    InvalidMarketId { market: String },
+
+    #[error("too many markets (at most {max})")]
+    TooManyMarkets { max: u32 },
+
+    #[error("no position of {trader} in {market}")]
+    NoPosition { market: String, trader: String },
+
+    #[error("sender is not a feeder of {market}")]
+    NotFeeder { market: String },
+
+    #[error("sender is neither the governor nor the guardian")]
+    NotGovernorOrGuardian,
+
+    #[error("the guardian may only switch pauses on")]
+    GuardianCannotUnpause,
+
+    #[error("price must be greater than zero")]
+    ZeroPrice,
+
+    #[error("publish time {publish_time} is in the future (now {now})")]
+    PriceFromFuture { publish_time: u64, now: u64 },
+
+    #[error("publish time {publish_time} is not after the last one {last}")]
+    PriceNotNewer { publish_time: u64, last: u64 },
+
+    #[error("no index price for {market}")]
+    NoPrice { market: String },
+
+    #[error(
+        "index price of {market} is stale: published {publish_time}, max age {max_age}s, now {now}"
+    )]
+    StalePrice {
+        market: String,
+        publish_time: u64,
+        max_age: u64,
+        now: u64,
+    },
+
+    #[error("amount must be greater than zero")]
+    ZeroAmount,
+
+    #[error("size change must not be zero")]
+    ZeroSize,
+
+    #[error("trade too large for the vAMM")]
+    InsufficientLiquidity,
+
+    #[error("average price {price} is worse than the limit {limit}")]
+    PriceLimitExceeded {
+        price: Decimal256,
+        limit: Decimal256,
+    },
+
+    #[error("mark and index differ by {spread}, above the maximum {max}")]
+    SpreadTooWide { spread: Decimal256, max: Decimal256 },
+
+    #[error("open interest would reach {oi}, above the cap {cap}")]
+    OpenInterestCapExceeded { oi: Uint128, cap: Uint128 },
+
+    #[error("position notional {notional} is below the minimum {min}")]
+    BelowMinNotional { notional: Uint128, min: Uint128 },
+
+    #[error("margin {equity} is below the required {required}")]
+    InsufficientMargin { equity: Int128, required: Uint128 },
+
+    #[error("position is bankrupt: equity {equity}; it can only be liquidated")]
+    Bankrupt { equity: Int128 },
+
+    #[error("position is healthy: equity {equity}, maintenance margin {required}")]
+    NotLiquidatable { equity: Int128, required: Uint128 },
+
+    #[error("opening new positions is paused")]
+    NewPositionsPaused,
+
+    #[error("margin removal is paused")]
+    MarginRemovalPaused,
+
+    #[error("liquidation is paused")]
+    LiquidationPaused,
+
+    #[error("the engine is halted")]
+    Halted,
+
+    #[error("no funding interval has ended")]
+    FundingNotDue,
+
+    #[error("nothing to sweep")]
+    NothingToSweep,
+
+    #[error("parameter {name} = {value} is outside its range {range}")]
+    ParamOutOfRange {
+        name: &'static str,
+        value: String,
+        range: &'static str,
+    },
+
+    #[error("invalid collateral denom {denom}")]
+    InvalidDenom { denom: String },
+}

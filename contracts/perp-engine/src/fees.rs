@@ -1,0 +1,162 @@
+//! Fee split and premium sweeps. Trading fees accrue unsplit; a sweep splits them by the fund's
+//! coverage (fund share `f_max` below coverage 1, falling linearly to `f_min` at 2), sends the
+//! fund's premium with `DepositPremium` and reports total open interest.
+
+use cosmwasm_std::{
+    coins, to_json_binary, CosmosMsg, Decimal, Decimal256, DepsMut, Env, MessageInfo, Order,
+    QuerierWrapper, Response, Storage, SubMsg, Uint128, WasmMsg,
+};
+use cw_utils::nonpayable;
+use tranche_perps_types::fund;
+
+use crate::contract::ReplyId;
+use crate::error::ContractError;
+use crate::state::{EngineState, Market, CONFIG, FEES, MARKETS};
+use crate::trade::notional_at;
+
+/// Fund's fraction of trading fees at `coverage` (none: no open interest, so no target).
+pub fn fund_share(
+    coverage: Option<Decimal256>,
+    max: Decimal,
+    min: Decimal,
+) -> Result<Decimal, ContractError> {
+    let Some(coverage) = coverage else {
+        return Ok(min);
+    };
+    let one = Decimal256::one();
+    if coverage <= one {
+        return Ok(max);
+    }
+    let two = Decimal256::percent(200);
+    if coverage >= two {
+        return Ok(min);
+    }
+    // max - (max - min) * (coverage - 1), rounded up (in the fund's favour).
+    let drop = Decimal256::from(max - min).checked_mul(coverage - one)?;
+    let drop = Decimal::try_from(drop).map_err(|_| ContractError::ZeroPrice)?;
+    Ok(max - drop)
+}
+
+/// Total open-interest notional over all markets at their index prices.
+pub fn total_open_interest(storage: &dyn Storage) -> Result<Uint128, ContractError> {
+    let mut total = Uint128::zero();
+    for item in MARKETS.range(storage, None, None, Order::Ascending) {
+        let (_, market) = item?;
+        if let Some(index) = market.index_price {
+            let size = market.long_oi.checked_add(market.short_oi)?;
+            total = total.checked_add(notional_at(size, index)?)?;
+        }
+    }
+    Ok(total)
+}
+
+/// Splits unsplit fees and returns the messages that send the premium and report open interest.
+fn sweep_messages(
+    storage: &dyn Storage,
+    querier: &QuerierWrapper,
+    state: &mut EngineState,
+) -> Result<(Vec<CosmosMsg>, Uint128), ContractError> {
+    let config = CONFIG.load(storage)?;
+    let fees = FEES.load(storage)?;
+    if !state.unsplit_fees.is_zero() {
+        let coverage: fund::CoverageResponse =
+            querier.query_wasm_smart(&config.fund, &fund::QueryMsg::Coverage {})?;
+        let share = fund_share(
+            coverage.coverage_ratio,
+            fees.fund_share_max,
+            fees.fund_share_min,
+        )?;
+        let to_fund = state.unsplit_fees.checked_mul_ceil(share)?;
+        state.treasury_fees = state
+            .treasury_fees
+            .checked_add(state.unsplit_fees - to_fund)?;
+        state.pending_premium = state.pending_premium.checked_add(to_fund)?;
+        state.unsplit_fees = Uint128::zero();
+    }
+    let premium = state.pending_premium;
+    state.pending_premium = Uint128::zero();
+    let mut msgs: Vec<CosmosMsg> = vec![WasmMsg::Execute {
+        contract_addr: config.fund.to_string(),
+        msg: to_json_binary(&fund::ExecuteMsg::ReportOpenInterest {
+            notional: total_open_interest(storage)?,
+        })?,
+        funds: vec![],
+    }
+    .into()];
+    if !premium.is_zero() {
+        msgs.push(
+            WasmMsg::Execute {
+                contract_addr: config.fund.to_string(),
+                msg: to_json_binary(&fund::ExecuteMsg::DepositPremium {})?,
+                funds: coins(premium.u128(), config.collateral_denom),
+            }
+            .into(),
+        );
+    }
+    Ok((msgs, premium))
+}
+
+/// Anyone: split fees, send the fund its premium and report open interest.
+pub fn sweep_premium(
+    deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let mut state = crate::state::STATE.load(deps.storage)?;
+    let (msgs, premium) = sweep_messages(deps.storage, &deps.querier, &mut state)?;
+    crate::state::STATE.save(deps.storage, &state)?;
+    Ok(Response::new()
+        .add_messages(msgs)
+        .add_attribute("action", "sweep_premium")
+        .add_attribute("sender", info.sender)
+        .add_attribute("premium", premium)
+        .add_attribute("treasury_fees", state.treasury_fees))
+}
+
+/// The sweep a trade or liquidation triggers once fees and premium pass the threshold. It runs
+/// as submessages whose failure is caught in the reply (the premium is then kept), so a fund
+/// that cannot take it never blocks trading.
+pub fn auto_sweep(
+    storage: &dyn Storage,
+    querier: &QuerierWrapper,
+    _env: &Env,
+    state: &mut EngineState,
+) -> Result<Vec<SubMsg>, ContractError> {
+    let threshold = FEES.load(storage)?.sweep_threshold;
+    let pending = state.unsplit_fees.checked_add(state.pending_premium)?;
+    if threshold.is_zero() || pending < threshold {
+        return Ok(vec![]);
+    }
+    let (msgs, premium) = sweep_messages(storage, querier, state)?;
+    let payload = to_json_binary(&premium)?;
+    Ok(msgs
+        .into_iter()
+        .enumerate()
+        .map(|(i, msg)| {
+            // The first message reports open interest; the second carries the premium.
+            if i == 0 {
+                SubMsg::reply_on_error(msg, ReplyId::IgnoreFailure as u64)
+            } else {
+                SubMsg::reply_on_error(msg, ReplyId::AutoSweep as u64).with_payload(payload.clone())
+            }
+        })
+        .collect())
+}
+
+/// Once a market has no open interest, the rounding dust its funding pool collected belongs to
+/// the treasury.
+pub fn release_funding_dust(
+    market: &mut Market,
+    state: &mut EngineState,
+) -> Result<(), ContractError> {
+    if market.long_oi.is_zero()
+        && market.short_oi.is_zero()
+        && market.funding_pool > cosmwasm_std::Int128::zero()
+    {
+        let dust = market.funding_pool.unsigned_abs();
+        state.treasury_fees = state.treasury_fees.checked_add(dust)?;
+        market.funding_pool = cosmwasm_std::Int128::zero();
+    }
+    Ok(())
+}

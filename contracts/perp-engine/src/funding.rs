@@ -1,0 +1,121 @@
+//! Zero-sum funding through cumulative per-side indices: each settlement moves the paying
+//! side's index up by what one base unit pays and the receiving side's index down by what one
+//! base unit receives; a position applies the difference since its entry when touched (O(1)).
+
+use cosmwasm_std::{
+    DepsMut, Env, Int128, Int256, MessageInfo, Response, SignedDecimal256, Timestamp,
+};
+use cw_utils::nonpayable;
+
+use crate::error::ContractError;
+use crate::oracle::fresh_index;
+use crate::state::{Market, Position, MARKETS};
+use crate::vamm::mark_price;
+
+/// The funding index of the side of `size`.
+pub fn side_index(market: &Market, size: Int128) -> SignedDecimal256 {
+    if size.is_negative() {
+        market.cum_funding_short
+    } else {
+        market.cum_funding_long
+    }
+}
+
+/// Funding a position owes (positive) or is due (negative) since its entry. Owed amounts round
+/// up and due amounts round toward zero, so no unit is credited that was not debited.
+pub fn accrued_funding(market: &Market, position: &Position) -> Result<Int128, ContractError> {
+    if position.size.is_zero() {
+        return Ok(Int128::zero());
+    }
+    let delta = side_index(market, position.size).checked_sub(position.funding_entry)?;
+    let size = SignedDecimal256::from_ratio(Int256::from(position.size.unsigned_abs().u128()), 1);
+    let amount = delta.checked_mul(size)?;
+    let amount = if amount.is_negative() {
+        amount.to_int_trunc()
+    } else {
+        amount.to_int_ceil()
+    };
+    Ok(Int128::try_from(amount)?)
+}
+
+/// Settles every whole funding interval that has ended, at the current mark and index.
+pub fn settle_funding(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    market_id: String,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let mut market = crate::trade::load_market(deps.storage, &market_id)?;
+    let now = env.block.time;
+    let interval = market.params.funding_interval_seconds;
+    let intervals = now
+        .seconds()
+        .saturating_sub(market.last_funding_time.seconds())
+        / interval;
+    if intervals == 0 {
+        return Err(ContractError::FundingNotDue);
+    }
+    let index = fresh_index(&market_id, &market, now)?;
+    let mark = mark_price(&market)?;
+    let index_signed = SignedDecimal256::try_from(index)?;
+    let premium = SignedDecimal256::try_from(mark)?
+        .checked_sub(index_signed)?
+        .checked_div(index_signed)
+        .map_err(|_| ContractError::ZeroPrice)?;
+    let factor =
+        SignedDecimal256::try_from(cosmwasm_std::Decimal256::from(market.params.funding_factor))?;
+    let cap = SignedDecimal256::try_from(cosmwasm_std::Decimal256::from(
+        market.params.max_funding_rate,
+    ))?;
+    let rate = premium.checked_mul(factor)?.max(-cap).min(cap);
+
+    let mut paid = Int256::zero();
+    if !market.long_oi.is_zero() && !market.short_oi.is_zero() && !rate.is_zero() {
+        // What one base unit of the paying side pays over all elapsed intervals.
+        let magnitude = SignedDecimal256::try_from(rate.abs_diff(SignedDecimal256::zero()))?;
+        let per_unit = magnitude
+            .checked_mul(index_signed)?
+            .checked_mul(SignedDecimal256::from_ratio(Int256::from(intervals), 1))?;
+        let (payer_oi, receiver_oi) = if rate > SignedDecimal256::zero() {
+            (market.long_oi, market.short_oi)
+        } else {
+            (market.short_oi, market.long_oi)
+        };
+        // Receivers share exactly what payers pay: per receiving unit = per_unit * payer / receiver,
+        // rounded down by the division.
+        let received_per_unit = per_unit
+            .checked_mul(SignedDecimal256::from_ratio(
+                Int256::from(payer_oi.u128()),
+                1,
+            ))?
+            .checked_div(SignedDecimal256::from_ratio(
+                Int256::from(receiver_oi.u128()),
+                1,
+            ))
+            .map_err(|_| ContractError::ZeroPrice)?;
+        if rate > SignedDecimal256::zero() {
+            market.cum_funding_long = market.cum_funding_long.checked_add(per_unit)?;
+            market.cum_funding_short = market.cum_funding_short.checked_sub(received_per_unit)?;
+        } else {
+            market.cum_funding_short = market.cum_funding_short.checked_add(per_unit)?;
+            market.cum_funding_long = market.cum_funding_long.checked_sub(received_per_unit)?;
+        }
+        paid = per_unit
+            .checked_mul(SignedDecimal256::from_ratio(
+                Int256::from(payer_oi.u128()),
+                1,
+            ))?
+            .to_int_floor();
+    }
+    market.last_funding_time =
+        Timestamp::from_seconds(market.last_funding_time.seconds() + intervals * interval);
+    MARKETS.save(deps.storage, &market_id, &market)?;
+    Ok(Response::new()
+        .add_attribute("action", "settle_funding")
+        .add_attribute("sender", info.sender)
+        .add_attribute("market", market_id)
+        .add_attribute("intervals", intervals.to_string())
+        .add_attribute("rate", rate.to_string())
+        .add_attribute("paid", paid.to_string()))
+}

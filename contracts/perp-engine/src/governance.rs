@@ -1,0 +1,359 @@
+use cosmwasm_std::{
+    coins, Addr, BankMsg, Decimal, DepsMut, Env, MessageInfo, Order, Response, SignedDecimal256,
+    Uint128, Uint256,
+};
+use cw_utils::nonpayable;
+use tranche_perps_types::engine::{EnginePause, FeeConfig, MarketParams, NewMarket};
+
+use crate::error::ContractError;
+use crate::state::{Market, CONFIG, FEEDERS, FEES, MARKETS, PAUSE, STATE};
+use crate::trade::load_market;
+use crate::vamm::quote_reserve;
+
+/// Most markets the engine holds (sweeps report open interest over all of them).
+pub const MAX_MARKETS: u32 = 20;
+/// Most feeders per market.
+pub const MAX_FEEDERS: usize = 10;
+
+fn out_of_range(name: &'static str, value: impl ToString, range: &'static str) -> ContractError {
+    ContractError::ParamOutOfRange {
+        name,
+        value: value.to_string(),
+        range,
+    }
+}
+
+fn check(
+    ok: bool,
+    name: &'static str,
+    value: impl ToString,
+    range: &'static str,
+) -> Result<(), ContractError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(out_of_range(name, value, range))
+    }
+}
+
+/// Checks every market parameter against its documented range.
+pub fn validate_market_params(p: &MarketParams) -> Result<(), ContractError> {
+    let mmr = p.maintenance_margin_ratio;
+    check(
+        mmr >= Decimal::permille(5) && mmr <= Decimal::percent(50),
+        "maintenance_margin_ratio",
+        mmr,
+        "0.005 ..= 0.5",
+    )?;
+    let imr = p.initial_margin_ratio;
+    check(
+        imr > mmr && imr <= Decimal::one(),
+        "initial_margin_ratio",
+        imr,
+        "above maintenance_margin_ratio, at most 1",
+    )?;
+    check(
+        p.taker_fee <= Decimal::percent(5),
+        "taker_fee",
+        p.taker_fee,
+        "0 ..= 0.05",
+    )?;
+    check(
+        p.liquidation_fee <= Decimal::percent(10),
+        "liquidation_fee",
+        p.liquidation_fee,
+        "0 ..= 0.1",
+    )?;
+    check(
+        p.keeper_share <= Decimal::one(),
+        "keeper_share",
+        p.keeper_share,
+        "0 ..= 1",
+    )?;
+    check(
+        !p.min_notional.is_zero(),
+        "min_notional",
+        p.min_notional,
+        "at least 1",
+    )?;
+    check(
+        !p.max_long_oi.is_zero(),
+        "max_long_oi",
+        p.max_long_oi,
+        "at least 1",
+    )?;
+    check(
+        !p.max_short_oi.is_zero(),
+        "max_short_oi",
+        p.max_short_oi,
+        "at least 1",
+    )?;
+    check(
+        p.max_spread >= Decimal::permille(1) && p.max_spread <= Decimal::percent(50),
+        "max_spread",
+        p.max_spread,
+        "0.001 ..= 0.5",
+    )?;
+    check(
+        p.funding_factor <= Decimal::percent(1000),
+        "funding_factor",
+        p.funding_factor,
+        "0 ..= 10",
+    )?;
+    check(
+        p.max_funding_rate <= Decimal::percent(5),
+        "max_funding_rate",
+        p.max_funding_rate,
+        "0 ..= 0.05",
+    )?;
+    check(
+        (60..=86_400).contains(&p.funding_interval_seconds),
+        "funding_interval_seconds",
+        p.funding_interval_seconds,
+        "60 ..= 86400",
+    )?;
+    check(
+        (5..=86_400).contains(&p.oracle_max_age_seconds),
+        "oracle_max_age_seconds",
+        p.oracle_max_age_seconds,
+        "5 ..= 86400",
+    )
+}
+
+/// Checks the fee split.
+pub fn validate_fees(fees: &FeeConfig) -> Result<(), ContractError> {
+    check(
+        fees.fund_share_max <= Decimal::one(),
+        "fund_share_max",
+        fees.fund_share_max,
+        "0 ..= 1",
+    )?;
+    check(
+        fees.fund_share_min <= fees.fund_share_max,
+        "fund_share_min",
+        fees.fund_share_min,
+        "0 ..= fund_share_max",
+    )
+}
+
+fn validate_feeders(deps: &DepsMut, feeders: &[String]) -> Result<Vec<Addr>, ContractError> {
+    check(
+        feeders.len() <= MAX_FEEDERS,
+        "feeders",
+        feeders.len(),
+        "at most 10 addresses",
+    )?;
+    feeders
+        .iter()
+        .map(|f| Ok(deps.api.addr_validate(f)?))
+        .collect()
+}
+
+fn valid_market_id(id: &str) -> bool {
+    (3..=20).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// Governor only: create a market.
+pub fn add_market(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    new: NewMarket,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
+    if !valid_market_id(&new.id) {
+        return Err(ContractError::InvalidMarketId { market: new.id });
+    }
+    if MARKETS.has(deps.storage, &new.id) {
+        return Err(ContractError::MarketExists { market: new.id });
+    }
+    let count = MARKETS
+        .keys(deps.storage, None, None, Order::Ascending)
+        .count() as u32;
+    if count >= MAX_MARKETS {
+        return Err(ContractError::TooManyMarkets { max: MAX_MARKETS });
+    }
+    validate_market_params(&new.params)?;
+    // Reserves bounded so that k fits comfortably and trades have room on both sides.
+    let limit = Uint128::new(1_000_000_000_000_000_000_000_000);
+    check(
+        new.base_reserve >= Uint128::new(1_000) && new.base_reserve <= limit,
+        "base_reserve",
+        new.base_reserve,
+        "1000 ..= 10^24",
+    )?;
+    check(
+        new.quote_reserve >= Uint128::new(1_000) && new.quote_reserve <= limit,
+        "quote_reserve",
+        new.quote_reserve,
+        "1000 ..= 10^24",
+    )?;
+    let feeders = validate_feeders(&deps, &new.feeders)?;
+    let k = Uint256::from(new.base_reserve).checked_mul(Uint256::from(new.quote_reserve))?;
+    debug_assert_eq!(quote_reserve(k, new.base_reserve)?, new.quote_reserve);
+    let market = Market {
+        params: new.params,
+        base_reserve: new.base_reserve,
+        base_reserve_start: new.base_reserve,
+        k,
+        index_price: None,
+        index_publish_time: 0,
+        long_oi: Uint128::zero(),
+        short_oi: Uint128::zero(),
+        cum_funding_long: SignedDecimal256::zero(),
+        cum_funding_short: SignedDecimal256::zero(),
+        last_funding_time: env.block.time,
+        funding_pool: Default::default(),
+    };
+    MARKETS.save(deps.storage, &new.id, &market)?;
+    for feeder in &feeders {
+        FEEDERS.save(deps.storage, (&new.id, feeder), &())?;
+    }
+    Ok(Response::new()
+        .add_attribute("action", "add_market")
+        .add_attribute("sender", info.sender)
+        .add_attribute("market", new.id))
+}
+
+/// Governor only: change a market's parameters.
+pub fn update_market(
+    deps: DepsMut,
+    info: MessageInfo,
+    market_id: String,
+    params: MarketParams,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
+    let mut market = load_market(deps.storage, &market_id)?;
+    validate_market_params(&params)?;
+    market.params = params;
+    MARKETS.save(deps.storage, &market_id, &market)?;
+    Ok(Response::new()
+        .add_attribute("action", "update_market")
+        .add_attribute("sender", info.sender)
+        .add_attribute("market", market_id))
+}
+
+/// Governor only: replace a market's feeders (at most `MAX_FEEDERS`, so the loop is bounded).
+pub fn set_feeders(
+    deps: DepsMut,
+    info: MessageInfo,
+    market_id: String,
+    feeders: Vec<String>,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
+    load_market(deps.storage, &market_id)?;
+    let feeders = validate_feeders(&deps, &feeders)?;
+    let old: Vec<Addr> = FEEDERS
+        .prefix(&market_id)
+        .keys(deps.storage, None, None, Order::Ascending)
+        .collect::<Result<_, _>>()?;
+    for feeder in &old {
+        FEEDERS.remove(deps.storage, (&market_id, feeder));
+    }
+    for feeder in &feeders {
+        FEEDERS.save(deps.storage, (&market_id, feeder), &())?;
+    }
+    Ok(Response::new()
+        .add_attribute("action", "set_feeders")
+        .add_attribute("sender", info.sender)
+        .add_attribute("market", market_id)
+        .add_attribute("feeders", feeders.len().to_string()))
+}
+
+/// Governor only: change the fee split.
+pub fn update_fees(
+    deps: DepsMut,
+    info: MessageInfo,
+    fees: FeeConfig,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
+    validate_fees(&fees)?;
+    FEES.save(deps.storage, &fees)?;
+    Ok(Response::new()
+        .add_attribute("action", "update_fees")
+        .add_attribute("sender", info.sender))
+}
+
+/// Governor only: fund, treasury, guardian.
+pub fn update_config(
+    deps: DepsMut,
+    info: MessageInfo,
+    fund: Option<String>,
+    treasury: Option<String>,
+    guardian: Option<String>,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
+    let mut config = CONFIG.load(deps.storage)?;
+    if let Some(fund) = fund {
+        config.fund = deps.api.addr_validate(&fund)?;
+    }
+    if let Some(treasury) = treasury {
+        config.treasury = deps.api.addr_validate(&treasury)?;
+    }
+    if let Some(guardian) = guardian {
+        config.guardian = Some(deps.api.addr_validate(&guardian)?);
+    }
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "update_config")
+        .add_attribute("sender", info.sender))
+}
+
+/// Governor: any pause. Guardian: may only switch `new_positions`, `margin_removal` and
+/// `liquidation` on; never unpauses, never halts.
+pub fn set_pause(
+    deps: DepsMut,
+    info: MessageInfo,
+    pause: EnginePause,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let current = PAUSE.load(deps.storage)?;
+    if cw_ownable::assert_owner(deps.storage, &info.sender).is_err() {
+        let config = CONFIG.load(deps.storage)?;
+        if config.guardian.as_ref() != Some(&info.sender) {
+            return Err(ContractError::NotGovernorOrGuardian);
+        }
+        let lowers = (current.new_positions && !pause.new_positions)
+            || (current.margin_removal && !pause.margin_removal)
+            || (current.liquidation && !pause.liquidation)
+            || current.halted != pause.halted;
+        if lowers {
+            return Err(ContractError::GuardianCannotUnpause);
+        }
+    }
+    PAUSE.save(deps.storage, &pause)?;
+    Ok(Response::new()
+        .add_attribute("action", "set_pause")
+        .add_attribute("sender", info.sender)
+        .add_attribute("new_positions", pause.new_positions.to_string())
+        .add_attribute("margin_removal", pause.margin_removal.to_string())
+        .add_attribute("liquidation", pause.liquidation.to_string())
+        .add_attribute("halted", pause.halted.to_string()))
+}
+
+/// Governor only: pay accrued treasury fees to the treasury.
+pub fn withdraw_treasury(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
+    let config = CONFIG.load(deps.storage)?;
+    let mut state = STATE.load(deps.storage)?;
+    let amount = state.treasury_fees;
+    if amount.is_zero() {
+        return Err(ContractError::NothingToSweep);
+    }
+    state.treasury_fees = Uint128::zero();
+    STATE.save(deps.storage, &state)?;
+    Ok(Response::new()
+        .add_message(BankMsg::Send {
+            to_address: config.treasury.to_string(),
+            amount: coins(amount.u128(), config.collateral_denom),
+        })
+        .add_attribute("action", "withdraw_treasury")
+        .add_attribute("sender", info.sender)
+        .add_attribute("amount", amount))
+}

@@ -1,0 +1,225 @@
+use cosmwasm_std::{Addr, Decimal, Decimal256, Deps, Env, Int128, Order, StdResult, Storage};
+use cw_storage_plus::Bound;
+use tranche_perps_types::engine::{
+    EngineConfigResponse, EngineStateResponse, MarketResponse, MarketsResponse, PositionResponse,
+    PositionsResponse, SocializedLossesResponse,
+};
+
+use crate::error::ContractError;
+use crate::funding::accrued_funding;
+use crate::margin::{margin_of, signed_add};
+use crate::state::{
+    Market, Position, CONFIG, FEEDERS, FEES, MARKETS, PAUSE, POSITIONS, SOCIALIZED, STATE,
+};
+use crate::trade::{equity_at, fill, load_market, load_position, notional_at};
+use crate::vamm::{mark_price, quote_reserve};
+
+const DEFAULT_LIMIT: u32 = 10;
+const MAX_LIMIT: u32 = 30;
+
+fn page(limit: Option<u32>) -> usize {
+    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
+}
+
+pub fn config(deps: Deps) -> Result<EngineConfigResponse, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    Ok(EngineConfigResponse {
+        fund: config.fund,
+        treasury: config.treasury,
+        guardian: config.guardian,
+        collateral_denom: config.collateral_denom,
+        fees: FEES.load(deps.storage)?,
+        pause: PAUSE.load(deps.storage)?,
+    })
+}
+
+fn market_view(
+    storage: &dyn Storage,
+    id: String,
+    market: Market,
+) -> Result<MarketResponse, ContractError> {
+    let feeders = FEEDERS
+        .prefix(&id)
+        .keys(storage, None, None, Order::Ascending)
+        .collect::<StdResult<Vec<Addr>>>()?;
+    Ok(MarketResponse {
+        mark_price: mark_price(&market)?,
+        quote_reserve: quote_reserve(market.k, market.base_reserve)?,
+        base_reserve: market.base_reserve,
+        base_reserve_start: market.base_reserve_start,
+        index_price: market.index_price,
+        index_publish_time: market.index_price.map(|_| market.index_publish_time),
+        long_oi: market.long_oi,
+        short_oi: market.short_oi,
+        cum_funding_long: market.cum_funding_long,
+        cum_funding_short: market.cum_funding_short,
+        last_funding_time: market.last_funding_time,
+        funding_pool: market.funding_pool,
+        params: market.params,
+        feeders,
+        id,
+    })
+}
+
+pub fn market(deps: Deps, id: String) -> Result<MarketResponse, ContractError> {
+    let market = load_market(deps.storage, &id)?;
+    market_view(deps.storage, id, market)
+}
+
+pub fn markets(
+    deps: Deps,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> Result<MarketsResponse, ContractError> {
+    let markets = MARKETS
+        .range(
+            deps.storage,
+            start_after.as_deref().map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page(limit))
+        .map(|item| {
+            let (id, market) = item?;
+            market_view(deps.storage, id, market)
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(MarketsResponse { markets })
+}
+
+/// Index price at which equity equals the maintenance margin, if there is one.
+fn liquidation_price(
+    margin: Int128,
+    position: &Position,
+    mmr: Decimal,
+) -> Result<Option<Decimal256>, ContractError> {
+    let size = Decimal256::from_ratio(position.size.unsigned_abs(), 1u128);
+    let open = Decimal256::from_ratio(position.open_notional, 1u128);
+    let mmr = Decimal256::from(mmr);
+    if margin.is_negative() {
+        return Ok(None);
+    }
+    let margin = Decimal256::from_ratio(margin.unsigned_abs(), 1u128);
+    if position.size.is_negative() {
+        // margin + open - size * p = mmr * size * p
+        Ok(Some(
+            (margin + open).checked_div(size * (Decimal256::one() + mmr))?,
+        ))
+    } else if open > margin {
+        // margin + size * p - open = mmr * size * p
+        Ok(Some(
+            (open - margin).checked_div(size * (Decimal256::one() - mmr))?,
+        ))
+    } else {
+        Ok(None)
+    }
+}
+
+fn position_view(
+    storage: &dyn Storage,
+    trader: Addr,
+    market_id: String,
+    position: Position,
+) -> Result<PositionResponse, ContractError> {
+    let market = load_market(storage, &market_id)?;
+    let state = STATE.load(storage)?;
+    let owed = accrued_funding(&market, &position)?;
+    let margin = signed_add(margin_of(&state, &position)?, -owed)?;
+    let (unrealized_pnl, margin_ratio) = if position.size.is_zero() {
+        (Int128::zero(), None)
+    } else {
+        let mut closing = position.clone();
+        let delta = Int128::zero().checked_sub(position.size)?;
+        let (filled, _) = fill(&mut market.clone(), &mut closing, margin, delta, None)?;
+        // Equity over notional at the index price; zero when equity is negative.
+        let ratio = match market.index_price {
+            Some(index) => {
+                let notional = notional_at(position.size.unsigned_abs(), index)?;
+                let equity = equity_at(margin, &position, index)?.max(Int128::zero());
+                Decimal256::checked_from_ratio(equity.unsigned_abs(), notional).ok()
+            }
+            None => None,
+        };
+        (filled.realized_pnl, ratio)
+    };
+    let margin_now = margin.max(Int128::zero()).unsigned_abs();
+    Ok(PositionResponse {
+        liquidation_price: if position.size.is_zero() {
+            None
+        } else {
+            liquidation_price(margin, &position, market.params.maintenance_margin_ratio)?
+        },
+        market: market_id,
+        trader,
+        size: position.size,
+        open_notional: position.open_notional,
+        margin: margin_now,
+        accrued_funding: owed,
+        unrealized_pnl,
+        margin_ratio,
+    })
+}
+
+pub fn position(
+    deps: Deps,
+    market_id: String,
+    trader: String,
+) -> Result<PositionResponse, ContractError> {
+    let trader = deps.api.addr_validate(&trader)?;
+    let position = load_position(deps.storage, &trader, &market_id)?;
+    position_view(deps.storage, trader, market_id, position)
+}
+
+pub fn positions(
+    deps: Deps,
+    trader: String,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> Result<PositionsResponse, ContractError> {
+    let trader = deps.api.addr_validate(&trader)?;
+    let positions = POSITIONS
+        .prefix(&trader)
+        .range(
+            deps.storage,
+            start_after.as_deref().map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page(limit))
+        .map(|item| {
+            let (market_id, position) = item?;
+            position_view(deps.storage, trader.clone(), market_id, position)
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(PositionsResponse { positions })
+}
+
+pub fn state(deps: Deps, _env: Env) -> Result<EngineStateResponse, ContractError> {
+    let state = STATE.load(deps.storage)?;
+    Ok(EngineStateResponse {
+        treasury_fees: state.treasury_fees,
+        pending_premium: state.pending_premium,
+        unsplit_fees: state.unsplit_fees,
+        total_margin: state.total_margin,
+        uncovered_bad_debt: state.uncovered_bad_debt,
+        next_shortfall_id: state.next_shortfall_id,
+    })
+}
+
+pub fn socialized_losses(
+    deps: Deps,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> Result<SocializedLossesResponse, ContractError> {
+    let losses = SOCIALIZED
+        .range(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page(limit))
+        .map(|item| item.map(|(_, loss)| loss))
+        .collect::<StdResult<_>>()?;
+    Ok(SocializedLossesResponse { losses })
+}

@@ -1,0 +1,92 @@
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Decimal256, Int128, SignedDecimal256, Timestamp, Uint128, Uint256};
+use cw_storage_plus::{Item, Map};
+use tranche_perps_types::engine::{EnginePause, FeeConfig, MarketParams, SocializedLoss};
+
+/// Addresses and the collateral denom.
+#[cw_serde]
+pub struct Config {
+    pub fund: Addr,
+    pub treasury: Addr,
+    pub guardian: Option<Addr>,
+    pub collateral_denom: String,
+}
+
+/// Engine-wide money books.
+#[cw_serde]
+#[derive(Default)]
+pub struct EngineState {
+    /// Trading fees not yet split between fund and treasury (split at sweep by coverage).
+    pub unsplit_fees: Uint128,
+    /// Fees owed to the treasury.
+    pub treasury_fees: Uint128,
+    /// Premium owed to the fund (its part of fees and liquidation fees).
+    pub pending_premium: Uint128,
+    /// Margin of all open positions.
+    pub total_margin: Uint128,
+    /// Shares of `total_margin` held by positions.
+    pub total_margin_shares: Uint128,
+    /// Incremented when socialized losses wipe out all margin; older shares are worth nothing.
+    pub margin_epoch: u64,
+    /// Deficit neither the fund nor open margin could absorb.
+    pub uncovered_bad_debt: Uint128,
+    /// Id of the next shortfall sent to the fund.
+    pub next_shortfall_id: u64,
+}
+
+/// One market: parameters, vAMM, oracle, open interest and funding.
+#[cw_serde]
+pub struct Market {
+    pub params: MarketParams,
+    /// vAMM base reserve now.
+    pub base_reserve: Uint128,
+    /// vAMM base reserve at creation.
+    pub base_reserve_start: Uint128,
+    /// Constant product `base * quote` at creation.
+    pub k: Uint256,
+    /// Last index price and its publish time (seconds).
+    pub index_price: Option<Decimal256>,
+    pub index_publish_time: u64,
+    /// Open interest in base units.
+    pub long_oi: Uint128,
+    pub short_oi: Uint128,
+    /// Cumulative funding paid per base unit by each side (negative when received).
+    pub cum_funding_long: SignedDecimal256,
+    pub cum_funding_short: SignedDecimal256,
+    /// End of the last settled funding interval.
+    pub last_funding_time: Timestamp,
+    /// Funding collected from payers minus funding credited to receivers so far.
+    pub funding_pool: Int128,
+}
+
+/// A trader's isolated position in one market.
+#[cw_serde]
+pub struct Position {
+    /// Signed size in base units (positive long).
+    pub size: Int128,
+    /// Quote paid (long) or received (short) for the open size.
+    pub open_notional: Uint128,
+    /// Shares of the engine's margin pool.
+    pub margin_shares: Uint128,
+    /// Margin pool epoch the shares belong to.
+    pub margin_epoch: u64,
+    /// Cumulative funding index of the position's side when funding was last applied.
+    pub funding_entry: SignedDecimal256,
+}
+
+/// Addresses and denom.
+pub const CONFIG: Item<Config> = Item::new("config");
+/// Fee split and sweep threshold.
+pub const FEES: Item<FeeConfig> = Item::new("fees");
+/// Pause switches.
+pub const PAUSE: Item<EnginePause> = Item::new("pause");
+/// Money books.
+pub const STATE: Item<EngineState> = Item::new("state");
+/// Markets by id.
+pub const MARKETS: Map<&str, Market> = Map::new("markets");
+/// Feeders by (market, feeder).
+pub const FEEDERS: Map<(&str, &Addr), ()> = Map::new("feeders");
+/// Positions by (trader, market).
+pub const POSITIONS: Map<(&Addr, &str), Position> = Map::new("positions");
+/// Socialized-loss history by shortfall id.
+pub const SOCIALIZED: Map<u64, SocializedLoss> = Map::new("socialized");

@@ -1,0 +1,417 @@
+//! Messages and responses of the `perp-engine` contract.
+//!
+//! Units: collateral amounts ("quote") are base units of the one collateral coin; position
+//! sizes are base units of the market's asset ("base"). Prices are quote base units per base
+//! unit (`Decimal256`). Each market prices trades on a constant-product virtual AMM with
+//! reserves `(base, quote)`; the mark price is `quote / base`. Trades are given in base size,
+//! so the vAMM's quote reserve is a function of its base reserve alone
+//! (`quote = ceil(k / base)`): closing every position returns it exactly to its start.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Addr, Decimal, Decimal256, Int128, Timestamp, Uint128};
+use cw_ownable::cw_ownable_query;
+
+use crate::fund::GovernorAction;
+
+/// Side of a position.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+#[derive(Copy, Eq)]
+pub enum Side {
+    /// Profits when the price rises.
+    Long,
+    /// Profits when the price falls.
+    Short,
+}
+
+/// Governed risk and fee parameters of one market.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct MarketParams {
+    /// Margin / notional needed to open or grow a position and left after removing margin
+    /// (1 / max leverage). Range: above `maintenance_margin_ratio`, at most 1.
+    pub initial_margin_ratio: Decimal,
+    /// Below this margin / notional (at the index price) a position can be liquidated.
+    /// Range 0.005 ..= 0.5.
+    pub maintenance_margin_ratio: Decimal,
+    /// Fee on the notional of every trade. Range 0 ..= 0.05.
+    pub taker_fee: Decimal,
+    /// Fee on the notional of a liquidated position, paid from its remaining margin.
+    /// Range 0 ..= 0.1.
+    pub liquidation_fee: Decimal,
+    /// Part of the liquidation fee paid to the keeper; the rest is premium for the fund.
+    /// Range 0 ..= 1.
+    pub keeper_share: Decimal,
+    /// Smallest notional a position may have after a trade (closing to zero is always allowed).
+    pub min_notional: Uint128,
+    /// Most long open interest, in base units.
+    pub max_long_oi: Uint128,
+    /// Most short open interest, in base units.
+    pub max_short_oi: Uint128,
+    /// Opening or growing is refused when `|mark - index| / index` exceeds this.
+    /// Range 0.001 ..= 0.5.
+    pub max_spread: Decimal,
+    /// Funding rate per interval = clamp(`funding_factor` * (mark - index) / index,
+    /// ±`max_funding_rate`). Range 0 ..= 10.
+    pub funding_factor: Decimal,
+    /// Largest funding rate per interval. Range 0 ..= 0.05.
+    pub max_funding_rate: Decimal,
+    /// Seconds between funding settlements. Range 60 ..= 86400.
+    pub funding_interval_seconds: u64,
+    /// Prices older than this are stale. Range 5 ..= 86400.
+    pub oracle_max_age_seconds: u64,
+}
+
+/// A market as the governor creates it.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct NewMarket {
+    /// Market id, e.g. `"BTC-USD"` (3 ..= 20 characters: letters, digits, `-`).
+    pub id: String,
+    /// Initial vAMM base reserve.
+    pub base_reserve: Uint128,
+    /// Initial vAMM quote reserve; `quote / base` is the starting mark price.
+    pub quote_reserve: Uint128,
+    /// Addresses allowed to push index prices.
+    pub feeders: Vec<String>,
+    /// Risk and fee parameters.
+    pub params: MarketParams,
+}
+
+/// Engine-wide fee split and sweep settings.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct FeeConfig {
+    /// Fund's fraction of trading fees while coverage < 1. Range 0 ..= 1.
+    pub fund_share_max: Decimal,
+    /// Fund's fraction at coverage >= 2 (linear in between). Range 0 ..= `fund_share_max`.
+    pub fund_share_min: Decimal,
+    /// Pending premium that triggers an automatic sweep to the fund (0 = never automatic).
+    pub sweep_threshold: Uint128,
+}
+
+impl Default for FeeConfig {
+    fn default() -> Self {
+        Self {
+            fund_share_max: Decimal::percent(50),
+            fund_share_min: Decimal::percent(10),
+            sweep_threshold: Uint128::zero(),
+        }
+    }
+}
+
+/// Pause switches; closing positions and adding margin stay open unless `halted`.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+#[derive(Copy, Default, Eq)]
+pub struct EnginePause {
+    /// Opening and growing positions.
+    pub new_positions: bool,
+    /// Removing margin.
+    pub margin_removal: bool,
+    /// Liquidations.
+    pub liquidation: bool,
+    /// Everything that moves positions or margin (governor only).
+    pub halted: bool,
+}
+
+/// Instantiates the engine.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct InstantiateMsg {
+    /// Governor (any address).
+    pub governor: String,
+    /// Guardian: may only switch pauses on.
+    pub guardian: Option<String>,
+    /// Insurance fund: pays shortfalls, receives premiums.
+    pub fund: String,
+    /// Receives the treasury's part of trading fees.
+    pub treasury: String,
+    /// Collateral denom (the fund's).
+    pub collateral_denom: String,
+    /// Fee split; defaults when absent.
+    pub fees: Option<FeeConfig>,
+}
+
+/// Execute messages of the engine.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub enum ExecuteMsg {
+    /// Open, grow, shrink, flip or close the sender's position in a market by `size_delta`
+    /// base units (positive buys, negative sells). Collateral sent (one coin) is added to the
+    /// position's margin first.
+    Trade {
+        /// Market id.
+        market: String,
+        /// Signed size change in base units.
+        size_delta: Int128,
+        /// Worst acceptable average price of this trade (most for buys, least for sells).
+        price_limit: Option<Decimal256>,
+    },
+    /// Close the sender's whole position and pay out its margin.
+    ClosePosition {
+        /// Market id.
+        market: String,
+        /// Worst acceptable average price.
+        price_limit: Option<Decimal256>,
+    },
+    /// Add the one collateral coin sent to the sender's margin in a market.
+    AddMargin {
+        /// Market id.
+        market: String,
+    },
+    /// Withdraw margin, down to the initial margin at the index price.
+    RemoveMargin {
+        /// Market id.
+        market: String,
+        /// Amount to withdraw.
+        amount: Uint128,
+    },
+    /// Liquidate a position below maintenance margin at the index price (anyone).
+    Liquidate {
+        /// Market id.
+        market: String,
+        /// Owner of the position.
+        trader: String,
+    },
+    /// Settle every funding interval of a market that has ended (anyone).
+    SettleFunding {
+        /// Market id.
+        market: String,
+    },
+    /// Send pending premium to the fund and report open interest (anyone).
+    SweepPremium {},
+    /// Feeder only: push an index price.
+    PushPrice {
+        /// Market id.
+        market: String,
+        /// Index price, quote base units per base unit.
+        price: Decimal256,
+        /// When the price was observed (seconds); not in the future.
+        publish_time: u64,
+    },
+    /// Governor only: create a market.
+    AddMarket(NewMarket),
+    /// Governor only: change a market's parameters.
+    UpdateMarket {
+        /// Market id.
+        market: String,
+        /// New parameters.
+        params: MarketParams,
+    },
+    /// Governor only: replace a market's feeders.
+    SetFeeders {
+        /// Market id.
+        market: String,
+        /// New feeder addresses.
+        feeders: Vec<String>,
+    },
+    /// Governor only: change the fee split.
+    UpdateFees(FeeConfig),
+    /// Governor only: change fund, treasury or guardian.
+    UpdateConfig {
+        /// New fund.
+        fund: Option<String>,
+        /// New treasury.
+        treasury: Option<String>,
+        /// New guardian.
+        guardian: Option<String>,
+    },
+    /// Governor: set pauses. Guardian: may only switch `new_positions`, `margin_removal` and
+    /// `liquidation` on.
+    SetPause(EnginePause),
+    /// Governor only: send accrued treasury fees to the treasury.
+    WithdrawTreasury {},
+    /// Governor transfer.
+    UpdateOwnership(GovernorAction),
+}
+
+/// Migrate message of the engine.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct MigrateMsg {}
+
+/// Query messages of the engine.
+#[cw_ownable_query]
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    /// Addresses, fee split, pauses.
+    #[returns(EngineConfigResponse)]
+    Config {},
+    /// One market.
+    #[returns(MarketResponse)]
+    Market {
+        /// Market id.
+        market: String,
+    },
+    /// Markets by id.
+    #[returns(MarketsResponse)]
+    Markets {
+        /// Id to start after.
+        start_after: Option<String>,
+        /// Page size (default 10, max 30).
+        limit: Option<u32>,
+    },
+    /// One position with its figures now.
+    #[returns(PositionResponse)]
+    Position {
+        /// Market id.
+        market: String,
+        /// Owner.
+        trader: String,
+    },
+    /// A trader's positions by market id.
+    #[returns(PositionsResponse)]
+    Positions {
+        /// Owner.
+        trader: String,
+        /// Market id to start after.
+        start_after: Option<String>,
+        /// Page size (default 10, max 30).
+        limit: Option<u32>,
+    },
+    /// Fees and premium held by the engine, and the margin pool.
+    #[returns(EngineStateResponse)]
+    State {},
+    /// Socialized losses by id.
+    #[returns(SocializedLossesResponse)]
+    SocializedLosses {
+        /// Id to start after.
+        start_after: Option<u64>,
+        /// Page size (default 10, max 30).
+        limit: Option<u32>,
+    },
+}
+
+/// Response to [`QueryMsg::Config`].
+#[cw_serde]
+pub struct EngineConfigResponse {
+    /// Insurance fund.
+    pub fund: Addr,
+    /// Treasury.
+    pub treasury: Addr,
+    /// Guardian.
+    pub guardian: Option<Addr>,
+    /// Collateral denom.
+    pub collateral_denom: String,
+    /// Fee split.
+    pub fees: FeeConfig,
+    /// Pauses.
+    pub pause: EnginePause,
+}
+
+/// Response to [`QueryMsg::Market`].
+#[cw_serde]
+pub struct MarketResponse {
+    /// Market id.
+    pub id: String,
+    /// Parameters.
+    pub params: MarketParams,
+    /// Feeders.
+    pub feeders: Vec<Addr>,
+    /// vAMM base reserve now.
+    pub base_reserve: Uint128,
+    /// vAMM quote reserve now.
+    pub quote_reserve: Uint128,
+    /// vAMM base reserve at creation (where it returns when every position is closed).
+    pub base_reserve_start: Uint128,
+    /// Mark price `quote / base`.
+    pub mark_price: Decimal256,
+    /// Last index price, if any.
+    pub index_price: Option<Decimal256>,
+    /// Publish time of the index price.
+    pub index_publish_time: Option<u64>,
+    /// Long open interest, base units.
+    pub long_oi: Uint128,
+    /// Short open interest, base units.
+    pub short_oi: Uint128,
+    /// Cumulative funding paid per base unit by longs (negative: received).
+    pub cum_funding_long: cosmwasm_std::SignedDecimal256,
+    /// Cumulative funding paid per base unit by shorts (negative: received).
+    pub cum_funding_short: cosmwasm_std::SignedDecimal256,
+    /// End of the last settled funding interval.
+    pub last_funding_time: Timestamp,
+    /// Funding collected from payers minus funding credited to receivers (rounding dust goes
+    /// to the treasury once the market has no open interest).
+    pub funding_pool: Int128,
+}
+
+/// Response to [`QueryMsg::Markets`].
+#[cw_serde]
+pub struct MarketsResponse {
+    /// The page.
+    pub markets: Vec<MarketResponse>,
+}
+
+/// Response to [`QueryMsg::Position`].
+#[cw_serde]
+pub struct PositionResponse {
+    /// Market id.
+    pub market: String,
+    /// Owner.
+    pub trader: Addr,
+    /// Signed size in base units (positive long).
+    pub size: Int128,
+    /// Quote paid (long) or received (short) for the open size.
+    pub open_notional: Uint128,
+    /// Margin after funding and socialized losses so far.
+    pub margin: Uint128,
+    /// Funding owed (positive) or due (negative) since the last touch.
+    pub accrued_funding: Int128,
+    /// Profit or loss if closed on the vAMM now.
+    pub unrealized_pnl: Int128,
+    /// (margin + pnl at the index price - funding) / notional at the index price.
+    pub margin_ratio: Option<Decimal256>,
+    /// Index price at which the position reaches maintenance margin.
+    pub liquidation_price: Option<Decimal256>,
+}
+
+/// Response to [`QueryMsg::Positions`].
+#[cw_serde]
+pub struct PositionsResponse {
+    /// The page.
+    pub positions: Vec<PositionResponse>,
+}
+
+/// Response to [`QueryMsg::State`].
+#[cw_serde]
+pub struct EngineStateResponse {
+    /// Fees owed to the treasury.
+    pub treasury_fees: Uint128,
+    /// Premium waiting to be swept to the fund.
+    pub pending_premium: Uint128,
+    /// Trading fees not yet split between fund and treasury (split at the next sweep).
+    pub unsplit_fees: Uint128,
+    /// Margin of all open positions (after socialized losses).
+    pub total_margin: Uint128,
+    /// Deficit that neither the fund nor open margin could absorb.
+    pub uncovered_bad_debt: Uint128,
+    /// Next shortfall id.
+    pub next_shortfall_id: u64,
+}
+
+/// One socialized loss.
+#[cw_serde]
+pub struct SocializedLoss {
+    /// Shortfall id sent to the fund.
+    pub shortfall_id: u64,
+    /// Market of the liquidated position.
+    pub market: String,
+    /// Time.
+    pub time: Timestamp,
+    /// Bad debt of the liquidation.
+    pub bad_debt: Uint128,
+    /// Paid by the fund.
+    pub paid_by_fund: Uint128,
+    /// Spread over all open margin.
+    pub socialized: Uint128,
+}
+
+/// Response to [`QueryMsg::SocializedLosses`].
+#[cw_serde]
+pub struct SocializedLossesResponse {
+    /// The page.
+    pub losses: Vec<SocializedLoss>,
+}
