@@ -50,22 +50,27 @@ pub fn total_open_interest(storage: &dyn Storage) -> Result<Uint128, ContractErr
     Ok(total)
 }
 
-/// Splits unsplit fees and returns the messages that send the premium and report open interest.
+/// The fund's coverage ratio (none when it has no target).
+fn query_coverage(
+    querier: &QuerierWrapper,
+    fund: &cosmwasm_std::Addr,
+) -> Result<Option<Decimal256>, ContractError> {
+    let coverage: fund::CoverageResponse =
+        querier.query_wasm_smart(fund, &fund::QueryMsg::Coverage {})?;
+    Ok(coverage.coverage_ratio)
+}
+
+/// Splits unsplit fees at `coverage` and returns the messages that send the premium and
+/// report open interest.
 fn sweep_messages(
     storage: &dyn Storage,
-    querier: &QuerierWrapper,
     state: &mut EngineState,
+    coverage: Option<Decimal256>,
 ) -> Result<(Vec<CosmosMsg>, Uint128), ContractError> {
     let config = CONFIG.load(storage)?;
     let fees = FEES.load(storage)?;
     if !state.unsplit_fees.is_zero() {
-        let coverage: fund::CoverageResponse =
-            querier.query_wasm_smart(&config.fund, &fund::QueryMsg::Coverage {})?;
-        let share = fund_share(
-            coverage.coverage_ratio,
-            fees.fund_share_max,
-            fees.fund_share_min,
-        )?;
+        let share = fund_share(coverage, fees.fund_share_max, fees.fund_share_min)?;
         let to_fund = state.unsplit_fees.checked_mul_ceil(share)?;
         state.treasury_fees = state
             .treasury_fees
@@ -104,7 +109,9 @@ pub fn sweep_premium(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let mut state = crate::state::STATE.load(deps.storage)?;
-    let (msgs, premium) = sweep_messages(deps.storage, &deps.querier, &mut state)?;
+    let fund = CONFIG.load(deps.storage)?.fund;
+    let coverage = query_coverage(&deps.querier, &fund)?;
+    let (msgs, premium) = sweep_messages(deps.storage, &mut state, coverage)?;
     crate::state::STATE.save(deps.storage, &state)?;
     Ok(Response::new()
         .add_messages(msgs)
@@ -128,7 +135,13 @@ pub fn auto_sweep(
     if threshold.is_zero() || pending < threshold {
         return Ok(vec![]);
     }
-    let (msgs, premium) = sweep_messages(storage, querier, state)?;
+    // A fund that cannot answer its coverage query must not block trading either: the fees
+    // stay unsplit for a later sweep.
+    let fund = CONFIG.load(storage)?.fund;
+    let Ok(coverage) = query_coverage(querier, &fund) else {
+        return Ok(vec![]);
+    };
+    let (msgs, premium) = sweep_messages(storage, state, coverage)?;
     let payload = to_json_binary(&premium)?;
     Ok(msgs
         .into_iter()

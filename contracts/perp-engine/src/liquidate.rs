@@ -123,6 +123,7 @@ pub fn liquidate(
         .add_attribute("trader", trader)
         .add_attribute("quote", filled.quote)
         .add_attribute("realized_pnl", filled.realized_pnl.to_string())
+        .add_attribute("funding_paid", owed.to_string())
         .add_attribute("keeper_reward", keeper_reward)
         .add_attribute("trader_payout", trader_payout)
         .add_attribute("bad_debt", bad_debt))

@@ -260,9 +260,6 @@ pub fn trade(
     let old_size = position.size;
     let (fill, fee, margin) =
         fill_with_fee(&mut market, &mut position, margin, delta, price_limit)?;
-    if margin.is_negative() {
-        return Err(ContractError::Bankrupt { equity: margin });
-    }
     let increases = position.size.unsigned_abs() > old_size.unsigned_abs()
         || position.size.is_negative() != old_size.is_negative() && !position.size.is_zero();
     if increases {
@@ -270,6 +267,9 @@ pub fn trade(
             return Err(ContractError::NewPositionsPaused);
         }
         check_opening(&market_id, &market, &position, margin, env.block.time)?;
+    }
+    if margin.is_negative() {
+        return Err(ContractError::Bankrupt { equity: margin });
     }
     set_margin(&mut state, &mut position, margin.unsigned_abs())?;
     state.unsplit_fees = state.unsplit_fees.checked_add(fee)?;
@@ -441,5 +441,6 @@ pub fn remove_margin(
         .add_attribute("sender", trader)
         .add_attribute("market", market_id)
         .add_attribute("amount", amount)
+        .add_attribute("funding_paid", owed.to_string())
         .add_attribute("margin", margin.to_string()))
 }

@@ -42,7 +42,8 @@ pub struct MarketParams {
     /// Part of the liquidation fee paid to the keeper; the rest is premium for the fund.
     /// Range 0 ..= 1.
     pub keeper_share: Decimal,
-    /// Smallest notional a position may have after a trade (closing to zero is always allowed).
+    /// Smallest notional (at the index price) a position may have after a trade that opens or
+    /// grows it; reducing and closing are never refused for size.
     pub min_notional: Uint128,
     /// Most long open interest, in base units.
     pub max_long_oi: Uint128,

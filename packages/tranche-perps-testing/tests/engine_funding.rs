@@ -1,0 +1,266 @@
+//! `ExecuteMsg::SettleFunding`: longs pay and shorts receive when mark > index (and the reverse),
+//! exact per-unit index moves, zero-sum accrual with at most one unit of rounding dust per
+//! position (the dust ends in treasury fees once the market has no open interest), several
+//! intervals at once, `FundingNotDue`, stale prices, an empty side and the rate cap.
+//!
+//! Every expected number was computed independently with Python integers, modelling
+//! `SignedDecimal256` (18 decimals, products and quotients truncated toward zero): premium
+//! `(mark - index) / index`, rate `clamp(premium, ±0.5%)`, per paying unit
+//! `rate * index * intervals`, per receiving unit `per_unit * payer_oi / receiver_oi`; a
+//! position owes `ceil(delta * size)` and is due `trunc(delta * size)`.
+
+use cosmwasm_std::{Int128, SignedDecimal256, Timestamp};
+use perp_engine::ContractError;
+use tranche_perps_testing::{Suite, ONE};
+use tranche_perps_types::fund::Tranche;
+
+const BTC: &str = "BTC-USD";
+const HOUR: u64 = 3_600;
+
+fn setup() -> Suite {
+    let mut suite = Suite::builder()
+        .with_underwriters(&["lp", "bob", "carl", "arb", "keeper"], 10_000_000 * ONE)
+        .with_perp_engine()
+        .build();
+    let lp = suite.addr("lp");
+    suite.deposit(&lp, Tranche::Junior, 100_000 * ONE).unwrap();
+    suite
+        .add_market(BTC, 1_000_000_000_000, 100_000_000_000_000)
+        .unwrap();
+    suite.push_price(BTC, "100").unwrap();
+    suite
+}
+
+fn dec(atomics: i128) -> SignedDecimal256 {
+    SignedDecimal256::from_atomics(atomics, 18).unwrap()
+}
+
+fn accrued(suite: &Suite, who: &str) -> i128 {
+    let addr = suite.addr(who);
+    suite.position(BTC, &addr).unwrap().accrued_funding.i128()
+}
+
+fn now(suite: &Suite) -> Timestamp {
+    suite.app.block_info().time
+}
+
+/// Advances `seconds` and pushes a fresh index price.
+fn later(suite: &mut Suite, seconds: u64, price: &str) {
+    suite.advance(seconds);
+    suite.push_price(BTC, price).unwrap();
+}
+
+/// bob long 1e9 (11,000 USDC), carl long 3e8 (4,000), arb short 7e8 (9,000): mark
+/// 100.120108086464878927 against index 100.
+fn open_three(suite: &mut Suite) {
+    let (bob, carl, arb) = (suite.addr("bob"), suite.addr("carl"), suite.addr("arb"));
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    suite.trade(&carl, BTC, 300_000_000, 4_000 * ONE).unwrap();
+    suite.trade(&arb, BTC, -700_000_000, 9_000 * ONE).unwrap();
+}
+
+#[test]
+fn longs_pay_shorts_receive_when_mark_above_index() {
+    let mut suite = setup();
+    open_three(&mut suite);
+    let start = suite.market(BTC).last_funding_time;
+    let keeper = suite.addr("keeper");
+    later(&mut suite, HOUR, "100");
+    suite.settle_funding(&keeper, BTC).unwrap();
+
+    // rate = 0.001201080864648789; longs' index +rate * 100, shorts' index
+    // -0.1201080864648789 * 1.3e9 / 7e8 (truncated).
+    let market = suite.market(BTC);
+    assert_eq!(market.cum_funding_long, dec(120_108_086_464_878_900));
+    assert_eq!(market.cum_funding_short, dec(-223_057_874_863_346_528));
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start.seconds() + HOUR),
+        "one interval settled (whole seconds)"
+    );
+    // bob owes ceil(0.12010808646... * 1e9), carl ceil(... * 3e8), arb is due
+    // trunc(0.22305787486... * 7e8).
+    assert_eq!(accrued(&suite, "bob"), 120_108_087);
+    assert_eq!(accrued(&suite, "carl"), 36_032_426);
+    assert_eq!(accrued(&suite, "arb"), -156_140_512);
+    // Margin shown is net of funding.
+    let bob = suite.addr("bob");
+    assert_eq!(
+        suite.position(BTC, &bob).unwrap().margin.u128(),
+        10_899_899_899 - 120_108_087
+    );
+    assert_eq!(market.funding_pool, Int128::zero());
+}
+
+#[test]
+fn funding_is_zero_sum_and_dust_goes_to_treasury() {
+    let mut suite = setup();
+    open_three(&mut suite);
+    let start = suite.market(BTC).last_funding_time;
+    let (bob, carl, arb, keeper) = (
+        suite.addr("bob"),
+        suite.addr("carl"),
+        suite.addr("arb"),
+        suite.addr("keeper"),
+    );
+    later(&mut suite, HOUR, "100");
+    suite.settle_funding(&keeper, BTC).unwrap();
+    let carl_first = accrued(&suite, "carl");
+    assert_eq!(carl_first, 36_032_426);
+
+    // carl grows by 2e8 (2,000 USDC more): touching the position settles its funding into the
+    // pool.
+    suite.trade(&carl, BTC, 200_000_000, 2_000 * ONE).unwrap();
+    assert_eq!(suite.market(BTC).funding_pool, Int128::new(36_032_426));
+    assert_eq!(accrued(&suite, "carl"), 0);
+
+    // Three intervals at once (and 100 s of the fourth): mark 100.160192205005004003, rate
+    // 0.00160192205005004, per long unit 0.480576615015012.
+    later(&mut suite, 3 * HOUR + 100, "100");
+    suite.settle_funding(&keeper, BTC).unwrap();
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start.seconds() + 4 * HOUR)
+    );
+    assert_eq!(market.cum_funding_long, dec(600_684_701_479_890_900));
+    assert_eq!(market.cum_funding_short, dec(-1_252_864_907_038_372_242));
+
+    let (b, c, a) = (
+        accrued(&suite, "bob"),
+        accrued(&suite, "carl"),
+        accrued(&suite, "arb"),
+    );
+    assert_eq!((b, c, a), (600_684_702, 240_288_308, -877_005_434));
+    let paid = b + c + carl_first;
+    let received = -a;
+    assert_eq!(paid - received, 2);
+    assert!(
+        paid >= received && paid - received <= 3,
+        "dust <= 1 per position"
+    );
+
+    // Everyone closes; each gets margin - funding + realized pnl - fee.
+    let treasury_before = suite.engine_state().treasury_fees;
+    let before = suite.balance(&bob);
+    suite.close(&bob, BTC).unwrap();
+    // 10,899,899,899 - 600,684,702 - 40,048,061 - 100,060,053
+    assert_eq!(suite.balance(&bob) - before, 10_159_107_083);
+    assert_eq!(suite.market(BTC).funding_pool, Int128::new(636_717_128));
+    let before = suite.balance(&carl);
+    suite.close(&carl, BTC).unwrap();
+    // 5,913,870,424 - 240,288,308 - 142,116,036 - 49,955,034
+    assert_eq!(suite.balance(&carl) - before, 5_481_511_046);
+    assert_eq!(suite.market(BTC).funding_pool, Int128::new(877_005_436));
+    let before = suite.balance(&arb);
+    suite.close(&arb, BTC).unwrap();
+    // 8,929,866,801 + 877,005,434 + 182,164,097 - 69,951,035
+    assert_eq!(suite.balance(&arb) - before, 9_919_085_297);
+
+    // No open interest: the 2 units of dust moved from the pool to the treasury.
+    let market = suite.market(BTC);
+    assert_eq!((market.long_oi.u128(), market.short_oi.u128()), (0, 0));
+    assert_eq!(market.funding_pool, Int128::zero());
+    assert_eq!(
+        suite.engine_state().treasury_fees.u128() - treasury_before.u128(),
+        2
+    );
+}
+
+#[test]
+fn funding_not_due_before_an_interval_ends() {
+    let mut suite = setup();
+    open_three(&mut suite);
+    let keeper = suite.addr("keeper");
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
+    later(&mut suite, HOUR - 1, "100");
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
+    later(&mut suite, 1, "100");
+    suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
+    assert_eq!(
+        suite.settle_funding(&keeper, "ETH-USD").unwrap_err(),
+        ContractError::MarketNotFound {
+            market: "ETH-USD".to_string()
+        }
+    );
+}
+
+#[test]
+fn funding_needs_a_fresh_price() {
+    let mut suite = setup();
+    open_three(&mut suite);
+    let keeper = suite.addr("keeper");
+    let published = now(&suite).seconds();
+    suite.advance(HOUR);
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::StalePrice {
+            market: BTC.to_string(),
+            publish_time: published,
+            max_age: 600,
+            now: published + HOUR,
+        }
+    );
+    suite.push_price(BTC, "100").unwrap();
+    suite.settle_funding(&keeper, BTC).unwrap();
+}
+
+#[test]
+fn no_funding_when_one_side_is_empty() {
+    let mut suite = setup();
+    let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    let start = suite.market(BTC).last_funding_time;
+    later(&mut suite, 2 * HOUR, "100");
+    suite.settle_funding(&keeper, BTC).unwrap();
+    let market = suite.market(BTC);
+    assert_eq!(market.cum_funding_long, SignedDecimal256::zero());
+    assert_eq!(market.cum_funding_short, SignedDecimal256::zero());
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start.seconds() + 2 * HOUR)
+    );
+    assert_eq!(accrued(&suite, "bob"), 0);
+    // No position at all: nothing either.
+    suite.close(&bob, BTC).unwrap();
+    later(&mut suite, HOUR, "100");
+    suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(suite.market(BTC).cum_funding_long, SignedDecimal256::zero());
+}
+
+#[test]
+fn rate_is_clamped_at_max_funding_rate() {
+    let mut suite = setup();
+    let (bob, arb, keeper) = (suite.addr("bob"), suite.addr("arb"), suite.addr("keeper"));
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    suite.trade(&arb, BTC, -700_000_000, 9_000 * ONE).unwrap();
+    // Mark 100.06 against index 95: premium 5.3%, clamped to 0.5%; two intervals:
+    // longs pay 0.005 * 95 * 2 = 0.95 per unit, shorts receive 0.95 * 1e9 / 7e8.
+    later(&mut suite, 2 * HOUR, "95");
+    suite.settle_funding(&keeper, BTC).unwrap();
+    let market = suite.market(BTC);
+    assert_eq!(market.cum_funding_long, dec(950_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-1_357_142_857_142_857_142));
+    assert_eq!(accrued(&suite, "bob"), 950_000_000);
+    assert_eq!(accrued(&suite, "arb"), -949_999_999);
+
+    // Index 110: premium -9%, clamped to -0.5%: shorts pay 0.55 per unit, longs receive
+    // 0.55 * 7e8 / 1e9 = 0.385.
+    later(&mut suite, HOUR, "110");
+    suite.settle_funding(&keeper, BTC).unwrap();
+    let market = suite.market(BTC);
+    assert_eq!(market.cum_funding_long, dec(565_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-807_142_857_142_857_142));
+    assert_eq!(accrued(&suite, "bob"), 565_000_000);
+    assert_eq!(accrued(&suite, "arb"), -564_999_999);
+}

@@ -1,0 +1,304 @@
+//! SPEC section 6, invariant 12 for the engine: the storage work of an open, a close, a
+//! liquidation with remaining margin and a liquidation with bad debt (plus its reply) does not
+//! depend on the number of other positions.
+//!
+//! The engine's entry points run directly on mock dependencies whose storage counts reads,
+//! writes, removes, range calls and items iterated. The same script runs in a world with 10
+//! other positions and in one with 10,000; every count must be identical.
+
+use std::cell::Cell;
+use std::marker::PhantomData;
+
+use cosmwasm_std::testing::{message_info, mock_env, MockApi, MockQuerier, MockStorage};
+use cosmwasm_std::{
+    coins, from_json, Addr, CosmosMsg, Decimal256, Env, Int128, Order, OwnedDeps, Record, Reply,
+    Response, Storage, SubMsgResult, Uint128,
+};
+use perp_engine::contract::{execute, instantiate, reply, ReplyId};
+use perp_engine::liquidate::ShortfallContext;
+use tranche_perps_testing::perp::default_market_params;
+use tranche_perps_types::engine::{ExecuteMsg, InstantiateMsg, NewMarket};
+
+const DENOM: &str = "uusdc";
+const ONE: u128 = 1_000_000;
+const BTC: &str = "BTC-USD";
+
+/// Storage operations counted by [`CountingStorage`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Counts {
+    reads: u64,
+    writes: u64,
+    removes: u64,
+    ranges: u64,
+    range_items: u64,
+}
+
+/// `MockStorage` that counts every operation.
+#[derive(Default)]
+struct CountingStorage {
+    inner: MockStorage,
+    reads: Cell<u64>,
+    writes: Cell<u64>,
+    removes: Cell<u64>,
+    ranges: Cell<u64>,
+    range_items: Cell<u64>,
+}
+
+impl CountingStorage {
+    fn counts(&self) -> Counts {
+        Counts {
+            reads: self.reads.get(),
+            writes: self.writes.get(),
+            removes: self.removes.get(),
+            ranges: self.ranges.get(),
+            range_items: self.range_items.get(),
+        }
+    }
+
+    fn reset(&self) {
+        for counter in [
+            &self.reads,
+            &self.writes,
+            &self.removes,
+            &self.ranges,
+            &self.range_items,
+        ] {
+            counter.set(0);
+        }
+    }
+}
+
+impl Storage for CountingStorage {
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.reads.set(self.reads.get() + 1);
+        self.inner.get(key)
+    }
+
+    fn range<'a>(
+        &'a self,
+        start: Option<&[u8]>,
+        end: Option<&[u8]>,
+        order: Order,
+    ) -> Box<dyn Iterator<Item = Record> + 'a> {
+        self.ranges.set(self.ranges.get() + 1);
+        let items = &self.range_items;
+        Box::new(self.inner.range(start, end, order).inspect(move |_| {
+            items.set(items.get() + 1);
+        }))
+    }
+
+    fn set(&mut self, key: &[u8], value: &[u8]) {
+        self.writes.set(self.writes.get() + 1);
+        self.inner.set(key, value);
+    }
+
+    fn remove(&mut self, key: &[u8]) {
+        self.removes.set(self.removes.get() + 1);
+        self.inner.remove(key);
+    }
+}
+
+/// An engine on counting storage, with its own clock.
+struct World {
+    deps: OwnedDeps<CountingStorage, MockApi, MockQuerier>,
+    env: Env,
+}
+
+impl World {
+    fn addr(&self, name: &str) -> Addr {
+        self.deps.api.addr_make(name)
+    }
+
+    /// Runs `msg` from `sender` with `funds` collateral.
+    fn exec(&mut self, sender: &str, msg: ExecuteMsg, funds: u128) -> Response {
+        let sender = self.addr(sender);
+        let funds = if funds == 0 {
+            vec![]
+        } else {
+            coins(funds, DENOM)
+        };
+        execute(
+            self.deps.as_mut(),
+            self.env.clone(),
+            message_info(&sender, &funds),
+            msg,
+        )
+        .unwrap()
+    }
+
+    /// Runs `msg` and returns the storage operations it made.
+    fn measure(&mut self, sender: &str, msg: ExecuteMsg, funds: u128) -> (Response, Counts) {
+        self.deps.storage.reset();
+        let res = self.exec(sender, msg, funds);
+        (res, self.deps.storage.counts())
+    }
+
+    fn trade(&mut self, who: &str, size: i128, margin: u128) -> Response {
+        self.exec(who, trade_msg(size), margin)
+    }
+
+    /// Moves the clock one second and pushes `price`.
+    fn price(&mut self, price: &str) {
+        self.env.block.time = self.env.block.time.plus_seconds(1);
+        let msg = ExecuteMsg::PushPrice {
+            market: BTC.to_string(),
+            price: price.parse::<Decimal256>().unwrap(),
+            publish_time: self.env.block.time.seconds(),
+        };
+        self.exec("feeder", msg, 0);
+    }
+}
+
+fn trade_msg(size: i128) -> ExecuteMsg {
+    ExecuteMsg::Trade {
+        market: BTC.to_string(),
+        size_delta: Int128::new(size),
+        price_limit: None,
+    }
+}
+
+fn liquidate_msg(world: &World, trader: &str) -> ExecuteMsg {
+    ExecuteMsg::Liquidate {
+        market: BTC.to_string(),
+        trader: world.addr(trader).to_string(),
+    }
+}
+
+/// An engine with one market at mark and index 100 and `others` open positions of 1e6 base
+/// (alternately long and short, 20 USDC each) written through the real execute path.
+fn world(others: usize) -> World {
+    let deps = OwnedDeps {
+        storage: CountingStorage::default(),
+        api: MockApi::default(),
+        querier: MockQuerier::default(),
+        custom_query_type: PhantomData,
+    };
+    let mut world = World {
+        deps,
+        env: mock_env(),
+    };
+    let (governor, operator) = (world.addr("governor"), world.addr("operator"));
+    let msg = InstantiateMsg {
+        governor: governor.to_string(),
+        guardian: None,
+        fund: world.addr("fund").to_string(),
+        treasury: world.addr("treasury").to_string(),
+        collateral_denom: DENOM.to_string(),
+        fees: None,
+    };
+    instantiate(
+        world.deps.as_mut(),
+        world.env.clone(),
+        message_info(&operator, &[]),
+        msg,
+    )
+    .unwrap();
+    let feeder = world.addr("feeder").to_string();
+    let market = NewMarket {
+        id: BTC.to_string(),
+        base_reserve: Uint128::new(1_000_000_000_000),
+        quote_reserve: Uint128::new(100_000_000_000_000),
+        feeders: vec![feeder],
+        params: default_market_params(),
+    };
+    world.exec("governor", ExecuteMsg::AddMarket(market), 0);
+    world.price("100");
+    for i in 0..others {
+        let size = if i % 2 == 0 { 1_000_000 } else { -1_000_000 };
+        world.trade(&format!("trader{i}"), size, 20 * ONE);
+    }
+    world
+}
+
+/// What one open, one close and two liquidations cost in storage operations.
+#[derive(Debug, PartialEq, Eq)]
+struct Costs {
+    open: Counts,
+    close: Counts,
+    liquidation: Counts,
+    bad_debt_liquidation: Counts,
+    shortfall_reply: Counts,
+}
+
+fn attribute(res: &Response, key: &str) -> String {
+    res.attributes
+        .iter()
+        .find(|a| a.key == key)
+        .unwrap_or_else(|| panic!("attribute {key}"))
+        .value
+        .clone()
+}
+
+fn costs(others: usize) -> Costs {
+    let mut world = world(others);
+    let (_, open) = world.measure("alice", trade_msg(1_000_000_000), 11_000 * ONE);
+    let close_msg = ExecuteMsg::ClosePosition {
+        market: BTC.to_string(),
+        price_limit: None,
+    };
+    let (res, close) = world.measure("alice", close_msg, 0);
+    assert_eq!(res.messages.len(), 1, "the payout");
+
+    // bob (1e9, 11,000 USDC) becomes liquidatable at 93 with margin left; carl (2e9, 22,000)
+    // ends in bad debt after the index falls to 80 and arb moves the mark to 87.9.
+    world.trade("bob", 1_000_000_000, 11_000 * ONE);
+    world.trade("carl", 2_000_000_000, 22_000 * ONE);
+    world.price("93");
+    let msg = liquidate_msg(&world, "bob");
+    let (res, liquidation) = world.measure("keeper", msg, 0);
+    assert_eq!(attribute(&res, "bad_debt"), "0");
+    assert_eq!(res.messages.len(), 2, "keeper reward and trader payout");
+
+    world.price("80");
+    world.trade("arb", -70_000_000_000, 650_000 * ONE);
+    let msg = liquidate_msg(&world, "carl");
+    let (res, bad_debt_liquidation) = world.measure("keeper", msg, 0);
+    assert_ne!(attribute(&res, "bad_debt"), "0");
+    assert_eq!(res.messages.len(), 1, "only the CoverShortfall submessage");
+    let submsg = &res.messages[0];
+    assert_eq!(submsg.id, ReplyId::Shortfall as u64);
+    assert!(matches!(submsg.msg, CosmosMsg::Wasm(_)));
+    let context: ShortfallContext = from_json(&submsg.payload).unwrap();
+    assert_eq!(context.shortfall_id, 1);
+
+    // The fund refuses: the reply socializes everything over the open margin.
+    world.deps.storage.reset();
+    #[allow(deprecated)]
+    let refused = Reply {
+        id: submsg.id,
+        payload: submsg.payload.clone(),
+        gas_used: 0,
+        result: SubMsgResult::Err("refused".to_string()),
+    };
+    let res = reply(world.deps.as_mut(), world.env.clone(), refused).unwrap();
+    let shortfall_reply = world.deps.storage.counts();
+    assert_eq!(attribute(&res, "paid_by_fund"), "0");
+    assert_eq!(attribute(&res, "socialized"), context.bad_debt.to_string());
+
+    Costs {
+        open,
+        close,
+        liquidation,
+        bad_debt_liquidation,
+        shortfall_reply,
+    }
+}
+
+#[test]
+fn storage_work_does_not_grow_with_the_number_of_positions() {
+    let small = costs(10);
+    let large = costs(10_000);
+    println!("10 other positions:     {small:#?}");
+    println!("10,000 other positions: {large:#?}");
+    assert_eq!(small, large);
+    // Nothing the engine does per trade or liquidation iterates over storage.
+    for counts in [
+        small.open,
+        small.close,
+        small.liquidation,
+        small.bad_debt_liquidation,
+        small.shortfall_reply,
+    ] {
+        assert_eq!((counts.ranges, counts.range_items), (0, 0));
+    }
+}

@@ -1,0 +1,1132 @@
+//! The engine's oracle and governance messages: price pushes and feeders, markets and their
+//! parameter ranges, the fee split, addresses, pause roles, treasury withdrawals, the two-step
+//! governor transfer, instantiation errors and migration.
+
+use cosmwasm_std::{coins, Addr, Decimal, Decimal256, Uint128};
+use cw_multi_test::{AppResponse, Executor};
+use cw_ownable::{Ownership, OwnershipError};
+use cw_utils::{Expiration, PaymentError};
+use perp_engine::ContractError;
+use tranche_perps_testing::perp::{default_market_params, engine_contract, into_engine_error};
+use tranche_perps_testing::{Suite, DENOM, ONE};
+use tranche_perps_types::engine::{
+    EngineConfigResponse, EnginePause, EngineStateResponse, ExecuteMsg, FeeConfig, InstantiateMsg,
+    MarketParams, MarketResponse, MigrateMsg, NewMarket, PositionResponse, QueryMsg,
+};
+use tranche_perps_types::fund::GovernorAction;
+
+const BTC: &str = "BTC-USD";
+const B0: u128 = 1_000_000_000_000;
+const Q0: u128 = 100_000_000_000_000;
+
+fn setup() -> Suite {
+    let mut suite = Suite::builder()
+        .with_underwriters(&["lp", "bob", "carl"], 10_000_000 * ONE)
+        .with_perp_engine()
+        .build();
+    suite.add_market(BTC, B0, Q0).unwrap();
+    suite.push_price(BTC, "100").unwrap();
+    suite
+}
+
+fn engine_config(suite: &Suite) -> EngineConfigResponse {
+    suite
+        .app
+        .wrap()
+        .query_wasm_smart(&suite.engine, &QueryMsg::Config {})
+        .unwrap()
+}
+
+fn ownership(suite: &Suite) -> Ownership<Addr> {
+    suite
+        .app
+        .wrap()
+        .query_wasm_smart(&suite.engine, &QueryMsg::Ownership {})
+        .unwrap()
+}
+
+fn now(suite: &Suite) -> u64 {
+    suite.app.block_info().time.seconds()
+}
+
+fn push(
+    suite: &mut Suite,
+    sender: &Addr,
+    market: &str,
+    price: &str,
+    time: u64,
+) -> Result<AppResponse, ContractError> {
+    suite.execute_engine(
+        sender,
+        &ExecuteMsg::PushPrice {
+            market: market.to_string(),
+            price: price.parse().unwrap(),
+            publish_time: time,
+        },
+        &[],
+    )
+}
+
+fn gov(suite: &mut Suite, msg: ExecuteMsg) -> Result<AppResponse, ContractError> {
+    let governor = suite.governor.clone();
+    suite.execute_engine(&governor, &msg, &[])
+}
+
+fn new_market(id: &str, base: u128, quote: u128, params: MarketParams) -> ExecuteMsg {
+    ExecuteMsg::AddMarket(NewMarket {
+        id: id.to_string(),
+        base_reserve: Uint128::new(base),
+        quote_reserve: Uint128::new(quote),
+        feeders: vec![],
+        params,
+    })
+}
+
+/// Everything a refused action must leave untouched.
+#[derive(Debug, PartialEq)]
+struct Snap {
+    config: EngineConfigResponse,
+    state: EngineStateResponse,
+    ownership: Ownership<Addr>,
+    markets: Vec<MarketResponse>,
+    positions: Vec<Option<PositionResponse>>,
+    balances: Vec<u128>,
+}
+
+fn snap(suite: &Suite) -> Snap {
+    let markets: tranche_perps_types::engine::MarketsResponse = suite
+        .app
+        .wrap()
+        .query_wasm_smart(
+            &suite.engine,
+            &QueryMsg::Markets {
+                start_after: None,
+                limit: Some(30),
+            },
+        )
+        .unwrap();
+    let who = [
+        suite.addr("bob"),
+        suite.addr("carl"),
+        suite.treasury(),
+        suite.engine.clone(),
+        suite.fund.clone(),
+    ];
+    Snap {
+        config: engine_config(suite),
+        state: suite.engine_state(),
+        ownership: ownership(suite),
+        positions: markets
+            .markets
+            .iter()
+            .flat_map(|m| who.iter().map(|w| suite.position(&m.id, w)))
+            .collect(),
+        markets: markets.markets,
+        balances: who.iter().map(|w| suite.balance(w)).collect(),
+    }
+}
+
+fn refused(
+    suite: &mut Suite,
+    expected: ContractError,
+    act: impl FnOnce(&mut Suite) -> Result<AppResponse, ContractError>,
+) {
+    let before = snap(suite);
+    assert_eq!(act(suite).unwrap_err(), expected);
+    assert_eq!(snap(suite), before, "a refused action changed state");
+}
+
+/// Like `refused`, for errors that only carry text (address validation).
+fn refused_std(
+    suite: &mut Suite,
+    act: impl FnOnce(&mut Suite) -> Result<AppResponse, ContractError>,
+) {
+    let before = snap(suite);
+    let err = act(suite).unwrap_err();
+    assert!(matches!(err, ContractError::Std(_)), "{err:?}");
+    assert_eq!(snap(suite), before, "a refused action changed state");
+}
+
+// ----- oracle -----
+
+#[test]
+fn push_price_errors() {
+    let mut suite = setup();
+    let feeder = suite.feeder();
+    let bob = suite.addr("bob");
+    let t0 = now(&suite);
+    suite.advance(10);
+    let t = now(&suite);
+    refused(
+        &mut suite,
+        ContractError::NotFeeder {
+            market: BTC.to_string(),
+        },
+        |s| push(s, &bob, BTC, "101", t),
+    );
+    refused(&mut suite, ContractError::ZeroPrice, |s| {
+        push(s, &feeder, BTC, "0", t)
+    });
+    refused(
+        &mut suite,
+        ContractError::PriceFromFuture {
+            publish_time: t + 1,
+            now: t,
+        },
+        |s| push(s, &feeder, BTC, "101", t + 1),
+    );
+    refused(
+        &mut suite,
+        ContractError::PriceNotNewer {
+            publish_time: t0,
+            last: t0,
+        },
+        |s| push(s, &feeder, BTC, "101", t0),
+    );
+    refused(
+        &mut suite,
+        ContractError::PriceNotNewer {
+            publish_time: t0 - 1,
+            last: t0,
+        },
+        |s| push(s, &feeder, BTC, "101", t0 - 1),
+    );
+    refused(
+        &mut suite,
+        ContractError::MarketNotFound {
+            market: "ETH-USD".to_string(),
+        },
+        |s| push(s, &feeder, "ETH-USD", "101", t),
+    );
+    // one second newer than the last is accepted, and recorded
+    push(&mut suite, &feeder, BTC, "101.5", t0 + 1).unwrap();
+    let m = suite.market(BTC);
+    assert_eq!(m.index_price, Some("101.5".parse().unwrap()));
+    assert_eq!(m.index_publish_time, Some(t0 + 1));
+    push(&mut suite, &feeder, BTC, "99", t).unwrap();
+    assert_eq!(suite.market(BTC).index_publish_time, Some(t));
+}
+
+#[test]
+fn old_but_newer_price_is_accepted_and_stale() {
+    let mut suite = setup();
+    let feeder = suite.feeder();
+    let bob = suite.addr("bob");
+    suite.advance(1_000);
+    let t = now(&suite);
+    // published 601 s ago: accepted (newer than the last) but already stale for trading
+    push(&mut suite, &feeder, BTC, "100", t - 601).unwrap();
+    let err = suite.trade(&bob, BTC, 1_000_000, 20_000_000).unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::StalePrice {
+            market: BTC.to_string(),
+            publish_time: t - 601,
+            max_age: 600,
+            now: t,
+        }
+    );
+    push(&mut suite, &feeder, BTC, "100", t - 600).unwrap();
+    suite.trade(&bob, BTC, 1_000_000, 20_000_000).unwrap();
+}
+
+#[test]
+fn set_feeders_replaces_feeders() {
+    let mut suite = setup();
+    let (feeder, alice, dave, bob) = (
+        suite.feeder(),
+        suite.addr("alice"),
+        suite.addr("dave"),
+        suite.addr("bob"),
+    );
+    let set = |feeders: Vec<String>| ExecuteMsg::SetFeeders {
+        market: BTC.to_string(),
+        feeders,
+    };
+    refused(
+        &mut suite,
+        ContractError::Ownership(OwnershipError::NotOwner),
+        |s| s.execute_engine(&bob, &set(vec![bob.to_string()]), &[]),
+    );
+    let eleven: Vec<String> = (0..11)
+        .map(|i| suite.addr(&format!("f{i}")).to_string())
+        .collect();
+    let before = snap(&suite);
+    match gov(&mut suite, set(eleven)).unwrap_err() {
+        ContractError::ParamOutOfRange { name, value, .. } => {
+            assert_eq!((name, value.as_str()), ("feeders", "11"));
+        }
+        err => panic!("{err:?}"),
+    }
+    assert_eq!(snap(&suite), before);
+    refused_std(&mut suite, |s| {
+        gov(s, set(vec!["not-an-address".to_string()]))
+    });
+    refused(
+        &mut suite,
+        ContractError::MarketNotFound {
+            market: "ETH-USD".to_string(),
+        },
+        |s| {
+            gov(
+                s,
+                ExecuteMsg::SetFeeders {
+                    market: "ETH-USD".to_string(),
+                    feeders: vec![],
+                },
+            )
+        },
+    );
+    // ten is the most
+    let ten: Vec<String> = (0..10)
+        .map(|i| suite.addr(&format!("f{i}")).to_string())
+        .collect();
+    gov(&mut suite, set(ten)).unwrap();
+    assert_eq!(suite.market(BTC).feeders.len(), 10);
+
+    gov(&mut suite, set(vec![alice.to_string(), dave.to_string()])).unwrap();
+    let mut expected = vec![alice.clone(), dave.clone()];
+    expected.sort();
+    assert_eq!(suite.market(BTC).feeders, expected);
+    suite.advance(5);
+    let t = now(&suite);
+    refused(
+        &mut suite,
+        ContractError::NotFeeder {
+            market: BTC.to_string(),
+        },
+        |s| push(s, &feeder, BTC, "101", t),
+    );
+    push(&mut suite, &alice, BTC, "101", t).unwrap();
+    refused(
+        &mut suite,
+        ContractError::PriceNotNewer {
+            publish_time: t,
+            last: t,
+        },
+        |s| push(s, &dave, BTC, "102", t),
+    );
+    suite.advance(5);
+    push(&mut suite, &dave, BTC, "102", t + 5).unwrap();
+    assert_eq!(suite.market(BTC).index_price, Some("102".parse().unwrap()));
+    // no feeders: nobody can push
+    gov(&mut suite, set(vec![])).unwrap();
+    assert!(suite.market(BTC).feeders.is_empty());
+    refused(
+        &mut suite,
+        ContractError::NotFeeder {
+            market: BTC.to_string(),
+        },
+        |s| push(s, &alice, BTC, "103", t + 5),
+    );
+}
+
+// ----- markets -----
+
+/// One out-of-range value of one parameter and the name the engine must report.
+fn bad_params() -> Vec<(&'static str, MarketParams, String)> {
+    let d = default_market_params;
+    let eps = Decimal::raw(1);
+    let p = |f: &dyn Fn(&mut MarketParams)| {
+        let mut params = d();
+        f(&mut params);
+        params
+    };
+    let mut cases: Vec<(&'static str, MarketParams, String)> = vec![];
+    let mut dec = |name: &'static str, value: Decimal, f: &dyn Fn(&mut MarketParams, Decimal)| {
+        cases.push((name, p(&|m| f(m, value)), value.to_string()));
+    };
+    dec(
+        "maintenance_margin_ratio",
+        Decimal::permille(5) - eps,
+        &|m, v| m.maintenance_margin_ratio = v,
+    );
+    dec(
+        "maintenance_margin_ratio",
+        Decimal::percent(50) + eps,
+        &|m, v| m.maintenance_margin_ratio = v,
+    );
+    // initial must be strictly above maintenance (5%) and at most 1
+    dec("initial_margin_ratio", Decimal::percent(5), &|m, v| {
+        m.initial_margin_ratio = v
+    });
+    dec("initial_margin_ratio", Decimal::one() + eps, &|m, v| {
+        m.initial_margin_ratio = v
+    });
+    dec("taker_fee", Decimal::percent(5) + eps, &|m, v| {
+        m.taker_fee = v
+    });
+    dec("liquidation_fee", Decimal::percent(10) + eps, &|m, v| {
+        m.liquidation_fee = v
+    });
+    dec("keeper_share", Decimal::one() + eps, &|m, v| {
+        m.keeper_share = v
+    });
+    dec("max_spread", Decimal::permille(1) - eps, &|m, v| {
+        m.max_spread = v
+    });
+    dec("max_spread", Decimal::percent(50) + eps, &|m, v| {
+        m.max_spread = v
+    });
+    dec("funding_factor", Decimal::percent(1000) + eps, &|m, v| {
+        m.funding_factor = v
+    });
+    dec("max_funding_rate", Decimal::percent(5) + eps, &|m, v| {
+        m.max_funding_rate = v
+    });
+    cases.push((
+        "min_notional",
+        p(&|m| m.min_notional = Uint128::zero()),
+        "0".into(),
+    ));
+    cases.push((
+        "max_long_oi",
+        p(&|m| m.max_long_oi = Uint128::zero()),
+        "0".into(),
+    ));
+    cases.push((
+        "max_short_oi",
+        p(&|m| m.max_short_oi = Uint128::zero()),
+        "0".into(),
+    ));
+    for v in [59, 86_401] {
+        cases.push((
+            "funding_interval_seconds",
+            p(&|m| m.funding_interval_seconds = v),
+            v.to_string(),
+        ));
+    }
+    for v in [4, 86_401] {
+        cases.push((
+            "oracle_max_age_seconds",
+            p(&|m| m.oracle_max_age_seconds = v),
+            v.to_string(),
+        ));
+    }
+    cases
+}
+
+/// Every parameter at each edge of its range.
+fn edge_params() -> Vec<MarketParams> {
+    let eps = Decimal::raw(1);
+    let p = |f: &dyn Fn(&mut MarketParams)| {
+        let mut params = default_market_params();
+        f(&mut params);
+        params
+    };
+    vec![
+        p(&|m| {
+            m.maintenance_margin_ratio = Decimal::permille(5);
+            m.initial_margin_ratio = Decimal::permille(5) + eps;
+        }),
+        p(&|m| {
+            m.maintenance_margin_ratio = Decimal::percent(50);
+            m.initial_margin_ratio = Decimal::one();
+        }),
+        p(&|m| {
+            m.taker_fee = Decimal::zero();
+            m.liquidation_fee = Decimal::zero();
+            m.keeper_share = Decimal::zero();
+            m.funding_factor = Decimal::zero();
+            m.max_funding_rate = Decimal::zero();
+            m.max_spread = Decimal::permille(1);
+            m.min_notional = Uint128::one();
+            m.max_long_oi = Uint128::one();
+            m.max_short_oi = Uint128::one();
+            m.funding_interval_seconds = 60;
+            m.oracle_max_age_seconds = 5;
+        }),
+        p(&|m| {
+            m.taker_fee = Decimal::percent(5);
+            m.liquidation_fee = Decimal::percent(10);
+            m.keeper_share = Decimal::one();
+            m.funding_factor = Decimal::percent(1000);
+            m.max_funding_rate = Decimal::percent(5);
+            m.max_spread = Decimal::percent(50);
+            m.min_notional = Uint128::MAX;
+            m.max_long_oi = Uint128::MAX;
+            m.max_short_oi = Uint128::MAX;
+            m.funding_interval_seconds = 86_400;
+            m.oracle_max_age_seconds = 86_400;
+        }),
+    ]
+}
+
+fn expect_out_of_range(err: ContractError, name: &str, value: &str) {
+    match err {
+        ContractError::ParamOutOfRange {
+            name: got,
+            value: got_value,
+            ..
+        } => assert_eq!((got, got_value.as_str()), (name, value)),
+        err => panic!("expected {name} out of range, got {err:?}"),
+    }
+}
+
+#[test]
+fn add_market_rejects_every_parameter_out_of_range() {
+    let mut suite = setup();
+    for (name, params, value) in bad_params() {
+        let before = snap(&suite);
+        let err = gov(&mut suite, new_market("ETH-USD", B0, Q0, params.clone())).unwrap_err();
+        expect_out_of_range(err, name, &value);
+        assert_eq!(snap(&suite), before);
+        // UpdateMarket validates the same way
+        let err = gov(
+            &mut suite,
+            ExecuteMsg::UpdateMarket {
+                market: BTC.to_string(),
+                params,
+            },
+        )
+        .unwrap_err();
+        expect_out_of_range(err, name, &value);
+        assert_eq!(snap(&suite), before);
+    }
+}
+
+#[test]
+fn parameters_at_their_edges_are_accepted() {
+    let mut suite = setup();
+    for (i, params) in edge_params().into_iter().enumerate() {
+        gov(
+            &mut suite,
+            ExecuteMsg::UpdateMarket {
+                market: BTC.to_string(),
+                params: params.clone(),
+            },
+        )
+        .unwrap();
+        assert_eq!(suite.market(BTC).params, params);
+        let id = format!("EDGE-{i}");
+        suite.add_market_with(&id, B0, Q0, params.clone()).unwrap();
+        assert_eq!(suite.market(&id).params, params);
+    }
+}
+
+#[test]
+fn add_market_reserves_out_of_range() {
+    let mut suite = setup();
+    let d = default_market_params;
+    let limit: u128 = 1_000_000_000_000_000_000_000_000;
+    for (base, quote, name, value) in [
+        (999, Q0, "base_reserve", 999),
+        (limit + 1, Q0, "base_reserve", limit + 1),
+        (0, Q0, "base_reserve", 0),
+        (B0, 999, "quote_reserve", 999),
+        (B0, limit + 1, "quote_reserve", limit + 1),
+        (B0, 0, "quote_reserve", 0),
+    ] {
+        let before = snap(&suite);
+        let err = gov(&mut suite, new_market("ETH-USD", base, quote, d())).unwrap_err();
+        expect_out_of_range(err, name, &value.to_string());
+        assert_eq!(snap(&suite), before);
+    }
+    // the edges are accepted
+    suite.add_market("LOW-USD", 1_000, 1_000).unwrap();
+    suite.add_market("HIGH-USD", limit, limit).unwrap();
+    suite.add_market("MIX-USD", 1_000, limit).unwrap();
+    let m = suite.market("MIX-USD");
+    assert_eq!(m.base_reserve.u128(), 1_000);
+    assert_eq!(m.quote_reserve.u128(), limit);
+    assert_eq!(m.base_reserve_start.u128(), 1_000);
+}
+
+#[test]
+fn add_market_ids_duplicates_owner_and_count() {
+    let mut suite = setup();
+    let d = default_market_params;
+    for id in [
+        "",
+        "AB",
+        "ABCDEFGHIJKLMNOPQRSTU", // 21 characters
+        "BTC/USD",
+        "BTC_USD",
+        "BTC USD",
+        "BTC-USDé",
+        "btc.usd",
+    ] {
+        refused(
+            &mut suite,
+            ContractError::InvalidMarketId {
+                market: id.to_string(),
+            },
+            |s| gov(s, new_market(id, B0, Q0, d())),
+        );
+    }
+    refused(
+        &mut suite,
+        ContractError::MarketExists {
+            market: BTC.to_string(),
+        },
+        |s| gov(s, new_market(BTC, B0, Q0, d())),
+    );
+    let bob = suite.addr("bob");
+    refused(
+        &mut suite,
+        ContractError::Ownership(OwnershipError::NotOwner),
+        |s| s.execute_engine(&bob, &new_market("ETH-USD", B0, Q0, d()), &[]),
+    );
+    let guardian = suite.guardian.clone();
+    refused(
+        &mut suite,
+        ContractError::Ownership(OwnershipError::NotOwner),
+        |s| s.execute_engine(&guardian, &new_market("ETH-USD", B0, Q0, d()), &[]),
+    );
+    // 3 and 20 characters are valid; ids are case-sensitive
+    suite.add_market("ABC", B0, Q0).unwrap();
+    suite.add_market("ABCDEFGHIJKLMNOPQRST", B0, Q0).unwrap();
+    suite.add_market("btc-usd", B0, Q0).unwrap();
+    // the fresh market starts with no price, no interest and the given feeders
+    let m = suite.market("ABC");
+    assert_eq!(m.index_price, None);
+    assert_eq!(m.index_publish_time, None);
+    assert_eq!(m.feeders, vec![suite.feeder()]);
+    assert_eq!(m.mark_price, Decimal256::from_ratio(100u128, 1u128));
+    assert_eq!(m.last_funding_time, suite.app.block_info().time);
+    // at most 20 markets
+    for i in 4..20 {
+        suite.add_market(&format!("M{i:02}-USD"), B0, Q0).unwrap();
+    }
+    refused(&mut suite, ContractError::TooManyMarkets { max: 20 }, |s| {
+        gov(s, new_market("ETH-USD", B0, Q0, d()))
+    });
+}
+
+#[test]
+fn update_market_takes_effect() {
+    let mut suite = setup();
+    let bob = suite.addr("bob");
+    let params = MarketParams {
+        min_notional: Uint128::new(200_000_000),
+        ..default_market_params()
+    };
+    let update = |params: MarketParams| ExecuteMsg::UpdateMarket {
+        market: BTC.to_string(),
+        params,
+    };
+    refused(
+        &mut suite,
+        ContractError::Ownership(OwnershipError::NotOwner),
+        |s| s.execute_engine(&bob, &update(params.clone()), &[]),
+    );
+    refused(
+        &mut suite,
+        ContractError::MarketNotFound {
+            market: "ETH-USD".to_string(),
+        },
+        |s| {
+            gov(
+                s,
+                ExecuteMsg::UpdateMarket {
+                    market: "ETH-USD".to_string(),
+                    params: default_market_params(),
+                },
+            )
+        },
+    );
+    let before = suite.market(BTC);
+    gov(&mut suite, update(params.clone())).unwrap();
+    let after = suite.market(BTC);
+    assert_eq!(after.params, params);
+    // only the parameters changed
+    assert_eq!(
+        MarketResponse {
+            params: before.params.clone(),
+            ..after
+        },
+        before
+    );
+    // 1e6 base at 100 is 1e8 < 2e8
+    assert_eq!(
+        suite.trade(&bob, BTC, 1_000_000, 50_000_000).unwrap_err(),
+        ContractError::BelowMinNotional {
+            notional: Uint128::new(100_000_000),
+            min: Uint128::new(200_000_000),
+        }
+    );
+    suite.trade(&bob, BTC, 2_000_000, 50_000_000).unwrap();
+}
+
+// ----- fees and config -----
+
+#[test]
+fn update_fees() {
+    let mut suite = setup();
+    let bob = suite.addr("bob");
+    let fees = FeeConfig {
+        fund_share_max: Decimal::percent(60),
+        fund_share_min: Decimal::percent(20),
+        sweep_threshold: Uint128::new(1_000_000),
+    };
+    refused(
+        &mut suite,
+        ContractError::Ownership(OwnershipError::NotOwner),
+        |s| s.execute_engine(&bob, &ExecuteMsg::UpdateFees(fees.clone()), &[]),
+    );
+    let before = snap(&suite);
+    let err = gov(
+        &mut suite,
+        ExecuteMsg::UpdateFees(FeeConfig {
+            fund_share_min: Decimal::percent(60) + Decimal::raw(1),
+            ..fees.clone()
+        }),
+    )
+    .unwrap_err();
+    expect_out_of_range(err, "fund_share_min", "0.600000000000000001");
+    let err = gov(
+        &mut suite,
+        ExecuteMsg::UpdateFees(FeeConfig {
+            fund_share_max: Decimal::one() + Decimal::raw(1),
+            ..fees.clone()
+        }),
+    )
+    .unwrap_err();
+    expect_out_of_range(err, "fund_share_max", "1.000000000000000001");
+    assert_eq!(snap(&suite), before);
+    gov(&mut suite, ExecuteMsg::UpdateFees(fees.clone())).unwrap();
+    assert_eq!(engine_config(&suite).fees, fees);
+    // min == max and max == 1 are allowed
+    let flat = FeeConfig {
+        fund_share_max: Decimal::one(),
+        fund_share_min: Decimal::one(),
+        sweep_threshold: Uint128::zero(),
+    };
+    gov(&mut suite, ExecuteMsg::UpdateFees(flat.clone())).unwrap();
+    assert_eq!(engine_config(&suite).fees, flat);
+}
+
+#[test]
+fn update_config() {
+    let mut suite = setup();
+    let (bob, alice, dave) = (suite.addr("bob"), suite.addr("alice"), suite.addr("dave"));
+    let msg = |fund: Option<&Addr>, treasury: Option<&Addr>, guardian: Option<&Addr>| {
+        ExecuteMsg::UpdateConfig {
+            fund: fund.map(|a| a.to_string()),
+            treasury: treasury.map(|a| a.to_string()),
+            guardian: guardian.map(|a| a.to_string()),
+        }
+    };
+    refused(
+        &mut suite,
+        ContractError::Ownership(OwnershipError::NotOwner),
+        |s| s.execute_engine(&bob, &msg(None, Some(&bob), None), &[]),
+    );
+    for bad in [
+        ExecuteMsg::UpdateConfig {
+            fund: Some("nope".into()),
+            treasury: None,
+            guardian: None,
+        },
+        ExecuteMsg::UpdateConfig {
+            fund: None,
+            treasury: Some("NOT A VALID ADDRESS".into()),
+            guardian: None,
+        },
+        ExecuteMsg::UpdateConfig {
+            fund: None,
+            treasury: Some(alice.to_string()),
+            guardian: Some(String::new()),
+        },
+    ] {
+        refused_std(&mut suite, |s| gov(s, bad));
+    }
+    let before = engine_config(&suite);
+    gov(&mut suite, msg(None, Some(&alice), Some(&dave))).unwrap();
+    let after = engine_config(&suite);
+    assert_eq!(after.treasury, alice);
+    assert_eq!(after.guardian, Some(dave.clone()));
+    assert_eq!(after.fund, before.fund);
+    // nothing given: nothing changes
+    gov(&mut suite, msg(None, None, None)).unwrap();
+    assert_eq!(engine_config(&suite), after);
+    // the new guardian has the guardian's role, the old one none
+    let old_guardian = suite.guardian.clone();
+    let pause = EnginePause {
+        new_positions: true,
+        ..Default::default()
+    };
+    refused(&mut suite, ContractError::NotGovernorOrGuardian, |s| {
+        s.execute_engine(&old_guardian, &ExecuteMsg::SetPause(pause), &[])
+    });
+    suite
+        .execute_engine(&dave, &ExecuteMsg::SetPause(pause), &[])
+        .unwrap();
+    // the fund can be repointed (here to the same fund)
+    let fund = suite.fund.clone();
+    gov(&mut suite, msg(Some(&fund), None, None)).unwrap();
+    assert_eq!(engine_config(&suite).fund, fund);
+}
+
+#[test]
+fn set_pause_roles() {
+    let mut suite = setup();
+    let guardian = suite.guardian.clone();
+    let bob = suite.addr("bob");
+    let pause = |n, m, l, h| EnginePause {
+        new_positions: n,
+        margin_removal: m,
+        liquidation: l,
+        halted: h,
+    };
+    let set = |p| ExecuteMsg::SetPause(p);
+    refused(&mut suite, ContractError::NotGovernorOrGuardian, |s| {
+        s.execute_engine(&bob, &set(pause(true, false, false, false)), &[])
+    });
+    // the guardian may switch each of the three on, alone or together
+    suite
+        .execute_engine(&guardian, &set(pause(true, false, false, false)), &[])
+        .unwrap();
+    assert_eq!(
+        engine_config(&suite).pause,
+        pause(true, false, false, false)
+    );
+    suite
+        .execute_engine(&guardian, &set(pause(true, true, true, false)), &[])
+        .unwrap();
+    assert_eq!(engine_config(&suite).pause, pause(true, true, true, false));
+    // the same state again is not an unpause
+    suite
+        .execute_engine(&guardian, &set(pause(true, true, true, false)), &[])
+        .unwrap();
+    // ... but may not switch any off, nor touch `halted`
+    for p in [
+        pause(false, true, true, false),
+        pause(true, false, true, false),
+        pause(true, true, false, false),
+        pause(true, true, true, true),
+        pause(false, false, false, false),
+    ] {
+        refused(&mut suite, ContractError::GuardianCannotUnpause, |s| {
+            s.execute_engine(&guardian, &set(p), &[])
+        });
+    }
+    // the governor halts; the guardian cannot lift the halt
+    gov(&mut suite, set(pause(true, true, true, true))).unwrap();
+    refused(&mut suite, ContractError::GuardianCannotUnpause, |s| {
+        s.execute_engine(&guardian, &set(pause(true, true, true, false)), &[])
+    });
+    // the governor may switch everything off
+    gov(&mut suite, set(pause(false, false, false, false))).unwrap();
+    assert_eq!(engine_config(&suite).pause, EnginePause::default());
+    // halting without the other switches is the governor's only
+    refused(&mut suite, ContractError::GuardianCannotUnpause, |s| {
+        s.execute_engine(&guardian, &set(pause(false, false, false, true)), &[])
+    });
+}
+
+#[test]
+fn withdraw_treasury() {
+    let mut suite = setup();
+    let (bob, carl) = (suite.addr("bob"), suite.addr("carl"));
+    let treasury = suite.treasury();
+    refused(&mut suite, ContractError::NothingToSweep, |s| {
+        gov(s, ExecuteMsg::WithdrawTreasury {})
+    });
+    // bob opens: fee ceil(100_000_101 / 1000) = 100_001, unsplit until a sweep
+    suite.trade(&bob, BTC, 1_000_000, 20_000_000).unwrap();
+    assert_eq!(suite.engine_state().unsplit_fees.u128(), 100_001);
+    refused(&mut suite, ContractError::NothingToSweep, |s| {
+        gov(s, ExecuteMsg::WithdrawTreasury {})
+    });
+    // first sweep: the fund has no open interest reported yet, so no coverage: fund share is
+    // the minimum 10%: ceil(100_001 * 0.1) = 10_001 to the fund, 90_000 to the treasury
+    suite.sweep_premium(&carl).unwrap();
+    let state = suite.engine_state();
+    assert_eq!(state.unsplit_fees.u128(), 0);
+    assert_eq!(state.pending_premium.u128(), 0);
+    assert_eq!(state.treasury_fees.u128(), 90_000);
+    assert_eq!(suite.state().reserve.u128(), 10_001);
+    // second trade: carl sells 1e6 from 999_999_000_000 for 100_000_101, fee 100_001
+    suite.trade(&carl, BTC, -1_000_000, 20_000_000).unwrap();
+    // the fund now knows 1e8 of open interest: target ceil(1e8 * 10%) = 1e7, assets 10_001,
+    // coverage < 1 -> maximum share 50%: ceil(100_001 / 2) = 50_001 to the fund, 50_000 to the
+    // treasury
+    suite.sweep_premium(&carl).unwrap();
+    assert_eq!(suite.engine_state().treasury_fees.u128(), 140_000);
+    assert_eq!(suite.state().reserve.u128(), 60_002);
+    refused(
+        &mut suite,
+        ContractError::Ownership(OwnershipError::NotOwner),
+        |s| s.execute_engine(&bob, &ExecuteMsg::WithdrawTreasury {}, &[]),
+    );
+    let guardian = suite.guardian.clone();
+    refused(
+        &mut suite,
+        ContractError::Ownership(OwnershipError::NotOwner),
+        |s| s.execute_engine(&guardian, &ExecuteMsg::WithdrawTreasury {}, &[]),
+    );
+    let engine_before = suite.balance(&suite.engine.clone());
+    let res = gov(&mut suite, ExecuteMsg::WithdrawTreasury {}).unwrap();
+    assert!(res.events.iter().any(|e| e.ty == "wasm"
+        && e.attributes
+            .iter()
+            .any(|a| a.key == "amount" && a.value == "140000")));
+    assert_eq!(suite.balance(&treasury), 140_000);
+    assert_eq!(
+        suite.balance(&suite.engine.clone()),
+        engine_before - 140_000
+    );
+    assert_eq!(suite.engine_state().treasury_fees.u128(), 0);
+    refused(&mut suite, ContractError::NothingToSweep, |s| {
+        gov(s, ExecuteMsg::WithdrawTreasury {})
+    });
+}
+
+#[test]
+fn two_step_ownership_transfer() {
+    let mut suite = setup();
+    let (alice, bob) = (suite.addr("alice"), suite.addr("bob"));
+    let old = suite.governor.clone();
+    let transfer = |to: &Addr, expiry| {
+        ExecuteMsg::UpdateOwnership(GovernorAction::TransferOwnership {
+            new_owner: to.to_string(),
+            expiry,
+        })
+    };
+    let accept = ExecuteMsg::UpdateOwnership(GovernorAction::AcceptOwnership);
+    refused(
+        &mut suite,
+        ContractError::Ownership(OwnershipError::TransferNotFound),
+        |s| s.execute_engine(&alice, &accept, &[]),
+    );
+    refused(
+        &mut suite,
+        ContractError::Ownership(OwnershipError::NotOwner),
+        |s| s.execute_engine(&bob, &transfer(&bob, None), &[]),
+    );
+    // an offer that lapses
+    let height = suite.app.block_info().height;
+    gov(
+        &mut suite,
+        transfer(&alice, Some(Expiration::AtHeight(height + 1))),
+    )
+    .unwrap();
+    suite.advance(5);
+    refused(
+        &mut suite,
+        ContractError::Ownership(OwnershipError::TransferExpired),
+        |s| s.execute_engine(&alice, &accept, &[]),
+    );
+    gov(&mut suite, transfer(&alice, None)).unwrap();
+    let o = ownership(&suite);
+    assert_eq!(o.owner, Some(old.clone()));
+    assert_eq!(o.pending_owner, Some(alice.clone()));
+    // the governor is still the governor until alice accepts
+    suite.add_market("ETH-USD", B0, Q0).unwrap();
+    refused(
+        &mut suite,
+        ContractError::Ownership(OwnershipError::NotPendingOwner),
+        |s| s.execute_engine(&bob, &accept, &[]),
+    );
+    suite.execute_engine(&alice, &accept, &[]).unwrap();
+    let o = ownership(&suite);
+    assert_eq!(o.owner, Some(alice.clone()));
+    assert_eq!(o.pending_owner, None);
+    // the old governor has lost every governor right
+    let d = default_market_params;
+    refused(
+        &mut suite,
+        ContractError::Ownership(OwnershipError::NotOwner),
+        |s| s.execute_engine(&old, &new_market("SOL-USD", B0, Q0, d()), &[]),
+    );
+    refused(&mut suite, ContractError::NotGovernorOrGuardian, |s| {
+        s.execute_engine(&old, &ExecuteMsg::SetPause(EnginePause::default()), &[])
+    });
+    suite
+        .execute_engine(&alice, &new_market("SOL-USD", B0, Q0, d()), &[])
+        .unwrap();
+    suite
+        .execute_engine(
+            &alice,
+            &ExecuteMsg::SetPause(EnginePause {
+                halted: true,
+                ..Default::default()
+            }),
+            &[],
+        )
+        .unwrap();
+    assert!(engine_config(&suite).pause.halted);
+}
+
+// ----- instantiate and migrate -----
+
+fn good_instantiate(suite: &Suite) -> InstantiateMsg {
+    InstantiateMsg {
+        governor: suite.governor.to_string(),
+        guardian: Some(suite.guardian.to_string()),
+        fund: suite.fund.to_string(),
+        treasury: suite.treasury().to_string(),
+        collateral_denom: DENOM.to_string(),
+        fees: None,
+    }
+}
+
+fn instantiate(
+    suite: &mut Suite,
+    code_id: u64,
+    msg: &InstantiateMsg,
+    funds: &[cosmwasm_std::Coin],
+) -> Result<Addr, ContractError> {
+    let operator = suite.operator.clone();
+    suite
+        .app
+        .instantiate_contract(code_id, operator, msg, funds, "engine", None)
+        .map_err(into_engine_error)
+}
+
+#[test]
+fn instantiate_errors() {
+    let mut suite = setup();
+    let code_id = suite.app.store_code(engine_contract());
+    let good = good_instantiate(&suite);
+    for denom in [
+        String::new(),
+        "ab".to_string(),
+        "1usdc".to_string(),
+        "/usdc".to_string(),
+        "u usdc".to_string(),
+        "uusdc!".to_string(),
+        "a".repeat(129),
+    ] {
+        let msg = InstantiateMsg {
+            collateral_denom: denom.clone(),
+            ..good.clone()
+        };
+        assert_eq!(
+            instantiate(&mut suite, code_id, &msg, &[]).unwrap_err(),
+            ContractError::InvalidDenom { denom }
+        );
+    }
+    let bad = "not an address".to_string();
+    for msg in [
+        InstantiateMsg {
+            governor: bad.clone(),
+            ..good.clone()
+        },
+        InstantiateMsg {
+            guardian: Some(bad.clone()),
+            ..good.clone()
+        },
+        InstantiateMsg {
+            fund: bad.clone(),
+            ..good.clone()
+        },
+        InstantiateMsg {
+            treasury: String::new(),
+            ..good.clone()
+        },
+    ] {
+        let err = instantiate(&mut suite, code_id, &msg, &[]).unwrap_err();
+        assert!(matches!(err, ContractError::Std(_)), "{err:?}");
+    }
+    let err = instantiate(
+        &mut suite,
+        code_id,
+        &InstantiateMsg {
+            fees: Some(FeeConfig {
+                fund_share_max: Decimal::percent(10),
+                fund_share_min: Decimal::percent(20),
+                sweep_threshold: Uint128::zero(),
+            }),
+            ..good.clone()
+        },
+        &[],
+    )
+    .unwrap_err();
+    expect_out_of_range(err, "fund_share_min", "0.2");
+    let err = instantiate(
+        &mut suite,
+        code_id,
+        &InstantiateMsg {
+            fees: Some(FeeConfig {
+                fund_share_max: Decimal::percent(101),
+                fund_share_min: Decimal::percent(20),
+                sweep_threshold: Uint128::zero(),
+            }),
+            ..good.clone()
+        },
+        &[],
+    )
+    .unwrap_err();
+    expect_out_of_range(err, "fund_share_max", "1.01");
+    let operator = suite.operator.clone();
+    suite.mint(&operator, 1_000);
+    assert_eq!(
+        instantiate(&mut suite, code_id, &good, &coins(1_000, DENOM)).unwrap_err(),
+        ContractError::Payment(PaymentError::NonPayable {})
+    );
+    assert_eq!(suite.balance(&operator), 1_000);
+    // valid edge denoms
+    for denom in [
+        "abc".to_string(),
+        "ibc/498A0751C798A0D9A389AA3691123DADA57DAA4FE165D5C75894505B876BA6E4".to_string(),
+        format!("factory/{}/u-x.y:z_w", suite.addr("x")),
+        "a".repeat(128),
+    ] {
+        let msg = InstantiateMsg {
+            collateral_denom: denom.clone(),
+            ..good.clone()
+        };
+        let addr = instantiate(&mut suite, code_id, &msg, &[]).unwrap();
+        let config: EngineConfigResponse = suite
+            .app
+            .wrap()
+            .query_wasm_smart(&addr, &QueryMsg::Config {})
+            .unwrap();
+        assert_eq!(config.collateral_denom, denom);
+        assert_eq!(config.fees, FeeConfig::default());
+        assert_eq!(config.pause, EnginePause::default());
+    }
+}
+
+#[test]
+fn migrate_by_admin_keeps_state() {
+    let mut suite = setup();
+    let bob = suite.addr("bob");
+    suite.trade(&bob, BTC, 1_000_000, 20_000_000).unwrap();
+    let code_id = suite.app.store_code(engine_contract());
+    let before = snap(&suite);
+    let version = cw2::query_contract_info(&suite.app.wrap(), suite.engine.clone()).unwrap();
+    // only the admin (the governor) may migrate
+    let engine = suite.engine.clone();
+    suite
+        .app
+        .migrate_contract(bob.clone(), engine.clone(), &MigrateMsg {}, code_id)
+        .unwrap_err();
+    let governor = suite.governor.clone();
+    suite
+        .app
+        .migrate_contract(governor, engine.clone(), &MigrateMsg {}, code_id)
+        .unwrap();
+    assert_eq!(snap(&suite), before);
+    assert_eq!(
+        cw2::query_contract_info(&suite.app.wrap(), engine.clone()).unwrap(),
+        version
+    );
+    assert_eq!(suite.app.contract_data(&engine).unwrap().code_id, code_id);
+    // and it keeps working
+    suite.close(&bob, BTC).unwrap();
+    assert_eq!(suite.market(BTC).base_reserve.u128(), B0);
+}
+
+#[test]
+fn migrate_refuses_unknown_json() {
+    let mut suite = setup();
+    let code_id = suite.app.store_code(engine_contract());
+    let (governor, engine) = (suite.governor.clone(), suite.engine.clone());
+    let err = suite
+        .app
+        .migrate_contract(
+            governor,
+            engine,
+            &serde_json::json!({ "extra": 1 }),
+            code_id,
+        )
+        .unwrap_err();
+    let err = into_engine_error(err);
+    match err {
+        ContractError::Std(e) => assert!(e.to_string().contains("unknown field"), "{e}"),
+        err => panic!("{err:?}"),
+    }
+}
