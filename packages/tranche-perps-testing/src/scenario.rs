@@ -1,6 +1,7 @@
 //! The suite's end-to-end user journey, played on a [`Suite`]. The `scenario` binary prints it;
 //! `tests/scenario.rs` pins every figure to values computed independently (README worked example).
 
+use cosmwasm_std::Uint128;
 use tranche_perps_types::fund::{FundStateResponse, LossRecord, SimulateLossResponse, Tranche};
 
 use crate::{Suite, SuiteResult, ONE};
@@ -160,5 +161,185 @@ pub fn fund_journey(suite: &mut Suite) -> SuiteResult<FundJourney> {
         after_loss,
         bob_payout,
         end: suite.state(),
+    })
+}
+
+/// Figures of the full-suite journey.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SuiteJourney {
+    /// Steps in order.
+    pub lines: Vec<Line>,
+    /// Fund state before the crash.
+    pub fund_before: FundStateResponse,
+    /// The fund's ledger entry for the liquidation's shortfall.
+    pub loss: LossRecord,
+    /// The engine's record of the same shortfall.
+    pub socialized: tranche_perps_types::engine::SocializedLoss,
+    /// Fund state after the crash.
+    pub fund_after: FundStateResponse,
+    /// Engine bank balance after every position closed and premium was swept.
+    pub engine_balance_end: u128,
+    /// Treasury fees the engine holds at the end.
+    pub treasury_fees_end: u128,
+    /// What the senior underwriter's withdrawal paid.
+    pub senior_withdrawal: u128,
+}
+
+/// Underwriters fund both tranches; traders open; the index crashes 20% and an arbitrageur
+/// trades the vAMM down to it; a keeper liquidates the over-leveraged long, whose bad debt the
+/// fund pays from junior then senior up to its 50% payout cap, the rest socialized over the
+/// open margin; premium is swept; everyone closes; a senior underwriter withdraws.
+pub fn suite_journey(suite: &mut Suite) -> Result<SuiteJourney, String> {
+    use crate::perp::default_market_params;
+    use tranche_perps_types::engine::MarketParams;
+
+    let names = ["lp-junior", "lp-senior", "dave", "erin", "arb", "keeper"];
+    let [lp_j, lp_s, dave, erin, arb, keeper] = names.map(|n| suite.addr(n));
+    for who in [&lp_j, &lp_s, &dave, &erin, &keeper] {
+        suite.mint(who, 1_000_000 * ONE);
+    }
+    suite.mint(&arb, 10_000_000 * ONE);
+    let mut lines = vec![];
+    let mut say = |actor, action: &str, result: String| {
+        lines.push(Line {
+            actor,
+            action: action.to_string(),
+            result,
+        })
+    };
+    let e = |err: perp_engine::ContractError| err.to_string();
+    let f = |err: insurance_fund::ContractError| err.to_string();
+
+    suite
+        .deposit(&lp_j, Tranche::Junior, 10_000 * ONE)
+        .map_err(f)?;
+    suite
+        .deposit(&lp_s, Tranche::Senior, 12_000 * ONE)
+        .map_err(f)?;
+    say(
+        "lps",
+        "deposit 10,000 junior and 12,000 senior",
+        "22,000 USDC of cover".into(),
+    );
+
+    let params = MarketParams {
+        max_long_oi: Uint128::new(1_000_000_000_000),
+        max_short_oi: Uint128::new(1_000_000_000_000),
+        ..default_market_params()
+    };
+    suite
+        .add_market_with("BTC-USD", 1_000_000_000_000, 100_000_000_000_000, params)
+        .map_err(e)?;
+    suite.push_price("BTC-USD", "100").map_err(e)?;
+    say(
+        "dao",
+        "adds BTC-USD (vAMM 1M BTC x 100M USDC)",
+        "mark 100".into(),
+    );
+
+    suite
+        .trade(&dave, "BTC-USD", 2_000_000_000, 25_000 * ONE)
+        .map_err(e)?;
+    say("dave", "goes long 2,000 BTC with 25,000 USDC", "8x".into());
+    suite
+        .trade(&erin, "BTC-USD", -1_000_000_000, 20_000 * ONE)
+        .map_err(e)?;
+    say("erin", "goes short 1,000 BTC with 20,000 USDC", "5x".into());
+    suite.sweep_premium(&keeper).map_err(e)?;
+    let fund_before = suite.state();
+    say(
+        "keeper",
+        "sweeps trading fees to the fund",
+        format!("fund assets {}", usdc(fund_before.total_assets.u128())),
+    );
+
+    suite.advance(60);
+    suite.push_price("BTC-USD", "80").map_err(e)?;
+    say("oracle", "index crashes to 80", "mark still ~100".into());
+    // The arbitrageur sells the vAMM down to the index: base reserve sqrt(k / 80).
+    let market = suite.market("BTC-USD");
+    let target = (1e26f64 / 80.0).sqrt() as u128;
+    let size = target - market.base_reserve.u128();
+    suite
+        .trade(&arb, "BTC-USD", -(size as i128), size * 40)
+        .map_err(e)?;
+    let mark = suite.market("BTC-USD").mark_price;
+    say(
+        "arb",
+        "shorts the vAMM down to the index",
+        format!("mark {mark}"),
+    );
+
+    let res = suite.liquidate(&keeper, "BTC-USD", &dave).map_err(e)?;
+    let loss = suite.loss(1);
+    let socialized = suite
+        .socialized_losses()
+        .losses
+        .first()
+        .cloned()
+        .ok_or("no socialized-loss record")?;
+    let fund_after = suite.state();
+    let bad_debt: u128 = res
+        .events
+        .iter()
+        .flat_map(|ev| ev.attributes.iter())
+        .find(|a| a.key == "bad_debt")
+        .map(|a| a.value.parse().unwrap_or(0))
+        .unwrap_or(0);
+    say(
+        "keeper",
+        "liquidates dave",
+        format!(
+            "bad debt {}: junior {}, senior {}, socialized {}",
+            usdc(bad_debt),
+            usdc(loss.paid_by_junior.u128()),
+            usdc(loss.paid_by_senior.u128()),
+            usdc(socialized.socialized.u128())
+        ),
+    );
+
+    for who in [&erin, &arb] {
+        suite.advance(1);
+        suite.push_price("BTC-USD", "80").map_err(e)?;
+        suite.close(who, "BTC-USD").map_err(e)?;
+    }
+    suite.sweep_premium(&keeper).map_err(e)?;
+    let engine_state = suite.engine_state();
+    let engine = suite.engine.clone();
+    let engine_balance_end = suite.balance(&engine);
+    say(
+        "all",
+        "close their positions; keeper sweeps",
+        format!(
+            "engine holds {} = treasury fees {}",
+            usdc(engine_balance_end),
+            usdc(engine_state.treasury_fees.u128())
+        ),
+    );
+
+    let shares = suite.shares(Tranche::Senior, &lp_s);
+    let id = suite
+        .request_withdrawal(&lp_s, Tranche::Senior, shares)
+        .map_err(f)?;
+    let cooldown = suite.config().params.cooldown_seconds;
+    suite.advance(cooldown);
+    let before = suite.balance(&lp_s);
+    suite.claim(&lp_s, id).map_err(f)?;
+    let senior_withdrawal = suite.balance(&lp_s) - before;
+    say(
+        "lp-senior",
+        "withdraws all senior shares after 7 days",
+        usdc(senior_withdrawal),
+    );
+
+    Ok(SuiteJourney {
+        lines,
+        fund_before,
+        loss,
+        socialized,
+        fund_after,
+        engine_balance_end,
+        treasury_fees_end: engine_state.treasury_fees.u128(),
+        senior_withdrawal,
     })
 }

@@ -34,3 +34,31 @@ fn readme_worked_example() {
     assert_eq!(j.end.senior.supply.u128(), 0);
     assert_eq!(j.end.junior.supply.u128(), 148_309_178_743_977);
 }
+
+/// The main job's full-suite journey: the bad debt of the crash is paid by junior down to its
+/// `min_remaining` before senior pays anything, the fund pays exactly its 50% cap of the
+/// assets at the window's start, the rest is socialized, and after everyone closes the engine
+/// holds exactly its treasury fees.
+#[test]
+fn suite_journey_crash_is_paid_junior_then_senior_then_socialized() {
+    let mut suite = Suite::builder().with_perp_engine().build();
+    let j = tranche_perps_testing::scenario::suite_journey(&mut suite).unwrap();
+    let min_remaining = suite.config().params.min_remaining.u128();
+
+    assert_eq!(j.fund_after.junior.assets.u128(), min_remaining);
+    assert!(j.loss.paid_by_senior.u128() > 0);
+    assert_eq!(j.loss.paid_by_reserve.u128(), 0);
+    // The cap binds: floor(assets at the window's start * 5000 / 10000).
+    let cap = j.fund_before.total_assets.u128() * 5_000 / 10_000;
+    let paid = (j.loss.paid_by_junior + j.loss.paid_by_senior).u128();
+    assert_eq!(paid, cap);
+    assert_eq!(j.socialized.paid_by_fund.u128(), paid);
+    assert_eq!(j.loss.unpaid, j.socialized.socialized);
+    assert_eq!(
+        j.socialized.bad_debt.u128(),
+        paid + j.socialized.socialized.u128()
+    );
+    assert!(j.socialized.socialized.u128() > 0);
+    // Close-out: the engine keeps exactly its treasury fees.
+    assert_eq!(j.engine_balance_end, j.treasury_fees_end);
+}

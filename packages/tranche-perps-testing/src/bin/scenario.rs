@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use tranche_perps_testing::scenario::fund_journey;
+use tranche_perps_testing::scenario::{fund_journey, suite_journey};
 use tranche_perps_testing::Suite;
 
 fn main() -> ExitCode {
@@ -21,34 +21,38 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
 
-    let mut suite = Suite::builder().build();
-    let journey = match fund_journey(&mut suite) {
+    let mut fund_suite = Suite::builder().build();
+    let fund = match fund_journey(&mut fund_suite) {
         Ok(journey) => journey,
         Err(err) => {
-            eprintln!("scenario failed: {err}");
+            eprintln!("fund journey failed: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut full_suite = Suite::builder().with_perp_engine().build();
+    let suite = match suite_journey(&mut full_suite) {
+        Ok(journey) => journey,
+        Err(err) => {
+            eprintln!("suite journey failed: {err}");
             return ExitCode::FAILURE;
         }
     };
     if json {
+        let both = serde_json::json!({ "fund_journey": fund, "suite_journey": suite });
         println!(
             "{}",
-            serde_json::to_string_pretty(&journey).expect("journey serializes")
+            serde_json::to_string_pretty(&both).expect("journeys serialize")
         );
         return ExitCode::SUCCESS;
     }
-    println!("insurance fund journey on cw-multi-test (invariants checked after every step)\n");
-    for line in &journey.lines {
-        println!("{:<7} {:<45} -> {}", line.actor, line.action, line.result);
+    println!("backend: cw-multi-test; every step is followed by the invariant checks\n");
+    println!("1. insurance fund journey (README worked example)\n");
+    for line in &fund.lines {
+        println!("{:<9} {:<45} -> {}", line.actor, line.action, line.result);
     }
-    let end = &journey.end;
-    println!(
-        "\nend: junior assets {} supply {} price {}; senior assets {} supply {}; reserve {}",
-        end.junior.assets,
-        end.junior.supply,
-        end.junior.price,
-        end.senior.assets,
-        end.senior.supply,
-        end.reserve
-    );
+    println!("\n2. full suite journey: fund + perp engine + cw20 shares\n");
+    for line in &suite.lines {
+        println!("{:<9} {:<45} -> {}", line.actor, line.action, line.result);
+    }
     ExitCode::SUCCESS
 }
