@@ -6,6 +6,7 @@
 //! followed by a check of the fund invariants of SPEC section 6 (see [`Suite::check_invariants`]),
 //! so every test is also an invariant test.
 
+pub mod gov;
 pub mod perp;
 pub mod scenario;
 
@@ -78,6 +79,7 @@ pub struct SuiteBuilder {
     sanity: bool,
     with_engine: bool,
     perp_engine: bool,
+    governance: Vec<(String, u128)>,
 }
 
 impl Default for SuiteBuilder {
@@ -88,6 +90,7 @@ impl Default for SuiteBuilder {
             sanity: true,
             with_engine: true,
             perp_engine: false,
+            governance: vec![],
         }
     }
 }
@@ -116,6 +119,17 @@ impl SuiteBuilder {
     /// engine contract).
     pub fn with_perp_engine(mut self) -> Self {
         self.perp_engine = true;
+        self
+    }
+
+    /// Deploys governance (implies the perp engine) with a GOV cw20 staking token whose initial
+    /// holders are `voters` (name, amount); governance becomes the governor of fund and engine.
+    pub fn with_governance(mut self, voters: &[(&str, u128)]) -> Self {
+        self.perp_engine = true;
+        self.governance = voters.iter().map(|(n, a)| (n.to_string(), *a)).collect();
+        if self.governance.is_empty() {
+            self.governance.push(("nobody".to_string(), 1));
+        }
         self
     }
 
@@ -181,6 +195,7 @@ impl SuiteBuilder {
             donated: Uint128::zero(),
             covered_ids: BTreeSet::new(),
             perp: None,
+            gov: None,
         };
         for (name, amount) in self.underwriters {
             let addr = suite.addr(&name);
@@ -188,6 +203,9 @@ impl SuiteBuilder {
         }
         if self.perp_engine {
             perp::deploy(&mut suite);
+            if !self.governance.is_empty() {
+                gov::deploy(&mut suite, &self.governance);
+            }
         } else {
             let engine = suite.engine.clone();
             suite.mint(&engine, 1_000_000_000 * ONE);
@@ -225,6 +243,8 @@ pub struct Suite {
     covered_ids: BTreeSet<u64>,
     /// The perp engine's test-side records, when deployed.
     pub(crate) perp: Option<perp::PerpRecords>,
+    /// Governance, when deployed.
+    pub gov: Option<gov::GovRecords>,
 }
 
 /// Fund figures read before and after a step.

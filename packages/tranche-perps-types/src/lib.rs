@@ -6,3 +6,4 @@
 
 pub mod engine;
 pub mod fund;
+pub mod governance;

@@ -1,0 +1,172 @@
+//! Entry points and dispatch only; logic lives in the feature modules.
+
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{
+    from_json, to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response,
+    SubMsgResult,
+};
+use cw_utils::nonpayable;
+use tranche_perps_types::governance::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+
+use crate::error::ContractError;
+use crate::proposal::{self, validate_config};
+use crate::state::{Config, CONFIG, NEXT_PROPOSAL_ID};
+use crate::{query, staking};
+
+pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Submessages whose replies governance reads.
+#[repr(u64)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplyId {
+    /// A proposal's actions (reply on error: the failure is recorded).
+    Execution = 1,
+}
+
+impl TryFrom<u64> for ReplyId {
+    type Error = ContractError;
+
+    fn try_from(id: u64) -> Result<Self, Self::Error> {
+        match id {
+            1 => Ok(ReplyId::Execution),
+            _ => Err(ContractError::UnknownReplyId { id }),
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(
+    deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    msg: InstantiateMsg,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let gov = msg.config.unwrap_or_default();
+    validate_config(&gov)?;
+    let validate = |a: Option<String>| a.map(|a| deps.api.addr_validate(&a)).transpose();
+    let config = Config {
+        staking_token: deps.api.addr_validate(&msg.staking_token)?,
+        fund: validate(msg.fund)?,
+        engine: validate(msg.engine)?,
+        guardian: validate(msg.guardian)?,
+        treasury: deps.api.addr_validate(&msg.treasury)?,
+        config: gov,
+    };
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    CONFIG.save(deps.storage, &config)?;
+    NEXT_PROPOSAL_ID.save(deps.storage, &1)?;
+    Ok(Response::new()
+        .add_attribute("action", "instantiate")
+        .add_attribute("sender", info.sender)
+        .add_attribute("staking_token", config.staking_token))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
+) -> Result<Response, ContractError> {
+    match msg {
+        ExecuteMsg::Receive(wrapper) => staking::receive(deps, env, info, wrapper),
+        ExecuteMsg::Unstake { amount } => staking::unstake(deps, env, info, amount),
+        ExecuteMsg::Claim {} => staking::claim(deps, env, info),
+        ExecuteMsg::Propose {
+            title,
+            description,
+            actions,
+        } => {
+            nonpayable(&info)?;
+            proposal::propose(
+                deps,
+                env,
+                info.sender,
+                title,
+                description,
+                actions,
+                Default::default(),
+            )
+        }
+        ExecuteMsg::Vote { proposal_id, vote } => {
+            proposal::vote(deps, env, info, proposal_id, vote)
+        }
+        ExecuteMsg::Execute { proposal_id } => proposal::execute(deps, env, info, proposal_id),
+        ExecuteMsg::Close { proposal_id } => proposal::close(deps, env, info, proposal_id),
+        ExecuteMsg::Veto { proposal_id } => proposal::veto(deps, env, info, proposal_id),
+        ExecuteMsg::RunActions { proposal_id } => {
+            proposal::run_actions(deps, env, info, proposal_id)
+        }
+        ExecuteMsg::UpdateConfig(gov) => proposal::update_config(deps, env, info, gov),
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
+    match ReplyId::try_from(msg.id)? {
+        ReplyId::Execution => {
+            let id: u64 = from_json(&msg.payload)?;
+            let error = match msg.result {
+                SubMsgResult::Err(error) => error,
+                SubMsgResult::Ok(_) => return Ok(Response::new()),
+            };
+            proposal::execution_failed(deps, id, error)
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
+    Ok(match msg {
+        QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
+        QueryMsg::Threshold {} => to_json_binary(&query::threshold(deps, env)?),
+        QueryMsg::Proposal { proposal_id } => {
+            to_json_binary(&query::proposal(deps, env, proposal_id)?)
+        }
+        QueryMsg::ListProposals { start_after, limit } => to_json_binary(&query::list_proposals(
+            deps,
+            env,
+            start_after,
+            limit,
+            false,
+        )?),
+        QueryMsg::ReverseProposals {
+            start_before,
+            limit,
+        } => to_json_binary(&query::list_proposals(
+            deps,
+            env,
+            start_before,
+            limit,
+            true,
+        )?),
+        QueryMsg::Vote { proposal_id, voter } => {
+            to_json_binary(&query::vote(deps, proposal_id, voter)?)
+        }
+        QueryMsg::ListVotes {
+            proposal_id,
+            start_after,
+            limit,
+        } => to_json_binary(&query::list_votes(deps, proposal_id, start_after, limit)?),
+        QueryMsg::VotingPower { address, height } => {
+            to_json_binary(&query::voting_power(deps, env, address, height)?)
+        }
+        QueryMsg::TotalPower { height } => to_json_binary(&query::total_power(deps, env, height)?),
+        QueryMsg::Claims { address } => {
+            let address = deps.api.addr_validate(&address)?;
+            to_json_binary(&crate::state::CLAIMS.query_claims(deps, &address)?)
+        }
+    }?)
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
+    let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("from_version", previous.to_string())
+        .add_attribute("to_version", CONTRACT_VERSION))
+}

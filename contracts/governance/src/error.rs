@@ -1,0 +1,86 @@
+use cosmwasm_std::{OverflowError, StdError, Uint128};
+use cw_utils::PaymentError;
+use thiserror::Error;
+
+/// Every way a governance message can fail.
+#[derive(Error, Debug, PartialEq)]
+pub enum ContractError {
+    #[error(transparent)]
+    Std(#[from] StdError),
+
+    #[error(transparent)]
+    Overflow(#[from] OverflowError),
+
+    #[error(transparent)]
+    Payment(#[from] PaymentError),
+
+    #[error("unknown reply id {id}")]
+    UnknownReplyId { id: u64 },
+
+    #[error("cw20 token {token} is not the staking token")]
+    UnknownToken { token: String },
+
+    #[error("amount must be greater than zero")]
+    ZeroAmount,
+
+    #[error("staked {staked}, less than {amount}")]
+    InsufficientStake { staked: Uint128, amount: Uint128 },
+
+    #[error("at most {max} unbonding claims may be pending")]
+    TooManyClaims { max: usize },
+
+    #[error("nothing to claim yet")]
+    NothingToClaim,
+
+    #[error("a proposal needs a deposit of {required}, got {sent}")]
+    WrongDeposit { required: Uint128, sent: Uint128 },
+
+    #[error("a proposal needs at least one action and at most {max}")]
+    BadActionCount { max: u32 },
+
+    #[error("title must not be empty and title plus description at most {max} bytes")]
+    BadText { max: u32 },
+
+    #[error("no {target} is configured for this action")]
+    NoTarget { target: &'static str },
+
+    #[error("nobody has staked: a proposal could never pass")]
+    NoStake,
+
+    #[error("proposal {id} not found")]
+    ProposalNotFound { id: u64 },
+
+    #[error("proposal {id} is not open for votes")]
+    NotOpen { id: u64 },
+
+    #[error("sender had no voting power at height {height}")]
+    NoVotingPower { height: u64 },
+
+    #[error("sender already voted on proposal {id}")]
+    AlreadyVoted { id: u64 },
+
+    #[error("proposal {id} has not passed")]
+    NotPassed { id: u64 },
+
+    #[error("proposal {id} is timelocked until {executable_at}")]
+    Timelocked { id: u64, executable_at: u64 },
+
+    #[error("proposal {id} cannot be closed (open, passed or already closed)")]
+    NotClosable { id: u64 },
+
+    #[error("the timelock of proposal {id} is over; it can no longer be vetoed")]
+    VetoTooLate { id: u64 },
+
+    #[error("sender is not the guardian")]
+    NotGuardian,
+
+    #[error("only the contract itself may do this")]
+    Unauthorized,
+
+    #[error("parameter {name} = {value} is outside its range {range}")]
+    ParamOutOfRange {
+        name: &'static str,
+        value: String,
+        range: &'static str,
+    },
+}

@@ -1,0 +1,13 @@
+//! Governance of the tranche-perps suite: a configured cw20 staked for voting power kept in
+//! height snapshots, cw3-shaped proposals carrying typed fund and engine actions, a timelock
+//! that risk-raising changes must outlast the fund's withdrawal cooldown with, atomic execution
+//! whose failure is recorded, and a guardian that can only veto during the timelock.
+
+pub mod contract;
+pub mod error;
+pub mod proposal;
+pub mod query;
+pub mod staking;
+pub mod state;
+
+pub use crate::error::ContractError;

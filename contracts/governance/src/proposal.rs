@@ -1,0 +1,586 @@
+use cosmwasm_std::{
+    to_json_binary, Addr, CosmosMsg, Decimal, Deps, DepsMut, Env, MessageInfo, Response, StdError,
+    SubMsg, Timestamp, Uint128, Uint256, WasmMsg,
+};
+use cw20::Cw20ExecuteMsg;
+use cw3::Vote;
+use cw_utils::nonpayable;
+use tranche_perps_types::governance::{Action, GovConfig, ProposalStatus, Tally, VotingRules};
+use tranche_perps_types::{engine, fund};
+
+use crate::contract::ReplyId;
+use crate::error::ContractError;
+use crate::state::{
+    Ballot, Config, Proposal, BALLOTS, CONFIG, NEXT_PROPOSAL_ID, PROPOSALS, STAKES, TOTAL_STAKED,
+};
+
+const HOUR: u64 = 3_600;
+const DAY: u64 = 86_400;
+
+fn range_error(name: &'static str, value: impl ToString, range: &'static str) -> ContractError {
+    ContractError::ParamOutOfRange {
+        name,
+        value: value.to_string(),
+        range,
+    }
+}
+
+/// Checks every setting against its documented range.
+pub fn validate_config(config: &GovConfig) -> Result<(), ContractError> {
+    let r = &config.rules;
+    let pct = |d: Decimal, lo: Decimal, name, range| {
+        if d < lo || d > Decimal::one() {
+            Err(range_error(name, d, range))
+        } else {
+            Ok(())
+        }
+    };
+    pct(r.quorum, Decimal::percent(1), "quorum", "0.01 ..= 1")?;
+    pct(r.threshold, Decimal::percent(50), "threshold", "0.5 ..= 1")?;
+    pct(
+        r.veto_threshold,
+        Decimal::percent(1),
+        "veto_threshold",
+        "0.01 ..= 1",
+    )?;
+    if !(HOUR..=30 * DAY).contains(&r.voting_period_seconds) {
+        return Err(range_error(
+            "voting_period_seconds",
+            r.voting_period_seconds,
+            "3600 ..= 2592000",
+        ));
+    }
+    if r.timelock_seconds > 30 * DAY {
+        return Err(range_error(
+            "timelock_seconds",
+            r.timelock_seconds,
+            "0 ..= 2592000",
+        ));
+    }
+    if !(HOUR..=60 * DAY).contains(&config.unbonding_seconds) {
+        return Err(range_error(
+            "unbonding_seconds",
+            config.unbonding_seconds,
+            "3600 ..= 5184000",
+        ));
+    }
+    if !(1..=20).contains(&config.max_actions) {
+        return Err(range_error("max_actions", config.max_actions, "1 ..= 20"));
+    }
+    if !(64..=10_000).contains(&config.max_text_bytes) {
+        return Err(range_error(
+            "max_text_bytes",
+            config.max_text_bytes,
+            "64 ..= 10000",
+        ));
+    }
+    Ok(())
+}
+
+fn target(addr: &Option<Addr>, name: &'static str) -> Result<Addr, ContractError> {
+    addr.clone().ok_or(ContractError::NoTarget { target: name })
+}
+
+fn wasm(contract: &Addr, msg: &impl serde::Serialize) -> Result<CosmosMsg, ContractError> {
+    Ok(WasmMsg::Execute {
+        contract_addr: contract.to_string(),
+        msg: to_json_binary(msg)?,
+        funds: vec![],
+    }
+    .into())
+}
+
+/// The messages an action sends.
+pub fn action_msg(config: &Config, env: &Env, action: &Action) -> Result<CosmosMsg, ContractError> {
+    let fund = || target(&config.fund, "fund");
+    let engine = || target(&config.engine, "engine");
+    Ok(match action.clone() {
+        Action::UpdateFundParams(update) => {
+            wasm(&fund()?, &fund::ExecuteMsg::UpdateParams(update))?
+        }
+        Action::SetFundPause {
+            deposits,
+            withdrawals,
+        } => wasm(
+            &fund()?,
+            &fund::ExecuteMsg::SetPause {
+                deposits,
+                withdrawals,
+            },
+        )?,
+        Action::UpdateFundConfig { engine, guardian } => wasm(
+            &fund()?,
+            &fund::ExecuteMsg::UpdateConfig {
+                engine,
+                guardian,
+                remove_guardian: None,
+            },
+        )?,
+        Action::AddMarket(new) => wasm(&engine()?, &engine::ExecuteMsg::AddMarket(new))?,
+        Action::UpdateMarket { market, params } => wasm(
+            &engine()?,
+            &engine::ExecuteMsg::UpdateMarket { market, params },
+        )?,
+        Action::SetFeeders { market, feeders } => wasm(
+            &engine()?,
+            &engine::ExecuteMsg::SetFeeders { market, feeders },
+        )?,
+        Action::SetEnginePause(pause) => wasm(&engine()?, &engine::ExecuteMsg::SetPause(pause))?,
+        Action::UpdateEngineFees(fees) => wasm(&engine()?, &engine::ExecuteMsg::UpdateFees(fees))?,
+        Action::FundOwnership(action) => {
+            wasm(&fund()?, &fund::ExecuteMsg::UpdateOwnership(action))?
+        }
+        Action::EngineOwnership(action) => {
+            wasm(&engine()?, &engine::ExecuteMsg::UpdateOwnership(action))?
+        }
+        Action::UpdateGovConfig(gov) => {
+            validate_config(&gov)?;
+            wasm(
+                &env.contract.address,
+                &tranche_perps_types::governance::ExecuteMsg::UpdateConfig(gov),
+            )?
+        }
+        Action::Raw(msg) => msg,
+    })
+}
+
+/// Whether an action adds risk for underwriters (so it must wait out a withdrawal).
+fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, ContractError> {
+    Ok(match action {
+        Action::UpdateFundParams(update) => {
+            let fund = target(&config.fund, "fund")?;
+            let current: fund::ConfigResponse = deps
+                .querier
+                .query_wasm_smart(fund, &fund::QueryMsg::Config {})?;
+            let p = current.params;
+            update
+                .min_junior_ratio
+                .is_some_and(|v| v < p.min_junior_ratio)
+                || update.max_payout_bps.is_some_and(|v| v > p.max_payout_bps)
+                || update
+                    .payout_window_seconds
+                    .is_some_and(|v| v < p.payout_window_seconds)
+                || update
+                    .cooldown_seconds
+                    .is_some_and(|v| v < p.cooldown_seconds)
+                || update
+                    .claim_window_seconds
+                    .is_some_and(|v| v < p.claim_window_seconds)
+                || update.min_remaining.is_some_and(|v| v < p.min_remaining)
+        }
+        Action::UpdateFundConfig { engine, .. } => engine.is_some(),
+        Action::UpdateMarket { market, params } => {
+            let engine = target(&config.engine, "engine")?;
+            let current: engine::MarketResponse = deps.querier.query_wasm_smart(
+                engine,
+                &engine::QueryMsg::Market {
+                    market: market.clone(),
+                },
+            )?;
+            let p = current.params;
+            params.initial_margin_ratio < p.initial_margin_ratio
+                || params.maintenance_margin_ratio < p.maintenance_margin_ratio
+                || params.liquidation_fee < p.liquidation_fee
+                || params.max_long_oi > p.max_long_oi
+                || params.max_short_oi > p.max_short_oi
+                || params.max_spread > p.max_spread
+                || params.oracle_max_age_seconds > p.oracle_max_age_seconds
+        }
+        Action::AddMarket(_)
+        | Action::FundOwnership(_)
+        | Action::EngineOwnership(_)
+        | Action::Raw(_) => true,
+        Action::SetFundPause { .. }
+        | Action::SetFeeders { .. }
+        | Action::SetEnginePause(_)
+        | Action::UpdateEngineFees(_)
+        | Action::UpdateGovConfig(_) => false,
+    })
+}
+
+/// Makes a proposal with `deposit` staking tokens already received.
+pub fn propose(
+    deps: DepsMut,
+    env: Env,
+    proposer: Addr,
+    title: String,
+    description: String,
+    actions: Vec<Action>,
+    deposit: Uint128,
+) -> Result<Response, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let gov = &config.config;
+    if deposit != gov.proposal_deposit {
+        return Err(ContractError::WrongDeposit {
+            required: gov.proposal_deposit,
+            sent: deposit,
+        });
+    }
+    if actions.is_empty() || actions.len() > gov.max_actions as usize {
+        return Err(ContractError::BadActionCount {
+            max: gov.max_actions,
+        });
+    }
+    if title.trim().is_empty() || title.len() + description.len() > gov.max_text_bytes as usize {
+        return Err(ContractError::BadText {
+            max: gov.max_text_bytes,
+        });
+    }
+    // Every action must be buildable now (targets configured, settings in range).
+    for action in &actions {
+        action_msg(&config, &env, action)?;
+    }
+    let height = env.block.height;
+    let total_power = TOTAL_STAKED
+        .may_load_at_height(deps.storage, height)?
+        .unwrap_or_default();
+    if total_power.is_zero() {
+        return Err(ContractError::NoStake);
+    }
+    let mut timelock_seconds = gov.rules.timelock_seconds;
+    let mut risky = false;
+    for action in &actions {
+        risky |= raises_risk(deps.as_ref(), &config, action)?;
+    }
+    if risky {
+        if let Some(fund) = &config.fund {
+            let current: fund::ConfigResponse = deps
+                .querier
+                .query_wasm_smart(fund, &fund::QueryMsg::Config {})?;
+            let exit = current.params.cooldown_seconds + current.params.claim_window_seconds;
+            timelock_seconds = timelock_seconds.max(exit);
+        }
+    }
+    let id = NEXT_PROPOSAL_ID.may_load(deps.storage)?.unwrap_or(1);
+    NEXT_PROPOSAL_ID.save(deps.storage, &(id + 1))?;
+    let proposal = Proposal {
+        title,
+        description,
+        actions,
+        proposer: proposer.clone(),
+        deposit,
+        status: ProposalStatus::Open,
+        rules: gov.rules.clone(),
+        start_height: height,
+        total_power,
+        tally: Tally::default(),
+        voting_end: env.block.time.plus_seconds(gov.rules.voting_period_seconds),
+        timelock_seconds,
+        passed_at: None,
+        execution_error: None,
+        deposit_settled: deposit.is_zero(),
+    };
+    PROPOSALS.save(deps.storage, id, &proposal)?;
+    Ok(Response::new()
+        .add_attribute("action", "propose")
+        .add_attribute("sender", proposer)
+        .add_attribute("proposal_id", id.to_string())
+        .add_attribute("timelock_seconds", timelock_seconds.to_string())
+        .add_attribute("risk_raising", risky.to_string()))
+}
+
+/// `a * ratio <= b` style comparisons without rounding: `x * d.atomics() >= y * 10^18`.
+fn at_least(part: Uint128, whole: Uint128, share: Decimal) -> bool {
+    Uint256::from(part) * Uint256::from(Decimal::one().atomics())
+        >= Uint256::from(whole) * Uint256::from(share.atomics())
+}
+
+fn above(part: Uint128, whole: Uint128, share: Decimal) -> bool {
+    Uint256::from(part) * Uint256::from(Decimal::one().atomics())
+        > Uint256::from(whole) * Uint256::from(share.atomics())
+}
+
+/// The outcome of a proposal's votes at `now`, deciding early only when no remaining vote
+/// could change it.
+pub fn outcome(p: &Proposal, now: Timestamp) -> ProposalStatus {
+    let t = &p.tally;
+    let rules: &VotingRules = &p.rules;
+    let cast = t.yes + t.no + t.abstain + t.veto;
+    let remaining = p.total_power.saturating_sub(cast);
+    let non_abstain = t.yes + t.no + t.veto;
+    if now >= p.voting_end {
+        return if !at_least(cast, p.total_power, rules.quorum) {
+            ProposalStatus::Rejected
+        } else if at_least(t.veto, cast, rules.veto_threshold) {
+            ProposalStatus::Vetoed
+        } else if above(t.yes, non_abstain, rules.threshold) {
+            ProposalStatus::Passed
+        } else {
+            ProposalStatus::Rejected
+        };
+    }
+    // Vetoed whatever the rest votes: veto share of all possible votes reaches the threshold.
+    if at_least(t.veto, p.total_power, rules.veto_threshold) {
+        return ProposalStatus::Vetoed;
+    }
+    // Passed whatever the rest votes: quorum met, the rest voting no still leaves yes above
+    // the threshold, and the rest voting veto still leaves veto under its threshold.
+    if at_least(cast, p.total_power, rules.quorum)
+        && above(t.yes, non_abstain + remaining, rules.threshold)
+        && !at_least(t.veto + remaining, p.total_power, rules.veto_threshold)
+    {
+        return ProposalStatus::Passed;
+    }
+    // Rejected whatever the rest votes: even all remaining yes cannot pass.
+    if !above(t.yes + remaining, non_abstain + remaining, rules.threshold) {
+        return ProposalStatus::Rejected;
+    }
+    ProposalStatus::Open
+}
+
+/// Status now: a settled status, or the outcome of an open proposal.
+pub fn status_now(p: &Proposal, now: Timestamp) -> (ProposalStatus, Option<Timestamp>) {
+    if p.status != ProposalStatus::Open {
+        return (p.status, p.passed_at);
+    }
+    match outcome(p, now) {
+        ProposalStatus::Passed => (
+            ProposalStatus::Passed,
+            Some(p.passed_at.unwrap_or(p.voting_end.min(now))),
+        ),
+        other => (other, None),
+    }
+}
+
+pub fn load(deps: Deps, id: u64) -> Result<Proposal, ContractError> {
+    PROPOSALS
+        .may_load(deps.storage, id)?
+        .ok_or(ContractError::ProposalNotFound { id })
+}
+
+/// Casts the sender's power at the proposal's start height.
+pub fn vote(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    id: u64,
+    vote: Vote,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let mut p = load(deps.as_ref(), id)?;
+    if p.status != ProposalStatus::Open
+        || env.block.time >= p.voting_end
+        || outcome(&p, env.block.time) != ProposalStatus::Open
+    {
+        return Err(ContractError::NotOpen { id });
+    }
+    if BALLOTS.has(deps.storage, (id, &info.sender)) {
+        return Err(ContractError::AlreadyVoted { id });
+    }
+    let weight = STAKES
+        .may_load_at_height(deps.storage, &info.sender, p.start_height)?
+        .unwrap_or_default();
+    if weight.is_zero() {
+        return Err(ContractError::NoVotingPower {
+            height: p.start_height,
+        });
+    }
+    let slot = match vote {
+        Vote::Yes => &mut p.tally.yes,
+        Vote::No => &mut p.tally.no,
+        Vote::Abstain => &mut p.tally.abstain,
+        Vote::Veto => &mut p.tally.veto,
+    };
+    *slot = slot.checked_add(weight)?;
+    BALLOTS.save(deps.storage, (id, &info.sender), &Ballot { vote, weight })?;
+    let status = outcome(&p, env.block.time);
+    if status == ProposalStatus::Passed {
+        p.status = ProposalStatus::Passed;
+        p.passed_at = Some(env.block.time);
+    }
+    PROPOSALS.save(deps.storage, id, &p)?;
+    Ok(Response::new()
+        .add_attribute("action", "vote")
+        .add_attribute("sender", info.sender)
+        .add_attribute("proposal_id", id.to_string())
+        .add_attribute("vote", format!("{vote:?}").to_lowercase())
+        .add_attribute("weight", weight)
+        .add_attribute("status", format!("{status:?}").to_lowercase()))
+}
+
+fn refund(config: &Config, to: &Addr, amount: Uint128) -> Result<Option<CosmosMsg>, ContractError> {
+    if amount.is_zero() {
+        return Ok(None);
+    }
+    Ok(Some(wasm(
+        &config.staking_token,
+        &Cw20ExecuteMsg::Transfer {
+            recipient: to.to_string(),
+            amount,
+        },
+    )?))
+}
+
+/// Executes a passed proposal after its timelock; its actions run atomically in a submessage
+/// whose failure is recorded on the proposal.
+pub fn execute(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    id: u64,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let config = CONFIG.load(deps.storage)?;
+    let mut p = load(deps.as_ref(), id)?;
+    let (status, passed_at) = status_now(&p, env.block.time);
+    let passed_at = match (status, passed_at) {
+        (ProposalStatus::Passed, Some(at)) => at,
+        _ => return Err(ContractError::NotPassed { id }),
+    };
+    let executable_at = passed_at.plus_seconds(p.timelock_seconds);
+    if env.block.time < executable_at {
+        return Err(ContractError::Timelocked {
+            id,
+            executable_at: executable_at.seconds(),
+        });
+    }
+    p.status = ProposalStatus::Executed;
+    p.passed_at = Some(passed_at);
+    let deposit_back = if p.deposit_settled {
+        None
+    } else {
+        p.deposit_settled = true;
+        refund(&config, &p.proposer, p.deposit)?
+    };
+    PROPOSALS.save(deps.storage, id, &p)?;
+    let run = wasm(
+        &env.contract.address,
+        &tranche_perps_types::governance::ExecuteMsg::RunActions { proposal_id: id },
+    )?;
+    Ok(Response::new()
+        .add_submessage(
+            SubMsg::reply_on_error(run, ReplyId::Execution as u64)
+                .with_payload(to_json_binary(&id)?),
+        )
+        .add_messages(deposit_back)
+        .add_attribute("action", "execute")
+        .add_attribute("sender", info.sender)
+        .add_attribute("proposal_id", id.to_string()))
+}
+
+/// Only the contract itself: sends the actions of an executing proposal.
+pub fn run_actions(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    id: u64,
+) -> Result<Response, ContractError> {
+    if info.sender != env.contract.address {
+        return Err(ContractError::Unauthorized);
+    }
+    let config = CONFIG.load(deps.storage)?;
+    let p = load(deps.as_ref(), id)?;
+    let msgs = p
+        .actions
+        .iter()
+        .map(|action| action_msg(&config, &env, action))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Response::new()
+        .add_messages(msgs)
+        .add_attribute("action", "run_actions")
+        .add_attribute("proposal_id", id.to_string()))
+}
+
+/// Records a failed execution with its error.
+pub fn execution_failed(deps: DepsMut, id: u64, error: String) -> Result<Response, ContractError> {
+    let mut p = load(deps.as_ref(), id)?;
+    p.status = ProposalStatus::ExecutionFailed;
+    p.execution_error = Some(error.clone());
+    PROPOSALS.save(deps.storage, id, &p)?;
+    Ok(Response::new()
+        .add_attribute("action", "execution_failed")
+        .add_attribute("proposal_id", id.to_string())
+        .add_attribute("error", error))
+}
+
+/// Settles a rejected or vetoed proposal and its deposit (anyone).
+pub fn close(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    id: u64,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let config = CONFIG.load(deps.storage)?;
+    let mut p = load(deps.as_ref(), id)?;
+    let (status, _) = status_now(&p, env.block.time);
+    let closable = p.status == ProposalStatus::Open
+        && matches!(status, ProposalStatus::Rejected | ProposalStatus::Vetoed);
+    if !closable {
+        return Err(ContractError::NotClosable { id });
+    }
+    p.status = status;
+    let to = if status == ProposalStatus::Rejected && config.config.refund_rejected {
+        p.proposer.clone()
+    } else {
+        config.treasury.clone()
+    };
+    let msg = if p.deposit_settled {
+        None
+    } else {
+        p.deposit_settled = true;
+        refund(&config, &to, p.deposit)?
+    };
+    PROPOSALS.save(deps.storage, id, &p)?;
+    Ok(Response::new()
+        .add_messages(msg)
+        .add_attribute("action", "close")
+        .add_attribute("sender", info.sender)
+        .add_attribute("proposal_id", id.to_string())
+        .add_attribute("status", format!("{status:?}").to_lowercase()))
+}
+
+/// Guardian only: vetoes a passed proposal during its timelock; the deposit goes to treasury.
+pub fn veto(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    id: u64,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let config = CONFIG.load(deps.storage)?;
+    if config.guardian.as_ref() != Some(&info.sender) {
+        return Err(ContractError::NotGuardian);
+    }
+    let mut p = load(deps.as_ref(), id)?;
+    let (status, passed_at) = status_now(&p, env.block.time);
+    let passed_at = match (status, passed_at) {
+        (ProposalStatus::Passed, Some(at)) => at,
+        _ => return Err(ContractError::NotPassed { id }),
+    };
+    if env.block.time >= passed_at.plus_seconds(p.timelock_seconds) {
+        return Err(ContractError::VetoTooLate { id });
+    }
+    p.status = ProposalStatus::Vetoed;
+    p.passed_at = Some(passed_at);
+    let msg = if p.deposit_settled {
+        None
+    } else {
+        p.deposit_settled = true;
+        refund(&config, &config.treasury, p.deposit)?
+    };
+    PROPOSALS.save(deps.storage, id, &p)?;
+    Ok(Response::new()
+        .add_messages(msg)
+        .add_attribute("action", "veto")
+        .add_attribute("sender", info.sender)
+        .add_attribute("proposal_id", id.to_string()))
+}
+
+/// Applies a settings change made by a proposal (sender must be the contract itself).
+pub fn update_config(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    gov: GovConfig,
+) -> Result<Response, ContractError> {
+    if info.sender != env.contract.address {
+        return Err(ContractError::Unauthorized);
+    }
+    validate_config(&gov)?;
+    CONFIG.update(deps.storage, |mut c| -> Result<_, StdError> {
+        c.config = gov;
+        Ok(c)
+    })?;
+    Ok(Response::new().add_attribute("action", "update_config"))
+}

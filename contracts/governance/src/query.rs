@@ -1,0 +1,159 @@
+use cosmwasm_std::{Deps, Env, Order, StdResult};
+use cw_storage_plus::Bound;
+use tranche_perps_types::governance::{
+    GovConfigResponse, PowerResponse, ProposalListResponse, ProposalResponse, ThresholdResponse,
+    VoteInfo, VoteListResponse, VoteResponse,
+};
+
+use crate::error::ContractError;
+use crate::proposal::{load, status_now};
+use crate::state::{Proposal, BALLOTS, CONFIG, PROPOSALS, STAKES, TOTAL_STAKED};
+
+const DEFAULT_LIMIT: u32 = 10;
+const MAX_LIMIT: u32 = 30;
+
+fn page(limit: Option<u32>) -> usize {
+    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
+}
+
+pub fn config(deps: Deps) -> Result<GovConfigResponse, ContractError> {
+    let c = CONFIG.load(deps.storage)?;
+    Ok(GovConfigResponse {
+        staking_token: c.staking_token,
+        fund: c.fund,
+        engine: c.engine,
+        guardian: c.guardian,
+        treasury: c.treasury,
+        config: c.config,
+    })
+}
+
+pub fn threshold(deps: Deps, _env: Env) -> Result<ThresholdResponse, ContractError> {
+    let rules = CONFIG.load(deps.storage)?.config.rules;
+    Ok(ThresholdResponse {
+        threshold: rules.threshold,
+        quorum: rules.quorum,
+        veto_threshold: rules.veto_threshold,
+        total_weight: TOTAL_STAKED.may_load(deps.storage)?.unwrap_or_default(),
+    })
+}
+
+fn view(env: &Env, id: u64, p: Proposal) -> ProposalResponse {
+    let (status, passed_at) = status_now(&p, env.block.time);
+    ProposalResponse {
+        id,
+        status,
+        executable_at: passed_at.map(|at| at.plus_seconds(p.timelock_seconds)),
+        title: p.title,
+        description: p.description,
+        actions: p.actions,
+        proposer: p.proposer,
+        deposit: p.deposit,
+        rules: p.rules,
+        start_height: p.start_height,
+        total_power: p.total_power,
+        tally: p.tally,
+        voting_end: p.voting_end,
+        timelock_seconds: p.timelock_seconds,
+        execution_error: p.execution_error,
+    }
+}
+
+pub fn proposal(deps: Deps, env: Env, id: u64) -> Result<ProposalResponse, ContractError> {
+    Ok(view(&env, id, load(deps, id)?))
+}
+
+pub fn list_proposals(
+    deps: Deps,
+    env: Env,
+    from: Option<u64>,
+    limit: Option<u32>,
+    reverse: bool,
+) -> Result<ProposalListResponse, ContractError> {
+    let (min, max, order) = if reverse {
+        (None, from.map(Bound::exclusive), Order::Descending)
+    } else {
+        (from.map(Bound::exclusive), None, Order::Ascending)
+    };
+    let proposals = PROPOSALS
+        .range(deps.storage, min, max, order)
+        .take(page(limit))
+        .map(|item| item.map(|(id, p)| view(&env, id, p)))
+        .collect::<StdResult<_>>()?;
+    Ok(ProposalListResponse { proposals })
+}
+
+pub fn vote(deps: Deps, id: u64, voter: String) -> Result<VoteResponse, ContractError> {
+    let voter = deps.api.addr_validate(&voter)?;
+    let vote = BALLOTS
+        .may_load(deps.storage, (id, &voter))?
+        .map(|b| VoteInfo {
+            proposal_id: id,
+            voter: voter.to_string(),
+            vote: b.vote,
+            weight: b.weight,
+        });
+    Ok(VoteResponse { vote })
+}
+
+pub fn list_votes(
+    deps: Deps,
+    id: u64,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> Result<VoteListResponse, ContractError> {
+    let start = start_after
+        .map(|a| deps.api.addr_validate(&a))
+        .transpose()?;
+    let votes = BALLOTS
+        .prefix(id)
+        .range(
+            deps.storage,
+            start.as_ref().map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page(limit))
+        .map(|item| {
+            item.map(|(voter, b)| VoteInfo {
+                proposal_id: id,
+                voter: voter.to_string(),
+                vote: b.vote,
+                weight: b.weight,
+            })
+        })
+        .collect::<StdResult<_>>()?;
+    Ok(VoteListResponse { votes })
+}
+
+pub fn voting_power(
+    deps: Deps,
+    env: Env,
+    address: String,
+    height: Option<u64>,
+) -> Result<PowerResponse, ContractError> {
+    let address = deps.api.addr_validate(&address)?;
+    let (power, height) = match height {
+        Some(h) => (STAKES.may_load_at_height(deps.storage, &address, h)?, h),
+        None => (STAKES.may_load(deps.storage, &address)?, env.block.height),
+    };
+    Ok(PowerResponse {
+        power: power.unwrap_or_default(),
+        height,
+    })
+}
+
+pub fn total_power(
+    deps: Deps,
+    env: Env,
+    height: Option<u64>,
+) -> Result<PowerResponse, ContractError> {
+    let (power, height) = match height {
+        Some(h) => (TOTAL_STAKED.may_load_at_height(deps.storage, h)?, h),
+        None => (TOTAL_STAKED.may_load(deps.storage)?, env.block.height),
+    };
+    Ok(PowerResponse {
+        power: power.unwrap_or_default(),
+        height,
+    })
+}

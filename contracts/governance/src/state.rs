@@ -1,0 +1,71 @@
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Timestamp, Uint128};
+use cw3::Vote;
+use cw_controllers::Claims;
+use cw_storage_plus::{Item, Map, SnapshotItem, SnapshotMap, Strategy};
+use tranche_perps_types::governance::{Action, GovConfig, ProposalStatus, Tally, VotingRules};
+
+/// Addresses and settings.
+#[cw_serde]
+pub struct Config {
+    pub staking_token: Addr,
+    pub fund: Option<Addr>,
+    pub engine: Option<Addr>,
+    pub guardian: Option<Addr>,
+    pub treasury: Addr,
+    pub config: GovConfig,
+}
+
+/// A proposal as stored; `status` is the last settled status (see `proposal::status_now`).
+#[cw_serde]
+pub struct Proposal {
+    pub title: String,
+    pub description: String,
+    pub actions: Vec<Action>,
+    pub proposer: Addr,
+    pub deposit: Uint128,
+    pub status: ProposalStatus,
+    pub rules: VotingRules,
+    pub start_height: u64,
+    pub total_power: Uint128,
+    pub tally: Tally,
+    pub voting_end: Timestamp,
+    pub timelock_seconds: u64,
+    /// When it passed (early, or at the end of voting).
+    pub passed_at: Option<Timestamp>,
+    pub execution_error: Option<String>,
+    /// Whether the deposit was returned or sent away.
+    pub deposit_settled: bool,
+}
+
+/// A ballot.
+#[cw_serde]
+pub struct Ballot {
+    pub vote: Vote,
+    pub weight: Uint128,
+}
+
+/// Addresses and settings.
+pub const CONFIG: Item<Config> = Item::new("config");
+/// Staked power per address, with a snapshot per block height.
+pub const STAKES: SnapshotMap<&Addr, Uint128> = SnapshotMap::new(
+    "stakes",
+    "stakes__checkpoints",
+    "stakes__changelog",
+    Strategy::EveryBlock,
+);
+/// Total staked power, with a snapshot per block height.
+pub const TOTAL_STAKED: SnapshotItem<Uint128> = SnapshotItem::new(
+    "total_staked",
+    "total_staked__checkpoints",
+    "total_staked__changelog",
+    Strategy::EveryBlock,
+);
+/// Unbonding claims.
+pub const CLAIMS: Claims = Claims::new("claims");
+/// Proposals by id.
+pub const PROPOSALS: Map<u64, Proposal> = Map::new("proposals");
+/// Id of the next proposal.
+pub const NEXT_PROPOSAL_ID: Item<u64> = Item::new("next_proposal_id");
+/// Ballots by (proposal, voter).
+pub const BALLOTS: Map<(u64, &Addr), Ballot> = Map::new("ballots");

@@ -1,0 +1,311 @@
+//! Governance in the [`Suite`]: a GOV cw20 staking token, the governance contract as governor
+//! of fund and engine, and the DAO members' actions.
+
+use cosmwasm_std::{to_json_binary, Addr, Empty, StdError, Uint128};
+use cw20::{Cw20Coin, Cw20ExecuteMsg};
+use cw3::Vote;
+use cw_multi_test::{AppResponse, Contract, ContractWrapper, Executor};
+use governance::ContractError as GovError;
+use tranche_perps_types::fund::GovernorAction;
+use tranche_perps_types::governance::{
+    Action, ExecuteMsg, GovConfig, GovConfigResponse, InstantiateMsg, PowerResponse,
+    ProposalResponse, QueryMsg, ReceiveMsg,
+};
+use tranche_perps_types::{engine, fund};
+
+use crate::{Step, Suite};
+
+/// Result of a governance action: its own error type on failure.
+pub type GovResult<T = AppResponse> = Result<T, GovError>;
+
+/// The governance contract.
+pub fn governance_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(
+        ContractWrapper::new(
+            governance::contract::execute,
+            governance::contract::instantiate,
+            governance::contract::query,
+        )
+        .with_reply(governance::contract::reply)
+        .with_migrate(governance::contract::migrate),
+    )
+}
+
+/// Turns a multi-test error into governance's error; others keep their text in `Std`.
+pub fn into_gov_error(err: anyhow::Error) -> GovError {
+    err.downcast::<GovError>()
+        .unwrap_or_else(|err| GovError::Std(StdError::generic_err(format!("{err:#}"))))
+}
+
+/// Governance addresses.
+pub struct GovRecords {
+    /// The governance contract.
+    pub contract: Addr,
+    /// The GOV staking token.
+    pub token: Addr,
+    /// Receives vetoed deposits.
+    pub treasury: Addr,
+    /// Code id of governance.
+    pub code_id: u64,
+}
+
+/// Instantiates the GOV token and governance, and hands it the fund and the engine.
+pub(crate) fn deploy(suite: &mut Suite, voters: &[(String, u128)]) {
+    let initial_balances = voters
+        .iter()
+        .map(|(name, amount)| Cw20Coin {
+            address: suite.addr(name).to_string(),
+            amount: Uint128::new(*amount),
+        })
+        .collect();
+    let token = suite
+        .app
+        .instantiate_contract(
+            suite.cw20_code_id,
+            suite.operator.clone(),
+            &cw20_base::msg::InstantiateMsg {
+                name: "Venue Governance".to_string(),
+                symbol: "GOV".to_string(),
+                decimals: 6,
+                initial_balances,
+                mint: None,
+                marketing: None,
+            },
+            &[],
+            "GOV",
+            None,
+        )
+        .expect("GOV instantiates");
+    let code_id = suite.app.store_code(governance_contract());
+    let treasury = suite.addr("dao-treasury");
+    let contract = suite
+        .app
+        .instantiate_contract(
+            code_id,
+            suite.operator.clone(),
+            &InstantiateMsg {
+                staking_token: token.to_string(),
+                fund: Some(suite.fund.to_string()),
+                engine: Some(suite.engine.to_string()),
+                guardian: Some(suite.guardian.to_string()),
+                treasury: treasury.to_string(),
+                config: Some(GovConfig::default()),
+            },
+            &[],
+            "governance",
+            None,
+        )
+        .expect("governance instantiates");
+    // Two-step transfer of both governor roles; the acceptance is sent as governance itself
+    // (a test shortcut for the proposal that would do it).
+    let propose = GovernorAction::TransferOwnership {
+        new_owner: contract.to_string(),
+        expiry: None,
+    };
+    let (governor, fund_addr, engine_addr) = (
+        suite.governor.clone(),
+        suite.fund.clone(),
+        suite.engine.clone(),
+    );
+    suite
+        .app
+        .execute_contract(
+            governor.clone(),
+            fund_addr.clone(),
+            &fund::ExecuteMsg::UpdateOwnership(propose.clone()),
+            &[],
+        )
+        .expect("fund transfer proposed");
+    suite
+        .app
+        .execute_contract(
+            contract.clone(),
+            fund_addr,
+            &fund::ExecuteMsg::UpdateOwnership(GovernorAction::AcceptOwnership),
+            &[],
+        )
+        .expect("fund transfer accepted");
+    suite
+        .app
+        .execute_contract(
+            governor,
+            engine_addr.clone(),
+            &engine::ExecuteMsg::UpdateOwnership(propose),
+            &[],
+        )
+        .expect("engine transfer proposed");
+    suite
+        .app
+        .execute_contract(
+            contract.clone(),
+            engine_addr,
+            &engine::ExecuteMsg::UpdateOwnership(GovernorAction::AcceptOwnership),
+            &[],
+        )
+        .expect("engine transfer accepted");
+    suite.governor = contract.clone();
+    suite.gov = Some(GovRecords {
+        contract,
+        token,
+        treasury,
+        code_id,
+    });
+}
+
+impl Suite {
+    /// Governance addresses.
+    pub fn gov(&self) -> &GovRecords {
+        self.gov.as_ref().expect("suite built with_governance()")
+    }
+
+    /// Executes a governance message as a checked step.
+    pub fn execute_gov(&mut self, sender: &Addr, msg: &ExecuteMsg) -> GovResult {
+        let (sender, contract) = (sender.clone(), self.gov().contract.clone());
+        self.step(Step::Admin, |s| {
+            s.app
+                .execute_contract(sender, contract, msg, &[])
+                .map_err(into_gov_error)
+        })
+    }
+
+    fn send_gov_tokens(&mut self, who: &Addr, amount: u128, hook: &ReceiveMsg) -> GovResult {
+        let (token, contract) = (self.gov().token.clone(), self.gov().contract.clone());
+        let msg = Cw20ExecuteMsg::Send {
+            contract: contract.to_string(),
+            amount: Uint128::new(amount),
+            msg: to_json_binary(hook).expect("hook serializes"),
+        };
+        let who = who.clone();
+        self.step(Step::Admin, |s| {
+            s.app
+                .execute_contract(who, token, &msg, &[])
+                .map_err(into_gov_error)
+        })
+    }
+
+    /// `who` stakes `amount` GOV.
+    pub fn stake(&mut self, who: &Addr, amount: u128) -> GovResult {
+        self.send_gov_tokens(who, amount, &ReceiveMsg::Stake {})
+    }
+
+    /// `who` starts unbonding `amount`.
+    pub fn unstake(&mut self, who: &Addr, amount: u128) -> GovResult {
+        self.execute_gov(
+            who,
+            &ExecuteMsg::Unstake {
+                amount: Uint128::new(amount),
+            },
+        )
+    }
+
+    /// `who` proposes `actions` (with the configured deposit, if any); returns the id.
+    pub fn propose(&mut self, who: &Addr, title: &str, actions: Vec<Action>) -> GovResult<u64> {
+        let deposit = self.gov_config().config.proposal_deposit.u128();
+        let res = if deposit == 0 {
+            self.execute_gov(
+                who,
+                &ExecuteMsg::Propose {
+                    title: title.to_string(),
+                    description: String::new(),
+                    actions,
+                },
+            )?
+        } else {
+            self.send_gov_tokens(
+                who,
+                deposit,
+                &ReceiveMsg::Propose {
+                    title: title.to_string(),
+                    description: String::new(),
+                    actions,
+                },
+            )?
+        };
+        Ok(res
+            .events
+            .iter()
+            .flat_map(|e| e.attributes.iter())
+            .find(|a| a.key == "proposal_id")
+            .expect("proposal_id attribute")
+            .value
+            .parse()
+            .expect("id is a number"))
+    }
+
+    /// `who` votes.
+    pub fn vote(&mut self, who: &Addr, proposal_id: u64, vote: Vote) -> GovResult {
+        self.execute_gov(who, &ExecuteMsg::Vote { proposal_id, vote })
+    }
+
+    /// `who` executes a proposal.
+    pub fn execute_proposal(&mut self, who: &Addr, proposal_id: u64) -> GovResult {
+        self.execute_gov(who, &ExecuteMsg::Execute { proposal_id })
+    }
+
+    /// `QueryMsg::Proposal`.
+    pub fn proposal(&self, proposal_id: u64) -> ProposalResponse {
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.gov().contract, &QueryMsg::Proposal { proposal_id })
+            .expect("proposal query")
+    }
+
+    /// `QueryMsg::Config` of governance.
+    pub fn gov_config(&self) -> GovConfigResponse {
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.gov().contract, &QueryMsg::Config {})
+            .expect("governance config query")
+    }
+
+    /// Voting power of `who` now.
+    pub fn voting_power(&self, who: &Addr) -> u128 {
+        let res: PowerResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(
+                &self.gov().contract,
+                &QueryMsg::VotingPower {
+                    address: who.to_string(),
+                    height: None,
+                },
+            )
+            .expect("power query");
+        res.power.u128()
+    }
+
+    /// GOV balance of `who`.
+    pub fn gov_balance(&self, who: &Addr) -> u128 {
+        let res: cw20::BalanceResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(
+                &self.gov().token,
+                &cw20::Cw20QueryMsg::Balance {
+                    address: who.to_string(),
+                },
+            )
+            .expect("GOV balance");
+        res.balance.u128()
+    }
+
+    /// Moves to the next block (so stakes made now count for proposals made after).
+    pub fn next_block(&mut self) {
+        self.advance(5);
+    }
+
+    /// Votes yes with every named voter, then waits out voting and the timelock.
+    pub fn pass_and_wait(&mut self, proposal_id: u64, voters: &[&Addr]) {
+        for voter in voters {
+            self.vote(voter, proposal_id, Vote::Yes).expect("vote");
+        }
+        let p = self.proposal(proposal_id);
+        let now = self.app.block_info().time;
+        let until = p
+            .executable_at
+            .unwrap_or(p.voting_end.plus_seconds(p.timelock_seconds));
+        if until > now {
+            self.advance(until.seconds() - now.seconds());
+        }
+    }
+}

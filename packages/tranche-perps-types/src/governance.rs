@@ -1,0 +1,431 @@
+//! Messages and responses of the `governance` contract.
+//!
+//! Voting power is a configured cw20 staked with cw20 `Send`; power and total power are read at
+//! a proposal's start height. Proposals follow the cw3 message and query shapes and carry typed
+//! actions for the fund and the engine (or raw `CosmosMsg`).
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Addr, CosmosMsg, Decimal, Empty, Timestamp, Uint128};
+use cw3::Vote;
+
+use crate::engine::{EnginePause, FeeConfig, MarketParams, NewMarket};
+use crate::fund::{FundParamsUpdate, GovernorAction};
+
+/// Voting rules; copied into each proposal when it is made.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct VotingRules {
+    /// Least share of total power that must vote. Range 0.01 ..= 1.
+    pub quorum: Decimal,
+    /// Share of yes among non-abstain votes (yes + no + veto) needed to pass, exclusive.
+    /// Range 0.5 ..= 1.
+    pub threshold: Decimal,
+    /// Share of veto among all votes that rejects a proposal and keeps its deposit.
+    /// Range 0.01 ..= 1.
+    pub veto_threshold: Decimal,
+    /// Seconds a proposal is open for votes. Range 1 h ..= 30 d.
+    pub voting_period_seconds: u64,
+    /// Seconds between passing and execution. Range 0 ..= 30 d.
+    pub timelock_seconds: u64,
+}
+
+impl Default for VotingRules {
+    fn default() -> Self {
+        Self {
+            quorum: Decimal::permille(334),
+            threshold: Decimal::percent(50),
+            veto_threshold: Decimal::permille(334),
+            voting_period_seconds: 3 * 86_400,
+            timelock_seconds: 2 * 86_400,
+        }
+    }
+}
+
+/// Governance settings.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct GovConfig {
+    /// Voting rules for new proposals.
+    pub rules: VotingRules,
+    /// Seconds unstaked tokens wait before they can be claimed. Range 1 h ..= 60 d.
+    pub unbonding_seconds: u64,
+    /// Staking tokens a proposer must send with a proposal.
+    pub proposal_deposit: Uint128,
+    /// Whether a deposit comes back when the proposal is rejected without a veto (it always
+    /// comes back when the proposal passes; a vetoed proposal's deposit goes to the treasury).
+    pub refund_rejected: bool,
+    /// Most actions one proposal may carry. Range 1 ..= 20.
+    pub max_actions: u32,
+    /// Longest title plus description, in bytes. Range 64 ..= 10000.
+    pub max_text_bytes: u32,
+}
+
+impl Default for GovConfig {
+    fn default() -> Self {
+        Self {
+            rules: VotingRules::default(),
+            unbonding_seconds: 7 * 86_400,
+            proposal_deposit: Uint128::zero(),
+            refund_rejected: true,
+            max_actions: 10,
+            max_text_bytes: 4_000,
+        }
+    }
+}
+
+/// A typed action a proposal executes.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub enum Action {
+    /// Change the fund's parameters.
+    UpdateFundParams(FundParamsUpdate),
+    /// Set the fund's pause flags.
+    SetFundPause {
+        /// Deposits flag.
+        deposits: Option<bool>,
+        /// Withdrawals flag.
+        withdrawals: Option<bool>,
+    },
+    /// Change the fund's engine or guardian.
+    UpdateFundConfig {
+        /// New engine.
+        engine: Option<String>,
+        /// New guardian.
+        guardian: Option<String>,
+    },
+    /// Create a market.
+    AddMarket(NewMarket),
+    /// Change a market's parameters.
+    UpdateMarket {
+        /// Market id.
+        market: String,
+        /// New parameters.
+        params: MarketParams,
+    },
+    /// Replace a market's feeders.
+    SetFeeders {
+        /// Market id.
+        market: String,
+        /// Feeder addresses.
+        feeders: Vec<String>,
+    },
+    /// Set the engine's pauses.
+    SetEnginePause(EnginePause),
+    /// Change the engine's fee split.
+    UpdateEngineFees(FeeConfig),
+    /// Governor transfer of the fund (propose or accept).
+    FundOwnership(GovernorAction),
+    /// Governor transfer of the engine (propose or accept).
+    EngineOwnership(GovernorAction),
+    /// Change this contract's settings.
+    UpdateGovConfig(GovConfig),
+    /// Anything else.
+    Raw(CosmosMsg<Empty>),
+}
+
+/// Instantiates governance.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct InstantiateMsg {
+    /// The cw20 staked for voting power (any cw20, a tranche share included).
+    pub staking_token: String,
+    /// Insurance fund the typed fund actions go to.
+    pub fund: Option<String>,
+    /// Perp engine the typed engine actions go to.
+    pub engine: Option<String>,
+    /// May veto passed proposals during their timelock; nothing else.
+    pub guardian: Option<String>,
+    /// Receives the deposits of vetoed proposals.
+    pub treasury: String,
+    /// Settings; defaults when absent.
+    pub config: Option<GovConfig>,
+}
+
+/// Messages accepted in the `msg` of a cw20 `Send` of the staking token.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub enum ReceiveMsg {
+    /// Stake the sent tokens for the sender.
+    Stake {},
+    /// Make a proposal; the sent tokens are its deposit.
+    Propose {
+        /// Title.
+        title: String,
+        /// Description.
+        description: String,
+        /// Actions, executed in order and atomically.
+        actions: Vec<Action>,
+    },
+}
+
+/// Execute messages of governance (cw3 shapes where cw3 has one).
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub enum ExecuteMsg {
+    /// cw20 receive hook of the staking token.
+    Receive(crate::fund::Cw20Receive),
+    /// Start unbonding staked tokens.
+    Unstake {
+        /// Amount.
+        amount: Uint128,
+    },
+    /// Withdraw unbonded tokens.
+    Claim {},
+    /// Make a proposal without a deposit (only when the configured deposit is zero).
+    Propose {
+        /// Title.
+        title: String,
+        /// Description.
+        description: String,
+        /// Actions, executed in order and atomically.
+        actions: Vec<Action>,
+    },
+    /// Vote with the sender's power at the proposal's start height.
+    Vote {
+        /// Proposal id.
+        proposal_id: u64,
+        /// Yes, no, abstain or veto.
+        vote: Vote,
+    },
+    /// Execute a passed proposal after its timelock (anyone).
+    Execute {
+        /// Proposal id.
+        proposal_id: u64,
+    },
+    /// Close a proposal whose voting ended without passing (anyone); settles its deposit.
+    Close {
+        /// Proposal id.
+        proposal_id: u64,
+    },
+    /// Guardian only: veto a passed proposal during its timelock.
+    Veto {
+        /// Proposal id.
+        proposal_id: u64,
+    },
+    /// Only this contract (through a proposal): run a proposal's actions. Used internally so
+    /// all actions succeed or fail together.
+    RunActions {
+        /// Proposal id.
+        proposal_id: u64,
+    },
+    /// Only this contract (a proposal's `UpdateGovConfig` action): change the settings.
+    UpdateConfig(GovConfig),
+}
+
+/// Migrate message of governance.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct MigrateMsg {}
+
+/// Query messages (cw3 shapes plus staking).
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    /// Settings and addresses.
+    #[returns(GovConfigResponse)]
+    Config {},
+    /// Current voting rules with the total power now.
+    #[returns(ThresholdResponse)]
+    Threshold {},
+    /// One proposal.
+    #[returns(ProposalResponse)]
+    Proposal {
+        /// Proposal id.
+        proposal_id: u64,
+    },
+    /// Proposals by ascending id.
+    #[returns(ProposalListResponse)]
+    ListProposals {
+        /// Id to start after.
+        start_after: Option<u64>,
+        /// Page size (default 10, max 30).
+        limit: Option<u32>,
+    },
+    /// Proposals by descending id.
+    #[returns(ProposalListResponse)]
+    ReverseProposals {
+        /// Id to start before.
+        start_before: Option<u64>,
+        /// Page size (default 10, max 30).
+        limit: Option<u32>,
+    },
+    /// One voter's ballot on a proposal.
+    #[returns(VoteResponse)]
+    Vote {
+        /// Proposal id.
+        proposal_id: u64,
+        /// Voter.
+        voter: String,
+    },
+    /// Ballots of a proposal by voter address.
+    #[returns(VoteListResponse)]
+    ListVotes {
+        /// Proposal id.
+        proposal_id: u64,
+        /// Voter to start after.
+        start_after: Option<String>,
+        /// Page size (default 10, max 30).
+        limit: Option<u32>,
+    },
+    /// Voting power of an address, now or at a height.
+    #[returns(PowerResponse)]
+    VotingPower {
+        /// Address.
+        address: String,
+        /// Height (power at the start of that block); now when absent.
+        height: Option<u64>,
+    },
+    /// Total voting power, now or at a height.
+    #[returns(PowerResponse)]
+    TotalPower {
+        /// Height; now when absent.
+        height: Option<u64>,
+    },
+    /// Unbonding claims of an address.
+    #[returns(cw_controllers::ClaimsResponse)]
+    Claims {
+        /// Address.
+        address: String,
+    },
+}
+
+/// Response to [`QueryMsg::Config`].
+#[cw_serde]
+pub struct GovConfigResponse {
+    /// Staking token.
+    pub staking_token: Addr,
+    /// Fund.
+    pub fund: Option<Addr>,
+    /// Engine.
+    pub engine: Option<Addr>,
+    /// Guardian.
+    pub guardian: Option<Addr>,
+    /// Treasury.
+    pub treasury: Addr,
+    /// Settings.
+    pub config: GovConfig,
+}
+
+/// Response to [`QueryMsg::Threshold`] (cw3's threshold-with-quorum shape, 128-bit weights).
+#[cw_serde]
+pub struct ThresholdResponse {
+    /// Pass threshold of non-abstain votes.
+    pub threshold: Decimal,
+    /// Quorum of total power.
+    pub quorum: Decimal,
+    /// Veto threshold of all votes.
+    pub veto_threshold: Decimal,
+    /// Total power now.
+    pub total_weight: Uint128,
+}
+
+/// Where a proposal stands.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum ProposalStatus {
+    /// Open for votes.
+    Open,
+    /// Did not pass (voting ended or could no longer pass).
+    Rejected,
+    /// Rejected by the veto threshold or vetoed by the guardian.
+    Vetoed,
+    /// Passed; executable once its timelock ends.
+    Passed,
+    /// Executed successfully.
+    Executed,
+    /// Execution was attempted and failed; the error is recorded.
+    ExecutionFailed,
+}
+
+/// Votes cast on a proposal.
+#[cw_serde]
+#[derive(Default)]
+pub struct Tally {
+    /// Yes power.
+    pub yes: Uint128,
+    /// No power.
+    pub no: Uint128,
+    /// Abstain power.
+    pub abstain: Uint128,
+    /// Veto power.
+    pub veto: Uint128,
+}
+
+/// Response to [`QueryMsg::Proposal`].
+#[cw_serde]
+pub struct ProposalResponse {
+    /// Id.
+    pub id: u64,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Actions.
+    pub actions: Vec<Action>,
+    /// Proposer.
+    pub proposer: Addr,
+    /// Deposit held.
+    pub deposit: Uint128,
+    /// Status now (an open proposal whose voting ended shows its outcome).
+    pub status: ProposalStatus,
+    /// Rules copied when the proposal was made.
+    pub rules: VotingRules,
+    /// Height whose power counts.
+    pub start_height: u64,
+    /// Total power at the start height.
+    pub total_power: Uint128,
+    /// Votes so far.
+    pub tally: Tally,
+    /// End of voting.
+    pub voting_end: Timestamp,
+    /// Timelock after passing, in seconds (raised for actions that add underwriter risk).
+    pub timelock_seconds: u64,
+    /// Earliest execution time, once passed.
+    pub executable_at: Option<Timestamp>,
+    /// Error of a failed execution.
+    pub execution_error: Option<String>,
+}
+
+/// Response to the proposal list queries.
+#[cw_serde]
+pub struct ProposalListResponse {
+    /// The page.
+    pub proposals: Vec<ProposalResponse>,
+}
+
+/// One ballot (cw3's `VoteInfo` with a 128-bit weight).
+#[cw_serde]
+pub struct VoteInfo {
+    /// Proposal id.
+    pub proposal_id: u64,
+    /// Voter.
+    pub voter: String,
+    /// Ballot.
+    pub vote: Vote,
+    /// Power counted.
+    pub weight: Uint128,
+}
+
+/// Response to [`QueryMsg::Vote`].
+#[cw_serde]
+pub struct VoteResponse {
+    /// The ballot, if any.
+    pub vote: Option<VoteInfo>,
+}
+
+/// Response to [`QueryMsg::ListVotes`].
+#[cw_serde]
+pub struct VoteListResponse {
+    /// The page.
+    pub votes: Vec<VoteInfo>,
+}
+
+/// Response to the power queries.
+#[cw_serde]
+pub struct PowerResponse {
+    /// Power.
+    pub power: Uint128,
+    /// Height it was read at.
+    pub height: u64,
+}
