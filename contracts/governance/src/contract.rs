@@ -113,6 +113,8 @@ pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractE
                 SubMsgResult::Err(error) => error,
                 SubMsgResult::Ok(_) => return Ok(Response::new()),
             };
+            // The failed run was rolled back with its marker; clear it all the same.
+            crate::state::EXECUTING.remove(deps.storage);
             proposal::execution_failed(deps, id, error)
         }
     }

@@ -5,13 +5,15 @@ use cosmwasm_std::{
 use cw20::Cw20ExecuteMsg;
 use cw3::Vote;
 use cw_utils::nonpayable;
+use tranche_perps_types::fund::GovernorAction;
 use tranche_perps_types::governance::{Action, GovConfig, ProposalStatus, Tally, VotingRules};
 use tranche_perps_types::{engine, fund};
 
 use crate::contract::ReplyId;
 use crate::error::ContractError;
 use crate::state::{
-    Ballot, Config, Proposal, BALLOTS, CONFIG, NEXT_PROPOSAL_ID, PROPOSALS, STAKES, TOTAL_STAKED,
+    Ballot, Config, Proposal, BALLOTS, CONFIG, EXECUTING, NEXT_PROPOSAL_ID, PROPOSALS, STAKES,
+    TOTAL_STAKED,
 };
 
 const HOUR: u64 = 3_600;
@@ -186,6 +188,8 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
                 || params.max_spread > p.max_spread
                 || params.oracle_max_age_seconds > p.oracle_max_age_seconds
         }
+        Action::FundOwnership(GovernorAction::AcceptOwnership)
+        | Action::EngineOwnership(GovernorAction::AcceptOwnership) => false,
         Action::AddMarket(_)
         | Action::FundOwnership(_)
         | Action::EngineOwnership(_)
@@ -196,6 +200,35 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
         | Action::UpdateEngineFees(_)
         | Action::UpdateGovConfig(_) => false,
     })
+}
+
+/// The timelock a proposal needs now: its base timelock, raised to the fund's current
+/// cooldown plus claim window when any action raises underwriters' risk (judged against the
+/// parameters now) or when it was judged risky before (`was_risky`). Evaluated when the
+/// proposal is made and again when it executes or is vetoed, so a later change of the fund's
+/// cooldown or parameters cannot shorten the exit window underwriters are promised.
+pub fn required_timelock(
+    deps: Deps,
+    config: &Config,
+    actions: &[Action],
+    base: u64,
+    was_risky: bool,
+) -> Result<(u64, bool), ContractError> {
+    let mut risky = was_risky;
+    for action in actions {
+        risky |= raises_risk(deps, config, action)?;
+    }
+    let mut timelock = base;
+    if risky {
+        if let Some(fund) = &config.fund {
+            let current: fund::ConfigResponse = deps
+                .querier
+                .query_wasm_smart(fund, &fund::QueryMsg::Config {})?;
+            let exit = current.params.cooldown_seconds + current.params.claim_window_seconds;
+            timelock = timelock.max(exit);
+        }
+    }
+    Ok((timelock, risky))
 }
 
 /// Makes a proposal with `deposit` staking tokens already received.
@@ -237,20 +270,13 @@ pub fn propose(
     if total_power.is_zero() {
         return Err(ContractError::NoStake);
     }
-    let mut timelock_seconds = gov.rules.timelock_seconds;
-    let mut risky = false;
-    for action in &actions {
-        risky |= raises_risk(deps.as_ref(), &config, action)?;
-    }
-    if risky {
-        if let Some(fund) = &config.fund {
-            let current: fund::ConfigResponse = deps
-                .querier
-                .query_wasm_smart(fund, &fund::QueryMsg::Config {})?;
-            let exit = current.params.cooldown_seconds + current.params.claim_window_seconds;
-            timelock_seconds = timelock_seconds.max(exit);
-        }
-    }
+    let (timelock_seconds, risky) = required_timelock(
+        deps.as_ref(),
+        &config,
+        &actions,
+        gov.rules.timelock_seconds,
+        false,
+    )?;
     let id = NEXT_PROPOSAL_ID.may_load(deps.storage)?.unwrap_or(1);
     NEXT_PROPOSAL_ID.save(deps.storage, &(id + 1))?;
     let proposal = Proposal {
@@ -266,6 +292,7 @@ pub fn propose(
         tally: Tally::default(),
         voting_end: env.block.time.plus_seconds(gov.rules.voting_period_seconds),
         timelock_seconds,
+        risky,
         passed_at: None,
         execution_error: None,
         deposit_settled: deposit.is_zero(),
@@ -309,8 +336,11 @@ pub fn outcome(p: &Proposal, now: Timestamp) -> ProposalStatus {
             ProposalStatus::Rejected
         };
     }
-    // Vetoed whatever the rest votes: veto share of all possible votes reaches the threshold.
-    if at_least(t.veto, p.total_power, rules.veto_threshold) {
+    // Vetoed whatever the rest votes: quorum met, and the veto share of all possible votes
+    // reaches the threshold.
+    if at_least(cast, p.total_power, rules.quorum)
+        && at_least(t.veto, p.total_power, rules.veto_threshold)
+    {
         return ProposalStatus::Vetoed;
     }
     // Passed whatever the rest votes: quorum met, the rest voting no still leaves yes above
@@ -321,8 +351,11 @@ pub fn outcome(p: &Proposal, now: Timestamp) -> ProposalStatus {
     {
         return ProposalStatus::Passed;
     }
-    // Rejected whatever the rest votes: even all remaining yes cannot pass.
-    if !above(t.yes + remaining, non_abstain + remaining, rules.threshold) {
+    // Rejected whatever the rest votes: even all remaining yes cannot pass, and all remaining
+    // veto cannot turn it into a veto (which would send the deposit to the treasury).
+    if !above(t.yes + remaining, non_abstain + remaining, rules.threshold)
+        && !at_least(t.veto + remaining, p.total_power, rules.veto_threshold)
+    {
         return ProposalStatus::Rejected;
     }
     ProposalStatus::Open
@@ -427,7 +460,14 @@ pub fn execute(
         (ProposalStatus::Passed, Some(at)) => at,
         _ => return Err(ContractError::NotPassed { id }),
     };
-    let executable_at = passed_at.plus_seconds(p.timelock_seconds);
+    let (timelock, _) = required_timelock(
+        deps.as_ref(),
+        &config,
+        &p.actions,
+        p.timelock_seconds,
+        p.risky,
+    )?;
+    let executable_at = passed_at.plus_seconds(timelock);
     if env.block.time < executable_at {
         return Err(ContractError::Timelocked {
             id,
@@ -435,6 +475,7 @@ pub fn execute(
         });
     }
     p.status = ProposalStatus::Executed;
+    EXECUTING.save(deps.storage, &id)?;
     p.passed_at = Some(passed_at);
     let deposit_back = if p.deposit_settled {
         None
@@ -465,9 +506,12 @@ pub fn run_actions(
     info: MessageInfo,
     id: u64,
 ) -> Result<Response, ContractError> {
-    if info.sender != env.contract.address {
+    // Only the proposal being executed right now, once: an action of one proposal cannot run
+    // another's (for instance a vetoed one).
+    if info.sender != env.contract.address || EXECUTING.may_load(deps.storage)? != Some(id) {
         return Err(ContractError::Unauthorized);
     }
+    EXECUTING.remove(deps.storage);
     let config = CONFIG.load(deps.storage)?;
     let p = load(deps.as_ref(), id)?;
     let msgs = p
@@ -548,7 +592,14 @@ pub fn veto(
         (ProposalStatus::Passed, Some(at)) => at,
         _ => return Err(ContractError::NotPassed { id }),
     };
-    if env.block.time >= passed_at.plus_seconds(p.timelock_seconds) {
+    let (timelock, _) = required_timelock(
+        deps.as_ref(),
+        &config,
+        &p.actions,
+        p.timelock_seconds,
+        p.risky,
+    )?;
+    if env.block.time >= passed_at.plus_seconds(timelock) {
         return Err(ContractError::VetoTooLate { id });
     }
     p.status = ProposalStatus::Vetoed;

@@ -31,6 +31,9 @@ pub struct Proposal {
     pub tally: Tally,
     pub voting_end: Timestamp,
     pub timelock_seconds: u64,
+    /// Whether an action raised underwriters' risk when it was made (checked again, against
+    /// the parameters then, at execution and veto).
+    pub risky: bool,
     /// When it passed (early, or at the end of voting).
     pub passed_at: Option<Timestamp>,
     pub execution_error: Option<String>,
@@ -67,5 +70,7 @@ pub const CLAIMS: Claims = Claims::new("claims");
 pub const PROPOSALS: Map<u64, Proposal> = Map::new("proposals");
 /// Id of the next proposal.
 pub const NEXT_PROPOSAL_ID: Item<u64> = Item::new("next_proposal_id");
+/// The proposal whose actions are being run (set by `Execute`, taken by `RunActions`).
+pub const EXECUTING: Item<u64> = Item::new("executing");
 /// Ballots by (proposal, voter).
 pub const BALLOTS: Map<(u64, &Addr), Ballot> = Map::new("ballots");

@@ -379,9 +379,11 @@ pub struct ProposalResponse {
     pub tally: Tally,
     /// End of voting.
     pub voting_end: Timestamp,
-    /// Timelock after passing, in seconds (raised for actions that add underwriter risk).
+    /// Timelock after passing, in seconds, as judged when the proposal was made (raised to the
+    /// fund's cooldown plus claim window for actions that add underwriter risk; execution and
+    /// veto check it again against the fund's parameters then).
     pub timelock_seconds: u64,
-    /// Earliest execution time, once passed.
+    /// Earliest execution time by `timelock_seconds`, once passed.
     pub executable_at: Option<Timestamp>,
     /// Error of a failed execution.
     pub execution_error: Option<String>,
