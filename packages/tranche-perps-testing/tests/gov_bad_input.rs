@@ -1,0 +1,836 @@
+//! SPEC section 7 for every governance message: unauthorized senders, funds attached, zero and
+//! `u128::MAX` amounts, unknown proposal ids, bad addresses, unknown JSON fields, cw20 from an
+//! unknown token and malformed hooks. Each case gets its exact error and changes nothing in
+//! governance (config, proposals, ballots, power, claims, GOV balances).
+
+use cosmwasm_std::{
+    coin, coins, to_json_binary, Addr, Binary, Coin, OverflowError, OverflowOperation, StdError,
+    Uint128,
+};
+use cw20::Cw20ExecuteMsg;
+use cw3::Vote;
+use cw_controllers::{Claim, ClaimsResponse};
+use cw_multi_test::Executor;
+use cw_utils::PaymentError;
+use governance::ContractError as GovError;
+use serde_json::json;
+use tranche_perps_testing::gov::{into_gov_error, GovResult};
+use tranche_perps_testing::{Suite, DENOM, ONE};
+use tranche_perps_types::fund::Cw20Receive;
+use tranche_perps_types::governance::{
+    Action, ExecuteMsg, GovConfig, GovConfigResponse, InstantiateMsg, PowerResponse,
+    ProposalListResponse, ProposalResponse, ProposalStatus, QueryMsg, ReceiveMsg, VoteInfo,
+    VoteListResponse,
+};
+
+const OPEN: u64 = 1;
+const PASSED: u64 = 2;
+
+// ----- state and checks -----
+
+#[derive(Debug, PartialEq)]
+struct GovState {
+    config: GovConfigResponse,
+    proposals: Vec<ProposalResponse>,
+    ballots: Vec<Vec<VoteInfo>>,
+    powers: Vec<u128>,
+    total: u128,
+    claims: Vec<Vec<Claim>>,
+    balances: Vec<u128>,
+}
+
+fn accounts(suite: &Suite) -> Vec<Addr> {
+    let g = suite.gov();
+    vec![
+        suite.addr("alice"),
+        suite.addr("bob"),
+        suite.addr("carol"),
+        suite.addr("mallory"),
+        suite.guardian.clone(),
+        suite.operator.clone(),
+        g.treasury.clone(),
+        g.contract.clone(),
+    ]
+}
+
+fn snapshot(suite: &Suite) -> GovState {
+    let gov = suite.gov().contract.clone();
+    let q = suite.app.wrap();
+    let proposals: ProposalListResponse = q
+        .query_wasm_smart(
+            &gov,
+            &QueryMsg::ListProposals {
+                start_after: None,
+                limit: Some(30),
+            },
+        )
+        .unwrap();
+    let ballots = proposals
+        .proposals
+        .iter()
+        .map(|p| {
+            let res: VoteListResponse = q
+                .query_wasm_smart(
+                    &gov,
+                    &QueryMsg::ListVotes {
+                        proposal_id: p.id,
+                        start_after: None,
+                        limit: Some(30),
+                    },
+                )
+                .unwrap();
+            res.votes
+        })
+        .collect();
+    let accounts = accounts(suite);
+    let total: PowerResponse = q
+        .query_wasm_smart(&gov, &QueryMsg::TotalPower { height: None })
+        .unwrap();
+    GovState {
+        config: suite.gov_config(),
+        proposals: proposals.proposals,
+        ballots,
+        powers: accounts.iter().map(|a| suite.voting_power(a)).collect(),
+        total: total.power.u128(),
+        claims: accounts
+            .iter()
+            .map(|a| {
+                let res: ClaimsResponse = q
+                    .query_wasm_smart(
+                        &gov,
+                        &QueryMsg::Claims {
+                            address: a.to_string(),
+                        },
+                    )
+                    .unwrap();
+                res.claims
+            })
+            .collect(),
+        balances: accounts.iter().map(|a| suite.gov_balance(a)).collect(),
+    }
+}
+
+/// Runs `step`, which must fail with exactly `expected` and change nothing.
+fn refused(suite: &mut Suite, expected: GovError, step: impl FnOnce(&mut Suite) -> GovResult) {
+    let before = snapshot(suite);
+    assert_eq!(step(suite).expect_err("step must fail"), expected);
+    assert_eq!(snapshot(suite), before, "a refused step changed something");
+}
+
+/// Runs `step`, which must fail with a serde parse error whose text holds `needle` (messages
+/// that do not parse never reach governance's code, or fail in `from_json` of a hook), and
+/// change nothing.
+fn refused_unparsed(suite: &mut Suite, needle: &str, step: impl FnOnce(&mut Suite) -> GovResult) {
+    let before = snapshot(suite);
+    match step(suite).expect_err("step must fail") {
+        GovError::Std(StdError::GenericErr { msg, .. })
+        | GovError::Std(StdError::ParseErr { msg, .. }) => {
+            assert!(msg.contains(needle), "{needle:?} not in {msg}")
+        }
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+    assert_eq!(snapshot(suite), before, "a refused step changed something");
+}
+
+/// Any message from `sender` with `funds`.
+fn raw<M: serde::Serialize + std::fmt::Debug>(
+    suite: &mut Suite,
+    sender: &Addr,
+    msg: &M,
+    funds: &[Coin],
+) -> GovResult {
+    let gov = suite.gov().contract.clone();
+    suite
+        .app
+        .execute_contract(sender.clone(), gov, msg, funds)
+        .map_err(into_gov_error)
+}
+
+/// Governance's own error, failing the test if the error came from anywhere else.
+fn own_error(err: anyhow::Error) -> GovError {
+    err.downcast::<GovError>()
+        .expect("the error is governance's own")
+}
+
+fn pause() -> Action {
+    Action::SetFundPause {
+        deposits: Some(true),
+        withdrawals: None,
+    }
+}
+
+/// 590 / 300 / 100 staked (alice has a pending claim of 10), proposal 1 open with alice's yes,
+/// proposal 2 passed early and in its timelock; everyone holds collateral and another denom.
+fn setup() -> Suite {
+    let mut suite = Suite::builder()
+        .with_underwriters(&["lp"], 1_000_000 * ONE)
+        .with_governance(&[
+            ("alice", 600 * ONE),
+            ("bob", 300 * ONE),
+            ("carol", 100 * ONE),
+        ])
+        .build();
+    let (alice, bob, carol) = (suite.addr("alice"), suite.addr("bob"), suite.addr("carol"));
+    suite.stake(&alice, 600 * ONE).unwrap();
+    suite.stake(&bob, 300 * ONE).unwrap();
+    suite.stake(&carol, 100 * ONE).unwrap();
+    suite.unstake(&alice, 10 * ONE).unwrap();
+    suite.next_block();
+    assert_eq!(suite.propose(&alice, "open", vec![pause()]), Ok(OPEN));
+    suite.vote(&alice, OPEN, Vote::Yes).unwrap();
+    assert_eq!(suite.propose(&alice, "passed", vec![pause()]), Ok(PASSED));
+    suite.vote(&alice, PASSED, Vote::Yes).unwrap();
+    suite.vote(&carol, PASSED, Vote::Yes).unwrap();
+    assert_eq!(suite.proposal(OPEN).status, ProposalStatus::Open);
+    assert_eq!(suite.proposal(PASSED).status, ProposalStatus::Passed);
+    let token = suite.gov().token.clone();
+    for who in [
+        alice,
+        bob,
+        carol,
+        suite.addr("mallory"),
+        suite.guardian.clone(),
+        token,
+    ] {
+        suite.mint_coins(&who, vec![coin(1_000 * ONE, DENOM), coin(1_000, "uatom")]);
+    }
+    suite.next_block();
+    suite
+}
+
+fn alice(suite: &Suite) -> Addr {
+    suite.addr("alice")
+}
+
+fn stake_hook(sender: &Addr, amount: u128) -> ExecuteMsg {
+    ExecuteMsg::Receive(Cw20Receive {
+        sender: sender.to_string(),
+        amount: Uint128::new(amount),
+        msg: to_json_binary(&ReceiveMsg::Stake {}).unwrap(),
+    })
+}
+
+// ----- unauthorized senders -----
+
+#[test]
+fn only_governance_itself_runs_actions_and_changes_its_config() {
+    let mut suite = setup();
+    let senders = [
+        alice(&suite),
+        suite.addr("mallory"),
+        suite.guardian.clone(),
+        suite.operator.clone(),
+        suite.fund.clone(),
+        suite.gov().token.clone(),
+    ];
+    for sender in &senders {
+        for id in [OPEN, PASSED, 99] {
+            refused(&mut suite, GovError::Unauthorized, |s| {
+                s.execute_gov(sender, &ExecuteMsg::RunActions { proposal_id: id })
+            });
+        }
+        refused(&mut suite, GovError::Unauthorized, |s| {
+            s.execute_gov(sender, &ExecuteMsg::UpdateConfig(GovConfig::default()))
+        });
+        // Authorization comes before validation.
+        let bad = GovConfig {
+            max_actions: 0,
+            ..GovConfig::default()
+        };
+        refused(&mut suite, GovError::Unauthorized, |s| {
+            s.execute_gov(sender, &ExecuteMsg::UpdateConfig(bad))
+        });
+    }
+    // With funds too (these two are not payable-checked: authorization refuses first).
+    let a = alice(&suite);
+    refused(&mut suite, GovError::Unauthorized, |s| {
+        raw(
+            s,
+            &a,
+            &ExecuteMsg::RunActions {
+                proposal_id: PASSED,
+            },
+            &coins(ONE, DENOM),
+        )
+    });
+    refused(&mut suite, GovError::Unauthorized, |s| {
+        raw(
+            s,
+            &a,
+            &ExecuteMsg::UpdateConfig(GovConfig::default()),
+            &coins(ONE, DENOM),
+        )
+    });
+}
+
+#[test]
+fn only_the_guardian_vetoes() {
+    let mut suite = setup();
+    for sender in [
+        alice(&suite),
+        suite.addr("mallory"),
+        suite.operator.clone(),
+        suite.gov().contract.clone(),
+    ] {
+        for id in [OPEN, PASSED, 99] {
+            refused(&mut suite, GovError::NotGuardian, |s| {
+                s.execute_gov(&sender, &ExecuteMsg::Veto { proposal_id: id })
+            });
+        }
+    }
+    let guardian = suite.guardian.clone();
+    refused(&mut suite, GovError::NotPassed { id: OPEN }, |s| {
+        s.execute_gov(&guardian, &ExecuteMsg::Veto { proposal_id: OPEN })
+    });
+    // After the timelock it is too late.
+    suite.advance(2 * 86_400);
+    refused(&mut suite, GovError::VetoTooLate { id: PASSED }, |s| {
+        s.execute_gov(
+            &guardian,
+            &ExecuteMsg::Veto {
+                proposal_id: PASSED,
+            },
+        )
+    });
+}
+
+// ----- funds attached -----
+
+#[test]
+fn no_message_takes_funds() {
+    let mut suite = setup();
+    let (a, guardian) = (alice(&suite), suite.guardian.clone());
+    let token = suite.gov().token.clone();
+    let cases: Vec<(Addr, ExecuteMsg)> = vec![
+        (token.clone(), stake_hook(&a, ONE)),
+        (
+            a.clone(),
+            ExecuteMsg::Unstake {
+                amount: Uint128::new(ONE),
+            },
+        ),
+        (a.clone(), ExecuteMsg::Claim {}),
+        (
+            a.clone(),
+            ExecuteMsg::Propose {
+                title: "paid".to_string(),
+                description: String::new(),
+                actions: vec![pause()],
+            },
+        ),
+        (
+            suite.addr("bob"),
+            ExecuteMsg::Vote {
+                proposal_id: OPEN,
+                vote: Vote::No,
+            },
+        ),
+        (
+            a.clone(),
+            ExecuteMsg::Execute {
+                proposal_id: PASSED,
+            },
+        ),
+        (a.clone(), ExecuteMsg::Close { proposal_id: OPEN }),
+        (
+            guardian,
+            ExecuteMsg::Veto {
+                proposal_id: PASSED,
+            },
+        ),
+    ];
+    let funds_cases = [
+        coins(1, DENOM),
+        coins(1, "uatom"),
+        vec![coin(1, DENOM), coin(1, "uatom")],
+    ];
+    for (sender, msg) in &cases {
+        for funds in &funds_cases {
+            let bank_before = suite.balance(sender);
+            refused(
+                &mut suite,
+                GovError::Payment(PaymentError::NonPayable {}),
+                |s| raw(s, sender, msg, funds),
+            );
+            assert_eq!(suite.balance(sender), bank_before);
+        }
+    }
+    let gov = suite.gov().contract.clone();
+    assert_eq!(suite.balance(&gov), 0);
+}
+
+#[test]
+fn instantiate_refuses_funds_bad_addresses_and_bad_settings() {
+    let mut suite = setup();
+    let (a, token, code_id) = (
+        alice(&suite),
+        suite.gov().token.clone(),
+        suite.gov().code_id,
+    );
+    let good = InstantiateMsg {
+        staking_token: token.to_string(),
+        fund: None,
+        engine: None,
+        guardian: None,
+        treasury: a.to_string(),
+        config: None,
+    };
+    let mut instantiate = |msg: &InstantiateMsg, funds: &[Coin]| {
+        suite
+            .app
+            .instantiate_contract(code_id, a.clone(), msg, funds, "gov", None)
+            .map_err(own_error)
+    };
+    assert_eq!(
+        instantiate(&good, &coins(1, DENOM)).unwrap_err(),
+        GovError::Payment(PaymentError::NonPayable {})
+    );
+    for bad in ["", "not-an-address", &token.to_string().to_uppercase()] {
+        for field in 0..5 {
+            let mut msg = good.clone();
+            match field {
+                0 => msg.staking_token = bad.to_string(),
+                1 => msg.fund = Some(bad.to_string()),
+                2 => msg.engine = Some(bad.to_string()),
+                3 => msg.guardian = Some(bad.to_string()),
+                _ => msg.treasury = bad.to_string(),
+            }
+            assert!(
+                matches!(
+                    instantiate(&msg, &[]).unwrap_err(),
+                    GovError::Std(StdError::GenericErr { .. })
+                ),
+                "field {field} accepted {bad:?}"
+            );
+        }
+    }
+    let mut msg = good.clone();
+    let mut config = GovConfig::default();
+    config.rules.threshold = cosmwasm_std::Decimal::percent(49);
+    msg.config = Some(config);
+    assert_eq!(
+        instantiate(&msg, &[]).unwrap_err(),
+        GovError::ParamOutOfRange {
+            name: "threshold",
+            value: "0.49".to_string(),
+            range: "0.5 ..= 1",
+        }
+    );
+    instantiate(&good, &[]).unwrap();
+}
+
+// ----- zero and u128::MAX amounts -----
+
+#[test]
+fn zero_and_max_amounts() {
+    let mut suite = setup();
+    let a = alice(&suite);
+    let token = suite.gov().token.clone();
+    refused(&mut suite, GovError::ZeroAmount, |s| s.unstake(&a, 0));
+    refused(
+        &mut suite,
+        GovError::InsufficientStake {
+            staked: Uint128::new(590 * ONE),
+            amount: Uint128::MAX,
+        },
+        |s| s.unstake(&a, u128::MAX),
+    );
+    refused(&mut suite, GovError::ZeroAmount, |s| s.stake(&a, 0));
+    refused(&mut suite, GovError::ZeroAmount, |s| {
+        raw(s, &token, &stake_hook(&a, 0), &[])
+    });
+    // A token reporting u128::MAX on top of existing stake overflows the total.
+    refused(
+        &mut suite,
+        GovError::Overflow(OverflowError::new(OverflowOperation::Add)),
+        |s| raw(s, &token, &stake_hook(&a, u128::MAX), &[]),
+    );
+    // A deposit of u128::MAX is not the configured deposit (zero).
+    let propose_max = ExecuteMsg::Receive(Cw20Receive {
+        sender: a.to_string(),
+        amount: Uint128::MAX,
+        msg: to_json_binary(&ReceiveMsg::Propose {
+            title: "max".to_string(),
+            description: String::new(),
+            actions: vec![pause()],
+        })
+        .unwrap(),
+    });
+    refused(
+        &mut suite,
+        GovError::WrongDeposit {
+            required: Uint128::zero(),
+            sent: Uint128::MAX,
+        },
+        |s| raw(s, &token, &propose_max, &[]),
+    );
+    // The real token refuses to send more than alice holds, before governance is called.
+    let before = snapshot(&suite);
+    let err = suite
+        .app
+        .execute_contract(
+            a.clone(),
+            token,
+            &Cw20ExecuteMsg::Send {
+                contract: suite.gov().contract.to_string(),
+                amount: Uint128::MAX,
+                msg: to_json_binary(&ReceiveMsg::Stake {}).unwrap(),
+            },
+            &[],
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.downcast::<cw20_base::ContractError>().unwrap(),
+            cw20_base::ContractError::Std(StdError::Overflow { .. })
+        ),
+        "cw20 overflow"
+    );
+    assert_eq!(snapshot(&suite), before);
+}
+
+// ----- unknown proposals and wrong states -----
+
+#[test]
+fn unknown_proposal_ids() {
+    let mut suite = setup();
+    let (a, bob, guardian) = (alice(&suite), suite.addr("bob"), suite.guardian.clone());
+    for id in [0, 3, 99, u64::MAX] {
+        refused(&mut suite, GovError::ProposalNotFound { id }, |s| {
+            s.vote(&bob, id, Vote::Yes)
+        });
+        refused(&mut suite, GovError::ProposalNotFound { id }, |s| {
+            s.execute_proposal(&a, id)
+        });
+        refused(&mut suite, GovError::ProposalNotFound { id }, |s| {
+            s.execute_gov(&a, &ExecuteMsg::Close { proposal_id: id })
+        });
+        refused(&mut suite, GovError::ProposalNotFound { id }, |s| {
+            s.execute_gov(&guardian, &ExecuteMsg::Veto { proposal_id: id })
+        });
+        assert!(suite
+            .app
+            .wrap()
+            .query_wasm_smart::<ProposalResponse>(
+                &suite.gov().contract,
+                &QueryMsg::Proposal { proposal_id: id }
+            )
+            .is_err());
+    }
+}
+
+#[test]
+fn execute_and_vote_in_the_wrong_state() {
+    let mut suite = setup();
+    let (a, bob) = (alice(&suite), suite.addr("bob"));
+    refused(&mut suite, GovError::NotPassed { id: OPEN }, |s| {
+        s.execute_proposal(&a, OPEN)
+    });
+    let executable_at = suite.proposal(PASSED).executable_at.unwrap().seconds();
+    refused(
+        &mut suite,
+        GovError::Timelocked {
+            id: PASSED,
+            executable_at,
+        },
+        |s| s.execute_proposal(&a, PASSED),
+    );
+    refused(&mut suite, GovError::NotOpen { id: PASSED }, |s| {
+        s.vote(&bob, PASSED, Vote::No)
+    });
+    refused(&mut suite, GovError::AlreadyVoted { id: OPEN }, |s| {
+        s.vote(&a, OPEN, Vote::No)
+    });
+    let mallory = suite.addr("mallory");
+    let start = suite.proposal(OPEN).start_height;
+    refused(&mut suite, GovError::NoVotingPower { height: start }, |s| {
+        s.vote(&mallory, OPEN, Vote::Yes)
+    });
+    refused(&mut suite, GovError::NotClosable { id: OPEN }, |s| {
+        s.execute_gov(&bob, &ExecuteMsg::Close { proposal_id: OPEN })
+    });
+    refused(&mut suite, GovError::NotClosable { id: PASSED }, |s| {
+        s.execute_gov(
+            &bob,
+            &ExecuteMsg::Close {
+                proposal_id: PASSED,
+            },
+        )
+    });
+    refused(&mut suite, GovError::NothingToClaim, |s| {
+        s.execute_gov(&bob, &ExecuteMsg::Claim {})
+    });
+    refused(&mut suite, GovError::NothingToClaim, |s| {
+        s.execute_gov(&a, &ExecuteMsg::Claim {})
+    });
+}
+
+#[test]
+fn a_proposal_with_an_out_of_range_config_action_is_refused() {
+    let mut suite = setup();
+    let a = alice(&suite);
+    let config = GovConfig {
+        unbonding_seconds: 60,
+        ..GovConfig::default()
+    };
+    refused(
+        &mut suite,
+        GovError::ParamOutOfRange {
+            name: "unbonding_seconds",
+            value: "60".to_string(),
+            range: "3600 ..= 5184000",
+        },
+        |s| {
+            s.propose(&a, "bad", vec![pause(), Action::UpdateGovConfig(config)])
+                .map(|_| Default::default())
+        },
+    );
+}
+
+// ----- bad addresses -----
+
+#[test]
+fn bad_addresses_are_refused() {
+    let mut suite = setup();
+    let (a, token) = (alice(&suite), suite.gov().token.clone());
+    let upper = a.to_string().to_uppercase();
+    for bad in ["", "not-an-address", upper.as_str()] {
+        let before = snapshot(&suite);
+        let gov = suite.gov().contract.clone();
+        let err = suite
+            .app
+            .execute_contract(
+                token.clone(),
+                gov,
+                &ExecuteMsg::Receive(Cw20Receive {
+                    sender: bad.to_string(),
+                    amount: Uint128::new(ONE),
+                    msg: to_json_binary(&ReceiveMsg::Stake {}).unwrap(),
+                }),
+                &[],
+            )
+            .unwrap_err();
+        assert!(
+            matches!(own_error(err), GovError::Std(StdError::GenericErr { .. })),
+            "{bad:?} accepted"
+        );
+        assert_eq!(snapshot(&suite), before);
+        // Queries refuse them too.
+        let q = suite.app.wrap();
+        let g = &suite.gov().contract;
+        assert!(q
+            .query_wasm_smart::<PowerResponse>(
+                g,
+                &QueryMsg::VotingPower {
+                    address: bad.to_string(),
+                    height: None
+                }
+            )
+            .is_err());
+        assert!(q
+            .query_wasm_smart::<ClaimsResponse>(
+                g,
+                &QueryMsg::Claims {
+                    address: bad.to_string()
+                }
+            )
+            .is_err());
+        assert!(q
+            .query_wasm_smart::<VoteListResponse>(
+                g,
+                &QueryMsg::ListVotes {
+                    proposal_id: OPEN,
+                    start_after: Some(bad.to_string()),
+                    limit: None
+                }
+            )
+            .is_err());
+    }
+}
+
+// ----- cw20 from an unknown token, malformed hooks -----
+
+#[test]
+fn receive_from_anyone_but_the_token_is_refused() {
+    let mut suite = setup();
+    let a = alice(&suite);
+    for sender in [a.clone(), suite.fund.clone(), suite.junior_token.clone()] {
+        refused(
+            &mut suite,
+            GovError::UnknownToken {
+                token: sender.to_string(),
+            },
+            |s| raw(s, &sender, &stake_hook(&a, ONE), &[]),
+        );
+    }
+    // A real cw20 that is not the staking token, sent with `Send`.
+    let code_id = suite.cw20_code_id;
+    let other = suite
+        .app
+        .instantiate_contract(
+            code_id,
+            a.clone(),
+            &cw20_base::msg::InstantiateMsg {
+                name: "Other".to_string(),
+                symbol: "OTHER".to_string(),
+                decimals: 6,
+                initial_balances: vec![cw20::Cw20Coin {
+                    address: a.to_string(),
+                    amount: Uint128::new(ONE),
+                }],
+                mint: None,
+                marketing: None,
+            },
+            &[],
+            "other",
+            None,
+        )
+        .unwrap();
+    let gov = suite.gov().contract.clone();
+    refused(
+        &mut suite,
+        GovError::UnknownToken {
+            token: other.to_string(),
+        },
+        |s| {
+            s.app
+                .execute_contract(
+                    a.clone(),
+                    other.clone(),
+                    &Cw20ExecuteMsg::Send {
+                        contract: gov.to_string(),
+                        amount: Uint128::new(ONE),
+                        msg: to_json_binary(&ReceiveMsg::Stake {}).unwrap(),
+                    },
+                    &[],
+                )
+                .map_err(into_gov_error)
+        },
+    );
+}
+
+fn send_hook(suite: &mut Suite, who: &Addr, amount: u128, msg: Binary) -> GovResult {
+    let (token, gov) = (suite.gov().token.clone(), suite.gov().contract.clone());
+    suite
+        .app
+        .execute_contract(
+            who.clone(),
+            token,
+            &Cw20ExecuteMsg::Send {
+                contract: gov.to_string(),
+                amount: Uint128::new(amount),
+                msg,
+            },
+            &[],
+        )
+        .map_err(into_gov_error)
+}
+
+#[test]
+fn malformed_hooks_are_refused_and_the_tokens_stay() {
+    let mut suite = setup();
+    let a = alice(&suite);
+    // Everyone staked everything; alice claims the 10 she unbonded to have GOV to send.
+    suite.advance(7 * 86_400);
+    suite.execute_gov(&a, &ExecuteMsg::Claim {}).unwrap();
+    assert_eq!(suite.gov_balance(&a), 10 * ONE);
+    let cases: Vec<(&str, Binary)> = vec![
+        ("Expected", Binary::from(b"not json".to_vec())),
+        ("EOF", Binary::default()),
+        ("unknown variant", Binary::from(br#"{"steal":{}}"#.to_vec())),
+        (
+            "unknown field",
+            Binary::from(br#"{"stake":{"for":"someone"}}"#.to_vec()),
+        ),
+        (
+            "missing field",
+            Binary::from(br#"{"propose":{"title":"t"}}"#.to_vec()),
+        ),
+        (
+            "unknown variant",
+            to_json_binary(&json!({"propose": {"title": "t", "description": "",
+                "actions": [{"mint_everything": {}}]}}))
+            .unwrap(),
+        ),
+        (
+            "unknown field",
+            to_json_binary(&json!({"propose": {"title": "t", "description": "",
+                "actions": [{"set_fund_pause": {"deposits": true, "withdrawals": null,
+                    "extra": 1}}]}}))
+            .unwrap(),
+        ),
+    ];
+    for (needle, msg) in cases {
+        refused_unparsed(&mut suite, needle, |s| send_hook(s, &a, ONE, msg));
+        assert_eq!(suite.gov_balance(&a), 10 * ONE);
+    }
+}
+
+// ----- unknown JSON fields -----
+
+#[test]
+fn unknown_fields_are_refused_in_every_message() {
+    let mut suite = setup();
+    let a = alice(&suite);
+    let (token, guardian) = (suite.gov().token.clone(), suite.guardian.clone());
+    let gov_self = suite.gov().contract.clone();
+    let config = serde_json::to_value(GovConfig::default()).unwrap();
+    let mut config_extra = config.clone();
+    config_extra["extra"] = json!(1);
+    let mut rules_extra = config.clone();
+    rules_extra["rules"]["extra"] = json!(1);
+    let hook = to_json_binary(&ReceiveMsg::Stake {}).unwrap();
+    let cases: Vec<(Addr, serde_json::Value)> = vec![
+        (
+            token,
+            json!({"receive": {"sender": a.to_string(), "amount": "1", "msg": hook, "extra": 1}}),
+        ),
+        (a.clone(), json!({"unstake": {"amount": "1", "extra": 1}})),
+        (a.clone(), json!({"claim": {"extra": 1}})),
+        (
+            a.clone(),
+            json!({"propose": {"title": "t", "description": "", "actions": [], "extra": 1}}),
+        ),
+        (
+            suite.addr("bob"),
+            json!({"vote": {"proposal_id": OPEN, "vote": "yes", "extra": 1}}),
+        ),
+        (
+            a.clone(),
+            json!({"execute": {"proposal_id": PASSED, "extra": 1}}),
+        ),
+        (
+            a.clone(),
+            json!({"close": {"proposal_id": OPEN, "extra": 1}}),
+        ),
+        (
+            guardian,
+            json!({"veto": {"proposal_id": PASSED, "extra": 1}}),
+        ),
+        (
+            gov_self.clone(),
+            json!({"run_actions": {"proposal_id": PASSED, "extra": 1}}),
+        ),
+        (gov_self.clone(), json!({"update_config": config_extra})),
+        (gov_self, json!({"update_config": rules_extra})),
+    ];
+    for (sender, msg) in cases {
+        refused_unparsed(&mut suite, "unknown field", |s| raw(s, &sender, &msg, &[]));
+    }
+    // Unknown variants and wrong vote options.
+    let bob = suite.addr("bob");
+    refused_unparsed(&mut suite, "unknown variant", |s| {
+        raw(s, &bob, &json!({"mint": {"amount": "1"}}), &[])
+    });
+    refused_unparsed(&mut suite, "unknown variant", |s| {
+        raw(
+            s,
+            &bob,
+            &json!({"vote": {"proposal_id": OPEN, "vote": "maybe"}}),
+            &[],
+        )
+    });
+    refused_unparsed(&mut suite, "invalid", |s| {
+        raw(s, &bob, &json!({"unstake": {"amount": "-1"}}), &[])
+    });
+}
