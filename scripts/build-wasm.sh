@@ -197,6 +197,39 @@ header "cosmwasm-check ($("$COSMWASM_CHECK" --version))"
 failed=0
 "$COSMWASM_CHECK" "$ARTIFACTS"/*.wasm || failed=1
 
+header "Entry points"
+# cosmwasm-check only requires the interface exports; a contract whose entry points were
+# dropped by the linker (e.g. defined in a dependency) would pass it and do nothing.
+for wasm in "$ARTIFACTS"/*.wasm; do
+    if ! python3 - "$wasm" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+def leb(i):
+    r = s = 0
+    while True:
+        b = data[i]; i += 1; r |= (b & 0x7F) << s; s += 7
+        if b < 0x80: return r, i
+i, exports = 8, set()
+while i < len(data):
+    sid = data[i]; size, i = leb(i + 1); end = i + size
+    if sid == 7:
+        count, j = leb(i)
+        for _ in range(count):
+            n, j = leb(j); exports.add(data[j:j + n].decode()); j += n
+            j += 1; _, j = leb(j)
+    i = end
+missing = {"instantiate", "execute", "query"} - exports
+if missing:
+    sys.exit(f"missing entry points {sorted(missing)}")
+PY
+    then
+        echo "FAIL  artifacts/$(basename "$wasm") lacks its entry points"
+        failed=1
+    else
+        echo "ok    artifacts/$(basename "$wasm") exports instantiate, execute, query"
+    fi
+done
+
 header "Sizes (hard limit $MAX_WASM_BYTES bytes, target $TARGET_WASM_BYTES bytes)"
 for wasm in "$ARTIFACTS"/*.wasm; do
     size=$(stat -c %s "$wasm")

@@ -100,3 +100,33 @@ for pkg in json.load(sys.stdin)["packages"]:
     done
     [[ "$found" == 1 ]] || die "no contracts found under $REPO_ROOT/contracts/*/Cargo.toml"
 }
+
+# Pinned wasmd (runs CosmWasm 2.x contracts on wasmvm 3) and the Go toolchain that builds it;
+# the Go module proxy serves both.
+WASMD_VERSION="v0.61.14"
+WASMD_GO_TOOLCHAIN="go1.24.9"
+WASMD=""
+
+# Build wasmd from its Go module source into $TP_CACHE/wasmd unless the pinned version is
+# there. (`go install pkg@version` refuses modules with replace directives, so the module is
+# downloaded and built as the main module.) Sets WASMD.
+ensure_wasmd() {
+    local dir="$TP_CACHE/wasmd-$WASMD_VERSION"
+    local bin="$dir/bin/wasmd"
+    if [[ -x "$bin" ]] && "$bin" version >/dev/null 2>&1; then
+        echo "wasmd: using cached $WASMD_VERSION at $bin"
+    else
+        command -v go >/dev/null || die "go not found; it is needed to build wasmd"
+        echo "wasmd: building $WASMD_VERSION with $WASMD_GO_TOOLCHAIN (a few minutes)"
+        local src
+        src="$(GOTOOLCHAIN="$WASMD_GO_TOOLCHAIN" go mod download -json "github.com/CosmWasm/wasmd@$WASMD_VERSION" \
+            | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
+        rm -rf "$dir/src" && mkdir -p "$dir/bin"
+        cp -r "$src" "$dir/src" && chmod -R u+w "$dir/src"
+        (cd "$dir/src" && GOTOOLCHAIN="$WASMD_GO_TOOLCHAIN" go build -o "$bin" ./cmd/wasmd)
+        "$bin" version >/dev/null 2>&1 || die "wasmd build did not produce a working $bin"
+        rm -rf "$dir/src"
+        echo "wasmd: built $("$bin" version 2>&1)"
+    fi
+    WASMD="$bin"
+}

@@ -1,0 +1,358 @@
+#!/usr/bin/env python3
+"""Deploy the suite to a wasmd-compatible chain and play journeys on it, through the wasmd CLI.
+
+    chain.py deploy  --config deploy/localnet.json --out target/localnet/deployment.json
+    chain.py journey --config deploy/localnet.json --deployment target/localnet/deployment.json \
+                     --gas-out target/localnet/gas.json journeys/*.json
+
+deploy: refuses to run when an artifact is missing or its sha256 differs from
+artifacts/checksums.txt; stores every code, instantiates governance's token, the fund (which
+instantiates its two share tokens), the engine and governance, wires them, adds the configured
+markets, and writes every code id and address as JSON.
+
+journey: plays journey files (JSON lists of steps, see journeys/README.md); every step's
+expectations are checked against on-chain queries; gas used by each labelled step is printed as
+a table and written as JSON. Exits non-zero on the first failed step or expectation.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+ROOT = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+class ChainError(Exception):
+    pass
+
+
+class Chain:
+    def __init__(self, config):
+        self.cfg = config
+        self.wasmd = config.get("wasmd") or os.environ.get("WASMD") or "wasmd"
+        self.home = os.path.join(ROOT, config["home"]) if config.get("home") else None
+        self._addr = {}
+
+    def base(self):
+        args = [self.wasmd]
+        if self.home:
+            args += ["--home", self.home]
+        return args
+
+    def run(self, args, check=True):
+        proc = subprocess.run(self.base() + args, capture_output=True, text=True)
+        if check and proc.returncode != 0:
+            raise ChainError(f"{' '.join(args[:4])}...: {proc.stderr.strip() or proc.stdout.strip()}")
+        return proc
+
+    def addr(self, key):
+        """Address of a keyring key, or the value itself when it already is an address."""
+        if re.match(r"^[a-z]+1[0-9a-z]{20,}$", key):
+            return key
+        if key not in self._addr:
+            out = self.run(["keys", "show", key, "-a", "--keyring-backend", self.cfg["keyring_backend"]])
+            self._addr[key] = out.stdout.strip()
+        return self._addr[key]
+
+    def tx(self, args, sender):
+        """Broadcast, wait for inclusion, fail on a non-zero code; return the tx result."""
+        cmd = args + [
+            "--from", sender,
+            "--chain-id", self.cfg["chain_id"],
+            "--node", self.cfg["node"],
+            "--keyring-backend", self.cfg["keyring_backend"],
+            # A fixed limit: gas_used (what is reported) is the actual consumption either way,
+            # and not every node serves the simulation `--gas auto` needs.
+            "--gas", str(self.cfg.get("store_gas_limit", 60_000_000) if args[:3] == ["tx", "wasm", "store"]
+                         else self.cfg.get("gas_limit", 5_000_000)),
+            "--gas-prices", self.cfg["gas_prices"],
+            "--broadcast-mode", "sync",
+            "--output", "json",
+            "-y",
+        ]
+        out = self.run(cmd, check=False)
+        if out.returncode != 0:
+            raise ChainError(out.stderr.strip() or out.stdout.strip())
+        res = json.loads(out.stdout[out.stdout.index("{"):])
+        if res.get("code", 0) != 0:
+            raise ChainError(res.get("raw_log", "tx rejected"))
+        return self.wait(res["txhash"])
+
+    def wait(self, txhash, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            out = self.run(["q", "tx", txhash, "--node", self.cfg["node"], "--output", "json"], check=False)
+            if out.returncode == 0 and out.stdout.strip():
+                res = json.loads(out.stdout)
+                if res.get("code", 0) != 0:
+                    raise ChainError(res.get("raw_log", "tx failed"))
+                return res
+            time.sleep(0.3)
+        raise ChainError(f"tx {txhash} not included within {timeout}s")
+
+    def query(self, contract, msg):
+        out = self.run(["q", "wasm", "contract-state", "smart", contract, json.dumps(msg),
+                        "--node", self.cfg["node"], "--output", "json"])
+        return json.loads(out.stdout)["data"]
+
+    def balance(self, address, denom):
+        out = self.run(["q", "bank", "balance", address, denom, "--node", self.cfg["node"], "--output", "json"])
+        return int(json.loads(out.stdout)["balance"]["amount"])
+
+    def block_time(self):
+        out = self.run(["status", "--node", self.cfg["node"]])
+        d = json.loads(out.stdout)
+        info = d.get("sync_info") or d.get("SyncInfo")
+        stamp = info["latest_block_time"]
+        # 2026-11-21T10:11:12.123456789Z -> seconds
+        return int(time.mktime(time.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone)
+
+
+def event_attr(res, event_type, key):
+    for event in res.get("events", []):
+        if event["type"] == event_type:
+            for attr in event["attributes"]:
+                if attr["key"] == key:
+                    return attr["value"]
+    raise ChainError(f"no {event_type}.{key} in tx events")
+
+
+# ----- deploy -----
+
+def verify_artifacts(names):
+    sums_path = os.path.join(ROOT, "artifacts", "checksums.txt")
+    if not os.path.exists(sums_path):
+        raise ChainError("artifacts/checksums.txt is missing: run scripts/build-wasm.sh")
+    sums = {}
+    for line in open(sums_path):
+        digest, name = line.split()
+        sums[name.lstrip("*")] = digest
+    for name in names:
+        path = os.path.join(ROOT, "artifacts", name)
+        if not os.path.exists(path):
+            raise ChainError(f"artifact {name} is missing: run scripts/build-wasm.sh")
+        digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
+        if sums.get(name) != digest:
+            raise ChainError(f"artifact {name} does not match artifacts/checksums.txt")
+
+
+def resolve(chain, value):
+    """Replace {"key": "name"} objects and "@name" strings by addresses, recursively."""
+    if isinstance(value, dict):
+        if set(value) == {"key"}:
+            return chain.addr(value["key"])
+        return {k: resolve(chain, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(chain, v) for v in value]
+    if isinstance(value, str) and value.startswith("@"):
+        return chain.addr(value[1:])
+    return value
+
+
+def instantiate(chain, code_id, msg, label, sender, admin):
+    res = chain.tx(["tx", "wasm", "instantiate", str(code_id), json.dumps(msg), "--label", label,
+                    "--admin", admin], sender)
+    return event_attr(res, "instantiate", "_contract_address"), res
+
+
+def deploy(cfg, out_path):
+    chain = Chain(cfg)
+    codes = {"share_token": "share_token.wasm", "insurance_fund": "insurance_fund.wasm",
+             "perp_engine": "perp_engine.wasm", "governance": "governance.wasm"}
+    verify_artifacts(codes.values())
+    deployer = cfg["deployer"]
+    governor = chain.addr(deployer)
+    code_ids = {}
+    for name, file in codes.items():
+        res = chain.tx(["tx", "wasm", "store", os.path.join(ROOT, "artifacts", file)], deployer)
+        code_ids[name] = int(event_attr(res, "store_code", "code_id"))
+        print(f"stored {file}: code {code_ids[name]}")
+
+    gov_cfg = resolve(chain, cfg["governance"])
+    token = gov_cfg["token"]
+    if "address" in token:
+        gov_token = token["address"]
+    else:
+        gov_token, _ = instantiate(chain, code_ids["share_token"], token["create"], "governance token",
+                                   deployer, governor)
+    fund_msg = resolve(chain, cfg["fund"])
+    fund_msg.update({"governor": governor, "collateral_denom": cfg["collateral_denom"],
+                     "collateral_decimals": cfg["collateral_decimals"],
+                     "share_token_code_id": code_ids["share_token"]})
+    fund, _ = instantiate(chain, code_ids["insurance_fund"], fund_msg, "insurance fund", deployer, governor)
+    fund_config = chain.query(fund, {"config": {}})
+    engine_msg = resolve(chain, cfg["engine"])
+    engine_msg.update({"governor": governor, "fund": fund, "collateral_denom": cfg["collateral_denom"]})
+    engine, _ = instantiate(chain, code_ids["perp_engine"], engine_msg, "perp engine", deployer, governor)
+    governance, _ = instantiate(chain, code_ids["governance"], {
+        "staking_token": gov_token, "fund": fund, "engine": engine,
+        "guardian": gov_cfg.get("guardian"), "treasury": gov_cfg["treasury"],
+        "config": gov_cfg.get("config"),
+    }, "governance", deployer, governor)
+    chain.tx(["tx", "wasm", "execute", fund, json.dumps({"update_config": {"engine": engine}})], deployer)
+    for market in resolve(chain, cfg.get("markets", [])):
+        chain.tx(["tx", "wasm", "execute", engine, json.dumps({"add_market": market})], deployer)
+        print(f"market {market['id']} added")
+    if cfg.get("hand_over_to_governance"):
+        offer = {"update_ownership": {"transfer_ownership": {"new_owner": governance, "expiry": None}}}
+        chain.tx(["tx", "wasm", "execute", fund, json.dumps(offer)], deployer)
+        chain.tx(["tx", "wasm", "execute", engine, json.dumps(offer)], deployer)
+        print("governor roles offered to governance (it accepts by proposal)")
+    deployment = {
+        "chain_id": cfg["chain_id"],
+        "code_ids": code_ids,
+        "contracts": {
+            "fund": fund, "junior_token": fund_config["junior_token"],
+            "senior_token": fund_config["senior_token"], "engine": engine,
+            "governance": governance, "gov_token": gov_token,
+        },
+        "governor": governor,
+    }
+    os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
+    with open(out_path, "w") as f:
+        json.dump(deployment, f, indent=2)
+    print(json.dumps(deployment, indent=2))
+
+
+# ----- journeys -----
+
+def lookup(data, path):
+    for part in path.split("."):
+        if isinstance(data, list):
+            data = data[int(part)]
+        else:
+            data = data[part]
+    return data
+
+
+class Player:
+    def __init__(self, cfg, deployment):
+        self.chain = Chain(cfg)
+        self.cfg = cfg
+        self.contracts = deployment["contracts"]
+        self.saved = {}
+        self.gas = []
+
+    def subst(self, value):
+        if isinstance(value, dict):
+            return {k: self.subst(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.subst(v) for v in value]
+        if not isinstance(value, str):
+            return value
+
+        def one(m):
+            kind, _, arg = m.group(1).partition(":")
+            if kind == "addr":
+                return self.chain.addr(arg)
+            if kind == "contract":
+                return self.contracts[arg]
+            if kind == "now":
+                return str(self.chain.block_time())
+            if kind == "saved":
+                return str(self.saved[arg])
+            raise ChainError(f"unknown placeholder {m.group(0)}")
+
+        whole = re.fullmatch(r"\{\{([^}]+)\}\}", value)
+        if whole and whole.group(1) == "now":
+            return self.chain.block_time()
+        return re.sub(r"\{\{([^}]+)\}\}", one, value)
+
+    def check(self, got, step):
+        for path, want in step.get("expect", {}).items():
+            value = lookup(got, path)
+            if str(value) != str(want):
+                raise ChainError(f"{step['name']}: {path} = {value}, expected {want}")
+        for path, op, want in step.get("expect_cmp", []):
+            value = int(str(lookup(got, path)))
+            want = int(str(self.subst(want)))
+            ok = {"<": value < want, "<=": value <= want, ">": value > want,
+                  ">=": value >= want, "==": value == want}[op]
+            if not ok:
+                raise ChainError(f"{step['name']}: {path} = {value}, expected {op} {want}")
+        for path, name in step.get("save", {}).items():
+            self.saved[name] = lookup(got, path)
+
+    def step(self, step):
+        kind = step["do"]
+        if kind == "execute":
+            contract = self.contracts[step["contract"]]
+            args = ["tx", "wasm", "execute", contract, json.dumps(self.subst(step["msg"]))]
+            if step.get("funds"):
+                args += ["--amount", step["funds"]]
+            res = self.chain.tx(args, step["from"])
+            self.record(step, res)
+            self.check({"events": res.get("events", [])}, step)
+        elif kind == "bank_send":
+            res = self.chain.tx(["tx", "bank", "send", step["from"], self.chain.addr(step["to"]),
+                                 step["amount"]], step["from"])
+            self.record(step, res)
+        elif kind == "sleep":
+            time.sleep(step["seconds"])
+        elif kind == "query":
+            got = self.chain.query(self.contracts[step["contract"]], self.subst(step["msg"]))
+            self.check(got, step)
+        elif kind == "balance":
+            who = self.contracts.get(step["of"]) or self.chain.addr(step["of"])
+            got = {"amount": self.chain.balance(who, step["denom"])}
+            self.check(got, step)
+        else:
+            raise ChainError(f"unknown step kind {kind}")
+
+    def record(self, step, res):
+        if step.get("gas"):
+            self.gas.append({"operation": step["gas"], "step": step["name"],
+                             "gas_used": int(res["gas_used"]), "gas_wanted": int(res["gas_wanted"])})
+
+    def play(self, path):
+        journey = json.load(open(path))
+        print(f"\n== {journey['name']}")
+        for step in journey["steps"]:
+            self.step(step)
+            print(f"  ok  {step['name']}")
+
+
+def journey(cfg, deployment_path, files, gas_out):
+    player = Player(cfg, json.load(open(deployment_path)))
+    for path in files:
+        player.play(path)
+    print("\n== gas used on chain")
+    print(f"  {'operation':<34} {'gas used':>10}   step")
+    for row in player.gas:
+        print(f"  {row['operation']:<34} {row['gas_used']:>10}   {row['step']}")
+    if gas_out:
+        with open(gas_out, "w") as f:
+            json.dump(player.gas, f, indent=2)
+        print(f"\ngas table written to {gas_out}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("deploy")
+    d.add_argument("--config", required=True)
+    d.add_argument("--out", required=True)
+    j = sub.add_parser("journey")
+    j.add_argument("--config", required=True)
+    j.add_argument("--deployment", required=True)
+    j.add_argument("--gas-out")
+    j.add_argument("files", nargs="+")
+    args = parser.parse_args()
+    cfg = json.load(open(args.config))
+    try:
+        if args.command == "deploy":
+            deploy(cfg, args.out)
+        else:
+            journey(cfg, args.deployment, args.files, args.gas_out)
+    except ChainError as err:
+        print(f"ERROR: {err}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# End-to-end on a real chain: start the single-node wasmd localnet, deploy the suite from
+# deploy/localnet.json, play every journey in journeys/, print the gas table (also written to
+# target/localnet/gas.json), and stop the node, whatever happens.
+#
+#   scripts/e2e.sh            (builds the wasm artifacts first if artifacts/ is empty)
+set -euo pipefail
+
+source "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+[[ -f artifacts/checksums.txt && -f artifacts/governance.wasm ]] || bash scripts/build-wasm.sh
+
+ensure_wasmd
+export WASMD
+trap 'bash scripts/localnet.sh stop' EXIT
+bash scripts/localnet.sh start
+
+OUT=target/localnet
+header "Deploy"
+python3 scripts/chain/chain.py deploy --config deploy/localnet.json --out "$OUT/deployment.json"
+header "Journeys"
+python3 scripts/chain/chain.py journey --config deploy/localnet.json \
+    --deployment "$OUT/deployment.json" --gas-out "$OUT/gas.json" journeys/*.json

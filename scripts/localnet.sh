@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# A single-node wasmd chain on loopback for the suite's end-to-end journeys.
+#
+#   scripts/localnet.sh start    build wasmd if needed, init a fresh chain, start it, wait
+#                                for blocks, check nothing listens beyond 127.0.0.1
+#   scripts/localnet.sh stop     stop the node
+#   scripts/localnet.sh status   latest block height
+#
+# Environment:
+#   LOCALNET_HOME   chain home (default target/localnet)
+#   TP_CACHE        tool cache (wasmd is built into it once)
+#
+# Accounts (keyring-backend test): validator, deployer, feeder, keeper, treasury, and the
+# users lp-junior, lp-senior, alice, bob, dave, erin, arb; each gets stake and uusdc.
+set -euo pipefail
+
+source "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+HOME_DIR="${LOCALNET_HOME:-$REPO_ROOT/target/localnet}"
+CHAIN_ID="tranche-local"
+RPC="tcp://127.0.0.1:26657"
+ACCOUNTS=(deployer feeder keeper treasury lp-junior lp-senior alice bob dave erin arb)
+
+node_running() {
+    [[ -f "$HOME_DIR/node.pid" ]] && kill -0 "$(cat "$HOME_DIR/node.pid")" 2>/dev/null
+}
+
+height() {
+    "$WASMD" status --node "$RPC" 2>/dev/null \
+        | python3 -c 'import json,sys; d=json.load(sys.stdin); s=d.get("sync_info") or d.get("SyncInfo"); print(s["latest_block_height"])' \
+        2>/dev/null || echo 0
+}
+
+set_toml() { # file section key value
+    python3 - "$@" <<'PY'
+import re, sys
+path, section, key, value = sys.argv[1:5]
+lines = open(path).read().split("\n")
+current, done = "", False
+for i, line in enumerate(lines):
+    m = re.match(r"^\[(.+)\]\s*$", line)
+    if m:
+        current = m.group(1)
+        continue
+    if current == section and re.match(rf"^{re.escape(key)}\s*=", line):
+        lines[i] = f"{key} = {value}"
+        done = True
+        break
+if not done:
+    sys.exit(f"{path}: [{section}] {key} not found")
+open(path, "w").write("\n".join(lines))
+PY
+}
+
+init_chain() {
+    rm -rf "$HOME_DIR"
+    mkdir -p "$HOME_DIR"
+    local w=("$WASMD" --home "$HOME_DIR")
+    "${w[@]}" init node --chain-id "$CHAIN_ID" >/dev/null 2>&1
+    for name in validator "${ACCOUNTS[@]}"; do
+        "${w[@]}" keys add "$name" --keyring-backend test >/dev/null 2>&1
+        local addr
+        addr="$("${w[@]}" keys show "$name" -a --keyring-backend test)"
+        "${w[@]}" genesis add-genesis-account "$addr" \
+            "1000000000000000stake,1000000000000000uusdc" --keyring-backend test
+    done
+    "${w[@]}" genesis gentx validator 1000000000000stake --chain-id "$CHAIN_ID" \
+        --keyring-backend test >/dev/null 2>&1
+    "${w[@]}" genesis collect-gentxs >/dev/null 2>&1
+
+    local config="$HOME_DIR/config/config.toml" app="$HOME_DIR/config/app.toml"
+    set_toml "$config" "" proxy_app '"tcp://127.0.0.1:26658"'
+    set_toml "$config" rpc laddr '"tcp://127.0.0.1:26657"'
+    set_toml "$config" rpc pprof_laddr '""'
+    set_toml "$config" p2p laddr '"tcp://127.0.0.1:26656"'
+    set_toml "$config" consensus timeout_commit '"500ms"'
+    set_toml "$config" instrumentation prometheus 'false'
+    set_toml "$app" "" minimum-gas-prices '"0stake"'
+    set_toml "$app" api enable 'false'
+    set_toml "$app" grpc enable 'false'
+    set_toml "$app" grpc-web enable 'false'
+}
+
+check_loopback_only() {
+    local pid
+    pid="$(cat "$HOME_DIR/node.pid")"
+    local wide
+    wide="$(ss -ltnpH 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | grep -v '^127\.0\.0\.1:' || true)"
+    if [[ -n "$wide" ]]; then
+        echo "listening beyond loopback:" >&2
+        echo "$wide" >&2
+        stop
+        die "the node must listen on 127.0.0.1 only"
+    fi
+    echo "listening (loopback only): $(ss -ltnpH 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | tr '\n' ' ')"
+}
+
+start() {
+    ensure_wasmd
+    if node_running; then
+        stop
+    fi
+    header "Init chain $CHAIN_ID in $HOME_DIR"
+    init_chain
+    header "Start node"
+    nohup "$WASMD" start --home "$HOME_DIR" > "$HOME_DIR/node.log" 2>&1 < /dev/null &
+    echo $! > "$HOME_DIR/node.pid"
+    local tries=0
+    while (( $(height) < 2 )); do
+        tries=$((tries + 1))
+        if (( tries > 120 )) || ! node_running; then
+            tail -30 "$HOME_DIR/node.log" >&2 || true
+            stop
+            die "the node did not produce blocks"
+        fi
+        sleep 0.5
+    done
+    echo "blocks: height $(height)"
+    check_loopback_only
+}
+
+stop() {
+    if node_running; then
+        local pid
+        pid="$(cat "$HOME_DIR/node.pid")"
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 40); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.25
+        done
+        kill -9 "$pid" 2>/dev/null || true
+        echo "node stopped"
+    fi
+    rm -f "$HOME_DIR/node.pid"
+}
+
+case "${1:-}" in
+    start) start ;;
+    stop) stop ;;
+    status)
+        ensure_wasmd >/dev/null
+        if node_running; then echo "running, height $(height)"; else echo "not running"; fi
+        ;;
+    *) die "usage: scripts/localnet.sh start|stop|status" ;;
+esac
