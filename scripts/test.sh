@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run every check: formatting, clippy, tests, wasm build, schema drift.
+# Run every check: formatting, clippy, tests, wasm build, schema drift, and the journeys on a
+# real single-node wasmd chain.
 #
 # With CI=true proptest runs 2000 cases per property unless PROPTEST_CASES is
 # set; otherwise proptest's own default (or your PROPTEST_CASES) applies.
@@ -26,5 +27,8 @@ bash scripts/build-wasm.sh
 
 header "Check schema"
 bash scripts/check-schema.sh
+
+header "End to end on a wasmd localnet (journeys, on-chain assertions, gas table)"
+bash scripts/e2e.sh
 
 header "All checks passed"

@@ -1,7 +1,9 @@
 //! Runs the suite's user journey and prints what happened.
 //!
 //! `cargo run -p tranche-perps-testing --bin scenario [-- --json]`
-//! Backend: the embedded cw-multi-test chain (`--backend multitest`, the default).
+//! Backends: the embedded cw-multi-test chain (`--backend multitest`, the default), or a real
+//! single-node wasmd chain (`--backend chain`: runs `scripts/e2e.sh`, which starts the localnet,
+//! deploys the optimized wasm, plays `journeys/` with on-chain assertions and prints gas used).
 
 use std::process::ExitCode;
 
@@ -16,9 +18,13 @@ fn main() -> ExitCode {
         .position(|a| a == "--backend")
         .and_then(|i| args.get(i + 1))
         .map_or("multitest", String::as_str);
-    if backend != "multitest" {
-        eprintln!("unknown backend {backend:?}; available: multitest");
-        return ExitCode::FAILURE;
+    match backend {
+        "multitest" => {}
+        "chain" => return run_on_chain(),
+        other => {
+            eprintln!("unknown backend {other:?}; available: multitest, chain");
+            return ExitCode::FAILURE;
+        }
     }
 
     let mut fund_suite = Suite::builder().build();
@@ -55,4 +61,17 @@ fn main() -> ExitCode {
         println!("{:<9} {:<45} -> {}", line.actor, line.action, line.result);
     }
     ExitCode::SUCCESS
+}
+
+/// Plays the journeys on the wasmd localnet through `scripts/e2e.sh`.
+fn run_on_chain() -> ExitCode {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/e2e.sh");
+    match std::process::Command::new("bash").arg(script).status() {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("could not run {script}: {err}");
+            ExitCode::FAILURE
+        }
+    }
 }
