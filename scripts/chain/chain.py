@@ -266,11 +266,12 @@ class Player:
     def check(self, got, step):
         for path, want in step.get("expect", {}).items():
             value = lookup(got, path)
+            want = self.subst(want)
             if str(value) != str(want):
                 raise ChainError(f"{step['name']}: {path} = {value}, expected {want}")
         for path, op, want in step.get("expect_cmp", []):
             value = int(str(lookup(got, path)))
-            want = int(str(self.subst(want)))
+            want = sum(int(part) for part in str(self.subst(want)).split("+"))
             ok = {"<": value < want, "<=": value <= want, ">": value > want,
                   ">=": value >= want, "==": value == want}[op]
             if not ok:
@@ -294,6 +295,15 @@ class Player:
             self.record(step, res)
         elif kind == "sleep":
             time.sleep(step["seconds"])
+        elif kind == "wait_until":
+            # A cosmwasm Timestamp (nanoseconds) or seconds; waits for the chain's block time.
+            target = int(str(self.subst(step["time"])))
+            target = target // 1_000_000_000 if target > 10**12 else target
+            deadline = time.time() + step.get("timeout", 900)
+            while self.chain.block_time() < target:
+                if time.time() > deadline:
+                    raise ChainError(f"{step['name']}: block time did not reach {target}")
+                time.sleep(0.5)
         elif kind == "query":
             got = self.chain.query(self.contracts[step["contract"]], self.subst(step["msg"]))
             self.check(got, step)

@@ -16,7 +16,7 @@ use crate::state::{
     TOTAL_STAKED,
 };
 
-const HOUR: u64 = 3_600;
+const MINUTE: u64 = 60;
 const DAY: u64 = 86_400;
 
 fn range_error(name: &'static str, value: impl ToString, range: &'static str) -> ContractError {
@@ -45,11 +45,11 @@ pub fn validate_config(config: &GovConfig) -> Result<(), ContractError> {
         "veto_threshold",
         "0.01 ..= 1",
     )?;
-    if !(HOUR..=30 * DAY).contains(&r.voting_period_seconds) {
+    if !(MINUTE..=30 * DAY).contains(&r.voting_period_seconds) {
         return Err(range_error(
             "voting_period_seconds",
             r.voting_period_seconds,
-            "3600 ..= 2592000",
+            "60 ..= 2592000",
         ));
     }
     if r.timelock_seconds > 30 * DAY {
@@ -59,11 +59,11 @@ pub fn validate_config(config: &GovConfig) -> Result<(), ContractError> {
             "0 ..= 2592000",
         ));
     }
-    if !(HOUR..=60 * DAY).contains(&config.unbonding_seconds) {
+    if !(MINUTE..=60 * DAY).contains(&config.unbonding_seconds) {
         return Err(range_error(
             "unbonding_seconds",
             config.unbonding_seconds,
-            "3600 ..= 5184000",
+            "60 ..= 5184000",
         ));
     }
     if !(1..=20).contains(&config.max_actions) {

@@ -7,6 +7,7 @@ use crate::premium::save_checkpoint;
 use crate::shortfall::total_assets;
 use crate::state::{CONFIG, PARAMS, PAUSE, STATE};
 
+const MINUTE: u64 = 60;
 const HOUR: u64 = 3_600;
 const DAY: u64 = 86_400;
 
@@ -43,16 +44,16 @@ pub fn validate_params(p: &FundParams) -> Result<(), ContractError> {
     check_range(
         "cooldown_seconds",
         p.cooldown_seconds,
-        HOUR,
+        MINUTE,
         90 * DAY,
-        "3600 ..= 7776000",
+        "60 ..= 7776000",
     )?;
     check_range(
         "claim_window_seconds",
         p.claim_window_seconds,
-        HOUR,
+        MINUTE,
         30 * DAY,
-        "3600 ..= 2592000",
+        "60 ..= 2592000",
     )?;
     check_range("junior_weight", p.junior_weight, 1, 100, "1 ..= 100")?;
     check_range("senior_weight", p.senior_weight, 1, 100, "1 ..= 100")?;

@@ -512,9 +512,9 @@ fn instantiate_rejects_every_parameter_outside_its_range() {
     let cases: Vec<(&'static str, String, FundParams)> = vec![
         (
             "cooldown_seconds",
-            "3599".into(),
+            "59".into(),
             FundParams {
-                cooldown_seconds: HOUR - 1,
+                cooldown_seconds: 59,
                 ..d()
             },
         ),
@@ -536,9 +536,9 @@ fn instantiate_rejects_every_parameter_outside_its_range() {
         ),
         (
             "claim_window_seconds",
-            "3599".into(),
+            "59".into(),
             FundParams {
-                claim_window_seconds: HOUR - 1,
+                claim_window_seconds: 59,
                 ..d()
             },
         ),

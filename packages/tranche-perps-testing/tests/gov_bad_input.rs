@@ -570,15 +570,15 @@ fn a_proposal_with_an_out_of_range_config_action_is_refused() {
     let mut suite = setup();
     let a = alice(&suite);
     let config = GovConfig {
-        unbonding_seconds: 60,
+        unbonding_seconds: 59,
         ..GovConfig::default()
     };
     refused(
         &mut suite,
         GovError::ParamOutOfRange {
             name: "unbonding_seconds",
-            value: "60".to_string(),
-            range: "3600 ..= 5184000",
+            value: "59".to_string(),
+            range: "60 ..= 5184000",
         },
         |s| {
             s.propose(&a, "bad", vec![pause(), Action::UpdateGovConfig(config)])

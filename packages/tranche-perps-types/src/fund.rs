@@ -58,9 +58,9 @@ pub enum DepositCap {
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 pub struct FundParams {
-    /// Seconds between a withdrawal request and the start of its claim window. Range 1 h ..= 90 d.
+    /// Seconds between a withdrawal request and the start of its claim window. Range 60 s ..= 90 d.
     pub cooldown_seconds: u64,
-    /// Seconds during which a cooled-down request can be claimed. Range 1 h ..= 30 d.
+    /// Seconds during which a cooled-down request can be claimed. Range 60 s ..= 30 d.
     pub claim_window_seconds: u64,
     /// Risk weight of junior assets in the premium split. Range 1 ..= 100.
     pub junior_weight: u32,

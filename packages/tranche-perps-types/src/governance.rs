@@ -23,7 +23,7 @@ pub struct VotingRules {
     /// Share of veto among all votes that rejects a proposal and keeps its deposit.
     /// Range 0.01 ..= 1.
     pub veto_threshold: Decimal,
-    /// Seconds a proposal is open for votes. Range 1 h ..= 30 d.
+    /// Seconds a proposal is open for votes. Range 60 s ..= 30 d.
     pub voting_period_seconds: u64,
     /// Seconds between passing and execution. Range 0 ..= 30 d.
     pub timelock_seconds: u64,
@@ -47,7 +47,7 @@ impl Default for VotingRules {
 pub struct GovConfig {
     /// Voting rules for new proposals.
     pub rules: VotingRules,
-    /// Seconds unstaked tokens wait before they can be claimed. Range 1 h ..= 60 d.
+    /// Seconds unstaked tokens wait before they can be claimed. Range 60 s ..= 60 d.
     pub unbonding_seconds: u64,
     /// Staking tokens a proposer must send with a proposal.
     pub proposal_deposit: Uint128,
