@@ -444,6 +444,23 @@ fn refund(config: &Config, to: &Addr, amount: Uint128) -> Result<Option<CosmosMs
     )?))
 }
 
+/// When a passed proposal passed and when its timelock ends, the timelock checked against the
+/// fund's parameters now; `NotPassed` for any other status.
+fn timelock_window(
+    deps: Deps,
+    config: &Config,
+    p: &Proposal,
+    id: u64,
+    now: Timestamp,
+) -> Result<(Timestamp, Timestamp), ContractError> {
+    let passed_at = match status_now(p, now) {
+        (ProposalStatus::Passed, Some(at)) => at,
+        _ => return Err(ContractError::NotPassed { id }),
+    };
+    let (timelock, _) = required_timelock(deps, config, &p.actions, p.timelock_seconds, p.risky)?;
+    Ok((passed_at, passed_at.plus_seconds(timelock)))
+}
+
 /// Executes a passed proposal after its timelock; its actions run atomically in a submessage
 /// whose failure is recorded on the proposal.
 pub fn execute(
@@ -455,19 +472,8 @@ pub fn execute(
     nonpayable(&info)?;
     let config = CONFIG.load(deps.storage)?;
     let mut p = load(deps.as_ref(), id)?;
-    let (status, passed_at) = status_now(&p, env.block.time);
-    let passed_at = match (status, passed_at) {
-        (ProposalStatus::Passed, Some(at)) => at,
-        _ => return Err(ContractError::NotPassed { id }),
-    };
-    let (timelock, _) = required_timelock(
-        deps.as_ref(),
-        &config,
-        &p.actions,
-        p.timelock_seconds,
-        p.risky,
-    )?;
-    let executable_at = passed_at.plus_seconds(timelock);
+    let (passed_at, executable_at) =
+        timelock_window(deps.as_ref(), &config, &p, id, env.block.time)?;
     if env.block.time < executable_at {
         return Err(ContractError::Timelocked {
             id,
@@ -587,19 +593,9 @@ pub fn veto(
         return Err(ContractError::NotGuardian);
     }
     let mut p = load(deps.as_ref(), id)?;
-    let (status, passed_at) = status_now(&p, env.block.time);
-    let passed_at = match (status, passed_at) {
-        (ProposalStatus::Passed, Some(at)) => at,
-        _ => return Err(ContractError::NotPassed { id }),
-    };
-    let (timelock, _) = required_timelock(
-        deps.as_ref(),
-        &config,
-        &p.actions,
-        p.timelock_seconds,
-        p.risky,
-    )?;
-    if env.block.time >= passed_at.plus_seconds(timelock) {
+    let (passed_at, executable_at) =
+        timelock_window(deps.as_ref(), &config, &p, id, env.block.time)?;
+    if env.block.time >= executable_at {
         return Err(ContractError::VetoTooLate { id });
     }
     p.status = ProposalStatus::Vetoed;

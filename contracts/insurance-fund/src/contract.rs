@@ -46,12 +46,7 @@ impl TryFrom<u64> for ReplyId {
 }
 
 fn validate_denom(denom: &str) -> Result<(), ContractError> {
-    let valid = (3..=128).contains(&denom.len())
-        && denom.starts_with(|c: char| c.is_ascii_alphabetic())
-        && denom
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/:._-".contains(c));
-    if valid {
+    if tranche_perps_types::is_valid_denom(denom) {
         Ok(())
     } else {
         Err(ContractError::InvalidDenom {

@@ -49,15 +49,7 @@ pub fn instantiate(
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let denom_ok = (3..=128).contains(&msg.collateral_denom.len())
-        && msg
-            .collateral_denom
-            .starts_with(|c: char| c.is_ascii_alphabetic())
-        && msg
-            .collateral_denom
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/:._-".contains(c));
-    if !denom_ok {
+    if !tranche_perps_types::is_valid_denom(&msg.collateral_denom) {
         return Err(ContractError::InvalidDenom {
             denom: msg.collateral_denom,
         });
