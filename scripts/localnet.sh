@@ -82,18 +82,51 @@ init_chain() {
     set_toml "$app" grpc-web enable 'false'
 }
 
+# Lists the TCP sockets the node listens on, from /proc (no ss/netstat needed), and fails if
+# any is bound beyond 127.0.0.1.
 check_loopback_only() {
     local pid
     pid="$(cat "$HOME_DIR/node.pid")"
-    local wide
-    wide="$(ss -ltnpH 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | grep -v '^127\.0\.0\.1:' || true)"
-    if [[ -n "$wide" ]]; then
-        echo "listening beyond loopback:" >&2
-        echo "$wide" >&2
+    if ! python3 - "$pid" <<'PY'
+import os, sys
+pid = sys.argv[1]
+inodes = set()
+for fd in os.listdir(f"/proc/{pid}/fd"):
+    try:
+        target = os.readlink(f"/proc/{pid}/fd/{fd}")
+    except OSError:
+        continue
+    if target.startswith("socket:["):
+        inodes.add(target[8:-1])
+listening, wide = [], []
+for table, v6 in (("/proc/net/tcp", False), ("/proc/net/tcp6", True)):
+    if not os.path.exists(table):
+        continue
+    for line in open(table).readlines()[1:]:
+        fields = line.split()
+        local, state, inode = fields[1], fields[3], fields[9]
+        if state != "0A" or inode not in inodes:
+            continue
+        host, port = local.split(":")
+        port = int(port, 16)
+        if v6:
+            loopback = host == "00000000000000000000000001000000"
+            addr = f"[v6 {host}]:{port}"
+        else:
+            octets = [str(int(host[i:i + 2], 16)) for i in (6, 4, 2, 0)]
+            addr = ".".join(octets) + f":{port}"
+            loopback = octets[0] == "127"
+        (listening if loopback else wide).append(addr)
+if not listening and not wide:
+    sys.exit("found no listening sockets of the node")
+print("listening (loopback only): " + " ".join(sorted(listening)) if not wide else "")
+if wide:
+    sys.exit("listening beyond loopback: " + " ".join(wide))
+PY
+    then
         stop
         die "the node must listen on 127.0.0.1 only"
     fi
-    echo "listening (loopback only): $(ss -ltnpH 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | tr '\n' ' ')"
 }
 
 start() {
