@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end on a real chain: start the single-node wasmd localnet, deploy the suite from
 # deploy/localnet.json, play every journey in journeys/, print the gas table (also written to
-# target/localnet/gas.json), and stop the node, whatever happens.
+# target/localnet/gas.json), generate and type-check the TypeScript client from schema/ and run
+# its journey (a deposit and a fund query), and stop the node, whatever happens.
 #
 #   scripts/e2e.sh            (builds the wasm artifacts first if artifacts/ is empty)
 set -euo pipefail
@@ -22,3 +23,14 @@ python3 scripts/chain/chain.py deploy --config deploy/localnet.json --out "$OUT/
 header "Journeys"
 python3 scripts/chain/chain.py journey --config deploy/localnet.json \
     --deployment "$OUT/deployment.json" --gas-out "$OUT/gas.json" journeys/*.json
+
+header "TypeScript client: generate from schema/, type-check, run its journey"
+(
+    cd clients/ts
+    npm ci --no-audit --no-fund --loglevel=error
+    npm run --silent codegen
+    npm run --silent typecheck
+    npm run --silent build
+    MNEMONIC="$(grep -oP '^TS_CLIENT_MNEMONIC="\K[^"]+' ../../scripts/localnet.sh)" \
+        node dist/journey.js "../../$OUT/deployment.json"
+)

@@ -10,8 +10,9 @@
 #   LOCALNET_HOME   chain home (default target/localnet)
 #   TP_CACHE        tool cache (wasmd is built into it once)
 #
-# Accounts (keyring-backend test): validator, deployer, feeder, keeper, treasury, and the
-# users lp-junior, lp-senior, alice, bob, dave, erin, arb; each gets stake and uusdc.
+# Accounts (keyring-backend test): validator, deployer, feeder, keeper, treasury, the users
+# lp-junior, lp-senior, alice, bob, dave, erin, arb, and ts-client (from a fixed test mnemonic,
+# for the TypeScript client journey); each gets stake and uusdc.
 set -euo pipefail
 
 source "$(dirname "$0")/lib.sh"
@@ -21,6 +22,9 @@ HOME_DIR="${LOCALNET_HOME:-$REPO_ROOT/target/localnet}"
 CHAIN_ID="tranche-local"
 RPC="tcp://127.0.0.1:26657"
 ACCOUNTS=(deployer feeder keeper treasury lp-junior lp-senior alice bob dave erin arb)
+# A public, test-only mnemonic for the TypeScript client journey (localnet only, never real
+# funds): the key "ts-client" is recovered from it.
+TS_CLIENT_MNEMONIC="old anxiety snake good clever make inside drum night leg logic bind area trash talent gas trial night top vanish predict minor door remove"
 
 node_running() {
     [[ -f "$HOME_DIR/node.pid" ]] && kill -0 "$(cat "$HOME_DIR/node.pid")" 2>/dev/null
@@ -65,6 +69,10 @@ init_chain() {
         "${w[@]}" genesis add-genesis-account "$addr" \
             "1000000000000000stake,1000000000000000uusdc" --keyring-backend test
     done
+    echo "$TS_CLIENT_MNEMONIC" | "${w[@]}" keys add ts-client --recover --keyring-backend test >/dev/null 2>&1
+    "${w[@]}" genesis add-genesis-account \
+        "$("${w[@]}" keys show ts-client -a --keyring-backend test)" \
+        "1000000000stake,1000000000000uusdc" --keyring-backend test
     "${w[@]}" genesis gentx validator 1000000000000stake --chain-id "$CHAIN_ID" \
         --keyring-backend test >/dev/null 2>&1
     "${w[@]}" genesis collect-gentxs >/dev/null 2>&1

@@ -298,7 +298,8 @@ class Player:
         elif kind == "wait_until":
             # A cosmwasm Timestamp (nanoseconds) or seconds; waits for the chain's block time.
             target = int(str(self.subst(step["time"])))
-            target = target // 1_000_000_000 if target > 10**12 else target
+            # Rounded up: block times are compared in whole seconds here, in nanoseconds on chain.
+            target = -(-target // 1_000_000_000) if target > 10**12 else target
             deadline = time.time() + step.get("timeout", 900)
             while self.chain.block_time() < target:
                 if time.time() > deadline:
