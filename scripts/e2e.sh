@@ -2,7 +2,9 @@
 # End-to-end on a real chain: start the single-node wasmd localnet, deploy the suite from
 # deploy/localnet.json, play every journey in journeys/, print the gas table (also written to
 # target/localnet/gas.json), generate and type-check the TypeScript client from schema/ and run
-# its journey (a deposit and a fund query), and stop the node, whatever happens.
+# its journey (a deposit and a fund query), measure how gas of open, deposit, stake and vote
+# changes between 10 and 1,000 other positions, underwriters and voters (also written to
+# target/localnet/gas-scaling.json), and stop the node, whatever happens.
 #
 #   scripts/e2e.sh            (builds the wasm artifacts first if artifacts/ is empty)
 set -euo pipefail
@@ -33,4 +35,7 @@ header "TypeScript client: generate from schema/, type-check, run its journey"
     npm run --silent build
     MNEMONIC="$(grep -oP '^TS_CLIENT_MNEMONIC="\K[^"]+' ../../scripts/localnet.sh)" \
         node dist/journey.js "../../$OUT/deployment.json"
+    header "Gas with 10 and with 1,000 other positions, underwriters and voters"
+    MNEMONIC="$(grep -oP '^TS_CLIENT_MNEMONIC="\K[^"]+' ../../scripts/localnet.sh)" \
+        node dist/scaling.js "../../$OUT/deployment.json" "../../$OUT/gas-scaling.json" 1000
 )
