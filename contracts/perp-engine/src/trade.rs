@@ -96,17 +96,15 @@ fn check_opening(
     if spread > max {
         return Err(ContractError::SpreadTooWide { spread, max });
     }
-    if market.long_oi > params.max_long_oi {
-        return Err(ContractError::OpenInterestCapExceeded {
-            oi: market.long_oi,
-            cap: params.max_long_oi,
-        });
-    }
-    if market.short_oi > params.max_short_oi {
-        return Err(ContractError::OpenInterestCapExceeded {
-            oi: market.short_oi,
-            cap: params.max_short_oi,
-        });
+    // Only the side the position now sits on grew; the other side's cap is not this trade's
+    // business (it may be above a cap governance lowered, and that must not block this side).
+    let (oi, cap) = if position.size.is_negative() {
+        (market.short_oi, params.max_short_oi)
+    } else {
+        (market.long_oi, params.max_long_oi)
+    };
+    if oi > cap {
+        return Err(ContractError::OpenInterestCapExceeded { oi, cap });
     }
     let notional = notional_at(position.size.unsigned_abs(), index)?;
     if notional < params.min_notional {
@@ -173,7 +171,7 @@ pub fn fill(
                 .open_notional
                 .checked_multiply_ratio(reduced, old.unsigned_abs())?
         };
-        position.open_notional -= basis;
+        position.open_notional = position.open_notional.checked_sub(basis)?;
         let (basis, quote_reduce) = (Int128::try_from(basis)?, Int128::try_from(quote_reduce)?);
         realized = if old.is_negative() {
             basis.checked_sub(quote_reduce)?

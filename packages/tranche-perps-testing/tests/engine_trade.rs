@@ -883,3 +883,39 @@ fn round_trip_returns_vamm_to_start() {
         round_trip(seed);
     }
 }
+
+/// A cap is checked only for the side a trade grows: with the short cap lowered below the
+/// short open interest, shorts cannot grow but longs still open.
+#[test]
+fn lowered_cap_on_one_side_does_not_block_the_other() {
+    let (mut suite, bob, carl) = setup();
+    suite
+        .trade(&carl, BTC, -1_000_000_000, 20_000 * ONE)
+        .unwrap();
+    let governor = suite.governor.clone();
+    let params = tranche_perps_types::engine::MarketParams {
+        max_short_oi: Uint128::new(500_000_000),
+        ..tranche_perps_testing::perp::default_market_params()
+    };
+    suite
+        .execute_engine(
+            &governor,
+            &tranche_perps_types::engine::ExecuteMsg::UpdateMarket {
+                market: BTC.to_string(),
+                params,
+            },
+            &[],
+        )
+        .unwrap();
+    suite.trade(&bob, BTC, 1_000_000_000, 20_000 * ONE).unwrap();
+    assert_eq!(pos(&suite, BTC, &bob).size.i128(), 1_000_000_000);
+    refused(
+        &mut suite,
+        &[BTC],
+        ContractError::OpenInterestCapExceeded {
+            oi: Uint128::new(1_100_000_000),
+            cap: Uint128::new(500_000_000),
+        },
+        |s| s.trade(&carl, BTC, -100_000_000, 2_000 * ONE),
+    );
+}

@@ -13,17 +13,6 @@ use cw_ownable::cw_ownable_query;
 
 use crate::fund::GovernorAction;
 
-/// Side of a position.
-#[cw_serde]
-#[serde(deny_unknown_fields)]
-#[derive(Copy, Eq)]
-pub enum Side {
-    /// Profits when the price rises.
-    Long,
-    /// Profits when the price falls.
-    Short,
-}
-
 /// Governed risk and fee parameters of one market.
 #[cw_serde]
 #[serde(deny_unknown_fields)]
