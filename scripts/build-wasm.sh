@@ -7,26 +7,42 @@
 #
 # Every artifact must pass cosmwasm-check and be at most MAX_WASM_BYTES (a
 # regression ceiling; the build fails above it). Each size is also reported
-# against the product target of 300 KB (TARGET_WASM_BYTES), which the contracts
-# do not meet yet: see README, "Wasm size".
+# against the product target of 300 KB (TARGET_WASM_BYTES): see README,
+# "Wasm size".
 #
-# Rust >= 1.87 emits bulk-memory instructions that cosmwasm-check rejects, so
-# the raw wasm is built with the first strategy that works:
-#   a) rustup toolchain 1.86 (preferred)
-#   b) default toolchain, then wasm-opt lowers memory.copy/fill back to MVP
-#   c) Debian's rustc-web + -Zbuild-std for an MVP std (no rustup download)
+# Rust >= 1.87 ships a prebuilt std whose wasm uses bulk-memory instructions,
+# which cosmwasm-check rejects. The preferred strategies therefore rebuild std
+# from source for the MVP cpu (-Zbuild-std, enabled with RUSTC_BOOTSTRAP=1 on a
+# stable compiler), which also lets the build make std small:
+#   - panics abort immediately (the VM reports a trap; the transaction fails
+#     and reverts exactly as with a panic message, without the formatting code),
+#   - std's optimize_for_size implementations, and no backtrace symbolization.
+# Strategies, tried in this order:
+#   c) Debian's rustc-web + rust-web-src from apt (no rustup download), build-std
+#   a) rustup toolchain 1.86 + its rust-src, build-std
+#   b) default toolchain with its prebuilt std, then wasm-opt lowers
+#      memory.copy/fill back to MVP (largest output; last resort)
+#
+# The build compiles a copy of the workspace in target/wasm-ws whose
+# cosmwasm-std is patched in one place: on wasm32 its error type boxes a
+# disabled std::backtrace::Backtrace, which links std's backtrace printer and
+# symbol demangler (about 25 KB) into every contract although nothing can ever
+# be printed; the patch boxes cosmwasm-std's own "<disabled>" stub instead, as
+# it already does without std. The source is checked against its sha256 first,
+# so a different cosmwasm-std version fails loudly instead of building unpatched.
 #
 # Environment:
 #   TP_CACHE          tool cache dir (default ~/.cache/tranche-perps)
-#   WASM_STRATEGY     force one strategy: a, b or c (default: try a, b, c)
-#   MAX_WASM_BYTES    hard size limit per artifact (default 614400 = 600 KB)
+#   WASM_STRATEGY     force one strategy: a, b or c (default: try c, a, b)
+#   MAX_WASM_BYTES    hard size limit per artifact (default 491520 = 480 KB with
+#                     std from source, strategies c and a; 614400 = 600 KB with
+#                     the prebuilt std of strategy b)
 #   TARGET_WASM_BYTES size target reported per artifact (default 307200 = 300 KB)
 set -euo pipefail
 
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-MAX_WASM_BYTES="${MAX_WASM_BYTES:-614400}"
 TARGET_WASM_BYTES="${TARGET_WASM_BYTES:-307200}"
 WASM_TARGET="wasm32-unknown-unknown"
 ARTIFACTS="$REPO_ROOT/artifacts"
@@ -44,11 +60,70 @@ WASM_OPT_FEATURES=(
 )
 
 # ---------------------------------------------------------------------------
-# Strategies. Each one builds all contracts and copies the raw wasm files to
-# $RAW_DIR/<lib_name>.wasm, or returns non-zero.
+# The build workspace: a copy of the crates with the patched cosmwasm-std.
 # ---------------------------------------------------------------------------
 
-# Copy target/<dir>/wasm32-unknown-unknown/release/<lib>.wasm into $RAW_DIR.
+WASM_WS="$REPO_ROOT/target/wasm-ws"
+# The one line changed in cosmwasm-std 2.3.6's src/errors/backtrace.rs, and the
+# sha256 of that file before the change.
+COSMWASM_STD_VERSION="2.3.6"
+BACKTRACE_RS_SHA256="1b06ec53483dd767462be57acca598d14d2b054f63b2dce4b2c05199331eab3f"
+BACKTRACE_FROM='return BT(Box::new(std::backtrace::Backtrace::disabled()));'
+BACKTRACE_TO='return BT(Box::new(Stub));'
+
+prepare_build_workspace() {
+    rm -rf "$WASM_WS"
+    mkdir -p "$WASM_WS"
+    cp -r Cargo.toml Cargo.lock contracts packages "$WASM_WS/"
+
+    # Where cargo unpacked the locked cosmwasm-std.
+    local manifest
+    manifest="$(cargo metadata --locked --format-version 1 | python3 -c '
+import json, sys
+want = sys.argv[1]
+for pkg in json.load(sys.stdin)["packages"]:
+    if pkg["name"] == "cosmwasm-std" and pkg["version"] == want:
+        print(pkg["manifest_path"])
+' "$COSMWASM_STD_VERSION")"
+    [[ -n "$manifest" ]] || die "cosmwasm-std $COSMWASM_STD_VERSION is not in Cargo.lock; update the backtrace patch in $0"
+
+    local patched="$WASM_WS/patched/cosmwasm-std"
+    mkdir -p "$(dirname "$patched")"
+    cp -r "$(dirname "$manifest")" "$patched"
+    chmod -R u+w "$patched"
+    local file="$patched/src/errors/backtrace.rs"
+    echo "$BACKTRACE_RS_SHA256  $file" | sha256sum --check --quiet \
+        || die "cosmwasm-std's backtrace.rs is not the reviewed version; update the patch in $0"
+    python3 - "$file" "$BACKTRACE_FROM" "$BACKTRACE_TO" <<'PY'
+import sys
+path, old, new = sys.argv[1:]
+text = open(path).read()
+if text.count(old) != 1:
+    sys.exit(f"patch target not found exactly once in {path}")
+open(path, "w").write(text.replace(old, new))
+PY
+    cat >>"$WASM_WS/Cargo.toml" <<'TOML'
+
+# Added by scripts/build-wasm.sh for the wasm build only.
+[patch.crates-io]
+cosmwasm-std = { path = "patched/cosmwasm-std" }
+TOML
+    # Re-resolve only cosmwasm-std onto the patched copy; everything else stays locked.
+    (cd "$WASM_WS" && cargo update --offline -p cosmwasm-std --quiet) \
+        || die "could not point the build workspace at the patched cosmwasm-std"
+    local changed
+    changed="$(diff <(grep -v '^checksum\|^source' Cargo.lock) \
+        <(grep -v '^checksum\|^source' "$WASM_WS/Cargo.lock") || true)"
+    [[ -z "$changed" ]] || die "patching cosmwasm-std changed more than its source in Cargo.lock: $changed"
+    echo "build workspace $WASM_WS (cosmwasm-std $COSMWASM_STD_VERSION with the backtrace stub)"
+}
+
+# ---------------------------------------------------------------------------
+# Strategies. Each one builds all contracts in $WASM_WS and copies the raw wasm
+# files to $RAW_DIR/<lib_name>.wasm, or returns non-zero.
+# ---------------------------------------------------------------------------
+
+# Copy <target dir>/wasm32-unknown-unknown/release/<lib>.wasm into $RAW_DIR.
 collect_raw() {
     local target_dir="$1"
     local dir crate lib
@@ -57,39 +132,43 @@ collect_raw() {
     done <<<"$CONTRACTS"
 }
 
-# (a) Rust 1.86 from rustup.
-build_strategy_a() {
-    command -v rustup >/dev/null || { echo "rustup not found"; return 1; }
-    rustup toolchain install "$WASM_RUST_TOOLCHAIN" --profile minimal \
-        --target "$WASM_TARGET" || return 1
+# Build every contract with std rebuilt from source.
+#   $1 rustc binary, $2 cargo command (may include +toolchain), $3 rust-src
+#   library dir, $4 target dir, $5 extra RUSTFLAGS.
+build_with_std_from_source() {
+    local rustc_bin="$1" cargo_cmd="$2" library="$3" target_dir="$4" extra_flags="$5"
 
-    local target_dir="$REPO_ROOT/target/wasm"
+    # Immediate-abort panics: a std feature on older compilers, a panic
+    # strategy on newer ones (whose std no longer has the feature).
+    local panic_flag="" std_features=()
+    if grep -q "^panic_immediate_abort *=" "$library/sysroot/Cargo.toml" 2>/dev/null; then
+        std_features+=(panic_immediate_abort)
+    else
+        panic_flag="-Zunstable-options -Cpanic=immediate-abort"
+    fi
+    local feature
+    for feature in optimize_for_size backtrace-trace-only; do
+        if grep -q "^$feature *=" "$library/sysroot/Cargo.toml" 2>/dev/null; then
+            std_features+=("$feature")
+        fi
+    done
+    local features_csv
+    features_csv="$(IFS=,; echo "${std_features[*]}")"
+    echo "rustc $("$rustc_bin" --version); std features: $features_csv; panic flag: ${panic_flag:-none}"
+
     local dir crate lib
     while read -r dir crate lib; do
-        echo "--- cargo +$WASM_RUST_TOOLCHAIN build -p $crate"
-        RUSTFLAGS="-C link-arg=-s" \
-            cargo "+$WASM_RUST_TOOLCHAIN" build --release --lib --locked \
-            --target "$WASM_TARGET" --target-dir "$target_dir" -p "$crate" || return 1
+        echo "--- build -Zbuild-std -p $crate"
+        (cd "$WASM_WS" && RUSTC_BOOTSTRAP=1 RUSTC="$rustc_bin" \
+            RUSTFLAGS="-C target-cpu=mvp -C target-feature=+mutable-globals,+sign-ext,+nontrapping-fptoint -C link-arg=-s $panic_flag $extra_flags" \
+            $cargo_cmd build --release --lib --locked \
+            --target "$WASM_TARGET" --target-dir "$target_dir" -p "$crate" \
+            -Zbuild-std=std,panic_abort "-Zbuild-std-features=$features_csv") || return 1
     done <<<"$CONTRACTS"
     collect_raw "$target_dir"
 }
 
-# (b) The default toolchain. Its output uses bulk memory; wasm-opt lowers it.
-build_strategy_b() {
-    rustup target add "$WASM_TARGET" || return 1
-
-    local target_dir="$REPO_ROOT/target/wasm-b"
-    local dir crate lib
-    while read -r dir crate lib; do
-        echo "--- cargo build -p $crate"
-        RUSTFLAGS="-C link-arg=-s" \
-            cargo build --release --lib --locked \
-            --target "$WASM_TARGET" --target-dir "$target_dir" -p "$crate" || return 1
-    done <<<"$CONTRACTS"
-    collect_raw "$target_dir"
-}
-
-# (c) Debian's rustc-web, rebuilding std for the MVP cpu. Needs apt-get.
+# (c) Debian's rustc-web and its std source. Needs apt-get (root or sudo).
 build_strategy_c() {
     local sudo=""
     if [[ "$(id -u)" != 0 ]]; then
@@ -98,28 +177,50 @@ build_strategy_c() {
     fi
     command -v apt-get >/dev/null || { echo "apt-get not found"; return 1; }
 
-    $sudo apt-get update -q || return 1
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
-        rustc-web rust-web-src cargo-web lld-19 || return 1
+    local packages=(rustc-web rust-web-src cargo-web lld-19)
+    if ! dpkg -s "${packages[@]}" >/dev/null 2>&1; then
+        $sudo apt-get update -q || return 1
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${packages[@]}" || return 1
+    fi
 
     local wasm_ld="/usr/lib/llvm-19/bin/wasm-ld"
+    local library="/usr/lib/rustlib/src/rust/library"
     [[ -x /usr/bin/rustc ]] || { echo "/usr/bin/rustc missing after apt-get install"; return 1; }
     [[ -x "$wasm_ld" ]] || { echo "$wasm_ld missing after apt-get install"; return 1; }
+    [[ -d "$library" ]] || { echo "$library missing after apt-get install"; return 1; }
     # Debian's cargo if present, otherwise whatever cargo is on PATH.
     local cargo_bin="cargo"
     [[ -x /usr/bin/cargo ]] && cargo_bin="/usr/bin/cargo"
 
-    local target_dir="$REPO_ROOT/target/wasm-c"
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$wasm_ld" \
+        build_with_std_from_source /usr/bin/rustc "$cargo_bin" "$library" \
+        "$REPO_ROOT/target/wasm-c" "-C link-arg=--allow-undefined"
+}
+
+# (a) Rust 1.86 and its std source from rustup.
+build_strategy_a() {
+    command -v rustup >/dev/null || { echo "rustup not found"; return 1; }
+    rustup toolchain install "$WASM_RUST_TOOLCHAIN" --profile minimal \
+        --target "$WASM_TARGET" --component rust-src || return 1
+    local sysroot
+    sysroot="$(rustup run "$WASM_RUST_TOOLCHAIN" rustc --print sysroot)" || return 1
+    build_with_std_from_source "$(rustup which --toolchain "$WASM_RUST_TOOLCHAIN" rustc)" \
+        "cargo +$WASM_RUST_TOOLCHAIN" "$sysroot/lib/rustlib/src/rust/library" \
+        "$REPO_ROOT/target/wasm-a" ""
+}
+
+# (b) The default toolchain and its prebuilt std. Its output uses bulk memory;
+# wasm-opt lowers it.
+build_strategy_b() {
+    rustup target add "$WASM_TARGET" || return 1
+
+    local target_dir="$REPO_ROOT/target/wasm-b"
     local dir crate lib
     while read -r dir crate lib; do
-        echo "--- $cargo_bin build -Zbuild-std -p $crate (rustc $(/usr/bin/rustc --version))"
-        RUSTC_BOOTSTRAP=1 \
-            RUSTC=/usr/bin/rustc \
-            CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$wasm_ld" \
-            RUSTFLAGS="-C target-cpu=mvp -C target-feature=+mutable-globals,+sign-ext,+nontrapping-fptoint -C link-arg=--allow-undefined -C link-arg=-s" \
-            "$cargo_bin" build --release --lib --locked \
-            --target "$WASM_TARGET" --target-dir "$target_dir" -p "$crate" \
-            -Zbuild-std=std,panic_abort || return 1
+        echo "--- cargo build -p $crate"
+        (cd "$WASM_WS" && RUSTFLAGS="-C link-arg=-s" \
+            cargo build --release --lib --locked \
+            --target "$WASM_TARGET" --target-dir "$target_dir" -p "$crate") || return 1
     done <<<"$CONTRACTS"
     collect_raw "$target_dir"
 }
@@ -164,10 +265,13 @@ header "Tools"
 ensure_binaryen
 ensure_cosmwasm_check
 
+header "Build workspace"
+prepare_build_workspace
+
 rm -rf "$RAW_DIR"
 mkdir -p "$RAW_DIR" "$ARTIFACTS"
 
-STRATEGIES=(a b c)
+STRATEGIES=(c a b)
 case "${WASM_STRATEGY:-}" in
     "") ;;
     a | b | c) STRATEGIES=("$WASM_STRATEGY") ;;
@@ -230,6 +334,9 @@ PY
     fi
 done
 
+if [[ -z "${MAX_WASM_BYTES:-}" ]]; then
+    if [[ "$USED_STRATEGY" == b ]]; then MAX_WASM_BYTES=614400; else MAX_WASM_BYTES=491520; fi
+fi
 header "Sizes (hard limit $MAX_WASM_BYTES bytes, target $TARGET_WASM_BYTES bytes)"
 for wasm in "$ARTIFACTS"/*.wasm; do
     size=$(stat -c %s "$wasm")
