@@ -121,6 +121,7 @@ pub fn instantiate(
             junior_token: None,
             senior_token: None,
             engine,
+            engine_epoch: 0,
             guardian,
         },
     )?;
@@ -291,10 +292,15 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             start_after,
             limit,
         )?),
-        QueryMsg::Loss { shortfall_id } => to_json_binary(&query::loss(deps, shortfall_id)?),
-        QueryMsg::LossLedger { start_after, limit } => {
-            to_json_binary(&query::loss_ledger(deps, start_after, limit)?)
-        }
+        QueryMsg::Loss {
+            shortfall_id,
+            engine_epoch,
+        } => to_json_binary(&query::loss(deps, engine_epoch, shortfall_id)?),
+        QueryMsg::LossLedger {
+            engine_epoch,
+            start_after,
+            limit,
+        } => to_json_binary(&query::loss_ledger(deps, engine_epoch, start_after, limit)?),
         QueryMsg::SimulateLoss { amount } => {
             to_json_binary(&query::simulate_loss(deps, env, amount)?)
         }

@@ -59,6 +59,9 @@ pub enum ContractError {
     #[error("the guardian may only switch pauses on")]
     GuardianCannotUnpause,
 
+    #[error("the guardian may pause deposits only; pausing withdrawals is for the governor")]
+    GuardianCannotPauseWithdrawals,
+
     #[error("cw20 token {token} is not a share token of this fund")]
     UnknownToken { token: String },
 
@@ -111,6 +114,9 @@ pub enum ContractError {
 
     #[error("shortfall {id} was already covered")]
     ShortfallAlreadyCovered { id: u64 },
+
+    #[error("the engine epoch counter is exhausted")]
+    EngineEpochOverflow,
 
     #[error("reserve holds {reserve}, less than {amount}")]
     InsufficientReserve { reserve: Uint128, amount: Uint128 },

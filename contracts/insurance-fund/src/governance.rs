@@ -1,8 +1,9 @@
 use cosmwasm_std::{coins, Addr, BankMsg, Decimal, DepsMut, Env, MessageInfo, Response, Uint128};
 use cw_utils::nonpayable;
-use tranche_perps_types::fund::{DepositCap, FundParams, FundParamsUpdate, ReserveTarget};
+use tranche_perps_types::fund::{DepositCap, FundParams, FundParamsUpdate, ReserveTarget, Tranche};
 
 use crate::error::ContractError;
+use crate::math::check_subordination;
 use crate::premium::save_checkpoint;
 use crate::shortfall::total_assets;
 use crate::state::{CONFIG, PARAMS, PAUSE, STATE};
@@ -153,7 +154,15 @@ pub fn update_config(
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let mut config = CONFIG.load(deps.storage)?;
     if let Some(engine) = engine {
-        config.engine = Some(deps.api.addr_validate(&engine)?);
+        let engine = deps.api.addr_validate(&engine)?;
+        // A new engine numbers its shortfalls from 1 again: give it a fresh id space.
+        if config.engine.as_ref().is_some_and(|old| *old != engine) {
+            config.engine_epoch = config
+                .engine_epoch
+                .checked_add(1)
+                .ok_or(ContractError::EngineEpochOverflow)?;
+        }
+        config.engine = Some(engine);
     }
     if let Some(guardian) = guardian {
         config.guardian = Some(deps.api.addr_validate(&guardian)?);
@@ -166,6 +175,7 @@ pub fn update_config(
         .add_attribute("action", "update_config")
         .add_attribute("sender", info.sender)
         .add_attribute("engine", opt_addr(&config.engine))
+        .add_attribute("engine_epoch", config.engine_epoch.to_string())
         .add_attribute("guardian", opt_addr(&config.guardian)))
 }
 
@@ -173,7 +183,7 @@ fn opt_addr(addr: &Option<Addr>) -> &str {
     addr.as_ref().map_or("none", Addr::as_str)
 }
 
-/// Governor: sets pause flags. Guardian: may only switch flags on.
+/// Governor: sets pause flags. Guardian: may only pause deposits.
 pub fn set_pause(
     deps: DepsMut,
     info: MessageInfo,
@@ -189,6 +199,11 @@ pub fn set_pause(
         }
         if deposits == Some(false) || withdrawals == Some(false) {
             return Err(ContractError::GuardianCannotUnpause);
+        }
+        // Pausing withdrawals holds underwriters in the fund (and can make their requests
+        // lapse), so it is not an emergency brake the guardian may pull.
+        if withdrawals == Some(true) {
+            return Err(ContractError::GuardianCannotPauseWithdrawals);
         }
     }
     let mut pause = PAUSE.load(deps.storage)?;
@@ -235,6 +250,15 @@ pub fn allocate_reserve(
                 return Err(ContractError::EmptyTranche { tranche });
             }
             books.assets = books.assets.checked_add(amount)?;
+            // More senior assets lower the junior ratio, as a senior deposit would.
+            if tranche == Tranche::Senior {
+                let params = PARAMS.load(deps.storage)?;
+                check_subordination(
+                    state.junior.assets,
+                    state.senior.assets,
+                    params.min_junior_ratio,
+                )?;
+            }
             save_checkpoint(deps.storage, env.block.time, tranche, &state)?;
             response = response.add_attribute("target", tranche.as_str());
         }

@@ -11,9 +11,9 @@ use tranche_perps_types::fund::{
 };
 
 use crate::error::ContractError;
-use crate::math::{bps_ceil, junior_ratio, Price};
+use crate::math::{bps_ceil, bps_floor, junior_ratio, Price};
 use crate::premium::checkpoint_hour;
-use crate::shortfall::{apply_waterfall, cap_remaining, plan_waterfall, roll_window, total_assets};
+use crate::shortfall::{apply_waterfall, plan_waterfall, roll_window, total_assets};
 use crate::state::{
     requests, tranche_key, FundState, WithdrawalRequest, CONFIG, LOSSES, PARAMS, PAUSE,
     PRICE_CHECKPOINTS, STATE,
@@ -35,6 +35,7 @@ pub fn config(deps: Deps) -> Result<ConfigResponse, ContractError> {
         senior_token: config.token(Tranche::Senior)?,
         collateral_denom: config.collateral_denom,
         engine: config.engine,
+        engine_epoch: config.engine_epoch,
         guardian: config.guardian,
         params: PARAMS.load(deps.storage)?,
         pause: PAUSE.load(deps.storage)?,
@@ -65,7 +66,7 @@ pub fn state(deps: Deps, env: Env) -> Result<FundStateResponse, ContractError> {
         start: state.window_start,
         end: state.window_end,
         start_assets: state.window_start_assets,
-        cap: cap_remaining(&state, &params)?.checked_add(state.window_paid)?,
+        cap: bps_floor(state.window_start_assets, params.max_payout_bps.into())?,
         paid: state.window_paid,
     };
     Ok(FundStateResponse {
@@ -263,16 +264,28 @@ pub fn underwriter(
     })
 }
 
-pub fn loss(deps: Deps, shortfall_id: u64) -> StdResult<LossRecord> {
-    LOSSES.load(deps.storage, shortfall_id)
+/// The given engine epoch, or the current one.
+fn epoch_or_current(deps: Deps, engine_epoch: Option<u32>) -> StdResult<u32> {
+    match engine_epoch {
+        Some(epoch) => Ok(epoch),
+        None => Ok(CONFIG.load(deps.storage)?.engine_epoch),
+    }
+}
+
+pub fn loss(deps: Deps, engine_epoch: Option<u32>, shortfall_id: u64) -> StdResult<LossRecord> {
+    let epoch = epoch_or_current(deps, engine_epoch)?;
+    LOSSES.load(deps.storage, (epoch, shortfall_id))
 }
 
 pub fn loss_ledger(
     deps: Deps,
+    engine_epoch: Option<u32>,
     start_after: Option<u64>,
     limit: Option<u32>,
 ) -> StdResult<LossLedgerResponse> {
+    let epoch = epoch_or_current(deps, engine_epoch)?;
     let losses = LOSSES
+        .prefix(epoch)
         .range(
             deps.storage,
             start_after.map(Bound::exclusive),

@@ -114,7 +114,8 @@ pub fn cover_shortfall(
     if amount.is_zero() {
         return Err(ContractError::ZeroAmount);
     }
-    if LOSSES.has(deps.storage, shortfall_id) {
+    let key = (config.engine_epoch, shortfall_id);
+    if LOSSES.has(deps.storage, key) {
         return Err(ContractError::ShortfallAlreadyCovered { id: shortfall_id });
     }
     let params = PARAMS.load(deps.storage)?;
@@ -131,6 +132,7 @@ pub fn cover_shortfall(
     }
     let record = LossRecord {
         shortfall_id,
+        engine_epoch: config.engine_epoch,
         time: env.block.time,
         asked: amount,
         paid_by_reserve: plan.from_reserve,
@@ -138,7 +140,7 @@ pub fn cover_shortfall(
         paid_by_senior: plan.from_senior,
         unpaid: plan.unpaid,
     };
-    LOSSES.save(deps.storage, shortfall_id, &record)?;
+    LOSSES.save(deps.storage, key, &record)?;
 
     let paid = plan.paid()?;
     let data = CoverShortfallResponse {

@@ -15,6 +15,9 @@ pub struct Config {
     /// Set by the instantiate reply of the senior token.
     pub senior_token: Option<Addr>,
     pub engine: Option<Addr>,
+    /// Incremented each time the engine is replaced; namespaces the engine's shortfall ids.
+    #[serde(default)]
+    pub engine_epoch: u32,
     pub guardian: Option<Addr>,
 }
 
@@ -123,8 +126,8 @@ pub const PAUSE: Item<PauseFlags> = Item::new("pause");
 pub const STATE: Item<FundState> = Item::new("state");
 /// Id the next withdrawal request gets.
 pub const NEXT_REQUEST_ID: Item<u64> = Item::new("next_request_id");
-/// Loss ledger by shortfall id; presence of an id also marks it as paid.
-pub const LOSSES: Map<u64, tranche_perps_types::fund::LossRecord> = Map::new("losses");
+/// Loss ledger by (engine epoch, shortfall id); presence of a key also marks it as paid.
+pub const LOSSES: Map<(u32, u64), tranche_perps_types::fund::LossRecord> = Map::new("losses");
 /// Share price checkpoints by (tranche, hour since epoch), written when a premium or a loss
 /// moves the price; the last event of an hour wins.
 pub const PRICE_CHECKPOINTS: Map<(u8, u64), Decimal256> = Map::new("price_checkpoints");

@@ -166,6 +166,8 @@ fn bad_debt_is_paid_by_junior_then_senior() {
         suite.loss_ledger(None, None),
         vec![LossRecord {
             shortfall_id: 1,
+            // The suite replaced the fund's stand-in engine with the engine contract.
+            engine_epoch: 1,
             time,
             asked: Uint128::new(BAD_DEBT),
             paid_by_reserve: Uint128::zero(),
@@ -220,6 +222,8 @@ fn payout_cap_leaves_the_rest_socialized_pro_rata() {
         suite.loss_ledger(None, None),
         vec![LossRecord {
             shortfall_id: 1,
+            // The suite replaced the fund's stand-in engine with the engine contract.
+            engine_epoch: 1,
             time,
             asked: Uint128::new(BAD_DEBT),
             paid_by_reserve: Uint128::zero(),

@@ -918,8 +918,10 @@ fn paused_fund_refuses_deposits_requests_and_claims_only() {
         suite.guardian.clone(),
         suite.engine.clone(),
     );
+    let governor = suite.governor.clone();
     suite.advance(7 * 86_400);
-    suite.set_pause(&guardian, Some(true), Some(true)).unwrap();
+    suite.set_pause(&guardian, Some(true), None).unwrap();
+    suite.set_pause(&governor, None, Some(true)).unwrap();
 
     for tranche in Tranche::ALL {
         refused(&mut suite, ContractError::DepositsPaused, |s| {

@@ -571,10 +571,36 @@ fn governor_pauses_and_unpauses_each_flag() {
 }
 
 #[test]
+fn guardian_may_pause_deposits_but_not_withdrawals() {
+    let mut suite = Suite::builder().build();
+    let guardian = suite.guardian.clone();
+    // Pausing withdrawals would hold underwriters in the fund: the governor's call only.
+    for (deposits, withdrawals) in [(None, Some(true)), (Some(true), Some(true))] {
+        assert_eq!(
+            suite
+                .set_pause(&guardian, deposits, withdrawals)
+                .unwrap_err(),
+            ContractError::GuardianCannotPauseWithdrawals,
+            "{deposits:?} {withdrawals:?}"
+        );
+        assert_eq!(pause(&suite), PauseFlags::default());
+    }
+    suite.set_pause(&guardian, Some(true), None).unwrap();
+    assert_eq!(
+        pause(&suite),
+        PauseFlags {
+            deposits: true,
+            withdrawals: false
+        }
+    );
+}
+
+#[test]
 fn guardian_may_pause_but_not_unpause() {
     let mut suite = Suite::builder().build();
     let (governor, guardian) = (suite.governor.clone(), suite.guardian.clone());
-    suite.set_pause(&guardian, Some(true), Some(true)).unwrap();
+    suite.set_pause(&guardian, Some(true), None).unwrap();
+    suite.set_pause(&governor, None, Some(true)).unwrap();
     assert_eq!(
         pause(&suite),
         PauseFlags {
@@ -717,9 +743,9 @@ fn lapsed_requests_can_be_expired_while_withdrawals_are_paused() {
     let mut suite = Suite::builder()
         .with_underwriters(&["alice"], 1_000 * ONE)
         .build();
-    let (alice, guardian, keeper) = (
+    let (alice, governor, keeper) = (
         suite.addr("alice"),
-        suite.guardian.clone(),
+        suite.governor.clone(),
         suite.addr("keeper"),
     );
     suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
@@ -727,7 +753,7 @@ fn lapsed_requests_can_be_expired_while_withdrawals_are_paused() {
     let id = suite
         .request_withdrawal(&alice, Tranche::Junior, 100 * ONE * S)
         .unwrap();
-    suite.set_pause(&guardian, None, Some(true)).unwrap();
+    suite.set_pause(&governor, None, Some(true)).unwrap();
     suite.advance(9 * DAY);
     suite.expire(&keeper, id).unwrap();
     assert_eq!(suite.shares(Tranche::Junior, &alice), all_shares);
@@ -1239,4 +1265,43 @@ fn governorship_cannot_be_renounced() {
         })
         .unwrap();
     assert_eq!(suite.config().params.junior_weight, 5);
+}
+
+#[test]
+fn reserve_into_senior_is_refused_when_it_breaks_subordination() {
+    let mut suite = Suite::builder()
+        .with_underwriters(&["alice", "bob"], 1_000_000 * ONE)
+        .build();
+    let (alice, bob, engine) = (suite.addr("alice"), suite.addr("bob"), suite.engine.clone());
+    // A premium into the empty fund becomes reserve.
+    suite.premium(&engine, 1_000 * ONE).unwrap();
+    suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
+    // 1,000 / (1,000 + 4,000) = 20%: exactly the minimum.
+    suite.deposit(&bob, Tranche::Senior, 4_000 * ONE).unwrap();
+    assert!(matches!(
+        suite
+            .deposit(&bob, Tranche::Senior, 1_000 * ONE)
+            .unwrap_err(),
+        ContractError::SubordinationBreach { .. }
+    ));
+    let before = suite.state();
+    // Moving 1,000 of reserve into senior would leave 1,000 / 6,000 = 16.7%.
+    assert_eq!(
+        suite
+            .allocate_reserve(1_000 * ONE, ReserveTarget::Tranche(Tranche::Senior))
+            .unwrap_err(),
+        ContractError::SubordinationBreach {
+            junior_ratio: Decimal::from_ratio(1u128, 6u128),
+            min: Decimal::percent(20),
+        }
+    );
+    assert_eq!(suite.state(), before);
+    // Into junior it raises the ratio and is accepted; then senior has room again.
+    suite
+        .allocate_reserve(500 * ONE, ReserveTarget::Tranche(Tranche::Junior))
+        .unwrap();
+    suite
+        .allocate_reserve(500 * ONE, ReserveTarget::Tranche(Tranche::Senior))
+        .unwrap();
+    assert!(suite.state().reserve.is_zero());
 }

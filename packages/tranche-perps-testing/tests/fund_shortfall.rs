@@ -10,7 +10,8 @@ use cosmwasm_std::{Decimal256, Timestamp, Uint128, Uint256};
 use insurance_fund::ContractError;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::{
-    CoverShortfallResponse, CoverageResponse, ExecuteMsg, FundParams, LossRecord, QueryMsg, Tranche,
+    CoverShortfallResponse, CoverageResponse, ExecuteMsg, FundParams, FundParamsUpdate, LossRecord,
+    QueryMsg, Tranche,
 };
 
 const HOUR: u64 = 3_600;
@@ -55,6 +56,7 @@ fn record(
 ) -> LossRecord {
     LossRecord {
         shortfall_id: id,
+        engine_epoch: 0,
         time,
         asked: Uint128::new(asked),
         paid_by_reserve: Uint128::new(reserve),
@@ -475,4 +477,96 @@ fn payout_window_change_applies_from_the_next_window() {
         suite.state().payout_window.end,
         now(&suite).plus_seconds(HOUR)
     );
+}
+
+#[test]
+fn a_new_engine_gets_a_fresh_shortfall_id_space() {
+    let mut suite = Suite::builder()
+        .with_underwriters(&["alice", "bob"], 1_000_000 * ONE)
+        .build();
+    let (alice, bob, governor) = (
+        suite.addr("alice"),
+        suite.addr("bob"),
+        suite.governor.clone(),
+    );
+    suite.deposit(&alice, Tranche::Junior, 600 * ONE).unwrap();
+    suite.deposit(&bob, Tranche::Senior, 400 * ONE).unwrap();
+    suite.cover_shortfall(1, 10 * ONE).unwrap();
+    assert_eq!(suite.config().engine_epoch, 0);
+
+    // Setting the same engine again keeps its id space.
+    let engine = suite.engine.clone();
+    suite
+        .update_config(&governor, Some(engine.as_str()), None, None)
+        .unwrap();
+    assert_eq!(suite.config().engine_epoch, 0);
+
+    // A new engine numbers its shortfalls from 1 again; the fund pays its id 1.
+    let engine_v2 = suite.addr("engine-v2");
+    suite
+        .update_config(&governor, Some(engine_v2.as_str()), None, None)
+        .unwrap();
+    assert_eq!(suite.config().engine_epoch, 1);
+    assert!(suite.loss_ledger(None, None).is_empty());
+    suite
+        .execute_fund(
+            &engine_v2,
+            &ExecuteMsg::CoverShortfall {
+                shortfall_id: 1,
+                amount: Uint128::new(20 * ONE),
+            },
+            &[],
+        )
+        .unwrap();
+    // ... once only.
+    assert_eq!(
+        suite
+            .execute_fund(
+                &engine_v2,
+                &ExecuteMsg::CoverShortfall {
+                    shortfall_id: 1,
+                    amount: Uint128::new(20 * ONE),
+                },
+                &[],
+            )
+            .unwrap_err(),
+        ContractError::ShortfallAlreadyCovered { id: 1 }
+    );
+    // Each epoch keeps its own ledger; the default is the current engine's.
+    assert_eq!(suite.loss(1).asked, Uint128::new(20 * ONE));
+    assert_eq!(suite.loss(1).engine_epoch, 1);
+    assert_eq!(suite.loss_in_epoch(0, 1).asked, Uint128::new(10 * ONE));
+    assert_eq!(suite.loss_in_epoch(0, 1).engine_epoch, 0);
+    assert_eq!(suite.loss_ledger(None, None).len(), 1);
+    // The old engine can no longer claim at all.
+    assert_eq!(
+        suite.cover_shortfall(2, ONE).unwrap_err(),
+        ContractError::NotEngine
+    );
+}
+
+#[test]
+fn payout_cap_shown_follows_a_lowered_cap() {
+    let mut suite = Suite::builder()
+        .with_underwriters(&["alice"], 1_000_000 * ONE)
+        .build();
+    let alice = suite.addr("alice");
+    suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
+    // Cap 50% of 1,000 coins; pay 400.
+    suite.cover_shortfall(1, 400 * ONE).unwrap();
+    assert_eq!(suite.state().payout_window.cap, Uint128::new(500 * ONE));
+    suite
+        .update_params(FundParamsUpdate {
+            max_payout_bps: Some(1_000),
+            ..Default::default()
+        })
+        .unwrap();
+    let window = suite.state().payout_window;
+    // 10% of the 1,000 coins the window started with, below what was already paid ...
+    assert_eq!(window.cap, Uint128::new(100 * ONE));
+    assert_eq!(window.paid, Uint128::new(400 * ONE));
+    // ... so nothing more is paid in this window.
+    let res = suite.cover_shortfall(2, 50 * ONE).unwrap();
+    assert!(res.paid.is_zero());
+    assert_eq!(res.unpaid, Uint128::new(50 * ONE));
 }

@@ -382,10 +382,14 @@ pub enum QueryMsg {
     Loss {
         /// Shortfall id given by the engine.
         shortfall_id: u64,
+        /// Engine epoch the id belongs to (default: the current engine's).
+        engine_epoch: Option<u32>,
     },
-    /// The loss ledger, by ascending shortfall id.
+    /// The loss ledger of one engine epoch, by ascending shortfall id.
     #[returns(LossLedgerResponse)]
     LossLedger {
+        /// Engine epoch (default: the current engine's).
+        engine_epoch: Option<u32>,
         /// Shortfall id to start after.
         start_after: Option<u64>,
         /// Entries per page (default 10, max 30).
@@ -419,6 +423,9 @@ pub struct ConfigResponse {
     pub senior_token: Addr,
     /// Perp engine, if set.
     pub engine: Option<Addr>,
+    /// How many times the engine has been replaced. Shortfall ids are the engine's own, so
+    /// each engine gets its own epoch and the loss ledger is keyed by (epoch, shortfall id).
+    pub engine_epoch: u32,
     /// Guardian, if set.
     pub guardian: Option<Addr>,
     /// Economic parameters.
@@ -459,7 +466,8 @@ pub struct PayoutWindowView {
     pub end: Timestamp,
     /// Fund assets (reserve + tranches) when the window started.
     pub start_assets: Uint128,
-    /// Most the fund pays within the window.
+    /// Most the fund pays within the window at the current `max_payout_bps`. After the
+    /// governor lowers the cap mid-window, `paid` may exceed it; nothing more is paid then.
     pub cap: Uint128,
     /// Paid so far within the window.
     pub paid: Uint128,
@@ -595,6 +603,8 @@ pub struct WithdrawalRequestsResponse {
 pub struct LossRecord {
     /// Shortfall id given by the engine.
     pub shortfall_id: u64,
+    /// Engine epoch of the shortfall (see [`ConfigResponse::engine_epoch`]).
+    pub engine_epoch: u32,
     /// Block time of the payout.
     pub time: Timestamp,
     /// Amount asked.
