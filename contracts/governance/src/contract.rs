@@ -45,10 +45,11 @@ pub fn instantiate(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let gov = msg.config.unwrap_or_default();
-    validate_config(&gov)?;
+    let staking_token = deps.api.addr_validate(&msg.staking_token)?;
+    validate_config(deps.as_ref(), &staking_token, &gov)?;
     let validate = |a: Option<String>| a.map(|a| deps.api.addr_validate(&a)).transpose();
     let config = Config {
-        staking_token: deps.api.addr_validate(&msg.staking_token)?,
+        staking_token,
         fund: validate(msg.fund)?,
         engine: validate(msg.engine)?,
         guardian: validate(msg.guardian)?,

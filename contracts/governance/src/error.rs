@@ -77,6 +77,16 @@ pub enum ContractError {
     #[error("only the contract itself may do this")]
     Unauthorized,
 
+    #[error("proposal deposit {deposit} is above {max}, a tenth of the staking token's supply")]
+    DepositTooLarge { deposit: Uint128, max: Uint128 },
+
+    #[error("action {index}: {field} {address:?} is not a valid address")]
+    BadActionAddress {
+        index: usize,
+        field: &'static str,
+        address: String,
+    },
+
     #[error("parameter {name} = {value} is outside its range {range}")]
     ParamOutOfRange {
         name: &'static str,

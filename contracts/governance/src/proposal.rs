@@ -1,8 +1,8 @@
 use cosmwasm_std::{
-    to_json_binary, Addr, CosmosMsg, Decimal, Deps, DepsMut, Env, MessageInfo, Response, StdError,
-    SubMsg, Timestamp, Uint128, Uint256, WasmMsg,
+    to_json_binary, Addr, CosmosMsg, Decimal, Deps, DepsMut, Env, MessageInfo, Response, SubMsg,
+    Timestamp, Uint128, Uint256, WasmMsg,
 };
-use cw20::Cw20ExecuteMsg;
+use cw20::{Cw20ExecuteMsg, Cw20QueryMsg, TokenInfoResponse};
 use cw3::Vote;
 use cw_utils::nonpayable;
 use tranche_perps_types::fund::GovernorAction;
@@ -27,21 +27,41 @@ fn range_error(name: &'static str, value: impl ToString, range: &'static str) ->
     }
 }
 
-/// Checks every setting against its documented range.
-pub fn validate_config(config: &GovConfig) -> Result<(), ContractError> {
+/// The largest proposal deposit as a share of the staking token's total supply (read when the
+/// settings are set): a larger deposit could leave nobody able to propose, not even the fix.
+const MAX_DEPOSIT_SHARE: Decimal = Decimal::percent(10);
+
+/// Checks every setting against its documented range, and a nonzero proposal deposit against
+/// a tenth of the staking token's total supply now.
+///
+/// The vote ranges keep governance able to pass something: a unanimous yes always passes
+/// (threshold below 1, veto needing a positive share), and a stake that does not vote cannot
+/// block everything unless it is more than `1 - quorum` of all power (quorum below 1).
+pub fn validate_config(
+    deps: Deps,
+    staking_token: &Addr,
+    config: &GovConfig,
+) -> Result<(), ContractError> {
     let r = &config.rules;
-    let pct = |d: Decimal, lo: Decimal, name, range| {
-        if d < lo || d > Decimal::one() {
+    let share = |d: Decimal, lo: Decimal, one_allowed: bool, name, range| {
+        if d < lo || d > Decimal::one() || (d == Decimal::one() && !one_allowed) {
             Err(range_error(name, d, range))
         } else {
             Ok(())
         }
     };
-    pct(r.quorum, Decimal::percent(1), "quorum", "0.01 ..= 1")?;
-    pct(r.threshold, Decimal::percent(50), "threshold", "0.5 ..= 1")?;
-    pct(
+    share(r.quorum, Decimal::percent(1), false, "quorum", "0.01 ..< 1")?;
+    share(
+        r.threshold,
+        Decimal::percent(50),
+        false,
+        "threshold",
+        "0.5 ..< 1",
+    )?;
+    share(
         r.veto_threshold,
         Decimal::percent(1),
+        true,
         "veto_threshold",
         "0.01 ..= 1",
     )?;
@@ -75,6 +95,63 @@ pub fn validate_config(config: &GovConfig) -> Result<(), ContractError> {
             config.max_text_bytes,
             "64 ..= 10000",
         ));
+    }
+    if !config.proposal_deposit.is_zero() {
+        let info: TokenInfoResponse = deps
+            .querier
+            .query_wasm_smart(staking_token, &Cw20QueryMsg::TokenInfo {})?;
+        let max = info.total_supply.mul_floor(MAX_DEPOSIT_SHARE);
+        if config.proposal_deposit > max {
+            return Err(ContractError::DepositTooLarge {
+                deposit: config.proposal_deposit,
+                max,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks what governance can check of an action before it is proposed: every address inside
+/// it, and a settings change in full. Ranges of fund and engine parameters are left to those
+/// contracts (a failure there is recorded on the proposal at execution).
+fn validate_action(
+    deps: Deps,
+    config: &Config,
+    index: usize,
+    action: &Action,
+) -> Result<(), ContractError> {
+    let check = |field: &'static str, address: &String| {
+        deps.api
+            .addr_validate(address)
+            .map(|_| ())
+            .map_err(|_| ContractError::BadActionAddress {
+                index,
+                field,
+                address: address.clone(),
+            })
+    };
+    match action {
+        Action::UpdateFundConfig { engine, guardian } => {
+            engine.iter().try_for_each(|a| check("engine", a))?;
+            guardian.iter().try_for_each(|a| check("guardian", a))?;
+        }
+        Action::AddMarket(new) => new.feeders.iter().try_for_each(|a| check("feeders", a))?,
+        Action::SetFeeders { feeders, .. } => {
+            feeders.iter().try_for_each(|a| check("feeders", a))?
+        }
+        Action::FundOwnership(GovernorAction::TransferOwnership { new_owner, .. })
+        | Action::EngineOwnership(GovernorAction::TransferOwnership { new_owner, .. }) => {
+            check("new_owner", new_owner)?
+        }
+        Action::UpdateGovConfig(gov) => validate_config(deps, &config.staking_token, gov)?,
+        Action::UpdateFundParams(_)
+        | Action::SetFundPause { .. }
+        | Action::UpdateMarket { .. }
+        | Action::SetEnginePause(_)
+        | Action::UpdateEngineFees(_)
+        | Action::FundOwnership(GovernorAction::AcceptOwnership)
+        | Action::EngineOwnership(GovernorAction::AcceptOwnership)
+        | Action::Raw(_) => {}
     }
     Ok(())
 }
@@ -135,13 +212,10 @@ pub fn action_msg(config: &Config, env: &Env, action: &Action) -> Result<CosmosM
         Action::EngineOwnership(action) => {
             wasm(&engine()?, &engine::ExecuteMsg::UpdateOwnership(action))?
         }
-        Action::UpdateGovConfig(gov) => {
-            validate_config(&gov)?;
-            wasm(
-                &env.contract.address,
-                &tranche_perps_types::governance::ExecuteMsg::UpdateConfig(gov),
-            )?
-        }
+        Action::UpdateGovConfig(gov) => wasm(
+            &env.contract.address,
+            &tranche_perps_types::governance::ExecuteMsg::UpdateConfig(gov),
+        )?,
         Action::Raw(msg) => msg,
     })
 }
@@ -188,14 +262,15 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
                 || params.max_spread > p.max_spread
                 || params.oracle_max_age_seconds > p.oracle_max_age_seconds
         }
+        // Pausing withdrawals traps underwriters; unpausing, and the deposit flag, do not.
+        Action::SetFundPause { withdrawals, .. } => *withdrawals == Some(true),
         Action::FundOwnership(GovernorAction::AcceptOwnership)
         | Action::EngineOwnership(GovernorAction::AcceptOwnership) => false,
         Action::AddMarket(_)
         | Action::FundOwnership(_)
         | Action::EngineOwnership(_)
         | Action::Raw(_) => true,
-        Action::SetFundPause { .. }
-        | Action::SetFeeders { .. }
+        Action::SetFeeders { .. }
         | Action::SetEnginePause(_)
         | Action::UpdateEngineFees(_)
         | Action::UpdateGovConfig(_) => false,
@@ -259,8 +334,10 @@ pub fn propose(
             max: gov.max_text_bytes,
         });
     }
-    // Every action must be buildable now (targets configured, settings in range).
-    for action in &actions {
+    // Every action must be buildable now (addresses valid, targets configured, settings in
+    // range).
+    for (index, action) in actions.iter().enumerate() {
+        validate_action(deps.as_ref(), &config, index, action)?;
         action_msg(&config, &env, action)?;
     }
     let height = env.block.height;
@@ -287,6 +364,7 @@ pub fn propose(
         deposit,
         status: ProposalStatus::Open,
         rules: gov.rules.clone(),
+        refund_rejected: gov.refund_rejected,
         start_height: height,
         total_power,
         tally: Tally::default(),
@@ -444,6 +522,14 @@ fn refund(config: &Config, to: &Addr, amount: Uint128) -> Result<Option<CosmosMs
     )?))
 }
 
+/// The timelock of a passed proposal checked against the fund's parameters now.
+struct TimelockWindow {
+    passed_at: Timestamp,
+    executable_at: Timestamp,
+    timelock_seconds: u64,
+    risky: bool,
+}
+
 /// When a passed proposal passed and when its timelock ends, the timelock checked against the
 /// fund's parameters now; `NotPassed` for any other status.
 fn timelock_window(
@@ -452,13 +538,26 @@ fn timelock_window(
     p: &Proposal,
     id: u64,
     now: Timestamp,
-) -> Result<(Timestamp, Timestamp), ContractError> {
+) -> Result<TimelockWindow, ContractError> {
     let passed_at = match status_now(p, now) {
         (ProposalStatus::Passed, Some(at)) => at,
         _ => return Err(ContractError::NotPassed { id }),
     };
-    let (timelock, _) = required_timelock(deps, config, &p.actions, p.timelock_seconds, p.risky)?;
-    Ok((passed_at, passed_at.plus_seconds(timelock)))
+    let (timelock_seconds, risky) =
+        required_timelock(deps, config, &p.actions, p.timelock_seconds, p.risky)?;
+    Ok(TimelockWindow {
+        passed_at,
+        executable_at: passed_at.plus_seconds(timelock_seconds),
+        timelock_seconds,
+        risky,
+    })
+}
+
+/// Records on a settled proposal the timelock it was held to.
+fn settle_timelock(p: &mut Proposal, window: &TimelockWindow) {
+    p.passed_at = Some(window.passed_at);
+    p.timelock_seconds = window.timelock_seconds;
+    p.risky = window.risky;
 }
 
 /// Executes a passed proposal after its timelock; its actions run atomically in a submessage
@@ -472,17 +571,16 @@ pub fn execute(
     nonpayable(&info)?;
     let config = CONFIG.load(deps.storage)?;
     let mut p = load(deps.as_ref(), id)?;
-    let (passed_at, executable_at) =
-        timelock_window(deps.as_ref(), &config, &p, id, env.block.time)?;
-    if env.block.time < executable_at {
+    let window = timelock_window(deps.as_ref(), &config, &p, id, env.block.time)?;
+    if env.block.time < window.executable_at {
         return Err(ContractError::Timelocked {
             id,
-            executable_at: executable_at.seconds(),
+            executable_at: window.executable_at.seconds(),
         });
     }
     p.status = ProposalStatus::Executed;
     EXECUTING.save(deps.storage, &id)?;
-    p.passed_at = Some(passed_at);
+    settle_timelock(&mut p, &window);
     let deposit_back = if p.deposit_settled {
         None
     } else {
@@ -560,7 +658,8 @@ pub fn close(
         return Err(ContractError::NotClosable { id });
     }
     p.status = status;
-    let to = if status == ProposalStatus::Rejected && config.config.refund_rejected {
+    // The refund policy the proposal was made under, not today's.
+    let to = if status == ProposalStatus::Rejected && p.refund_rejected {
         p.proposer.clone()
     } else {
         config.treasury.clone()
@@ -593,13 +692,12 @@ pub fn veto(
         return Err(ContractError::NotGuardian);
     }
     let mut p = load(deps.as_ref(), id)?;
-    let (passed_at, executable_at) =
-        timelock_window(deps.as_ref(), &config, &p, id, env.block.time)?;
-    if env.block.time >= executable_at {
+    let window = timelock_window(deps.as_ref(), &config, &p, id, env.block.time)?;
+    if env.block.time >= window.executable_at {
         return Err(ContractError::VetoTooLate { id });
     }
     p.status = ProposalStatus::Vetoed;
-    p.passed_at = Some(passed_at);
+    settle_timelock(&mut p, &window);
     let msg = if p.deposit_settled {
         None
     } else {
@@ -624,10 +722,9 @@ pub fn update_config(
     if info.sender != env.contract.address {
         return Err(ContractError::Unauthorized);
     }
-    validate_config(&gov)?;
-    CONFIG.update(deps.storage, |mut c| -> Result<_, StdError> {
-        c.config = gov;
-        Ok(c)
-    })?;
+    let mut config = CONFIG.load(deps.storage)?;
+    validate_config(deps.as_ref(), &config.staking_token, &gov)?;
+    config.config = gov;
+    CONFIG.save(deps.storage, &config)?;
     Ok(Response::new().add_attribute("action", "update_config"))
 }

@@ -1,13 +1,13 @@
 use cosmwasm_std::{Deps, Env, Order, StdResult};
 use cw_storage_plus::Bound;
 use tranche_perps_types::governance::{
-    GovConfigResponse, PowerResponse, ProposalListResponse, ProposalResponse, ThresholdResponse,
-    VoteInfo, VoteListResponse, VoteResponse,
+    GovConfigResponse, PowerResponse, ProposalListResponse, ProposalResponse, ProposalStatus,
+    ThresholdResponse, VoteInfo, VoteListResponse, VoteResponse,
 };
 
 use crate::error::ContractError;
-use crate::proposal::{load, status_now};
-use crate::state::{Proposal, BALLOTS, CONFIG, PROPOSALS, STAKES, TOTAL_STAKED};
+use crate::proposal::{load, required_timelock, status_now};
+use crate::state::{Config, Proposal, BALLOTS, CONFIG, PROPOSALS, STAKES, TOTAL_STAKED};
 
 const DEFAULT_LIMIT: u32 = 10;
 const MAX_LIMIT: u32 = 30;
@@ -38,18 +38,27 @@ pub fn threshold(deps: Deps, _env: Env) -> Result<ThresholdResponse, ContractErr
     })
 }
 
-fn view(env: &Env, id: u64, p: Proposal) -> ProposalResponse {
+fn view(deps: Deps, env: &Env, config: &Config, id: u64, p: Proposal) -> ProposalResponse {
     let (status, passed_at) = status_now(&p, env.block.time);
+    // A passed proposal shows the timelock `Execute` would enforce now; one whose targets
+    // cannot be read (Execute would fail too) and a settled one show the stored timelock.
+    let timelock = if status == ProposalStatus::Passed {
+        required_timelock(deps, config, &p.actions, p.timelock_seconds, p.risky)
+            .map_or(p.timelock_seconds, |(timelock, _)| timelock)
+    } else {
+        p.timelock_seconds
+    };
     ProposalResponse {
         id,
         status,
-        executable_at: passed_at.map(|at| at.plus_seconds(p.timelock_seconds)),
+        executable_at: passed_at.map(|at| at.plus_seconds(timelock)),
         title: p.title,
         description: p.description,
         actions: p.actions,
         proposer: p.proposer,
         deposit: p.deposit,
         rules: p.rules,
+        refund_rejected: p.refund_rejected,
         start_height: p.start_height,
         total_power: p.total_power,
         tally: p.tally,
@@ -60,7 +69,8 @@ fn view(env: &Env, id: u64, p: Proposal) -> ProposalResponse {
 }
 
 pub fn proposal(deps: Deps, env: Env, id: u64) -> Result<ProposalResponse, ContractError> {
-    Ok(view(&env, id, load(deps, id)?))
+    let config = CONFIG.load(deps.storage)?;
+    Ok(view(deps, &env, &config, id, load(deps, id)?))
 }
 
 pub fn list_proposals(
@@ -75,10 +85,11 @@ pub fn list_proposals(
     } else {
         (from.map(Bound::exclusive), None, Order::Ascending)
     };
+    let config = CONFIG.load(deps.storage)?;
     let proposals = PROPOSALS
         .range(deps.storage, min, max, order)
         .take(page(limit))
-        .map(|item| item.map(|(id, p)| view(&env, id, p)))
+        .map(|item| item.map(|(id, p)| view(deps, &env, &config, id, p)))
         .collect::<StdResult<_>>()?;
     Ok(ProposalListResponse { proposals })
 }

@@ -26,13 +26,17 @@ pub struct Proposal {
     pub deposit: Uint128,
     pub status: ProposalStatus,
     pub rules: VotingRules,
+    /// Whether a rejected (not vetoed) proposal's deposit comes back, copied when it was made.
+    pub refund_rejected: bool,
     pub start_height: u64,
     pub total_power: Uint128,
     pub tally: Tally,
     pub voting_end: Timestamp,
+    /// Timelock as judged when the proposal was made; once executed or vetoed, the timelock
+    /// it was held to then.
     pub timelock_seconds: u64,
     /// Whether an action raised underwriters' risk when it was made (checked again, against
-    /// the parameters then, at execution and veto).
+    /// the parameters then, at execution and veto, and recorded then).
     pub risky: bool,
     /// When it passed (early, or at the end of voting).
     pub passed_at: Option<Timestamp>,

@@ -4,8 +4,8 @@
 //! governance (config, proposals, ballots, power, claims, GOV balances).
 
 use cosmwasm_std::{
-    coin, coins, to_json_binary, Addr, Binary, Coin, OverflowError, OverflowOperation, StdError,
-    Uint128,
+    coin, coins, to_json_binary, Addr, Binary, Coin, Decimal, OverflowError, OverflowOperation,
+    StdError, Uint128,
 };
 use cw20::Cw20ExecuteMsg;
 use cw3::Vote;
@@ -15,8 +15,10 @@ use cw_utils::PaymentError;
 use governance::ContractError as GovError;
 use serde_json::json;
 use tranche_perps_testing::gov::{into_gov_error, GovResult};
+use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_testing::{Suite, DENOM, ONE};
-use tranche_perps_types::fund::Cw20Receive;
+use tranche_perps_types::engine::NewMarket;
+use tranche_perps_types::fund::{Cw20Receive, GovernorAction};
 use tranche_perps_types::governance::{
     Action, ExecuteMsg, GovConfig, GovConfigResponse, InstantiateMsg, PowerResponse,
     ProposalListResponse, ProposalResponse, ProposalStatus, QueryMsg, ReceiveMsg, VoteInfo,
@@ -413,9 +415,14 @@ fn instantiate_refuses_funds_bad_addresses_and_bad_settings() {
         GovError::ParamOutOfRange {
             name: "threshold",
             value: "0.49".to_string(),
-            range: "0.5 ..= 1",
+            range: "0.5 ..< 1",
         }
     );
+    // Settings that could lock governance are refused from the start too (GOV supply 1000).
+    for (config, expected) in lock_configs() {
+        msg.config = Some(config);
+        assert_eq!(instantiate(&msg, &[]).unwrap_err(), expected);
+    }
     instantiate(&good, &[]).unwrap();
 }
 
@@ -585,6 +592,141 @@ fn a_proposal_with_an_out_of_range_config_action_is_refused() {
                 .map(|_| Default::default())
         },
     );
+}
+
+/// Settings under which governance could never change anything again, each with its error
+/// (the GOV supply is 1000, so the largest deposit is 100).
+fn lock_configs() -> Vec<(GovConfig, GovError)> {
+    let with = |f: fn(&mut GovConfig)| {
+        let mut config = GovConfig::default();
+        f(&mut config);
+        config
+    };
+    vec![
+        // Passing needs yes strictly above the threshold: at 1 not even a unanimous yes
+        // passes, nor the proposal that would undo it.
+        (
+            with(|c| c.rules.threshold = Decimal::one()),
+            GovError::ParamOutOfRange {
+                name: "threshold",
+                value: "1".to_string(),
+                range: "0.5 ..< 1",
+            },
+        ),
+        // Any one staker who does not vote would block every proposal.
+        (
+            with(|c| c.rules.quorum = Decimal::one()),
+            GovError::ParamOutOfRange {
+                name: "quorum",
+                value: "1".to_string(),
+                range: "0.01 ..< 1",
+            },
+        ),
+        (
+            with(|c| c.rules.veto_threshold = Decimal::zero()),
+            GovError::ParamOutOfRange {
+                name: "veto_threshold",
+                value: "0".to_string(),
+                range: "0.01 ..= 1",
+            },
+        ),
+        // Nobody might hold enough to propose (the fix included).
+        (
+            with(|c| c.proposal_deposit = Uint128::new(100 * ONE + 1)),
+            GovError::DepositTooLarge {
+                deposit: Uint128::new(100 * ONE + 1),
+                max: Uint128::new(100 * ONE),
+            },
+        ),
+    ]
+}
+
+#[test]
+fn a_config_action_that_could_lock_governance_is_refused_at_proposal_time() {
+    let mut suite = setup();
+    let a = alice(&suite);
+    for (config, expected) in lock_configs() {
+        refused(&mut suite, expected, |s| {
+            s.propose(&a, "lock", vec![Action::UpdateGovConfig(config)])
+                .map(|_| Default::default())
+        });
+    }
+    // The bounds themselves are accepted.
+    let mut edge = GovConfig::default();
+    edge.rules.threshold = Decimal::raw(999_999_999_999_999_999);
+    edge.rules.quorum = Decimal::raw(999_999_999_999_999_999);
+    edge.rules.veto_threshold = Decimal::one();
+    edge.proposal_deposit = Uint128::new(100 * ONE);
+    suite
+        .propose(&a, "edge", vec![Action::UpdateGovConfig(edge)])
+        .unwrap();
+}
+
+/// Every address inside a typed action is checked when the action is proposed (not days later
+/// as a failed execution): exact error naming the action and field, nothing changes.
+#[test]
+fn bad_addresses_inside_actions_are_refused_at_proposal_time() {
+    let mut suite = setup();
+    let a = alice(&suite);
+    let good = suite.addr("someone").to_string();
+    let upper = good.to_uppercase();
+    for bad in ["", "not-an-address", upper.as_str()] {
+        let bad = bad.to_string();
+        let transfer = GovernorAction::TransferOwnership {
+            new_owner: bad.clone(),
+            expiry: None,
+        };
+        let cases = [
+            (
+                Action::UpdateFundConfig {
+                    engine: Some(bad.clone()),
+                    guardian: None,
+                },
+                "engine",
+            ),
+            (
+                Action::UpdateFundConfig {
+                    engine: None,
+                    guardian: Some(bad.clone()),
+                },
+                "guardian",
+            ),
+            (
+                Action::SetFeeders {
+                    market: "ETH-USD".to_string(),
+                    feeders: vec![good.clone(), bad.clone()],
+                },
+                "feeders",
+            ),
+            (
+                Action::AddMarket(NewMarket {
+                    id: "SOL-USD".to_string(),
+                    base_reserve: Uint128::new(1_000_000),
+                    quote_reserve: Uint128::new(1_000_000),
+                    feeders: vec![bad.clone()],
+                    params: default_market_params(),
+                }),
+                "feeders",
+            ),
+            (Action::FundOwnership(transfer.clone()), "new_owner"),
+            (Action::EngineOwnership(transfer), "new_owner"),
+        ];
+        for (action, field) in cases {
+            // A valid action first: the error names the bad one's index.
+            refused(
+                &mut suite,
+                GovError::BadActionAddress {
+                    index: 1,
+                    field,
+                    address: bad.clone(),
+                },
+                |s| {
+                    s.propose(&a, "bad address", vec![pause(), action])
+                        .map(|_| Default::default())
+                },
+            );
+        }
+    }
 }
 
 // ----- bad addresses -----

@@ -272,6 +272,11 @@ fn timelock_of_each_kind_of_action() {
         riskier(|p| p.max_short_oi += Uint128::one()),
         riskier(|p| p.max_spread = Decimal::percent(11)),
         riskier(|p| p.oracle_max_age_seconds = 601),
+        // Pausing withdrawals can trap underwriters before a risky change executes.
+        Action::SetFundPause {
+            deposits: None,
+            withdrawals: Some(true),
+        },
         Action::FundOwnership(transfer.clone()),
         Action::EngineOwnership(transfer),
         Action::Raw(CosmosMsg::Bank(BankMsg::Send {
@@ -312,6 +317,10 @@ fn timelock_of_each_kind_of_action() {
             ..Default::default()
         }),
         fund_pause(false),
+        Action::SetFundPause {
+            deposits: Some(true),
+            withdrawals: Some(false),
+        },
         Action::UpdateFundConfig {
             engine: None,
             guardian: Some(other.clone()),

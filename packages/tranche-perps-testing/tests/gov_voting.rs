@@ -3,10 +3,12 @@
 //! vote could change the outcome, closing and deposits, the list queries, propose errors, and
 //! rules copied into each proposal.
 
-use cosmwasm_std::{to_json_binary, Addr, Decimal, Uint128};
+use cosmwasm_std::{to_json_binary, Addr, Decimal, Timestamp, Uint128};
 use cw20::Cw20ExecuteMsg;
 use cw3::Vote;
 use cw_multi_test::Executor;
+use governance::proposal::outcome;
+use governance::state::Proposal;
 use governance::ContractError as GovError;
 use tranche_perps_testing::gov::{into_gov_error, GovRecords, GovResult};
 use tranche_perps_testing::{Suite, ONE};
@@ -535,6 +537,111 @@ fn votes_after_the_period_are_refused() {
     assert_eq!(p.status, ProposalStatus::Rejected);
 }
 
+/// Brute force over every tally of 12 power under three rule sets: an early decision equals
+/// the final outcome for every way the remaining power can vote (including not voting).
+#[test]
+fn early_outcome_never_contradicts_a_possible_final_outcome() {
+    let proposal = |total: u128, tally: Tally, rules: VotingRules| Proposal {
+        title: "t".into(),
+        description: String::new(),
+        actions: vec![],
+        proposer: Addr::unchecked("p"),
+        deposit: Uint128::zero(),
+        status: ProposalStatus::Open,
+        rules,
+        refund_rejected: true,
+        start_height: 1,
+        total_power: Uint128::new(total),
+        tally,
+        voting_end: Timestamp::from_seconds(100),
+        timelock_seconds: 0,
+        risky: false,
+        passed_at: None,
+        execution_error: None,
+        deposit_settled: true,
+    };
+    let rule_sets = [
+        VotingRules::default(),
+        VotingRules {
+            quorum: Decimal::percent(50),
+            threshold: Decimal::percent(66),
+            veto_threshold: Decimal::percent(10),
+            ..VotingRules::default()
+        },
+        VotingRules {
+            quorum: Decimal::percent(1),
+            threshold: Decimal::percent(50),
+            veto_threshold: Decimal::percent(100),
+            ..VotingRules::default()
+        },
+    ];
+    let total = 12u128;
+    let t = |y, n, a, v| Tally {
+        yes: Uint128::new(y),
+        no: Uint128::new(n),
+        abstain: Uint128::new(a),
+        veto: Uint128::new(v),
+    };
+    for rules in rule_sets {
+        for y in 0..=total {
+            for n in 0..=total - y {
+                for a in 0..=total - y - n {
+                    for v in 0..=total - y - n - a {
+                        let p = proposal(total, t(y, n, a, v), rules.clone());
+                        let early = outcome(&p, Timestamp::from_seconds(1));
+                        if early == ProposalStatus::Open {
+                            continue;
+                        }
+                        let rem = total - y - n - a - v;
+                        for dy in 0..=rem {
+                            for dn in 0..=rem - dy {
+                                for da in 0..=rem - dy - dn {
+                                    for dv in 0..=rem - dy - dn - da {
+                                        let q = proposal(
+                                            total,
+                                            t(y + dy, n + dn, a + da, v + dv),
+                                            rules.clone(),
+                                        );
+                                        let fin = outcome(&q, Timestamp::from_seconds(100));
+                                        assert_eq!(
+                                            early, fin,
+                                            "{rules:?} tally {y}/{n}/{a}/{v} + {dy}/{dn}/{da}/{dv}"
+                                        );
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The highest threshold allowed (just under 1; 1 itself is refused) still lets a unanimous
+/// yes pass, so governance can always undo it.
+#[test]
+fn the_highest_threshold_allowed_still_passes_a_unanimous_yes() {
+    let mut suite = suite();
+    let mut config = GovConfig::default();
+    config.rules.threshold = Decimal::raw(999_999_999_999_999_999);
+    own_governance(&mut suite, config, true);
+    stake_all(&mut suite, 600, 300, 100);
+    let (alice, bob, carol) = voters(&suite);
+    let id = suite
+        .propose(
+            &alice,
+            "undo",
+            vec![Action::UpdateGovConfig(GovConfig::default())],
+        )
+        .unwrap();
+    suite.vote(&alice, id, Vote::Yes).unwrap();
+    suite.vote(&bob, id, Vote::Yes).unwrap();
+    assert_eq!(status(&suite, id), ProposalStatus::Open);
+    suite.vote(&carol, id, Vote::Yes).unwrap();
+    assert_eq!(status(&suite, id), ProposalStatus::Passed);
+}
+
 // ----- close -----
 
 #[test]
@@ -1020,4 +1127,49 @@ fn a_config_change_leaves_existing_proposals_rules_alone() {
     to_voting_end(&mut suite, fresh);
     // 400 of 1000 is under the new quorum of 0.9.
     assert_eq!(status(&suite, fresh), ProposalStatus::Rejected);
+}
+
+/// The refund policy is copied into each proposal when it is made: switching it off later
+/// does not take the deposit of a proposal made while rejected deposits came back, and a
+/// proposal made after the switch loses its deposit when rejected.
+#[test]
+fn the_refund_policy_is_the_one_a_proposal_was_made_under() {
+    let mut suite = suite();
+    own_governance(&mut suite, deposit_config(true), true);
+    let (alice, bob, carol) = voters(&suite);
+    let treasury = suite.gov().treasury.clone();
+    stake_all(&mut suite, 500, 300, 100);
+    // Made under "rejected deposits come back"; nobody votes on it.
+    let doomed = suite.propose(&alice, "doomed", vec![pause()]).unwrap();
+    assert!(suite.proposal(doomed).refund_rejected);
+    let change = suite
+        .propose(
+            &alice,
+            "no refunds",
+            vec![Action::UpdateGovConfig(deposit_config(false))],
+        )
+        .unwrap();
+    assert_eq!(suite.gov_balance(&alice), 0);
+    suite.vote(&alice, change, Vote::Yes).unwrap();
+    suite.vote(&bob, change, Vote::Yes).unwrap();
+    suite.advance(2 * DAY);
+    suite.execute_proposal(&carol, change).unwrap();
+    assert!(!suite.gov_config().config.refund_rejected);
+    assert_eq!(suite.gov_balance(&alice), DEPOSIT);
+    let later = suite.propose(&alice, "later", vec![pause()]).unwrap();
+    assert!(!suite.proposal(later).refund_rejected);
+    assert!(suite.proposal(doomed).refund_rejected);
+
+    // Rejected without quorum: its deposit comes back, as promised when it was made.
+    to_voting_end(&mut suite, doomed);
+    assert_eq!(status(&suite, doomed), ProposalStatus::Rejected);
+    close(&mut suite, &bob, doomed).unwrap();
+    assert_eq!(suite.gov_balance(&alice), DEPOSIT);
+    assert_eq!(suite.gov_balance(&treasury), 0);
+
+    to_voting_end(&mut suite, later);
+    assert_eq!(status(&suite, later), ProposalStatus::Rejected);
+    close(&mut suite, &bob, later).unwrap();
+    assert_eq!(suite.gov_balance(&alice), DEPOSIT);
+    assert_eq!(suite.gov_balance(&treasury), DEPOSIT);
 }

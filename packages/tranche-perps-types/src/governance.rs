@@ -15,10 +15,11 @@ use crate::fund::{FundParamsUpdate, GovernorAction};
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 pub struct VotingRules {
-    /// Least share of total power that must vote. Range 0.01 ..= 1.
+    /// Least share of total power that must vote. Range 0.01 ..< 1 (1 would let any one
+    /// staker who does not vote block every proposal).
     pub quorum: Decimal,
     /// Share of yes among non-abstain votes (yes + no + veto) needed to pass, exclusive.
-    /// Range 0.5 ..= 1.
+    /// Range 0.5 ..< 1 (at 1 not even a unanimous yes would pass).
     pub threshold: Decimal,
     /// Share of veto among all votes that rejects a proposal and keeps its deposit.
     /// Range 0.01 ..= 1.
@@ -49,10 +50,12 @@ pub struct GovConfig {
     pub rules: VotingRules,
     /// Seconds unstaked tokens wait before they can be claimed. Range 60 s ..= 60 d.
     pub unbonding_seconds: u64,
-    /// Staking tokens a proposer must send with a proposal.
+    /// Staking tokens a proposer must send with a proposal. At most a tenth of the staking
+    /// token's total supply when the settings are set (0 needs no check).
     pub proposal_deposit: Uint128,
     /// Whether a deposit comes back when the proposal is rejected without a veto (it always
     /// comes back when the proposal passes; a vetoed proposal's deposit goes to the treasury).
+    /// Copied into each proposal when it is made.
     pub refund_rejected: bool,
     /// Most actions one proposal may carry. Range 1 ..= 20.
     pub max_actions: u32,
@@ -371,6 +374,9 @@ pub struct ProposalResponse {
     pub status: ProposalStatus,
     /// Rules copied when the proposal was made.
     pub rules: VotingRules,
+    /// Whether the deposit comes back if the proposal is rejected without a veto, copied when
+    /// the proposal was made.
+    pub refund_rejected: bool,
     /// Height whose power counts.
     pub start_height: u64,
     /// Total power at the start height.
@@ -381,9 +387,11 @@ pub struct ProposalResponse {
     pub voting_end: Timestamp,
     /// Timelock after passing, in seconds, as judged when the proposal was made (raised to the
     /// fund's cooldown plus claim window for actions that add underwriter risk; execution and
-    /// veto check it again against the fund's parameters then).
+    /// veto check it again against the fund's parameters then, and record what they enforced).
     pub timelock_seconds: u64,
-    /// Earliest execution time by `timelock_seconds`, once passed.
+    /// Once passed, the earliest execution time: for a proposal still waiting, the timelock
+    /// `Execute` would enforce now (re-checked against the fund's current cooldown plus claim
+    /// window); for an executed or vetoed one, the timelock it was held to.
     pub executable_at: Option<Timestamp>,
     /// Error of a failed execution.
     pub execution_error: Option<String>,
