@@ -266,14 +266,15 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
         Action::SetFundPause { withdrawals, .. } => *withdrawals == Some(true),
         Action::FundOwnership(GovernorAction::AcceptOwnership)
         | Action::EngineOwnership(GovernorAction::AcceptOwnership) => false,
+        // New feeders control the index every liquidation and bad debt follows.
         Action::AddMarket(_)
+        | Action::SetFeeders { .. }
         | Action::FundOwnership(_)
         | Action::EngineOwnership(_)
         | Action::Raw(_) => true,
-        Action::SetFeeders { .. }
-        | Action::SetEnginePause(_)
-        | Action::UpdateEngineFees(_)
-        | Action::UpdateGovConfig(_) => false,
+        Action::SetEnginePause(_) | Action::UpdateEngineFees(_) | Action::UpdateGovConfig(_) => {
+            false
+        }
     })
 }
 

@@ -277,6 +277,11 @@ fn timelock_of_each_kind_of_action() {
             deposits: None,
             withdrawals: Some(true),
         },
+        // New feeders control the index that liquidations and bad debt follow.
+        Action::SetFeeders {
+            market: ETH.to_string(),
+            feeders: vec![other.clone()],
+        },
         Action::FundOwnership(transfer.clone()),
         Action::EngineOwnership(transfer),
         Action::Raw(CosmosMsg::Bank(BankMsg::Send {
@@ -336,10 +341,6 @@ fn timelock_of_each_kind_of_action() {
             // Fee and funding settings are not underwriter risk in this model.
             p.taker_fee = Decimal::percent(1);
         }),
-        Action::SetFeeders {
-            market: ETH.to_string(),
-            feeders: vec![other],
-        },
         Action::SetEnginePause(EnginePause::default()),
         Action::UpdateEngineFees(FeeConfig::default()),
         Action::UpdateGovConfig(GovConfig::default()),
