@@ -272,7 +272,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             tranche,
             window_seconds,
         } => to_json_binary(&query::yield_of(deps, env, tranche, window_seconds)?),
-        QueryMsg::Coverage {} => to_json_binary(&query::coverage(deps)?),
+        QueryMsg::Coverage { open_interest } => {
+            to_json_binary(&query::coverage(deps, open_interest)?)
+        }
         QueryMsg::Underwriter {
             address,
             start_after,

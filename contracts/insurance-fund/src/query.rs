@@ -60,7 +60,7 @@ pub fn state(deps: Deps, env: Env) -> Result<FundStateResponse, ContractError> {
     };
     let junior = tranche_view(Tranche::Junior, &state)?;
     let senior = tranche_view(Tranche::Senior, &state)?;
-    let coverage = coverage_of(&state, &params)?;
+    let coverage = coverage_of(&state, &params, state.open_interest)?;
     roll_window(&mut state, &params, env.block.time)?;
     let payout_window = PayoutWindowView {
         start: state.window_start,
@@ -80,15 +80,17 @@ pub fn state(deps: Deps, env: Env) -> Result<FundStateResponse, ContractError> {
     })
 }
 
+/// Coverage of the fund's assets against the target set by `open_interest`.
 fn coverage_of(
     state: &FundState,
     params: &tranche_perps_types::fund::FundParams,
+    open_interest: Uint128,
 ) -> Result<CoverageResponse, ContractError> {
     let total_assets = total_assets(state)?;
-    let target = bps_ceil(state.open_interest, params.target_coverage_bps)?;
+    let target = bps_ceil(open_interest, params.target_coverage_bps)?;
     Ok(CoverageResponse {
         total_assets,
-        open_interest_notional: state.open_interest,
+        open_interest_notional: open_interest,
         target,
         coverage_ratio: (!target.is_zero())
             .then(|| Decimal256::checked_from_ratio(total_assets, target))
@@ -96,8 +98,15 @@ fn coverage_of(
     })
 }
 
-pub fn coverage(deps: Deps) -> Result<CoverageResponse, ContractError> {
-    coverage_of(&STATE.load(deps.storage)?, &PARAMS.load(deps.storage)?)
+/// Coverage at `open_interest` if given (what the engine's fee split asks with its current
+/// total), else at the open interest the engine last reported.
+pub fn coverage(
+    deps: Deps,
+    open_interest: Option<Uint128>,
+) -> Result<CoverageResponse, ContractError> {
+    let state = STATE.load(deps.storage)?;
+    let open_interest = open_interest.unwrap_or(state.open_interest);
+    coverage_of(&state, &PARAMS.load(deps.storage)?, open_interest)
 }
 
 pub fn yield_of(

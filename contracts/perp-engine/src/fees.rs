@@ -1,6 +1,7 @@
 //! Fee split and premium sweeps. Trading fees accrue unsplit; a sweep splits them by the fund's
-//! coverage (fund share `f_max` below coverage 1, falling linearly to `f_min` at 2), sends the
-//! fund's premium with `DepositPremium` and reports total open interest.
+//! coverage at the engine's current total open interest (fund share `f_max` below coverage 1,
+//! falling linearly to `f_min` at 2), sends the fund's premium with `DepositPremium` and
+//! reports that total open interest.
 
 use cosmwasm_std::{
     coins, to_json_binary, CosmosMsg, Decimal, Decimal256, DepsMut, Env, MessageInfo, Order,
@@ -50,22 +51,38 @@ pub fn total_open_interest(storage: &dyn Storage) -> Result<Uint128, ContractErr
     Ok(total)
 }
 
-/// The fund's coverage ratio (none when it has no target).
+/// The fund's coverage ratio if the engine's total open-interest notional were `notional`
+/// (none when that sets no target). Asking with the current total, rather than relying on the
+/// last report, makes the split follow coverage as it is now.
 fn query_coverage(
     querier: &QuerierWrapper,
     fund: &cosmwasm_std::Addr,
+    notional: Uint128,
 ) -> Result<Option<Decimal256>, ContractError> {
-    let coverage: fund::CoverageResponse =
-        querier.query_wasm_smart(fund, &fund::QueryMsg::Coverage {})?;
+    let coverage: fund::CoverageResponse = querier.query_wasm_smart(
+        fund,
+        &fund::QueryMsg::Coverage {
+            open_interest: Some(notional),
+        },
+    )?;
     Ok(coverage.coverage_ratio)
 }
 
+/// The open interest a sweep splits fees at: the larger of the total now and the total at the
+/// last report. The fees were earned while positions were open, so a sweep right after they
+/// close (open interest 0, coverage unbounded) cannot move the fund's part down to `f_min`;
+/// between the two figures the split takes the one that favours the fund.
+fn split_notional(state: &EngineState, notional: Uint128) -> Uint128 {
+    notional.max(state.reported_open_interest)
+}
+
 /// Splits unsplit fees at `coverage` and returns the messages that send the premium and
-/// report open interest.
+/// report the total open-interest `notional`.
 fn sweep_messages(
     storage: &dyn Storage,
     state: &mut EngineState,
     coverage: Option<Decimal256>,
+    notional: Uint128,
 ) -> Result<(Vec<CosmosMsg>, Uint128), ContractError> {
     let config = CONFIG.load(storage)?;
     let fees = FEES.load(storage)?;
@@ -80,11 +97,10 @@ fn sweep_messages(
     }
     let premium = state.pending_premium;
     state.pending_premium = Uint128::zero();
+    state.reported_open_interest = notional;
     let mut msgs: Vec<CosmosMsg> = vec![WasmMsg::Execute {
         contract_addr: config.fund.to_string(),
-        msg: to_json_binary(&fund::ExecuteMsg::ReportOpenInterest {
-            notional: total_open_interest(storage)?,
-        })?,
+        msg: to_json_binary(&fund::ExecuteMsg::ReportOpenInterest { notional })?,
         funds: vec![],
     }
     .into()];
@@ -110,8 +126,9 @@ pub fn sweep_premium(
     nonpayable(&info)?;
     let mut state = crate::state::STATE.load(deps.storage)?;
     let fund = CONFIG.load(deps.storage)?.fund;
-    let coverage = query_coverage(&deps.querier, &fund)?;
-    let (msgs, premium) = sweep_messages(deps.storage, &mut state, coverage)?;
+    let notional = total_open_interest(deps.storage)?;
+    let coverage = query_coverage(&deps.querier, &fund, split_notional(&state, notional))?;
+    let (msgs, premium) = sweep_messages(deps.storage, &mut state, coverage, notional)?;
     crate::state::STATE.save(deps.storage, &state)?;
     Ok(Response::new()
         .add_messages(msgs)
@@ -138,10 +155,11 @@ pub fn auto_sweep(
     // A fund that cannot answer its coverage query must not block trading either: the fees
     // stay unsplit for a later sweep.
     let fund = CONFIG.load(storage)?.fund;
-    let Ok(coverage) = query_coverage(querier, &fund) else {
+    let notional = total_open_interest(storage)?;
+    let Ok(coverage) = query_coverage(querier, &fund, split_notional(state, notional)) else {
         return Ok(vec![]);
     };
-    let (msgs, premium) = sweep_messages(storage, state, coverage)?;
+    let (msgs, premium) = sweep_messages(storage, state, coverage, notional)?;
     let payload = to_json_binary(&premium)?;
     Ok(msgs
         .into_iter()

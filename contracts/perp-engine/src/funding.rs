@@ -9,7 +9,7 @@ use cw_utils::nonpayable;
 
 use crate::error::ContractError;
 use crate::oracle::fresh_index;
-use crate::state::{Market, Position, MARKETS};
+use crate::state::{Market, Position, MARKETS, PAUSE};
 use crate::vamm::mark_price;
 
 /// The funding index of the side of `size`.
@@ -38,7 +38,18 @@ pub fn accrued_funding(market: &Market, position: &Position) -> Result<Int128, C
     Ok(Int128::try_from(amount)?)
 }
 
-/// Settles every whole funding interval that has ended, at the current mark and index.
+/// Settles the funding of a market: at most ONE interval, the most recent one that has ended,
+/// at the current rate, and moves `last_funding_time` to that interval's end.
+///
+/// - Older unsettled intervals are forfeited, not charged: their premium is unknown (only the
+///   current mark and index are), and charging them to whoever is open now would bill positions
+///   for time before they existed. This keeps a settle O(1) and bounds what one settle can move
+///   to one interval at the capped rate.
+/// - An interval in which either side had no open interest at any moment (the market's
+///   `one_sided_at` is after the interval's start) moves the clock without charging: there
+///   was nobody to pay or nobody to receive for part of it.
+/// - Refused while the engine is halted (traders can neither close nor add margin then); after
+///   the halt ends, the first settle charges at most one interval.
 pub fn settle_funding(
     deps: DepsMut,
     env: Env,
@@ -46,16 +57,22 @@ pub fn settle_funding(
     market_id: String,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
+    if PAUSE.load(deps.storage)?.halted {
+        return Err(ContractError::Halted);
+    }
     let mut market = crate::trade::load_market(deps.storage, &market_id)?;
     let now = env.block.time;
     let interval = market.params.funding_interval_seconds;
-    let intervals = now
+    let elapsed = now
         .seconds()
         .saturating_sub(market.last_funding_time.seconds())
         / interval;
-    if intervals == 0 {
+    if elapsed == 0 {
         return Err(ContractError::FundingNotDue);
     }
+    // End and start of the most recent interval that has ended.
+    let interval_end = market.last_funding_time.seconds() + elapsed * interval;
+    let interval_start = interval_end - interval;
     let index = fresh_index(&market_id, &market, now)?;
     let mark = mark_price(&market)?;
     let index_signed = SignedDecimal256::try_from(index)?;
@@ -70,13 +87,16 @@ pub fn settle_funding(
     ))?;
     let rate = premium.checked_mul(factor)?.max(-cap).min(cap);
 
+    let two_sided = !market.long_oi.is_zero()
+        && !market.short_oi.is_zero()
+        && market.one_sided_at.seconds() <= interval_start;
     let mut paid = Int256::zero();
-    if !market.long_oi.is_zero() && !market.short_oi.is_zero() && !rate.is_zero() {
-        // What one base unit of the paying side pays over all elapsed intervals.
+    let mut charged = 0u64;
+    if two_sided && !rate.is_zero() {
+        charged = 1;
+        // What one base unit of the paying side pays for the one interval.
         let magnitude = SignedDecimal256::try_from(rate.abs_diff(SignedDecimal256::zero()))?;
-        let per_unit = magnitude
-            .checked_mul(index_signed)?
-            .checked_mul(SignedDecimal256::from_ratio(Int256::from(intervals), 1))?;
+        let per_unit = magnitude.checked_mul(index_signed)?;
         let (payer_oi, receiver_oi) = if rate > SignedDecimal256::zero() {
             (market.long_oi, market.short_oi)
         } else {
@@ -108,14 +128,14 @@ pub fn settle_funding(
             ))?
             .to_int_floor();
     }
-    market.last_funding_time =
-        Timestamp::from_seconds(market.last_funding_time.seconds() + intervals * interval);
+    market.last_funding_time = Timestamp::from_seconds(interval_end);
     MARKETS.save(deps.storage, &market_id, &market)?;
     Ok(Response::new()
         .add_attribute("action", "settle_funding")
         .add_attribute("sender", info.sender)
         .add_attribute("market", market_id)
-        .add_attribute("intervals", intervals.to_string())
+        .add_attribute("intervals_elapsed", elapsed.to_string())
+        .add_attribute("intervals_charged", charged.to_string())
         .add_attribute("rate", rate.to_string())
         .add_attribute("paid", paid.to_string()))
 }

@@ -204,6 +204,7 @@ pub fn add_market(
         cum_funding_long: SignedDecimal256::zero(),
         cum_funding_short: SignedDecimal256::zero(),
         last_funding_time: env.block.time,
+        one_sided_at: env.block.time,
         funding_pool: Default::default(),
     };
     MARKETS.save(deps.storage, &new.id, &market)?;

@@ -61,7 +61,14 @@ pub fn liquidate(
     }
 
     let delta = Int128::zero().checked_sub(position.size)?;
-    let (filled, remaining) = fill(&mut market, &mut position, margin, delta, None)?;
+    let (filled, remaining) = fill(
+        &mut market,
+        &mut position,
+        margin,
+        delta,
+        None,
+        env.block.time,
+    )?;
     set_margin(&mut state, &mut position, Uint128::zero())?;
     POSITIONS.remove(deps.storage, (&trader, &market_id));
 

@@ -130,7 +130,9 @@ fn position_view(
     } else {
         let mut closing = position.clone();
         let delta = Int128::zero().checked_sub(position.size)?;
-        let (filled, _) = fill(&mut market.clone(), &mut closing, margin, delta, None)?;
+        // A throwaway copy of the market: the time the fill records does not matter.
+        let now = market.last_funding_time;
+        let (filled, _) = fill(&mut market.clone(), &mut closing, margin, delta, None, now)?;
         // Equity over notional at the index price; zero when equity is negative.
         let ratio = match market.index_price {
             Some(index) => {
@@ -203,6 +205,7 @@ pub fn state(deps: Deps, _env: Env) -> Result<EngineStateResponse, ContractError
         total_margin: state.total_margin,
         uncovered_bad_debt: state.uncovered_bad_debt,
         next_shortfall_id: state.next_shortfall_id,
+        reported_open_interest: state.reported_open_interest,
     })
 }
 

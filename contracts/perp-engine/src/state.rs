@@ -32,6 +32,9 @@ pub struct EngineState {
     pub uncovered_bad_debt: Uint128,
     /// Id of the next shortfall sent to the fund.
     pub next_shortfall_id: u64,
+    /// Total open-interest notional sent with the last sweep's report.
+    #[serde(default)]
+    pub reported_open_interest: Uint128,
 }
 
 /// One market: parameters, vAMM, oracle, open interest and funding.
@@ -55,6 +58,11 @@ pub struct Market {
     pub cum_funding_short: SignedDecimal256,
     /// End of the last settled funding interval.
     pub last_funding_time: Timestamp,
+    /// Last time either side's open interest was zero (a fill that started or ended with an
+    /// empty side). A funding interval that started before it is not charged. Markets stored
+    /// before this field existed read 0: their open intervals charge as before.
+    #[serde(default)]
+    pub one_sided_at: Timestamp,
     /// Funding collected from payers minus funding credited to receivers so far.
     pub funding_pool: Int128,
 }

@@ -1,6 +1,6 @@
 use cosmwasm_std::{
     coins, Addr, BankMsg, Decimal, Decimal256, DepsMut, Env, Int128, MessageInfo, Response,
-    Storage, Uint128, Uint256,
+    Storage, Timestamp, Uint128, Uint256,
 };
 use cw_utils::{must_pay, nonpayable};
 
@@ -129,15 +129,24 @@ pub struct Fill {
     pub realized_pnl: Int128,
 }
 
-/// Moves `position` by `delta` on the vAMM and adds the realized PnL to `margin` (funding
-/// already applied). Returns the fill and the new margin.
+/// Whether either side of `market` has no open interest.
+fn one_sided(market: &Market) -> bool {
+    market.long_oi.is_zero() || market.short_oi.is_zero()
+}
+
+/// Moves `position` by `delta` on the vAMM at time `now` and adds the realized PnL to `margin`
+/// (funding already applied). Returns the fill and the new margin. A fill that starts or ends
+/// with an empty side records `now` as the market's `one_sided_at` (funding skips intervals
+/// that were one-sided at any moment).
 pub fn fill(
     market: &mut Market,
     position: &mut Position,
     margin: Int128,
     delta: Int128,
     price_limit: Option<Decimal256>,
+    now: Timestamp,
 ) -> Result<(Fill, Int128), ContractError> {
+    let was_one_sided = one_sided(market);
     let old = position.size;
     let amount = delta.unsigned_abs();
     let buying = delta > Int128::zero();
@@ -198,6 +207,9 @@ pub fn fill(
     if position.size.is_zero() {
         position.open_notional = Uint128::zero();
     }
+    if was_one_sided || one_sided(market) {
+        market.one_sided_at = now;
+    }
     position.funding_entry = side_index(market, position.size);
     let margin = margin.checked_add(realized)?;
     Ok((
@@ -216,8 +228,9 @@ fn fill_with_fee(
     margin: Int128,
     delta: Int128,
     price_limit: Option<Decimal256>,
+    now: Timestamp,
 ) -> Result<(Fill, Uint128, Int128), ContractError> {
-    let (fill, margin) = fill(market, position, margin, delta, price_limit)?;
+    let (fill, margin) = fill(market, position, margin, delta, price_limit, now)?;
     let fee = requirement(market.params.taker_fee, fill.quote)?;
     let margin = margin.checked_sub(Int128::try_from(fee)?)?;
     Ok((fill, fee, margin))
@@ -256,8 +269,14 @@ pub fn trade(
     market.funding_pool = market.funding_pool.checked_add(owed)?;
     let margin = signed_add(margin_of(&state, &position)?.checked_add(added)?, -owed)?;
     let old_size = position.size;
-    let (fill, fee, margin) =
-        fill_with_fee(&mut market, &mut position, margin, delta, price_limit)?;
+    let (fill, fee, margin) = fill_with_fee(
+        &mut market,
+        &mut position,
+        margin,
+        delta,
+        price_limit,
+        env.block.time,
+    )?;
     let increases = position.size.unsigned_abs() > old_size.unsigned_abs()
         || position.size.is_negative() != old_size.is_negative() && !position.size.is_zero();
     if increases {
@@ -323,7 +342,14 @@ pub fn close_position(
         (fill, Uint128::zero(), margin)
     } else {
         let delta = Int128::zero().checked_sub(position.size)?;
-        fill_with_fee(&mut market, &mut position, margin, delta, price_limit)?
+        fill_with_fee(
+            &mut market,
+            &mut position,
+            margin,
+            delta,
+            price_limit,
+            env.block.time,
+        )?
     };
     if margin.is_negative() {
         return Err(ContractError::Bankrupt { equity: margin });
@@ -382,7 +408,9 @@ pub fn add_margin(
         .add_attribute("margin", margin))
 }
 
-/// Withdraws margin down to the initial margin at the index price.
+/// Withdraws margin, net of funding owed, down to the initial margin at the index price:
+/// `margin - funding owed - amount + min(PnL at index, 0) >= initial_margin_ratio * notional
+/// at index`. Unrealized profit never counts for removal (opening still counts it).
 pub fn remove_margin(
     deps: DepsMut,
     env: Env,
@@ -421,7 +449,10 @@ pub fn remove_margin(
         let index = fresh_index(&market_id, &market, env.block.time)?;
         let notional = notional_at(position.size.unsigned_abs(), index)?;
         let required = requirement(market.params.initial_margin_ratio, notional)?;
-        let equity = equity_at(margin, &position, index)?;
+        // Unrealized profit never backs a withdrawal (it may not be there when the position
+        // closes on the vAMM); an unrealized loss does reduce what may leave.
+        let loss = pnl_at(&position, index)?.min(Int128::zero());
+        let equity = margin.checked_add(loss)?;
         if equity < Int128::try_from(required)? {
             return Err(ContractError::InsufficientMargin { equity, required });
         }

@@ -478,6 +478,8 @@ fn trade_stale_paused_halted() {
         &[],
         ContractError::Halted,
     );
+    suite.advance(3_600);
+    refused(&mut suite, &carl, &settle(), &[], ContractError::Halted);
     // payment is checked before the halt
     refused(
         &mut suite,

@@ -1,12 +1,13 @@
-//! Fee split and premium sweeps: the fund's share of trading fees by coverage (`f_max` below
-//! 1, `f_min` at 2 or more, linear in between, rounded up), the open interest a sweep reports,
-//! the automatic sweep past `FeeConfig::sweep_threshold`, and automatic sweeps that fail
-//! without blocking the trade or liquidation that triggered them.
+//! Fee split and premium sweeps: the fund's share of trading fees by its coverage at the
+//! engine's current open interest (`f_max` below 1, `f_min` at 2 or more, linear in between,
+//! rounded up), the open interest a sweep reports, the automatic sweep past
+//! `FeeConfig::sweep_threshold`, and automatic sweeps that fail without blocking the trade or
+//! liquidation that triggered them.
 //!
 //! Every expected number was computed independently with Python integers: taker fee
 //! `ceil(quote / 1000)`, coverage `floor(assets * 10^18 / target)` with target
-//! `ceil(10% * reported notional)`, share `0.5 - floor(0.4 * (coverage - 1))` between 1 and 2,
-//! fund part `ceil(fees * share)`.
+//! `ceil(10% * current total notional at the index)`, share `0.5 - floor(0.4 * (coverage - 1))`
+//! between 1 and 2, fund part `ceil(fees * share)`.
 
 use cosmwasm_std::{Decimal, Uint128};
 use perp_engine::ContractError;
@@ -62,22 +63,20 @@ fn engine_fund(suite: &mut Suite, fund: &str) {
     suite.execute_engine(&governor, &msg, &[]).unwrap();
 }
 
-/// bob opens; a first sweep (no open interest ever reported: f_min, ceil(10%) = 10,010,011 to
-/// the fund) reports 1e9 * 100 = 1e11, so the target becomes 1e10; carl opens; a second sweep
-/// splits carl's fee by the coverage `(junior + 10,010,011) / 1e10`. Returns the fund's part of
-/// the second sweep.
-fn two_sweeps(junior: u128) -> (Suite, u128) {
+/// bob opens 1e9 at index 100; a first sweep splits bob's fee at the coverage
+/// `junior / 1e10` (target 10% of 1e11, the open interest now, though none was ever reported)
+/// and pays the fund `first`; it reports 1e11. carl opens 5e8 short; a second sweep splits
+/// carl's fee at `(junior + first) / 1.5e10` (target 10% of 1.5e11, not the 1e11 reported
+/// before). Returns the fund's part of the second sweep.
+fn two_sweeps(junior: u128, first: u128) -> (Suite, u128) {
     let mut suite = setup(junior);
     let (bob, carl, keeper) = (suite.addr("bob"), suite.addr("carl"), suite.addr("keeper"));
     suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
     assert_eq!(suite.engine_state().unsplit_fees.u128(), BOB_FEE);
     assert_eq!(suite.state().coverage.open_interest_notional.u128(), 0);
     suite.sweep_premium(&keeper).unwrap();
-    assert_eq!(junior_assets(&suite), junior + 10_010_011);
-    assert_eq!(
-        suite.engine_state().treasury_fees.u128(),
-        BOB_FEE - 10_010_011
-    );
+    assert_eq!(junior_assets(&suite), junior + first);
+    assert_eq!(suite.engine_state().treasury_fees.u128(), BOB_FEE - first);
     let coverage = suite.state().coverage;
     assert_eq!(coverage.open_interest_notional.u128(), 100_000_000_000);
     assert_eq!(coverage.target.to_string(), "10000000000");
@@ -90,7 +89,7 @@ fn two_sweeps(junior: u128) -> (Suite, u128) {
     let state = suite.engine_state();
     assert_eq!(
         state.treasury_fees.u128(),
-        BOB_FEE - 10_010_011 + CARL_FEE - to_fund
+        BOB_FEE - first + CARL_FEE - to_fund
     );
     assert_eq!(
         (state.unsplit_fees.u128(), state.pending_premium.u128()),
@@ -108,41 +107,70 @@ fn two_sweeps(junior: u128) -> (Suite, u128) {
     (suite, to_fund)
 }
 
+/// SPEC 4 with the numbers of the review: the fund holds 5,000 USDC and bob opens 100,000 USDC
+/// of notional, so the target is 10,000 USDC and coverage 0.5 although no open interest was
+/// ever reported: the sweep pays the fund f_max, ceil(50% * 100,100,101) = 50,050,051 of bob's
+/// fee (the coverage of the previous report, none, gave f_min: 10,010,011).
+#[test]
+fn sweep_splits_fees_at_the_coverage_of_the_current_open_interest() {
+    let mut suite = setup(5_000 * ONE);
+    let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    assert_eq!(suite.engine_state().unsplit_fees.u128(), BOB_FEE);
+    assert_eq!(suite.state().coverage.coverage_ratio, None);
+    let before = junior_assets(&suite);
+    suite.sweep_premium(&keeper).unwrap();
+    assert_eq!(junior_assets(&suite) - before, 50_050_051);
+    assert_eq!(
+        suite.engine_state().treasury_fees.u128(),
+        BOB_FEE - 50_050_051
+    );
+    // The sweep reported 1e11: coverage (5,000 USDC + 50,050,051) / 1e10 = 0.5050050051.
+    let coverage = suite.state().coverage;
+    assert_eq!(coverage.open_interest_notional.u128(), 100_000_000_000);
+    assert_eq!(coverage.coverage_ratio.unwrap().to_string(), "0.5050050051");
+}
+
 #[test]
 fn below_coverage_one_the_fund_gets_f_max() {
-    // Coverage 5,010,010,011 / 1e10 = 0.501: ceil(50% * 50,075,088).
-    let (_, to_fund) = two_sweeps(5_000 * ONE);
+    // First: coverage 0.5, ceil(50% * 100,100,101) = 50,050,051. Second: coverage
+    // 5,050,050,051 / 1.5e10 = 0.3366700034: ceil(50% * 50,075,088).
+    let (_, to_fund) = two_sweeps(5_000 * ONE, 50_050_051);
     assert_eq!(to_fund, 25_037_544);
 }
 
 #[test]
 fn at_coverage_exactly_one_the_fund_gets_f_max() {
-    // 9,989,989,989 + 10,010,011 = 1e10: coverage exactly 1.
-    let (_, to_fund) = two_sweeps(9_989_989_989);
+    // First: coverage 1.4969849245, share 0.5 - 0.4 * 0.4969849245 = 0.3012060302,
+    // ceil(100,100,101 * 0.3012060302) = 30,150,755. Second: 14,969,849,245 + 30,150,755 =
+    // 1.5e10, coverage exactly 1: ceil(50% * 50,075,088).
+    let (_, to_fund) = two_sweeps(14_969_849_245, 30_150_755);
     assert_eq!(to_fund, 25_037_544);
 }
 
 #[test]
 fn between_one_and_two_the_share_falls_linearly() {
-    // Coverage 1.5010010011: share 0.5 - 0.4 * 0.5010010011 = 0.29959959956;
-    // ceil(50,075,088 * 0.29959959956) = 15,002,477.
-    let (_, to_fund) = two_sweeps(15_000 * ONE);
-    assert_eq!(to_fund, 15_002_477);
+    // First: coverage exactly 2, ceil(10% * 100,100,101) = 10,010,011. Second: coverage
+    // 20,010,010,011 / 1.5e10 = 1.3340006674, share 0.5 - 0.4 * 0.3340006674 = 0.36639973304;
+    // ceil(50,075,088 * 0.36639973304) = 18,347,499.
+    let (_, to_fund) = two_sweeps(20_000 * ONE, 10_010_011);
+    assert_eq!(to_fund, 18_347_499);
 }
 
 #[test]
 fn at_coverage_two_and_above_the_fund_gets_f_min() {
-    // Exactly 2: ceil(10% * 50,075,088).
-    let (_, to_fund) = two_sweeps(19_989_989_989);
+    // First: coverage 2.9989989989, f_min: 10,010,011. Second: 29,989,989,989 + 10,010,011 =
+    // 3e10, coverage exactly 2: ceil(10% * 50,075,088).
+    let (_, to_fund) = two_sweeps(29_989_989_989, 10_010_011);
     assert_eq!(to_fund, 5_007_509);
-    // 2.001.
-    let (_, to_fund) = two_sweeps(20_000 * ONE);
+    // First coverage 3; second (3e10 + 10,010,011) / 1.5e10 = 2.0006673340.
+    let (_, to_fund) = two_sweeps(30_000 * ONE, 10_010_011);
     assert_eq!(to_fund, 5_007_509);
 }
 
 #[test]
 fn sweep_reports_open_interest_at_the_index_price() {
-    let (mut suite, _) = two_sweeps(20_000 * ONE);
+    let (mut suite, _) = two_sweeps(20_000 * ONE, 10_010_011);
     let keeper = suite.addr("keeper");
     suite.advance(1);
     suite.push_price(BTC, "93").unwrap();
@@ -163,16 +191,17 @@ fn auto_sweep_past_the_threshold() {
     suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
     assert_eq!(suite.engine_state().unsplit_fees.u128(), BOB_FEE);
     assert_eq!(junior_assets(&suite), 20_000 * ONE);
-    // 150,175,189 >= threshold: carl's trade sweeps. No report yet, so f_min:
-    // ceil(10% * 150,175,189) = 15,017,519.
+    // 150,175,189 >= threshold: carl's trade sweeps. No report yet, but the open interest is
+    // 1.5e11 now: target 1.5e10, coverage 1.3333333333, share 0.5 - 0.4 * 0.3333333333 =
+    // 0.366666666666666667; ceil(150,175,189 * share) = 55,064,236.
     suite.trade(&carl, BTC, -500_000_000, 6_000 * ONE).unwrap();
     let state = suite.engine_state();
     assert_eq!(
         (state.unsplit_fees.u128(), state.pending_premium.u128()),
         (0, 0)
     );
-    assert_eq!(state.treasury_fees.u128(), 135_157_670);
-    assert_eq!(junior_assets(&suite), 20_000 * ONE + 15_017_519);
+    assert_eq!(state.treasury_fees.u128(), 95_110_953);
+    assert_eq!(junior_assets(&suite), 20_000 * ONE + 55_064_236);
     assert_eq!(
         suite.state().coverage.open_interest_notional.u128(),
         150_000_000_000
@@ -181,8 +210,9 @@ fn auto_sweep_past_the_threshold() {
 
 #[test]
 fn auto_sweep_to_a_fund_that_does_not_know_the_engine() {
-    // The fund's engine points elsewhere: the open-interest report fails (ignored), but
-    // `DepositPremium` is open to anyone, so the premium still arrives.
+    // The fund's engine points elsewhere: the open-interest report fails (ignored), but the
+    // coverage query and `DepositPremium` are open to anyone, so the premium still arrives,
+    // split as in `auto_sweep_past_the_threshold`.
     let mut suite = setup(20_000 * ONE);
     set_threshold(&mut suite, 150_000_000);
     let (bob, carl, governor) = (
@@ -201,7 +231,7 @@ fn auto_sweep_to_a_fund_that_does_not_know_the_engine() {
         (state.unsplit_fees.u128(), state.pending_premium.u128()),
         (0, 0)
     );
-    assert_eq!(junior_assets(&suite), 20_000 * ONE + 15_017_519);
+    assert_eq!(junior_assets(&suite), 20_000 * ONE + 55_064_236);
     assert_eq!(suite.state().coverage.open_interest_notional.u128(), 0);
     // A manual sweep needs the report, so it fails as a whole and changes nothing.
     let keeper = suite.addr("keeper");
@@ -265,4 +295,35 @@ fn failed_auto_sweep_with_unsplit_fees_does_not_block_the_trade() {
     assert_eq!(junior_assets(&suite), 20_000 * ONE);
     // Closing works as well.
     suite.close(&carl, BTC).unwrap();
+}
+
+#[test]
+fn a_sweep_after_everyone_closed_splits_at_the_last_reported_open_interest() {
+    // Fees earned while positions were open are split at the larger of the open interest now
+    // and at the last report, so sweeping right after a close-out (open interest 0, coverage
+    // unbounded) does not drop the fund's part to f_min.
+    let mut suite = setup(5_000 * ONE);
+    let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    suite.sweep_premium(&keeper).unwrap();
+    assert_eq!(
+        suite.engine_state().reported_open_interest.u128(),
+        100_000_000_000
+    );
+    suite.close(&bob, BTC).unwrap();
+    let close_fee = suite.engine_state().unsplit_fees.u128();
+    assert!(close_fee > 0);
+    let treasury_before = suite.engine_state().treasury_fees.u128();
+    let before = junior_assets(&suite);
+    suite.sweep_premium(&keeper).unwrap();
+    // Split at 1e11: coverage (5,000 USDC + 50,050,051) / 1e10 below 1, so f_max = 50%.
+    let to_fund = junior_assets(&suite) - before;
+    assert_eq!(to_fund, close_fee.div_ceil(2));
+    assert_eq!(
+        suite.engine_state().treasury_fees.u128() - treasury_before,
+        close_fee - to_fund
+    );
+    // The report itself is the open interest now.
+    assert_eq!(suite.engine_state().reported_open_interest.u128(), 0);
+    assert!(suite.state().coverage.open_interest_notional.is_zero());
 }

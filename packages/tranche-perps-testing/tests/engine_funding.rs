@@ -1,17 +1,21 @@
 //! `ExecuteMsg::SettleFunding`: longs pay and shorts receive when mark > index (and the reverse),
 //! exact per-unit index moves, zero-sum accrual with at most one unit of rounding dust per
-//! position (the dust ends in treasury fees once the market has no open interest), several
-//! intervals at once, `FundingNotDue`, stale prices, an empty side and the rate cap.
+//! position (the dust ends in treasury fees once the market has no open interest), at most one
+//! interval charged however many have elapsed, no charge for an interval in which a side was
+//! empty (an idle market charges nothing to positions opened after it), `FundingNotDue`, stale
+//! prices, the halted engine and the rate cap.
 //!
 //! Every expected number was computed independently with Python integers, modelling
 //! `SignedDecimal256` (18 decimals, products and quotients truncated toward zero): premium
-//! `(mark - index) / index`, rate `clamp(premium, ±0.5%)`, per paying unit
-//! `rate * index * intervals`, per receiving unit `per_unit * payer_oi / receiver_oi`; a
-//! position owes `ceil(delta * size)` and is due `trunc(delta * size)`.
+//! `(mark - index) / index`, rate `clamp(premium, ±0.5%)`, per paying unit `rate * index` (one
+//! interval per settle), per receiving unit `per_unit * payer_oi / receiver_oi`; a position
+//! owes `ceil(delta * size)` and is due `trunc(delta * size)`.
 
 use cosmwasm_std::{Int128, SignedDecimal256, Timestamp};
+use cw_multi_test::AppResponse;
 use perp_engine::ContractError;
 use tranche_perps_testing::{Suite, ONE};
+use tranche_perps_types::engine::{EnginePause, ExecuteMsg};
 use tranche_perps_types::fund::Tranche;
 
 const BTC: &str = "BTC-USD";
@@ -42,6 +46,32 @@ fn accrued(suite: &Suite, who: &str) -> i128 {
 
 fn now(suite: &Suite) -> Timestamp {
     suite.app.block_info().time
+}
+
+fn attr(res: &AppResponse, key: &str) -> String {
+    res.events
+        .iter()
+        .filter(|e| e.ty == "wasm")
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == key)
+        .unwrap_or_else(|| panic!("attribute {key}"))
+        .value
+        .clone()
+}
+
+/// `(intervals_elapsed, intervals_charged)` of a settle.
+fn intervals(res: &AppResponse) -> (String, String) {
+    (
+        attr(res, "intervals_elapsed"),
+        attr(res, "intervals_charged"),
+    )
+}
+
+fn set_pause(suite: &mut Suite, pause: EnginePause) {
+    let governor = suite.governor.clone();
+    suite
+        .execute_engine(&governor, &ExecuteMsg::SetPause(pause), &[])
+        .unwrap();
 }
 
 /// Advances `seconds` and pushes a fresh index price.
@@ -114,24 +144,28 @@ fn funding_is_zero_sum_and_dust_goes_to_treasury() {
     assert_eq!(suite.market(BTC).funding_pool, Int128::new(36_032_426));
     assert_eq!(accrued(&suite, "carl"), 0);
 
-    // Three intervals at once (and 100 s of the fourth): mark 100.160192205005004003, rate
-    // 0.00160192205005004, per long unit 0.480576615015012.
+    // Three intervals have ended (and 100 s of the fourth): only the last is charged, and the
+    // clock moves to its end. Mark 100.160192205005004003, rate 0.00160192205005004, per long
+    // unit 0.160192205005004; shorts -0.160192205005004 * 1.5e9 / 7e8 (truncated).
     later(&mut suite, 3 * HOUR + 100, "100");
-    suite.settle_funding(&keeper, BTC).unwrap();
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("3".to_string(), "1".to_string()));
     let market = suite.market(BTC);
     assert_eq!(
         market.last_funding_time,
         Timestamp::from_seconds(start.seconds() + 4 * HOUR)
     );
-    assert_eq!(market.cum_funding_long, dec(600_684_701_479_890_900));
-    assert_eq!(market.cum_funding_short, dec(-1_252_864_907_038_372_242));
+    assert_eq!(market.cum_funding_long, dec(280_300_291_469_882_900));
+    assert_eq!(market.cum_funding_short, dec(-566_326_885_588_355_099));
 
+    // bob ceil(0.2803002914698829 * 1e9), carl ceil(0.160192205005004 * 5e8) since his entry,
+    // arb trunc(-0.566326885588355099 * 7e8).
     let (b, c, a) = (
         accrued(&suite, "bob"),
         accrued(&suite, "carl"),
         accrued(&suite, "arb"),
     );
-    assert_eq!((b, c, a), (600_684_702, 240_288_308, -877_005_434));
+    assert_eq!((b, c, a), (280_300_292, 80_096_103, -396_428_819));
     let paid = b + c + carl_first;
     let received = -a;
     assert_eq!(paid - received, 2);
@@ -144,18 +178,19 @@ fn funding_is_zero_sum_and_dust_goes_to_treasury() {
     let treasury_before = suite.engine_state().treasury_fees;
     let before = suite.balance(&bob);
     suite.close(&bob, BTC).unwrap();
-    // 10,899,899,899 - 600,684,702 - 40,048,061 - 100,060,053
-    assert_eq!(suite.balance(&bob) - before, 10_159_107_083);
-    assert_eq!(suite.market(BTC).funding_pool, Int128::new(636_717_128));
+    // 10,899,899,899 - 280,300,292 - 40,048,061 - 100,060,053
+    assert_eq!(suite.balance(&bob) - before, 10_479_491_493);
+    // 36,032,426 + 280,300,292
+    assert_eq!(suite.market(BTC).funding_pool, Int128::new(316_332_718));
     let before = suite.balance(&carl);
     suite.close(&carl, BTC).unwrap();
-    // 5,913,870,424 - 240,288,308 - 142,116,036 - 49,955,034
-    assert_eq!(suite.balance(&carl) - before, 5_481_511_046);
-    assert_eq!(suite.market(BTC).funding_pool, Int128::new(877_005_436));
+    // 5,913,870,424 - 80,096,103 - 142,116,036 - 49,955,034
+    assert_eq!(suite.balance(&carl) - before, 5_641_703_251);
+    assert_eq!(suite.market(BTC).funding_pool, Int128::new(396_428_821));
     let before = suite.balance(&arb);
     suite.close(&arb, BTC).unwrap();
-    // 8,929,866,801 + 877,005,434 + 182,164,097 - 69,951,035
-    assert_eq!(suite.balance(&arb) - before, 9_919_085_297);
+    // 8,929,866,801 + 396,428,819 + 182,164,097 - 69,951,035
+    assert_eq!(suite.balance(&arb) - before, 9_438_508_682);
 
     // No open interest: the 2 units of dust moved from the pool to the treasury.
     let market = suite.market(BTC);
@@ -244,23 +279,146 @@ fn rate_is_clamped_at_max_funding_rate() {
     let (bob, arb, keeper) = (suite.addr("bob"), suite.addr("arb"), suite.addr("keeper"));
     suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
     suite.trade(&arb, BTC, -700_000_000, 9_000 * ONE).unwrap();
-    // Mark 100.06 against index 95: premium 5.3%, clamped to 0.5%; two intervals:
-    // longs pay 0.005 * 95 * 2 = 0.95 per unit, shorts receive 0.95 * 1e9 / 7e8.
+    // Mark 100.06 against index 95: premium 5.3%, clamped to 0.5%; two intervals have ended
+    // but one is charged: longs pay 0.005 * 95 = 0.475 per unit, shorts receive
+    // 0.475 * 1e9 / 7e8.
     later(&mut suite, 2 * HOUR, "95");
-    suite.settle_funding(&keeper, BTC).unwrap();
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("2".to_string(), "1".to_string()));
+    assert_eq!(attr(&res, "paid"), "475000000");
     let market = suite.market(BTC);
-    assert_eq!(market.cum_funding_long, dec(950_000_000_000_000_000));
-    assert_eq!(market.cum_funding_short, dec(-1_357_142_857_142_857_142));
-    assert_eq!(accrued(&suite, "bob"), 950_000_000);
-    assert_eq!(accrued(&suite, "arb"), -949_999_999);
+    assert_eq!(market.cum_funding_long, dec(475_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-678_571_428_571_428_571));
+    assert_eq!(accrued(&suite, "bob"), 475_000_000);
+    assert_eq!(accrued(&suite, "arb"), -474_999_999);
 
     // Index 110: premium -9%, clamped to -0.5%: shorts pay 0.55 per unit, longs receive
     // 0.55 * 7e8 / 1e9 = 0.385.
     later(&mut suite, HOUR, "110");
     suite.settle_funding(&keeper, BTC).unwrap();
     let market = suite.market(BTC);
-    assert_eq!(market.cum_funding_long, dec(565_000_000_000_000_000));
-    assert_eq!(market.cum_funding_short, dec(-807_142_857_142_857_142));
-    assert_eq!(accrued(&suite, "bob"), 565_000_000);
-    assert_eq!(accrued(&suite, "arb"), -564_999_999);
+    assert_eq!(market.cum_funding_long, dec(90_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-128_571_428_571_428_571));
+    assert_eq!(accrued(&suite, "bob"), 90_000_000);
+    assert_eq!(accrued(&suite, "arb"), -89_999_999);
+}
+
+/// A market that sat idle for 20 hours (no open interest, nobody settled) must not charge
+/// those 20 intervals, nor even the last of them, to positions opened after it: the settle
+/// moves the clock to the latest boundary without charging. The next interval, in which both
+/// sides were open throughout, is charged once.
+#[test]
+fn an_idle_market_charges_nothing_to_positions_opened_after_it() {
+    let mut suite = setup();
+    let (bob, arb, keeper) = (suite.addr("bob"), suite.addr("arb"), suite.addr("keeper"));
+    let start = suite.market(BTC).last_funding_time;
+    // 20 idle hours, then a fresh index of 99.
+    later(&mut suite, 20 * HOUR, "99");
+    // bob opens ~9x long, arb a short: mark ~100.05 vs index 99, rate capped at 0.5%.
+    suite.trade(&bob, BTC, 1_000_000_000, 12_000 * ONE).unwrap();
+    suite.trade(&arb, BTC, -500_000_000, 6_000 * ONE).unwrap();
+    // One block later a keeper settles: 20 intervals have ended, none is charged.
+    suite.advance(5);
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("20".to_string(), "0".to_string()));
+    assert_eq!(attr(&res, "paid"), "0");
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start.seconds() + 20 * HOUR)
+    );
+    assert_eq!(market.cum_funding_long, SignedDecimal256::zero());
+    assert_eq!(market.cum_funding_short, SignedDecimal256::zero());
+    assert_eq!((accrued(&suite, "bob"), accrued(&suite, "arb")), (0, 0));
+    assert!(matches!(
+        suite.liquidate(&keeper, BTC, &bob).unwrap_err(),
+        ContractError::NotLiquidatable { .. }
+    ));
+
+    // Both sides open for the whole next interval: one interval at the cap, 0.005 * 99 = 0.495
+    // per long unit; shorts receive 0.495 * 1e9 / 5e8 = 0.99 per unit.
+    later(&mut suite, HOUR - 5, "99");
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("1".to_string(), "1".to_string()));
+    assert_eq!(attr(&res, "paid"), "495000000");
+    assert_eq!(accrued(&suite, "bob"), 495_000_000);
+    assert_eq!(accrued(&suite, "arb"), -495_000_000);
+}
+
+/// An interval in which a side was empty at some moment (arb closes, then reopens before the
+/// interval ends) moves the clock without charging; the next one, two-sided throughout, is
+/// charged.
+#[test]
+fn an_interval_with_an_empty_side_moves_the_clock_without_charging() {
+    let mut suite = setup();
+    let (bob, arb, keeper) = (suite.addr("bob"), suite.addr("arb"), suite.addr("keeper"));
+    let start = suite.market(BTC).last_funding_time;
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    suite.trade(&arb, BTC, -700_000_000, 9_000 * ONE).unwrap();
+    suite.advance(30 * 60);
+    suite.close(&arb, BTC).unwrap();
+    later(&mut suite, 10 * 60, "100");
+    suite.trade(&arb, BTC, -700_000_000, 9_000 * ONE).unwrap();
+    // Both sides are open at the settle, but the short side was empty for 10 minutes.
+    later(&mut suite, 20 * 60, "95");
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("1".to_string(), "0".to_string()));
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start.seconds() + HOUR)
+    );
+    assert_eq!(market.cum_funding_long, SignedDecimal256::zero());
+    assert_eq!(market.cum_funding_short, SignedDecimal256::zero());
+    assert_eq!((accrued(&suite, "bob"), accrued(&suite, "arb")), (0, 0));
+
+    // Same vAMM as in `rate_is_clamped_at_max_funding_rate`: 0.475 per long unit, shorts
+    // 0.475 * 1e9 / 7e8.
+    later(&mut suite, HOUR, "95");
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("1".to_string(), "1".to_string()));
+    let market = suite.market(BTC);
+    assert_eq!(market.cum_funding_long, dec(475_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-678_571_428_571_428_571));
+    assert_eq!(accrued(&suite, "bob"), 475_000_000);
+    assert_eq!(accrued(&suite, "arb"), -474_999_999);
+}
+
+/// Halting stops everything that moves positions or margin; traders cannot add margin or
+/// close while halted, so funding must not move their margin either. After the halt ends the
+/// first settle charges one interval, not the whole halt.
+#[test]
+fn settle_funding_is_refused_while_halted() {
+    let mut suite = setup();
+    let (bob, arb, keeper) = (suite.addr("bob"), suite.addr("arb"), suite.addr("keeper"));
+    let start = suite.market(BTC).last_funding_time;
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    suite.trade(&arb, BTC, -500_000_000, 6_000 * ONE).unwrap();
+    set_pause(
+        &mut suite,
+        EnginePause {
+            halted: true,
+            ..Default::default()
+        },
+    );
+    later(&mut suite, HOUR, "99");
+    let before = suite.market(BTC);
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::Halted
+    );
+    assert_eq!(suite.market(BTC), before);
+
+    // Four more hours halted, then un-halted: five intervals have ended, one is charged at
+    // the cap: 0.005 * 99 = 0.495 per long unit, 0.495 * 1e9 / 5e8 = 0.99 per short unit.
+    later(&mut suite, 4 * HOUR, "99");
+    set_pause(&mut suite, EnginePause::default());
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("5".to_string(), "1".to_string()));
+    assert_eq!(
+        suite.market(BTC).last_funding_time,
+        Timestamp::from_seconds(start.seconds() + 5 * HOUR)
+    );
+    assert_eq!(accrued(&suite, "bob"), 495_000_000);
+    assert_eq!(accrued(&suite, "arb"), -495_000_000);
 }

@@ -829,22 +829,22 @@ fn withdraw_treasury() {
     refused(&mut suite, ContractError::NothingToSweep, |s| {
         gov(s, ExecuteMsg::WithdrawTreasury {})
     });
-    // first sweep: the fund has no open interest reported yet, so no coverage: fund share is
-    // the minimum 10%: ceil(100_001 * 0.1) = 10_001 to the fund, 90_000 to the treasury
+    // first sweep: open interest now 1e6 * 100 = 1e8 (none reported yet), target
+    // ceil(1e8 * 10%) = 1e7, empty fund: coverage 0 < 1 -> maximum share 50%:
+    // ceil(100_001 / 2) = 50_001 to the fund (its reserve), 50_000 to the treasury
     suite.sweep_premium(&carl).unwrap();
     let state = suite.engine_state();
     assert_eq!(state.unsplit_fees.u128(), 0);
     assert_eq!(state.pending_premium.u128(), 0);
-    assert_eq!(state.treasury_fees.u128(), 90_000);
-    assert_eq!(suite.state().reserve.u128(), 10_001);
+    assert_eq!(state.treasury_fees.u128(), 50_000);
+    assert_eq!(suite.state().reserve.u128(), 50_001);
     // second trade: carl sells 1e6 from 999_999_000_000 for 100_000_101, fee 100_001
     suite.trade(&carl, BTC, -1_000_000, 20_000_000).unwrap();
-    // the fund now knows 1e8 of open interest: target ceil(1e8 * 10%) = 1e7, assets 10_001,
-    // coverage < 1 -> maximum share 50%: ceil(100_001 / 2) = 50_001 to the fund, 50_000 to the
-    // treasury
+    // open interest 2e8: target 2e7, assets 50_001, coverage < 1 -> 50%: 50_001 to the fund,
+    // 50_000 to the treasury
     suite.sweep_premium(&carl).unwrap();
-    assert_eq!(suite.engine_state().treasury_fees.u128(), 140_000);
-    assert_eq!(suite.state().reserve.u128(), 60_002);
+    assert_eq!(suite.engine_state().treasury_fees.u128(), 100_000);
+    assert_eq!(suite.state().reserve.u128(), 100_002);
     refused(
         &mut suite,
         ContractError::Ownership(OwnershipError::NotOwner),
@@ -861,11 +861,11 @@ fn withdraw_treasury() {
     assert!(res.events.iter().any(|e| e.ty == "wasm"
         && e.attributes
             .iter()
-            .any(|a| a.key == "amount" && a.value == "140000")));
-    assert_eq!(suite.balance(&treasury), 140_000);
+            .any(|a| a.key == "amount" && a.value == "100000")));
+    assert_eq!(suite.balance(&treasury), 100_000);
     assert_eq!(
         suite.balance(&suite.engine.clone()),
-        engine_before - 140_000
+        engine_before - 100_000
     );
     assert_eq!(suite.engine_state().treasury_fees.u128(), 0);
     refused(&mut suite, ContractError::NothingToSweep, |s| {

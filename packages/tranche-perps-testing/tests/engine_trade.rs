@@ -1,7 +1,7 @@
 //! Trading on the perp engine: opening, growing, reducing, flipping and closing positions with
 //! exact quote, fee, margin and PnL figures; every trade guard (price limit, spread, open
 //! interest caps, minimum notional, initial margin, bankruptcy, stale or missing prices); margin
-//! in and out; pause switches; and a many-trader round trip that returns the vAMM to its start.
+//! in and out (unrealized profit never backs a withdrawal); pause switches; and a many-trader round trip that returns the vAMM to its start.
 //!
 //! Every expected number was computed independently with Python integers from the vAMM rule
 //! `quote_reserve = ceil(k / base)` (k = 10^12 * 10^14 for BTC-USD); the arithmetic is in the
@@ -701,6 +701,59 @@ fn add_and_remove_margin_exact() {
     );
 }
 
+/// Unrealized profit at the index never backs a withdrawal: it is not on the vAMM (the mark
+/// may be far from the index), so counting it would let a trader leave a position with no
+/// collateral. An unrealized loss still reduces what may leave.
+#[test]
+fn remove_margin_does_not_count_unrealized_profit() {
+    let (mut suite, bob, _) = setup();
+    // bob buys 1e9 for 100_100_100_101, fee 100_100_101: margin 10_899_899_899
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    assert_eq!(pos(&suite, BTC, &bob).margin.u128(), 10_899_899_899);
+    // index 110 (mark still ~100.2): PnL at the index 110e9 - 100_100_100_101 = 9_899_899_899,
+    // initial margin ceil(10% * 110e9) = 11e9. The old rule let 9_799_799_798 leave; now the
+    // margin alone is below the requirement, so not one unit may.
+    suite.advance(1);
+    suite.push_price(BTC, "110").unwrap();
+    refused(
+        &mut suite,
+        &[BTC],
+        ContractError::InsufficientMargin {
+            equity: 10_899_899_898i128.into(),
+            required: Uint128::new(11_000_000_000),
+        },
+        |s| s.remove_margin(&bob, BTC, 1),
+    );
+    // 1,000 USDC more: 11_899_899_899 - 11e9 = 899_899_899 may leave, not one unit more.
+    suite.add_margin(&bob, BTC, 1_000 * ONE).unwrap();
+    refused(
+        &mut suite,
+        &[BTC],
+        ContractError::InsufficientMargin {
+            equity: 10_999_999_999i128.into(),
+            required: Uint128::new(11_000_000_000),
+        },
+        |s| s.remove_margin(&bob, BTC, 899_899_900),
+    );
+    let res = suite.remove_margin(&bob, BTC, 899_899_899).unwrap();
+    assert_eq!(attr(&res, "margin"), "11000000000");
+    // index 100: PnL -100_100_101 counts, initial margin 1e10:
+    // 11e9 - 100_100_101 - 1e10 = 899_899_899 may leave.
+    suite.advance(1);
+    suite.push_price(BTC, "100").unwrap();
+    refused(
+        &mut suite,
+        &[BTC],
+        ContractError::InsufficientMargin {
+            equity: 9_999_999_999i128.into(),
+            required: Uint128::new(10_000_000_000),
+        },
+        |s| s.remove_margin(&bob, BTC, 899_899_900),
+    );
+    suite.remove_margin(&bob, BTC, 899_899_899).unwrap();
+    assert_eq!(pos(&suite, BTC, &bob).margin.u128(), 10_100_100_101);
+}
+
 #[test]
 fn pause_new_positions() {
     let (mut suite, bob, carl) = setup();
@@ -784,6 +837,10 @@ fn halted_blocks_everything_that_moves_positions() {
     });
     refused(&mut suite, &[BTC], ContractError::Halted, |s| {
         s.liquidate(&carl, BTC, &bob)
+    });
+    suite.advance(3_600);
+    refused(&mut suite, &[BTC], ContractError::Halted, |s| {
+        s.settle_funding(&carl, BTC)
     });
     set_pause(&mut suite, EnginePause::default());
     suite.close(&bob, BTC).unwrap();

@@ -754,7 +754,9 @@ fn state_and_coverage_queries_survive_the_largest_target() {
         .is_ok();
     // Either one of the two is refused, or the queries keep answering.
     if accepted_report && accepted_update {
-        let coverage = suite.try_query::<CoverageResponse>(&QueryMsg::Coverage {});
+        let coverage = suite.try_query::<CoverageResponse>(&QueryMsg::Coverage {
+            open_interest: None,
+        });
         assert!(coverage.is_ok(), "Coverage query: {coverage:?}");
         let state = suite.try_query::<FundStateResponse>(&QueryMsg::State {});
         assert!(state.is_ok(), "State query: {state:?}");
@@ -773,7 +775,9 @@ fn state_and_coverage_queries_survive_a_large_fund_against_a_tiny_target() {
     suite.mint(&whale, big);
     suite.deposit(&whale, Tranche::Junior, big).unwrap();
     suite.report_open_interest(1).unwrap();
-    let coverage = suite.try_query::<CoverageResponse>(&QueryMsg::Coverage {});
+    let coverage = suite.try_query::<CoverageResponse>(&QueryMsg::Coverage {
+        open_interest: None,
+    });
     assert!(coverage.is_ok(), "Coverage query: {coverage:?}");
     let state = suite.try_query::<FundStateResponse>(&QueryMsg::State {});
     assert!(state.is_ok(), "State query: {state:?}");

@@ -1,5 +1,5 @@
 //! Read-only views of the fund: `SimulateLoss`, `PreviewDeposit`, `Underwriter`,
-//! `WithdrawalRequest(s)`, `State` and `Yield`, each checked against what the fund then does or
+//! `WithdrawalRequest(s)`, `State`, `Coverage` at a given open interest and `Yield`, each checked against what the fund then does or
 //! against numbers computed independently (Python integers; the arithmetic is in the comments).
 
 use std::str::FromStr;
@@ -10,7 +10,8 @@ use num_rational::BigRational;
 use num_traits::{One, Signed};
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::{
-    FundParams, QueryMsg, RequestStatus, Tranche, UnderwriterResponse, YieldResponse,
+    CoverageResponse, FundParams, QueryMsg, RequestStatus, Tranche, UnderwriterResponse,
+    YieldResponse,
 };
 
 const HOUR: u64 = 3_600;
@@ -356,6 +357,59 @@ fn state_reports_junior_ratio_and_the_payout_window() {
     assert_eq!(window.start_assets, Uint128::new(877_000_007));
     assert_eq!(window.cap, Uint128::new(438_500_003));
     assert_eq!(window.paid, Uint128::zero());
+}
+
+// ----- coverage -----
+
+fn coverage_at(suite: &Suite, open_interest: Option<u128>) -> CoverageResponse {
+    suite
+        .try_query(&QueryMsg::Coverage {
+            open_interest: open_interest.map(Uint128::new),
+        })
+        .unwrap()
+}
+
+/// `Coverage { open_interest }` answers "what if the engine's total open interest were this"
+/// (the engine asks with its current total when it splits fees) and leaves the last reported
+/// figure, which `State` and `Coverage {}` keep showing, alone.
+#[test]
+fn coverage_at_a_given_open_interest_leaves_the_report_alone() {
+    let mut suite = three_layers();
+    // 510 coins of assets; reported 1e9: target ceil(1000 * 1e9 / 10000) = 1e8, ratio 5.1.
+    suite.report_open_interest(1_000_000_000).unwrap();
+    let reported = CoverageResponse {
+        total_assets: Uint128::new(510 * ONE),
+        open_interest_notional: Uint128::new(1_000_000_000),
+        target: 100_000_000u128.into(),
+        coverage_ratio: Some(dec("5.1")),
+    };
+    assert_eq!(coverage_at(&suite, None), reported);
+
+    // At 12_345_678_901: target ceil(1_234_567_890.1) = 1_234_567_891,
+    // ratio floor(510_000_000 * 10^18 / 1_234_567_891) / 10^18.
+    assert_eq!(
+        coverage_at(&suite, Some(12_345_678_901)),
+        CoverageResponse {
+            total_assets: Uint128::new(510 * ONE),
+            open_interest_notional: Uint128::new(12_345_678_901),
+            target: 1_234_567_891u128.into(),
+            coverage_ratio: Some(dec("0.413100003424599028")),
+        }
+    );
+    // Zero open interest: no target, no ratio.
+    let zero = coverage_at(&suite, Some(0));
+    assert_eq!((zero.target, zero.coverage_ratio), (0u128.into(), None));
+    // u128::MAX: target ceil(u128::MAX / 10) in 256 bits, ratio rounds down to 0.
+    let max = coverage_at(&suite, Some(u128::MAX));
+    assert_eq!(
+        max.target.to_string(),
+        "34028236692093846346337460743176821146"
+    );
+    assert_eq!(max.coverage_ratio, Some(Decimal256::zero()));
+
+    // Asking changed nothing: the report stands.
+    assert_eq!(coverage_at(&suite, None), reported);
+    assert_eq!(suite.state().coverage, reported);
 }
 
 // ----- yield -----

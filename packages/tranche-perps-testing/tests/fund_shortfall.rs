@@ -415,14 +415,22 @@ fn coverage_is_assets_over_the_rounded_up_target() {
     suite.premium(&payer, 7).unwrap();
 
     // no open interest: no target, no ratio
-    let coverage: CoverageResponse = suite.try_query(&QueryMsg::Coverage {}).unwrap();
+    let coverage: CoverageResponse = suite
+        .try_query(&QueryMsg::Coverage {
+            open_interest: None,
+        })
+        .unwrap();
     assert_eq!(coverage.target, Uint256::zero());
     assert_eq!(coverage.coverage_ratio, None);
 
     suite.report_open_interest(12_345_678_901).unwrap();
     // target = ceil(1000 * 12_345_678_901 / 10000) = ceil(1_234_567_890.1) = 1_234_567_891
     // ratio = 1_000_000_007 / 1_234_567_891 = 0.810000012384900102 (floored)
-    let coverage: CoverageResponse = suite.try_query(&QueryMsg::Coverage {}).unwrap();
+    let coverage: CoverageResponse = suite
+        .try_query(&QueryMsg::Coverage {
+            open_interest: None,
+        })
+        .unwrap();
     assert_eq!(
         coverage,
         CoverageResponse {
@@ -437,7 +445,11 @@ fn coverage_is_assets_over_the_rounded_up_target() {
     // a later report replaces the earlier one: target ceil(1000 * 1000 / 10000) = 100,
     // ratio 1_000_000_007 / 100 = 10_000_000.07
     suite.report_open_interest(1_000).unwrap();
-    let coverage: CoverageResponse = suite.try_query(&QueryMsg::Coverage {}).unwrap();
+    let coverage: CoverageResponse = suite
+        .try_query(&QueryMsg::Coverage {
+            open_interest: None,
+        })
+        .unwrap();
     assert_eq!(coverage.target, Uint256::from(100u128));
     assert_eq!(
         coverage.coverage_ratio,

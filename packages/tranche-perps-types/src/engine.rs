@@ -150,7 +150,9 @@ pub enum ExecuteMsg {
         /// Market id.
         market: String,
     },
-    /// Withdraw margin, down to the initial margin at the index price.
+    /// Withdraw margin, down to the initial margin at the index price: what stays, net of
+    /// funding owed and of any unrealized loss at the index, must cover it. Unrealized profit
+    /// does not count.
     RemoveMargin {
         /// Market id.
         market: String,
@@ -164,12 +166,19 @@ pub enum ExecuteMsg {
         /// Owner of the position.
         trader: String,
     },
-    /// Settle every funding interval of a market that has ended (anyone).
+    /// Settle a market's funding (anyone). Charges at most one interval: the most recent one
+    /// that has ended, at the current rate `clamp(funding_factor * (mark - index) / index)`, to
+    /// the positions open now; `last_funding_time` moves to that interval's end and older
+    /// unsettled intervals are forfeited (their premium is unknown). An interval in which
+    /// either side had no open interest at any moment moves the clock without charging.
+    /// Refused while the engine is halted, so after a halt at most one interval is charged.
+    /// Fails with `FundingNotDue` until an interval has ended.
     SettleFunding {
         /// Market id.
         market: String,
     },
-    /// Send pending premium to the fund and report open interest (anyone).
+    /// Split unsplit fees at the fund's coverage for the engine's current total open-interest
+    /// notional, send pending premium to the fund and report that notional (anyone).
     SweepPremium {},
     /// Feeder only: push an index price.
     PushPrice {
@@ -380,6 +389,9 @@ pub struct EngineStateResponse {
     pub uncovered_bad_debt: Uint128,
     /// Next shortfall id.
     pub next_shortfall_id: u64,
+    /// Total open-interest notional reported to the fund at the last sweep. A sweep splits
+    /// fees at the coverage of the larger of this and the open interest now.
+    pub reported_open_interest: Uint128,
 }
 
 /// One socialized loss.

@@ -350,7 +350,11 @@ pub enum QueryMsg {
     },
     /// Fund assets against the target set by open interest.
     #[returns(CoverageResponse)]
-    Coverage {},
+    Coverage {
+        /// Coverage if the engine's total open-interest notional were this (the engine asks
+        /// with its current total when it splits fees); default the notional it last reported.
+        open_interest: Option<Uint128>,
+    },
     /// One underwriter's shares, their value, and a page of their withdrawal requests.
     #[returns(UnderwriterResponse)]
     Underwriter {
@@ -518,7 +522,8 @@ pub struct YieldResponse {
 pub struct CoverageResponse {
     /// Reserve plus both tranches.
     pub total_assets: Uint128,
-    /// Open-interest notional last reported by the engine.
+    /// Open-interest notional the figures use: the one asked about, else the one the engine
+    /// last reported.
     pub open_interest_notional: Uint128,
     /// `ceil(target_coverage_bps * open_interest / 10000)`.
     pub target: Uint256,
