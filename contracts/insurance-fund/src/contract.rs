@@ -248,8 +248,8 @@ pub fn execute(
         ExecuteMsg::AllocateReserve { amount, target } => {
             governance::allocate_reserve(deps, env, info, amount, target)
         }
-        ExecuteMsg::SweepDonations { recipient } => {
-            governance::sweep_donations(deps, env, info, recipient)
+        ExecuteMsg::SweepDonations { recipient, denom } => {
+            governance::sweep_donations(deps, env, info, recipient, denom)
         }
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;

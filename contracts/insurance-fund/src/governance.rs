@@ -285,6 +285,7 @@ pub fn sweep_donations(
     env: Env,
     info: MessageInfo,
     recipient: String,
+    denom: Option<String>,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
@@ -293,21 +294,31 @@ pub fn sweep_donations(
         return Err(ContractError::RecipientIsFund);
     }
     let config = CONFIG.load(deps.storage)?;
+    let denom = denom.unwrap_or_else(|| config.collateral_denom.clone());
+    if !tranche_perps_types::is_valid_denom(&denom) {
+        return Err(ContractError::InvalidDenom { denom });
+    }
     let balance = deps
         .querier
-        .query_balance(&env.contract.address, &config.collateral_denom)?
+        .query_balance(&env.contract.address, &denom)?
         .amount;
-    let surplus = balance.saturating_sub(total_assets(&STATE.load(deps.storage)?)?);
+    // The books hold only collateral: of it only what is above them is a donation.
+    let surplus = if denom == config.collateral_denom {
+        balance.saturating_sub(total_assets(&STATE.load(deps.storage)?)?)
+    } else {
+        balance
+    };
     if surplus.is_zero() {
         return Err(ContractError::NothingToSweep);
     }
     Ok(Response::new()
         .add_message(BankMsg::Send {
             to_address: recipient.to_string(),
-            amount: coins(surplus.u128(), config.collateral_denom),
+            amount: coins(surplus.u128(), &denom),
         })
         .add_attribute("action", "sweep_donations")
         .add_attribute("sender", info.sender)
         .add_attribute("recipient", recipient)
+        .add_attribute("denom", denom)
         .add_attribute("amount", surplus))
 }

@@ -544,6 +544,7 @@ impl Suite {
         let (governor, fund) = (self.governor.clone(), self.fund.clone());
         let msg = ExecuteMsg::SweepDonations {
             recipient: recipient.to_string(),
+            denom: None,
         };
         self.step(Step::Admin, |s| {
             let res = s

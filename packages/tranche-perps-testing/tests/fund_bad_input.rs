@@ -246,6 +246,7 @@ fn nonpayable_messages(suite: &Suite) -> Vec<(&'static str, Addr, ExecuteMsg)> {
             governor.clone(),
             ExecuteMsg::SweepDonations {
                 recipient: suite.addr("treasury").to_string(),
+                denom: None,
             },
         ),
         (
@@ -904,6 +905,7 @@ fn bad_addresses_in_messages_are_refused() {
                 &governor,
                 &ExecuteMsg::SweepDonations {
                     recipient: "treasury".into(),
+                    denom: None,
                 },
                 &[],
             )

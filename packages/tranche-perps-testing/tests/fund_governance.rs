@@ -42,6 +42,7 @@ fn sweep_as(suite: &mut Suite, who: &Addr, recipient: &str) -> Result<(), Contra
         who,
         &ExecuteMsg::SweepDonations {
             recipient: recipient.to_string(),
+            denom: None,
         },
     )
 }
@@ -969,9 +970,7 @@ fn sweep_with_nothing_donated_is_refused() {
     assert_eq!(suite.balance(&treasury), 0);
 }
 
-/// Built without sanity mode: the Suite's `sweep_donations` forgets its donation counter only
-/// after the step's own invariant check, so that check would fail on every successful sweep
-/// (a Suite bug, see the report). The invariants are checked by hand after every step instead.
+/// Built without sanity mode, with the invariants checked by hand after every step.
 #[test]
 fn sweep_sends_exactly_the_donations_and_leaves_prices_unchanged() {
     let mut suite = Suite::builder()
@@ -1012,9 +1011,7 @@ fn sweep_sends_exactly_the_donations_and_leaves_prices_unchanged() {
     assert_eq!(suite.state(), books);
 }
 
-/// The same journey in sanity mode: fails inside the Suite's own invariant check after the
-/// sweep ("fund balance must equal its books plus donations"), because `Suite::sweep_donations`
-/// resets its donation counter after `execute_fund` has already checked the invariants.
+/// The same journey in sanity mode: the Suite's own checks pass after the sweep.
 #[test]
 fn sweep_in_sanity_mode_passes_the_suite_invariants() {
     let mut suite = Suite::builder()
@@ -1304,4 +1301,60 @@ fn reserve_into_senior_is_refused_when_it_breaks_subordination() {
         .allocate_reserve(500 * ONE, ReserveTarget::Tranche(Tranche::Senior))
         .unwrap();
     assert!(suite.state().reserve.is_zero());
+}
+
+#[test]
+fn sweep_of_another_denom_sends_it_whole_and_leaves_the_books() {
+    use cw_multi_test::{BankSudo, SudoMsg};
+    let mut suite = Suite::builder()
+        .with_underwriters(&["alice", "donor"], 10_000 * ONE)
+        .build();
+    let (alice, donor, treasury, governor) = (
+        suite.addr("alice"),
+        suite.addr("donor"),
+        suite.addr("treasury"),
+        suite.governor.clone(),
+    );
+    suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
+    suite.donate(&donor, 5 * ONE);
+    let fund = suite.fund.clone();
+    suite
+        .app
+        .sudo(SudoMsg::Bank(BankSudo::Mint {
+            to_address: fund.to_string(),
+            amount: coins(777, "uatom"),
+        }))
+        .unwrap();
+    let books = suite.state();
+    let sweep = |suite: &mut Suite, denom: &str| {
+        suite.execute_fund(
+            &governor,
+            &ExecuteMsg::SweepDonations {
+                recipient: treasury.to_string(),
+                denom: Some(denom.to_string()),
+            },
+            &[],
+        )
+    };
+    sweep(&mut suite, "uatom").unwrap();
+    let atom =
+        |suite: &Suite, who: &Addr| suite.app.wrap().query_balance(who, "uatom").unwrap().amount;
+    assert_eq!(atom(&suite, &treasury), Uint128::new(777));
+    assert!(atom(&suite, &fund).is_zero());
+    // The collateral donation is untouched until swept in its own denom.
+    assert_eq!(suite.balance(&fund), books.total_assets.u128() + 5 * ONE);
+    assert_eq!(suite.state(), books);
+    assert_eq!(
+        sweep(&mut suite, "uatom").unwrap_err(),
+        ContractError::NothingToSweep
+    );
+    assert_eq!(
+        sweep(&mut suite, "u").unwrap_err(),
+        ContractError::InvalidDenom {
+            denom: "u".to_string()
+        }
+    );
+    suite.sweep_donations(&treasury).unwrap();
+    assert_eq!(suite.balance(&treasury), 5 * ONE);
+    assert_eq!(suite.state(), books);
 }

@@ -306,10 +306,13 @@ pub enum ExecuteMsg {
         /// Destination.
         target: ReserveTarget,
     },
-    /// Governor only: send collateral that reached the fund outside its messages to an address.
+    /// Governor only: send coins that reached the fund outside its messages to an address.
     SweepDonations {
         /// Receiver of the surplus.
         recipient: String,
+        /// Denom to sweep (default the collateral). For the collateral only the balance above
+        /// the fund's books is sent; the books hold no other denom, so any other is sent whole.
+        denom: Option<String>,
     },
     /// Governor transfer: the governor proposes, the new governor accepts.
     UpdateOwnership(GovernorAction),
