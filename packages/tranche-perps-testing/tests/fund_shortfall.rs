@@ -520,28 +520,17 @@ fn a_new_engine_gets_a_fresh_shortfall_id_space() {
         .unwrap();
     assert_eq!(suite.config().engine_epoch, 1);
     assert!(suite.loss_ledger(None, None).is_empty());
-    suite
-        .execute_fund(
-            &engine_v2,
-            &ExecuteMsg::CoverShortfall {
-                shortfall_id: 1,
-                amount: Uint128::new(20 * ONE),
-            },
-            &[],
-        )
-        .unwrap();
+    let cover_v2 = |suite: &mut Suite| {
+        let msg = ExecuteMsg::CoverShortfall {
+            shortfall_id: 1,
+            amount: Uint128::new(20 * ONE),
+        };
+        suite.execute_fund(&engine_v2, &msg, &[])
+    };
+    cover_v2(&mut suite).unwrap();
     // ... once only.
     assert_eq!(
-        suite
-            .execute_fund(
-                &engine_v2,
-                &ExecuteMsg::CoverShortfall {
-                    shortfall_id: 1,
-                    amount: Uint128::new(20 * ONE),
-                },
-                &[],
-            )
-            .unwrap_err(),
+        cover_v2(&mut suite).unwrap_err(),
         ContractError::ShortfallAlreadyCovered { id: 1 }
     );
     // Each epoch keeps its own ledger; the default is the current engine's.
