@@ -102,6 +102,7 @@ pub fn execute(
             proposal::run_actions(deps, env, info, proposal_id)
         }
         ExecuteMsg::UpdateConfig(gov) => proposal::update_config(deps, env, info, gov),
+        ExecuteMsg::UpdateAddresses(update) => proposal::update_addresses(deps, env, info, update),
     }
 }
 

@@ -41,6 +41,21 @@ pub enum ContractError {
     #[error("title must not be empty and title plus description at most {max} bytes")]
     BadText { max: u32 },
 
+    #[error("the actions take {size} bytes serialized, more than {max}")]
+    ActionsTooLarge { size: u64, max: u32 },
+
+    #[error("action {index}: changes no address")]
+    NothingToUpdate { index: usize },
+
+    #[error("an address change may not both set and remove the guardian")]
+    ConflictingGuardianUpdate,
+
+    #[error("action {index}: a guardian change must be the only change of its proposal")]
+    GuardianChangeNotAlone { index: usize },
+
+    #[error("proposal {id} replaces or removes the guardian; the guardian cannot veto it")]
+    GuardianChangeNotVetoable { id: u64 },
+
     #[error("no {target} is configured for this action")]
     NoTarget { target: &'static str },
 

@@ -1,12 +1,14 @@
 use cosmwasm_std::{
-    to_json_binary, Addr, CosmosMsg, Decimal, Deps, DepsMut, Env, MessageInfo, Response, SubMsg,
-    Timestamp, Uint128, Uint256, WasmMsg,
+    to_json_binary, to_json_vec, Addr, CosmosMsg, Decimal, Deps, DepsMut, Env, MessageInfo,
+    Response, SubMsg, Timestamp, Uint128, Uint256, WasmMsg,
 };
 use cw20::{Cw20ExecuteMsg, Cw20QueryMsg, TokenInfoResponse};
 use cw3::Vote;
 use cw_utils::nonpayable;
 use tranche_perps_types::fund::GovernorAction;
-use tranche_perps_types::governance::{Action, GovConfig, ProposalStatus, Tally, VotingRules};
+use tranche_perps_types::governance::{
+    Action, GovAddressesUpdate, GovConfig, ProposalStatus, Tally, VotingRules,
+};
 use tranche_perps_types::{engine, fund};
 
 use crate::contract::ReplyId;
@@ -96,6 +98,15 @@ pub fn validate_config(
             "64 ..= 10000",
         ));
     }
+    // The lower end still fits the largest settings change and a full address change, so the
+    // cap cannot keep governance from raising it again.
+    if !(1_024..=64_000).contains(&config.max_action_bytes) {
+        return Err(range_error(
+            "max_action_bytes",
+            config.max_action_bytes,
+            "1024 ..= 64000",
+        ));
+    }
     if !config.proposal_deposit.is_zero() {
         let info: TokenInfoResponse = deps
             .querier
@@ -144,6 +155,30 @@ fn validate_action(
             check("new_owner", new_owner)?
         }
         Action::UpdateGovConfig(gov) => validate_config(deps, &config.staking_token, gov)?,
+        Action::UpdateGovAddresses(update) => {
+            let GovAddressesUpdate {
+                fund,
+                engine,
+                guardian,
+                remove_guardian,
+                treasury,
+            } = update;
+            fund.iter().try_for_each(|a| check("fund", a))?;
+            engine.iter().try_for_each(|a| check("engine", a))?;
+            guardian.iter().try_for_each(|a| check("guardian", a))?;
+            treasury.iter().try_for_each(|a| check("treasury", a))?;
+            if guardian.is_some() && *remove_guardian == Some(true) {
+                return Err(ContractError::ConflictingGuardianUpdate);
+            }
+            if fund.is_none()
+                && engine.is_none()
+                && guardian.is_none()
+                && *remove_guardian != Some(true)
+                && treasury.is_none()
+            {
+                return Err(ContractError::NothingToUpdate { index });
+            }
+        }
         Action::UpdateFundParams(_)
         | Action::SetFundPause { .. }
         | Action::UpdateMarket { .. }
@@ -216,8 +251,35 @@ pub fn action_msg(config: &Config, env: &Env, action: &Action) -> Result<CosmosM
             &env.contract.address,
             &tranche_perps_types::governance::ExecuteMsg::UpdateConfig(gov),
         )?,
+        Action::UpdateGovAddresses(update) => wasm(
+            &env.contract.address,
+            &tranche_perps_types::governance::ExecuteMsg::UpdateAddresses(update),
+        )?,
         Action::Raw(msg) => msg,
     })
+}
+
+/// Whether an action replaces or removes governance's guardian.
+fn changes_guardian(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::UpdateGovAddresses(update)
+            if update.guardian.is_some() || update.remove_guardian == Some(true)
+    )
+}
+
+/// Whether a proposal does nothing but replace or remove the guardian: the one kind the
+/// guardian cannot veto. (A raw self-call doing the same stays vetoable.)
+fn only_changes_guardian(actions: &[Action]) -> bool {
+    match actions {
+        [action @ Action::UpdateGovAddresses(update)] => {
+            changes_guardian(action)
+                && update.fund.is_none()
+                && update.engine.is_none()
+                && update.treasury.is_none()
+        }
+        _ => false,
+    }
 }
 
 /// Whether an action adds risk for underwriters (so it must wait out a withdrawal).
@@ -245,6 +307,8 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
                 || update.min_remaining.is_some_and(|v| v < p.min_remaining)
         }
         Action::UpdateFundConfig { engine, .. } => engine.is_some(),
+        // A new fund or engine changes what every later typed action controls.
+        Action::UpdateGovAddresses(update) => update.fund.is_some() || update.engine.is_some(),
         Action::UpdateMarket { market, params } => {
             let engine = target(&config.engine, "engine")?;
             let current: engine::MarketResponse = deps.querier.query_wasm_smart(
@@ -330,6 +394,13 @@ pub fn propose(
             max: gov.max_actions,
         });
     }
+    let size = to_json_vec(&actions)?.len() as u64;
+    if size > u64::from(gov.max_action_bytes) {
+        return Err(ContractError::ActionsTooLarge {
+            size,
+            max: gov.max_action_bytes,
+        });
+    }
     if title.trim().is_empty() || title.len() + description.len() > gov.max_text_bytes as usize {
         return Err(ContractError::BadText {
             max: gov.max_text_bytes,
@@ -340,6 +411,10 @@ pub fn propose(
     for (index, action) in actions.iter().enumerate() {
         validate_action(deps.as_ref(), &config, index, action)?;
         action_msg(&config, &env, action)?;
+        // The guardian cannot veto a guardian change, so nothing may ride along with one.
+        if changes_guardian(action) && !only_changes_guardian(&actions) {
+            return Err(ContractError::GuardianChangeNotAlone { index });
+        }
     }
     let height = env.block.height;
     let total_power = TOTAL_STAKED
@@ -533,6 +608,11 @@ struct TimelockWindow {
 
 /// When a passed proposal passed and when its timelock ends, the timelock checked against the
 /// fund's parameters now; `NotPassed` for any other status.
+///
+/// When the fund or engine cannot answer the re-check (migrated to code that no longer knows
+/// the query, or replaced by an address that is not a contract), the timelock stored on the
+/// proposal when it was made applies: otherwise the proposal could never be executed or
+/// vetoed, and its deposit would stay locked.
 fn timelock_window(
     deps: Deps,
     config: &Config,
@@ -545,7 +625,8 @@ fn timelock_window(
         _ => return Err(ContractError::NotPassed { id }),
     };
     let (timelock_seconds, risky) =
-        required_timelock(deps, config, &p.actions, p.timelock_seconds, p.risky)?;
+        required_timelock(deps, config, &p.actions, p.timelock_seconds, p.risky)
+            .unwrap_or((p.timelock_seconds, p.risky));
     Ok(TimelockWindow {
         passed_at,
         executable_at: passed_at.plus_seconds(timelock_seconds),
@@ -681,6 +762,7 @@ pub fn close(
 }
 
 /// Guardian only: vetoes a passed proposal during its timelock; the deposit goes to treasury.
+/// A proposal that only replaces or removes the guardian cannot be vetoed.
 pub fn veto(
     deps: DepsMut,
     env: Env,
@@ -694,6 +776,9 @@ pub fn veto(
     }
     let mut p = load(deps.as_ref(), id)?;
     let window = timelock_window(deps.as_ref(), &config, &p, id, env.block.time)?;
+    if only_changes_guardian(&p.actions) {
+        return Err(ContractError::GuardianChangeNotVetoable { id });
+    }
     if env.block.time >= window.executable_at {
         return Err(ContractError::VetoTooLate { id });
     }
@@ -727,5 +812,48 @@ pub fn update_config(
     validate_config(deps.as_ref(), &config.staking_token, &gov)?;
     config.config = gov;
     CONFIG.save(deps.storage, &config)?;
-    Ok(Response::new().add_attribute("action", "update_config"))
+    Ok(Response::new()
+        .add_attribute("action", "update_config")
+        .add_attribute("sender", info.sender))
+}
+
+/// Applies an address change made by a proposal (sender must be the contract itself).
+pub fn update_addresses(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    update: GovAddressesUpdate,
+) -> Result<Response, ContractError> {
+    if info.sender != env.contract.address {
+        return Err(ContractError::Unauthorized);
+    }
+    let mut config = CONFIG.load(deps.storage)?;
+    let validate = |a: Option<String>| a.map(|a| deps.api.addr_validate(&a)).transpose();
+    if update.guardian.is_some() && update.remove_guardian == Some(true) {
+        return Err(ContractError::ConflictingGuardianUpdate);
+    }
+    if let Some(fund) = validate(update.fund)? {
+        config.fund = Some(fund);
+    }
+    if let Some(engine) = validate(update.engine)? {
+        config.engine = Some(engine);
+    }
+    if let Some(guardian) = validate(update.guardian)? {
+        config.guardian = Some(guardian);
+    }
+    if update.remove_guardian == Some(true) {
+        config.guardian = None;
+    }
+    if let Some(treasury) = validate(update.treasury)? {
+        config.treasury = treasury;
+    }
+    CONFIG.save(deps.storage, &config)?;
+    let shown = |a: &Option<Addr>| a.as_ref().map_or("none".to_string(), Addr::to_string);
+    Ok(Response::new()
+        .add_attribute("action", "update_addresses")
+        .add_attribute("sender", info.sender)
+        .add_attribute("fund", shown(&config.fund))
+        .add_attribute("engine", shown(&config.engine))
+        .add_attribute("guardian", shown(&config.guardian))
+        .add_attribute("treasury", config.treasury))
 }

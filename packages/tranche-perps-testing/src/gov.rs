@@ -242,6 +242,11 @@ impl Suite {
         self.execute_gov(who, &ExecuteMsg::Execute { proposal_id })
     }
 
+    /// `who` vetoes a proposal (only the guardian may).
+    pub fn veto(&mut self, who: &Addr, proposal_id: u64) -> GovResult {
+        self.execute_gov(who, &ExecuteMsg::Veto { proposal_id })
+    }
+
     /// `QueryMsg::Proposal`.
     pub fn proposal(&self, proposal_id: u64) -> ProposalResponse {
         self.app

@@ -4,8 +4,8 @@
 //! governance (config, proposals, ballots, power, claims, GOV balances).
 
 use cosmwasm_std::{
-    coin, coins, to_json_binary, Addr, Binary, Coin, Decimal, OverflowError, OverflowOperation,
-    StdError, Uint128,
+    coin, coins, to_json_binary, to_json_vec, Addr, BankMsg, Binary, Coin, CosmosMsg, Decimal,
+    OverflowError, OverflowOperation, StdError, Uint128,
 };
 use cw20::Cw20ExecuteMsg;
 use cw3::Vote;
@@ -20,9 +20,9 @@ use tranche_perps_testing::{Suite, DENOM, ONE};
 use tranche_perps_types::engine::NewMarket;
 use tranche_perps_types::fund::{Cw20Receive, GovernorAction};
 use tranche_perps_types::governance::{
-    Action, ExecuteMsg, GovConfig, GovConfigResponse, InstantiateMsg, PowerResponse,
-    ProposalListResponse, ProposalResponse, ProposalStatus, QueryMsg, ReceiveMsg, VoteInfo,
-    VoteListResponse,
+    Action, ExecuteMsg, GovAddressesUpdate, GovConfig, GovConfigResponse, InstantiateMsg,
+    PowerResponse, ProposalListResponse, ProposalResponse, ProposalStatus, QueryMsg, ReceiveMsg,
+    VoteInfo, VoteListResponse,
 };
 
 const OPEN: u64 = 1;
@@ -154,6 +154,10 @@ fn own_error(err: anyhow::Error) -> GovError {
         .expect("the error is governance's own")
 }
 
+fn addresses(update: GovAddressesUpdate) -> Action {
+    Action::UpdateGovAddresses(update)
+}
+
 fn pause() -> Action {
     Action::SetFundPause {
         deposits: Some(true),
@@ -242,6 +246,32 @@ fn only_governance_itself_runs_actions_and_changes_its_config() {
         refused(&mut suite, GovError::Unauthorized, |s| {
             s.execute_gov(sender, &ExecuteMsg::UpdateConfig(bad))
         });
+        // Nobody but governance moves its addresses, the guardian included (not even to
+        // remove itself), and authorization comes before validation there too.
+        for update in [
+            GovAddressesUpdate {
+                guardian: Some(sender.to_string()),
+                ..Default::default()
+            },
+            GovAddressesUpdate {
+                fund: Some(sender.to_string()),
+                engine: Some(sender.to_string()),
+                treasury: Some(sender.to_string()),
+                ..Default::default()
+            },
+            GovAddressesUpdate {
+                remove_guardian: Some(true),
+                ..Default::default()
+            },
+            GovAddressesUpdate {
+                treasury: Some("not-an-address".to_string()),
+                ..Default::default()
+            },
+        ] {
+            refused(&mut suite, GovError::Unauthorized, |s| {
+                s.execute_gov(sender, &ExecuteMsg::UpdateAddresses(update))
+            });
+        }
     }
     // With funds too (these two are not payable-checked: authorization refuses first).
     let a = alice(&suite);
@@ -260,6 +290,17 @@ fn only_governance_itself_runs_actions_and_changes_its_config() {
             s,
             &a,
             &ExecuteMsg::UpdateConfig(GovConfig::default()),
+            &coins(ONE, DENOM),
+        )
+    });
+    refused(&mut suite, GovError::Unauthorized, |s| {
+        raw(
+            s,
+            &a,
+            &ExecuteMsg::UpdateAddresses(GovAddressesUpdate {
+                treasury: Some(a.to_string()),
+                ..Default::default()
+            }),
             &coins(ONE, DENOM),
         )
     });
@@ -576,22 +617,45 @@ fn execute_and_vote_in_the_wrong_state() {
 fn a_proposal_with_an_out_of_range_config_action_is_refused() {
     let mut suite = setup();
     let a = alice(&suite);
-    let config = GovConfig {
-        unbonding_seconds: 59,
-        ..GovConfig::default()
+    let out_of_range = |f: fn(&mut GovConfig), name, value: &str, range| {
+        let mut config = GovConfig::default();
+        f(&mut config);
+        let error = GovError::ParamOutOfRange {
+            name,
+            value: value.to_string(),
+            range,
+        };
+        (config, error)
     };
-    refused(
-        &mut suite,
-        GovError::ParamOutOfRange {
-            name: "unbonding_seconds",
-            value: "59".to_string(),
-            range: "60 ..= 5184000",
-        },
-        |s| {
+    for (config, expected) in [
+        out_of_range(
+            |c| c.unbonding_seconds = 59,
+            "unbonding_seconds",
+            "59",
+            "60 ..= 5184000",
+        ),
+        out_of_range(
+            |c| c.max_action_bytes = 64_001,
+            "max_action_bytes",
+            "64001",
+            "1024 ..= 64000",
+        ),
+    ] {
+        refused(&mut suite, expected, |s| {
             s.propose(&a, "bad", vec![pause(), Action::UpdateGovConfig(config)])
                 .map(|_| Default::default())
-        },
-    );
+        });
+    }
+    // Both ends of the action size range are accepted.
+    for max_action_bytes in [1_024, 64_000] {
+        let config = GovConfig {
+            max_action_bytes,
+            ..GovConfig::default()
+        };
+        suite
+            .propose(&a, "edge", vec![Action::UpdateGovConfig(config)])
+            .unwrap();
+    }
 }
 
 /// Settings under which governance could never change anything again, each with its error
@@ -628,6 +692,15 @@ fn lock_configs() -> Vec<(GovConfig, GovError)> {
                 name: "veto_threshold",
                 value: "0".to_string(),
                 range: "0.01 ..= 1",
+            },
+        ),
+        // A cap below the largest settings change could keep the DAO from raising it again.
+        (
+            with(|c| c.max_action_bytes = 1_023),
+            GovError::ParamOutOfRange {
+                name: "max_action_bytes",
+                value: "1023".to_string(),
+                range: "1024 ..= 64000",
             },
         ),
         // Nobody might hold enough to propose (the fix included).
@@ -710,6 +783,35 @@ fn bad_addresses_inside_actions_are_refused_at_proposal_time() {
             ),
             (Action::FundOwnership(transfer.clone()), "new_owner"),
             (Action::EngineOwnership(transfer), "new_owner"),
+            (
+                addresses(GovAddressesUpdate {
+                    fund: Some(bad.clone()),
+                    ..Default::default()
+                }),
+                "fund",
+            ),
+            (
+                addresses(GovAddressesUpdate {
+                    engine: Some(bad.clone()),
+                    ..Default::default()
+                }),
+                "engine",
+            ),
+            (
+                addresses(GovAddressesUpdate {
+                    guardian: Some(bad.clone()),
+                    ..Default::default()
+                }),
+                "guardian",
+            ),
+            (
+                addresses(GovAddressesUpdate {
+                    fund: Some(good.clone()),
+                    treasury: Some(bad.clone()),
+                    ..Default::default()
+                }),
+                "treasury",
+            ),
         ];
         for (action, field) in cases {
             // A valid action first: the error names the bad one's index.
@@ -727,6 +829,170 @@ fn bad_addresses_inside_actions_are_refused_at_proposal_time() {
             );
         }
     }
+}
+
+/// An address change that changes nothing, sets and removes the guardian at once, or changes
+/// the guardian together with anything else (which the guardian could then not veto) is
+/// refused when proposed, naming the action.
+#[test]
+fn empty_conflicting_or_bundled_address_changes_are_refused_at_proposal_time() {
+    let mut suite = setup();
+    let a = alice(&suite);
+    let other = suite.addr("other").to_string();
+    let guardian = || {
+        addresses(GovAddressesUpdate {
+            guardian: Some(suite.addr("new-guardian").to_string()),
+            ..Default::default()
+        })
+    };
+    let remove = GovAddressesUpdate {
+        remove_guardian: Some(true),
+        ..Default::default()
+    };
+    let cases = vec![
+        (
+            vec![pause(), addresses(GovAddressesUpdate::default())],
+            GovError::NothingToUpdate { index: 1 },
+        ),
+        (
+            vec![addresses(GovAddressesUpdate {
+                remove_guardian: Some(false),
+                ..Default::default()
+            })],
+            GovError::NothingToUpdate { index: 0 },
+        ),
+        (
+            vec![addresses(GovAddressesUpdate {
+                guardian: Some(other.clone()),
+                remove_guardian: Some(true),
+                ..Default::default()
+            })],
+            GovError::ConflictingGuardianUpdate,
+        ),
+        (
+            vec![pause(), guardian()],
+            GovError::GuardianChangeNotAlone { index: 1 },
+        ),
+        (
+            vec![guardian(), pause()],
+            GovError::GuardianChangeNotAlone { index: 0 },
+        ),
+        (
+            vec![addresses(remove.clone()), addresses(remove.clone())],
+            GovError::GuardianChangeNotAlone { index: 0 },
+        ),
+        (
+            vec![addresses(GovAddressesUpdate {
+                guardian: Some(other.clone()),
+                treasury: Some(other.clone()),
+                ..Default::default()
+            })],
+            GovError::GuardianChangeNotAlone { index: 0 },
+        ),
+        (
+            vec![addresses(GovAddressesUpdate {
+                fund: Some(other.clone()),
+                ..remove.clone()
+            })],
+            GovError::GuardianChangeNotAlone { index: 0 },
+        ),
+        (
+            vec![addresses(GovAddressesUpdate {
+                engine: Some(other.clone()),
+                ..remove
+            })],
+            GovError::GuardianChangeNotAlone { index: 0 },
+        ),
+    ];
+    for (actions, expected) in cases {
+        refused(&mut suite, expected, |s| {
+            s.propose(&a, "addresses", actions)
+                .map(|_| Default::default())
+        });
+    }
+}
+
+/// The guardian's veto of a passed proposal that only replaces it is refused and changes
+/// nothing (no status, no deposit, no address).
+#[test]
+fn the_guardian_cannot_veto_its_own_replacement() {
+    let mut suite = setup();
+    let (a, carol) = (alice(&suite), suite.addr("carol"));
+    let guardian = suite.guardian.clone();
+    let replace = GovAddressesUpdate {
+        guardian: Some(suite.addr("new-guardian").to_string()),
+        ..Default::default()
+    };
+    let remove = GovAddressesUpdate {
+        remove_guardian: Some(true),
+        ..Default::default()
+    };
+    for update in [replace, remove] {
+        let id = suite
+            .propose(&a, "guardian", vec![addresses(update)])
+            .unwrap();
+        suite.vote(&a, id, Vote::Yes).unwrap();
+        suite.vote(&carol, id, Vote::Yes).unwrap();
+        assert_eq!(suite.proposal(id).status, ProposalStatus::Passed);
+        refused(
+            &mut suite,
+            GovError::GuardianChangeNotVetoable { id },
+            |s| s.veto(&guardian, id),
+        );
+    }
+}
+
+/// Actions above `max_action_bytes` (10,000 by default) serialized are refused with their
+/// size, whatever kind they are; exactly the cap is accepted.
+#[test]
+fn actions_above_the_size_cap_are_refused() {
+    let mut suite = setup();
+    let a = alice(&suite);
+    let max = GovConfig::default().max_action_bytes;
+    assert_eq!(max, 10_000);
+    // A raw payment whose denom is padded to make the actions exactly `size` bytes.
+    let payment = |size: usize| {
+        let action = |denom: String| {
+            vec![Action::Raw(CosmosMsg::Bank(BankMsg::Send {
+                to_address: "grantee".to_string(),
+                amount: vec![Coin::new(1u128, denom)],
+            }))]
+        };
+        let base = to_json_vec(&action(String::new())).unwrap().len();
+        let actions = action("d".repeat(size - base));
+        assert_eq!(to_json_vec(&actions).unwrap().len(), size);
+        actions
+    };
+    refused(
+        &mut suite,
+        GovError::ActionsTooLarge {
+            size: u64::from(max) + 1,
+            max,
+        },
+        |s| {
+            s.propose(&a, "large", payment(max as usize + 1))
+                .map(|_| Default::default())
+        },
+    );
+    // Many small actions add up too (the size is of the whole list).
+    let feeders: Vec<String> = (0..30)
+        .map(|i| suite.addr(&format!("feeder-{i}")).to_string())
+        .collect();
+    let lists = vec![
+        Action::SetFeeders {
+            market: "ETH-USD".to_string(),
+            feeders,
+        };
+        5
+    ];
+    let size = to_json_vec(&lists).unwrap().len() as u64;
+    assert!(size > u64::from(max));
+    refused(&mut suite, GovError::ActionsTooLarge { size, max }, |s| {
+        s.propose(&a, "feeders", lists).map(|_| Default::default())
+    });
+    suite
+        .propose(&a, "at the cap", payment(max as usize))
+        .unwrap();
 }
 
 // ----- bad addresses -----
@@ -954,7 +1220,11 @@ fn unknown_fields_are_refused_in_every_message() {
             json!({"run_actions": {"proposal_id": PASSED, "extra": 1}}),
         ),
         (gov_self.clone(), json!({"update_config": config_extra})),
-        (gov_self, json!({"update_config": rules_extra})),
+        (gov_self.clone(), json!({"update_config": rules_extra})),
+        (
+            gov_self,
+            json!({"update_addresses": {"treasury": a.to_string(), "extra": 1}}),
+        ),
     ];
     for (sender, msg) in cases {
         refused_unparsed(&mut suite, "unknown field", |s| raw(s, &sender, &msg, &[]));

@@ -2,7 +2,9 @@
 //! actions that raise underwriters' risk), atomic execution in one submessage with failures
 //! recorded on the proposal, the guardian's veto, and every typed action reaching its target.
 
-use cosmwasm_std::{coins, Addr, BankMsg, Coin, CosmosMsg, Decimal, Timestamp, Uint128};
+use cosmwasm_std::{
+    coins, to_json_vec, Addr, BankMsg, Coin, CosmosMsg, Decimal, Timestamp, Uint128,
+};
 use cw3::Vote;
 use cw_ownable::Ownership;
 use governance::ContractError as GovError;
@@ -12,7 +14,9 @@ use tranche_perps_types::engine::{
     self, EngineConfigResponse, EnginePause, FeeConfig, MarketParams, NewMarket,
 };
 use tranche_perps_types::fund::{self, FundParams, FundParamsUpdate, GovernorAction, PauseFlags};
-use tranche_perps_types::governance::{Action, ExecuteMsg, GovConfig, ProposalStatus};
+use tranche_perps_types::governance::{
+    Action, ExecuteMsg, GovAddressesUpdate, GovConfig, ProposalStatus,
+};
 
 const HOUR: u64 = 3_600;
 const DAY: u64 = 86_400;
@@ -994,5 +998,115 @@ fn ownership_actions_start_a_two_step_transfer() {
     for ownership in [fund_owner, engine_owner] {
         assert_eq!(ownership.owner, Some(gov.clone()));
         assert_eq!(ownership.pending_owner, Some(heir.clone()));
+    }
+}
+
+// ----- size cap of actions -----
+
+/// The smallest cap (1024 bytes) still fits the largest settings change and the largest
+/// address change any chain could need (Uint128::MAX deposit, every decimal at 18 places,
+/// bech32 addresses at their 90-character maximum), so no cap can lock governance.
+#[test]
+fn the_smallest_action_size_cap_still_fits_any_settings_or_address_change() {
+    let mut worst = GovConfig {
+        unbonding_seconds: 60 * DAY,
+        proposal_deposit: Uint128::MAX,
+        refund_rejected: false,
+        max_actions: 20,
+        max_text_bytes: 10_000,
+        max_action_bytes: 64_000,
+        ..GovConfig::default()
+    };
+    let longest = Decimal::raw(999_999_999_999_999_999);
+    worst.rules.quorum = longest;
+    worst.rules.threshold = longest;
+    worst.rules.veto_threshold = longest;
+    worst.rules.voting_period_seconds = 30 * DAY;
+    worst.rules.timelock_seconds = 30 * DAY;
+    let address = "x".repeat(90);
+    let all_addresses = GovAddressesUpdate {
+        fund: Some(address.clone()),
+        engine: Some(address.clone()),
+        guardian: Some(address.clone()),
+        remove_guardian: Some(false),
+        treasury: Some(address),
+    };
+    for actions in [
+        vec![Action::UpdateGovConfig(worst)],
+        vec![Action::UpdateGovAddresses(all_addresses)],
+    ] {
+        let size = to_json_vec(&actions).unwrap().len();
+        assert!(size <= 1_024, "{size} bytes: {actions:?}");
+    }
+
+    // Live: at the smallest cap the DAO can still raise it again and change its addresses.
+    let mut dao = dao();
+    let small = GovConfig {
+        max_action_bytes: 1_024,
+        ..GovConfig::default()
+    };
+    dao.enact(vec![Action::UpdateGovConfig(small.clone())]);
+    assert_eq!(dao.suite.gov_config().config, small);
+    let other = dao.suite.addr("other").to_string();
+    dao.propose(vec![Action::UpdateGovAddresses(GovAddressesUpdate {
+        fund: Some(other.clone()),
+        engine: Some(other.clone()),
+        treasury: Some(other),
+        ..Default::default()
+    })]);
+    dao.enact(vec![Action::UpdateGovConfig(GovConfig::default())]);
+    assert_eq!(dao.suite.gov_config().config, GovConfig::default());
+}
+
+/// A feeder list or raw message above the default 10,000 bytes is refused with its size; a
+/// raised cap lets a large raw message through, and it executes.
+#[test]
+fn the_action_size_cap_follows_the_settings() {
+    let mut dao = dao();
+    let carol = dao.carol.clone();
+    let feeders: Vec<String> = (0..150)
+        .map(|i| dao.suite.addr(&format!("feeder-{i}")).to_string())
+        .collect();
+    let too_many = vec![Action::SetFeeders {
+        market: ETH.to_string(),
+        feeders,
+    }];
+    let size = to_json_vec(&too_many).unwrap().len() as u64;
+    assert!(size > 10_000, "{size}");
+    assert_eq!(
+        dao.suite
+            .propose(&carol, "many feeders", too_many)
+            .unwrap_err(),
+        GovError::ActionsTooLarge { size, max: 10_000 }
+    );
+
+    // A raw payment of 300 denoms governance holds: about 13 kB.
+    let gov = dao.suite.gov().contract.clone();
+    let grantee = dao.suite.addr("grantee");
+    let amount: Vec<Coin> = (0..300)
+        .map(|i| Coin::new(1u128, format!("denom{i:03}")))
+        .collect();
+    dao.suite.mint_coins(&gov, amount.clone());
+    let payment = vec![Action::Raw(CosmosMsg::Bank(BankMsg::Send {
+        to_address: grantee.to_string(),
+        amount,
+    }))];
+    let size = to_json_vec(&payment).unwrap().len() as u64;
+    assert!(size > 10_000 && size <= 64_000, "{size}");
+    assert_eq!(
+        dao.suite
+            .propose(&carol, "payment", payment.clone())
+            .unwrap_err(),
+        GovError::ActionsTooLarge { size, max: 10_000 }
+    );
+    dao.enact(vec![Action::UpdateGovConfig(GovConfig {
+        max_action_bytes: 64_000,
+        ..GovConfig::default()
+    })]);
+    dao.enact(payment);
+    for denom in ["denom000", "denom299"] {
+        let balance = |who: &Addr| dao.suite.app.wrap().query_balance(who, denom).unwrap();
+        assert_eq!(balance(&grantee).amount.u128(), 1);
+        assert_eq!(balance(&gov).amount.u128(), 0);
     }
 }

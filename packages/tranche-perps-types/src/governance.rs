@@ -61,6 +61,19 @@ pub struct GovConfig {
     pub max_actions: u32,
     /// Longest title plus description, in bytes. Range 64 ..= 10000.
     pub max_text_bytes: u32,
+    /// Largest serialized size of a proposal's actions (their JSON list), in bytes: caps raw
+    /// messages and feeder lists. Range 1024 ..= 64000 (the lower end still fits the largest
+    /// settings change or address change, so no value can lock governance). Default 10000;
+    /// the default also applies when the field is absent (settings stored before it existed).
+    #[serde(default = "default_max_action_bytes")]
+    pub max_action_bytes: u32,
+}
+
+/// Default of [`GovConfig::max_action_bytes`].
+pub const DEFAULT_MAX_ACTION_BYTES: u32 = 10_000;
+
+fn default_max_action_bytes() -> u32 {
+    DEFAULT_MAX_ACTION_BYTES
 }
 
 impl Default for GovConfig {
@@ -72,6 +85,7 @@ impl Default for GovConfig {
             refund_rejected: true,
             max_actions: 10,
             max_text_bytes: 4_000,
+            max_action_bytes: DEFAULT_MAX_ACTION_BYTES,
         }
     }
 }
@@ -122,8 +136,32 @@ pub enum Action {
     EngineOwnership(GovernorAction),
     /// Change this contract's settings.
     UpdateGovConfig(GovConfig),
+    /// Change the addresses this contract governs and works with. Risk-raising (waits out the
+    /// fund's exit window) when it changes the fund or the engine. A proposal whose only action
+    /// is this one, changing or removing the guardian and nothing else, cannot be vetoed by the
+    /// guardian, so the DAO can always replace a rogue guardian; a guardian change must
+    /// therefore be alone in its proposal. Later actions of the same proposal still go to the
+    /// old addresses (every message of a proposal is built before the first one runs).
+    UpdateGovAddresses(GovAddressesUpdate),
     /// Anything else.
     Raw(CosmosMsg<Empty>),
+}
+
+/// A change of governance's own addresses; absent fields stay as they are.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+#[derive(Default)]
+pub struct GovAddressesUpdate {
+    /// New insurance fund the typed fund actions go to.
+    pub fund: Option<String>,
+    /// New perp engine the typed engine actions go to.
+    pub engine: Option<String>,
+    /// New guardian (may not be combined with `remove_guardian`).
+    pub guardian: Option<String>,
+    /// `true` leaves governance without a guardian (nobody can veto in the timelock).
+    pub remove_guardian: Option<bool>,
+    /// New treasury (receives the deposits of vetoed proposals).
+    pub treasury: Option<String>,
 }
 
 /// Instantiates governance.
@@ -190,7 +228,10 @@ pub enum ExecuteMsg {
         /// Yes, no, abstain or veto.
         vote: Vote,
     },
-    /// Execute a passed proposal after its timelock (anyone).
+    /// Execute a passed proposal after its timelock (anyone). The timelock is checked again
+    /// against the fund's and engine's parameters now; when they cannot be queried (a target
+    /// migrated away or replaced), the timelock stored on the proposal when it was made
+    /// applies, so a passed proposal never stays stuck with its deposit.
     Execute {
         /// Proposal id.
         proposal_id: u64,
@@ -200,7 +241,9 @@ pub enum ExecuteMsg {
         /// Proposal id.
         proposal_id: u64,
     },
-    /// Guardian only: veto a passed proposal during its timelock.
+    /// Guardian only: veto a passed proposal during its timelock. Refused for a proposal that
+    /// only replaces or removes the guardian (`Action::UpdateGovAddresses`), so the DAO can
+    /// always remove a rogue guardian.
     Veto {
         /// Proposal id.
         proposal_id: u64,
@@ -213,6 +256,9 @@ pub enum ExecuteMsg {
     },
     /// Only this contract (a proposal's `UpdateGovConfig` action): change the settings.
     UpdateConfig(GovConfig),
+    /// Only this contract (a proposal's `UpdateGovAddresses` action): change the fund, engine,
+    /// guardian or treasury.
+    UpdateAddresses(GovAddressesUpdate),
 }
 
 /// Migrate message of governance.
@@ -391,7 +437,8 @@ pub struct ProposalResponse {
     pub timelock_seconds: u64,
     /// Once passed, the earliest execution time: for a proposal still waiting, the timelock
     /// `Execute` would enforce now (re-checked against the fund's current cooldown plus claim
-    /// window); for an executed or vetoed one, the timelock it was held to.
+    /// window, or the stored `timelock_seconds` when fund or engine cannot be queried); for an
+    /// executed or vetoed one, the timelock it was held to.
     pub executable_at: Option<Timestamp>,
     /// Error of a failed execution.
     pub execution_error: Option<String>,
