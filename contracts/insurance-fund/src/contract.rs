@@ -3,8 +3,8 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdError, SubMsg,
-    Timestamp, Uint128, WasmMsg,
+    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Order, Reply, Response, StdError,
+    StdResult, SubMsg, Timestamp, Uint128, WasmMsg,
 };
 use cw20::MinterResponse;
 use cw_utils::{nonpayable, parse_instantiate_response_data};
@@ -16,7 +16,8 @@ use crate::error::ContractError;
 use crate::governance::validate_params;
 use crate::premium::save_checkpoint;
 use crate::state::{
-    Config, FundState, TrancheState, CONFIG, NEXT_REQUEST_ID, PARAMS, PAUSE, STATE,
+    Config, FundState, TrancheState, CONFIG, LEGACY_LOSSES, LOSSES, NEXT_REQUEST_ID, PARAMS, PAUSE,
+    STATE,
 };
 use crate::{deposit, governance, premium, query, shortfall, withdraw};
 
@@ -316,8 +317,22 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
     let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    // Before 0.2.0 the loss ledger was keyed by shortfall id alone; it becomes engine epoch 0.
+    // This runs once, over a ledger that only grows on bad debt.
+    let mut moved = 0u64;
+    if previous.major == 0 && previous.minor < 2 {
+        let legacy = LEGACY_LOSSES
+            .range(deps.storage, None, None, Order::Ascending)
+            .collect::<StdResult<Vec<_>>>()?;
+        for (id, record) in legacy {
+            LEGACY_LOSSES.remove(deps.storage, id);
+            LOSSES.save(deps.storage, (0, id), &record)?;
+            moved += 1;
+        }
+    }
     Ok(Response::new()
         .add_attribute("action", "migrate")
         .add_attribute("from_version", previous.to_string())
-        .add_attribute("to_version", CONTRACT_VERSION))
+        .add_attribute("to_version", CONTRACT_VERSION)
+        .add_attribute("moved_loss_records", moved.to_string()))
 }

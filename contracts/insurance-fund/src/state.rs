@@ -127,7 +127,10 @@ pub const STATE: Item<FundState> = Item::new("state");
 /// Id the next withdrawal request gets.
 pub const NEXT_REQUEST_ID: Item<u64> = Item::new("next_request_id");
 /// Loss ledger by (engine epoch, shortfall id); presence of a key also marks it as paid.
-pub const LOSSES: Map<(u32, u64), tranche_perps_types::fund::LossRecord> = Map::new("losses");
+pub const LOSSES: Map<(u32, u64), tranche_perps_types::fund::LossRecord> = Map::new("loss_ledger");
+/// The ledger of versions before 0.2.0, by shortfall id alone; `migrate` moves it into
+/// [`LOSSES`] at engine epoch 0 and leaves it empty.
+pub const LEGACY_LOSSES: Map<u64, tranche_perps_types::fund::LossRecord> = Map::new("losses");
 /// Share price checkpoints by (tranche, hour since epoch), written when a premium or a loss
 /// moves the price; the last event of an hour wins.
 pub const PRICE_CHECKPOINTS: Map<(u8, u64), Decimal256> = Map::new("price_checkpoints");

@@ -625,6 +625,16 @@ impl Suite {
         })
     }
 
+    /// The first page (up to 30 entries) of `QueryMsg::LossLedger` for a given engine epoch.
+    pub fn loss_ledger_in_epoch(&self, engine_epoch: u32) -> Vec<LossRecord> {
+        let res: LossLedgerResponse = self.query(&QueryMsg::LossLedger {
+            engine_epoch: Some(engine_epoch),
+            start_after: None,
+            limit: Some(30),
+        });
+        res.losses
+    }
+
     /// `QueryMsg::LossLedger` for the current engine.
     pub fn loss_ledger(&self, start_after: Option<u64>, limit: Option<u32>) -> Vec<LossRecord> {
         let res: LossLedgerResponse = self.query(&QueryMsg::LossLedger {

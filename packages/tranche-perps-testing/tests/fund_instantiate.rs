@@ -928,3 +928,76 @@ fn only_the_wasm_admin_can_migrate_the_fund() {
     assert_eq!(info.admin, Some(suite.governor.clone()));
     assert_eq!(info.code_id, suite.fund_code_id);
 }
+
+#[test]
+fn migrate_from_0_1_moves_the_loss_ledger_to_engine_epoch_0() {
+    let mut suite = Suite::builder()
+        .with_underwriters(&["lp"], 10_000_000 * ONE)
+        .build();
+    let lp = suite.addr("lp");
+    suite.deposit(&lp, Tranche::Junior, 100_000 * ONE).unwrap();
+    let fund = suite.fund.clone();
+    // What version 0.1 left: namespace "losses" (length-prefixed), then the big-endian id, and
+    // a record without `engine_epoch`.
+    let old_record = |id: u64| {
+        let mut key = vec![0u8, 6];
+        key.extend_from_slice(b"losses");
+        key.extend_from_slice(&id.to_be_bytes());
+        let value = serde_json::json!({
+            "shortfall_id": id,
+            "time": "1000000000",
+            "asked": "100",
+            "paid_by_reserve": "0",
+            "paid_by_junior": "100",
+            "paid_by_senior": "0",
+            "unpaid": "0",
+        });
+        (key, serde_json::to_vec(&value).unwrap())
+    };
+    for id in [3, 7] {
+        let (key, value) = old_record(id);
+        suite.app.contract_storage_mut(&fund).set(&key, &value);
+    }
+    // Version 0.1's config had no engine epoch: it reads as epoch 0, the records' epoch.
+    let mut config: serde_json::Value =
+        serde_json::from_slice(&suite.app.contract_storage(&fund).get(b"config").unwrap()).unwrap();
+    config.as_object_mut().unwrap().remove("engine_epoch");
+    suite
+        .app
+        .contract_storage_mut(&fund)
+        .set(b"config", &serde_json::to_vec(&config).unwrap());
+    assert_eq!(suite.config().engine_epoch, 0);
+    cw2::set_contract_version(
+        suite.app.contract_storage_mut(&fund).as_mut(),
+        insurance_fund::contract::CONTRACT_NAME,
+        "0.1.0",
+    )
+    .unwrap();
+
+    let governor = suite.governor.clone();
+    let res = migrate(&mut suite, &governor).unwrap();
+    assert_eq!(attribute(&res, "moved_loss_records"), "2");
+    let ledger = suite.loss_ledger_in_epoch(0);
+    assert_eq!(
+        ledger.iter().map(|r| r.shortfall_id).collect::<Vec<_>>(),
+        vec![3, 7]
+    );
+    assert_eq!(ledger[1].paid_by_junior, Uint128::new(100));
+    assert_eq!(ledger[1].engine_epoch, 0);
+    assert!(suite
+        .app
+        .contract_storage(&fund)
+        .get(&old_record(7).0)
+        .is_none());
+    // The engine that made them is still the engine: id 7 stays paid, id 8 is new.
+    assert_eq!(
+        suite.cover_shortfall(7, 100).unwrap_err(),
+        ContractError::ShortfallAlreadyCovered { id: 7 }
+    );
+    suite.cover_shortfall(8, 100).unwrap();
+    assert_eq!(suite.loss(8).engine_epoch, 0);
+    // A second migration has nothing left to move.
+    let res = migrate(&mut suite, &governor).unwrap();
+    assert_eq!(attribute(&res, "moved_loss_records"), "0");
+    assert_eq!(suite.loss_ledger_in_epoch(0).len(), 3);
+}

@@ -611,7 +611,9 @@ pub struct WithdrawalRequestsResponse {
 pub struct LossRecord {
     /// Shortfall id given by the engine.
     pub shortfall_id: u64,
-    /// Engine epoch of the shortfall (see [`ConfigResponse::engine_epoch`]).
+    /// Engine epoch of the shortfall (see [`ConfigResponse::engine_epoch`]); records written
+    /// before epochs existed read as epoch 0.
+    #[serde(default)]
     pub engine_epoch: u32,
     /// Block time of the payout.
     pub time: Timestamp,
