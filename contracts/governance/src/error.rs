@@ -102,6 +102,15 @@ pub enum ContractError {
         address: String,
     },
 
+    #[error(
+        "action {index}: the new {target} {address} does not answer the {target}'s Config query"
+    )]
+    TargetNotAnswering {
+        index: usize,
+        target: &'static str,
+        address: String,
+    },
+
     #[error("parameter {name} = {value} is outside its range {range}")]
     ParamOutOfRange {
         name: &'static str,

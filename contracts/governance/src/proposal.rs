@@ -29,9 +29,46 @@ fn range_error(name: &'static str, value: impl ToString, range: &'static str) ->
     }
 }
 
-/// The largest proposal deposit as a share of the staking token's total supply (read when the
-/// settings are set): a larger deposit could leave nobody able to propose, not even the fix.
+/// The largest proposal deposit as a share of the staking token's total supply: a larger
+/// deposit could leave nobody able to propose, not even the fix. Checked when the settings are
+/// set, and applied again at every proposal (see [`required_deposit`]) because the supply can
+/// shrink later.
 const MAX_DEPOSIT_SHARE: Decimal = Decimal::percent(10);
+
+/// Timelock of a proposal made while the fund or engine cannot answer the risk check (a typo
+/// in an address change, a target migrated away): such a proposal is taken as risk-raising and
+/// waits at least the fund's default cooldown plus claim window (7 + 2 days). Refusing it
+/// instead would refuse the address change that repairs governance. Execution and veto check
+/// the timelock again and raise it to the fund's actual exit window if the fund answers then.
+pub const FALLBACK_RISKY_TIMELOCK_SECONDS: u64 = 9 * DAY;
+
+/// The deposit a proposal needs now: the configured deposit, but never more than a tenth of
+/// the staking token's current total supply (rounded down), so burns after the settings were
+/// set cannot make the deposit unpayable and lock governance.
+pub fn required_deposit(deps: Deps, config: &Config) -> Result<Uint128, ContractError> {
+    let configured = config.config.proposal_deposit;
+    if configured.is_zero() {
+        return Ok(configured);
+    }
+    let info: TokenInfoResponse = deps
+        .querier
+        .query_wasm_smart(&config.staking_token, &Cw20QueryMsg::TokenInfo {})?;
+    Ok(configured.min(info.total_supply.mul_floor(MAX_DEPOSIT_SHARE)))
+}
+
+/// Whether `fund` answers the fund's `Config` query with the response governance reads.
+fn fund_answers(deps: Deps, fund: &Addr) -> bool {
+    deps.querier
+        .query_wasm_smart::<fund::ConfigResponse>(fund, &fund::QueryMsg::Config {})
+        .is_ok()
+}
+
+/// Whether `engine` answers the engine's `Config` query with the response governance reads.
+fn engine_answers(deps: Deps, engine: &Addr) -> bool {
+    deps.querier
+        .query_wasm_smart::<engine::EngineConfigResponse>(engine, &engine::QueryMsg::Config {})
+        .is_ok()
+}
 
 /// Checks every setting against its documented range, and a nonzero proposal deposit against
 /// a tenth of the staking token's total supply now.
@@ -167,6 +204,24 @@ fn validate_action(
             engine.iter().try_for_each(|a| check("engine", a))?;
             guardian.iter().try_for_each(|a| check("guardian", a))?;
             treasury.iter().try_for_each(|a| check("treasury", a))?;
+            // A new fund or engine must answer now: a typo would point every later typed
+            // action, and the risk check, at nothing. (A raw self-call is not checked.)
+            let not_answering =
+                |target: &'static str, address: &String| ContractError::TargetNotAnswering {
+                    index,
+                    target,
+                    address: address.clone(),
+                };
+            if let Some(a) = fund {
+                if !fund_answers(deps, &deps.api.addr_validate(a)?) {
+                    return Err(not_answering("fund", a));
+                }
+            }
+            if let Some(a) = engine {
+                if !engine_answers(deps, &deps.api.addr_validate(a)?) {
+                    return Err(not_answering("engine", a));
+                }
+            }
             if guardian.is_some() && *remove_guardian == Some(true) {
                 return Err(ContractError::ConflictingGuardianUpdate);
             }
@@ -371,6 +426,33 @@ pub fn required_timelock(
     Ok((timelock, risky))
 }
 
+/// The timelock and risk of a new proposal. When the risk check fails because the fund or the
+/// engine cannot answer, the proposal is taken as risk-raising and gets at least
+/// [`FALLBACK_RISKY_TIMELOCK_SECONDS`]; any other failure (an unknown market, with both
+/// targets answering) refuses the proposal.
+fn proposal_timelock(
+    deps: Deps,
+    config: &Config,
+    actions: &[Action],
+    base: u64,
+) -> Result<(u64, bool), ContractError> {
+    match required_timelock(deps, config, actions, base, false) {
+        Ok(judged) => Ok(judged),
+        Err(err) => {
+            let fund_ok = config.fund.as_ref().is_none_or(|f| fund_answers(deps, f));
+            let engine_ok = config
+                .engine
+                .as_ref()
+                .is_none_or(|e| engine_answers(deps, e));
+            if fund_ok && engine_ok {
+                Err(err)
+            } else {
+                Ok((base.max(FALLBACK_RISKY_TIMELOCK_SECONDS), true))
+            }
+        }
+    }
+}
+
 /// Makes a proposal with `deposit` staking tokens already received.
 pub fn propose(
     deps: DepsMut,
@@ -383,9 +465,10 @@ pub fn propose(
 ) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
     let gov = &config.config;
-    if deposit != gov.proposal_deposit {
+    let required = required_deposit(deps.as_ref(), &config)?;
+    if deposit != required {
         return Err(ContractError::WrongDeposit {
-            required: gov.proposal_deposit,
+            required,
             sent: deposit,
         });
     }
@@ -423,13 +506,8 @@ pub fn propose(
     if total_power.is_zero() {
         return Err(ContractError::NoStake);
     }
-    let (timelock_seconds, risky) = required_timelock(
-        deps.as_ref(),
-        &config,
-        &actions,
-        gov.rules.timelock_seconds,
-        false,
-    )?;
+    let (timelock_seconds, risky) =
+        proposal_timelock(deps.as_ref(), &config, &actions, gov.rules.timelock_seconds)?;
     let id = NEXT_PROPOSAL_ID.may_load(deps.storage)?.unwrap_or(1);
     NEXT_PROPOSAL_ID.save(deps.storage, &(id + 1))?;
     let proposal = Proposal {
@@ -856,4 +934,18 @@ pub fn update_addresses(
         .add_attribute("engine", shown(&config.engine))
         .add_attribute("guardian", shown(&config.guardian))
         .add_attribute("treasury", config.treasury))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fallback_timelock_is_the_funds_default_exit_window() {
+        let p = tranche_perps_types::fund::FundParams::default();
+        assert_eq!(
+            FALLBACK_RISKY_TIMELOCK_SECONDS,
+            p.cooldown_seconds + p.claim_window_seconds
+        );
+    }
 }

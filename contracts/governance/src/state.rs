@@ -27,6 +27,9 @@ pub struct Proposal {
     pub status: ProposalStatus,
     pub rules: VotingRules,
     /// Whether a rejected (not vetoed) proposal's deposit comes back, copied when it was made.
+    /// Proposals stored before this field existed were refunded on rejection, so it defaults
+    /// to `true` when absent.
+    #[serde(default = "refund_rejected_before_it_was_stored")]
     pub refund_rejected: bool,
     pub start_height: u64,
     pub total_power: Uint128,
@@ -43,6 +46,12 @@ pub struct Proposal {
     pub execution_error: Option<String>,
     /// Whether the deposit was returned or sent away.
     pub deposit_settled: bool,
+}
+
+/// The refund policy of proposals stored before `Proposal::refund_rejected` existed: a
+/// rejected proposal's deposit came back.
+fn refund_rejected_before_it_was_stored() -> bool {
+    true
 }
 
 /// A ballot.

@@ -129,7 +129,7 @@ pub fn execute(
             treasury,
             guardian,
         } => governance::update_config(deps, info, fund, treasury, guardian),
-        ExecuteMsg::SetPause(pause) => governance::set_pause(deps, info, pause),
+        ExecuteMsg::SetPause(pause) => governance::set_pause(deps, env, info, pause),
         ExecuteMsg::WithdrawTreasury {} => governance::withdraw_treasury(deps, info),
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;

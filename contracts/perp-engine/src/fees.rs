@@ -1,7 +1,7 @@
 //! Fee split and premium sweeps. Trading fees accrue unsplit; a sweep splits them by the fund's
-//! coverage at the engine's current total open interest (fund share `f_max` below coverage 1,
-//! falling linearly to `f_min` at 2), sends the fund's premium with `DepositPremium` and
-//! reports that total open interest.
+//! coverage at the engine's peak open interest since the previous sweep (fund share `f_max`
+//! below coverage 1, falling linearly to `f_min` at 2), sends the fund's premium with
+//! `DepositPremium` and reports the total open interest now.
 
 use cosmwasm_std::{
     coins, to_json_binary, CosmosMsg, Decimal, Decimal256, DepsMut, Env, MessageInfo, Order,
@@ -38,22 +38,51 @@ pub fn fund_share(
     Ok(max - drop)
 }
 
-/// Total open-interest notional over all markets at their index prices.
-pub fn total_open_interest(storage: &dyn Storage) -> Result<Uint128, ContractError> {
-    let mut total = Uint128::zero();
+/// Open-interest notionals over all markets (at most `MAX_MARKETS`), each market at its last
+/// index price; a market without a price yet counts nothing.
+struct OpenInterest {
+    /// Open interest now: what a sweep reports.
+    now: Uint128,
+    /// Each market's peak open interest since the last sweep (never below its open interest
+    /// now): what a sweep splits fees at.
+    peak: Uint128,
+}
+
+fn open_interest(storage: &dyn Storage) -> Result<OpenInterest, ContractError> {
+    let mut total = OpenInterest {
+        now: Uint128::zero(),
+        peak: Uint128::zero(),
+    };
     for item in MARKETS.range(storage, None, None, Order::Ascending) {
         let (_, market) = item?;
         if let Some(index) = market.index_price {
             let size = market.long_oi.checked_add(market.short_oi)?;
-            total = total.checked_add(notional_at(size, index)?)?;
+            total.now = total.now.checked_add(notional_at(size, index)?)?;
+            let peak = market.peak_oi_since_sweep.max(size);
+            total.peak = total.peak.checked_add(notional_at(peak, index)?)?;
         }
     }
     Ok(total)
 }
 
+/// After a sweep, every market's peak restarts at its open interest now.
+fn reset_peaks(storage: &mut dyn Storage) -> Result<(), ContractError> {
+    let markets: Vec<(String, Market)> = MARKETS
+        .range(storage, None, None, Order::Ascending)
+        .collect::<Result<_, _>>()?;
+    for (id, mut market) in markets {
+        let size = market.long_oi.checked_add(market.short_oi)?;
+        if market.peak_oi_since_sweep != size {
+            market.peak_oi_since_sweep = size;
+            MARKETS.save(storage, &id, &market)?;
+        }
+    }
+    Ok(())
+}
+
 /// The fund's coverage ratio if the engine's total open-interest notional were `notional`
-/// (none when that sets no target). Asking with the current total, rather than relying on the
-/// last report, makes the split follow coverage as it is now.
+/// (none when that sets no target). Asking with the engine's own figure, rather than relying
+/// on the fund's last report, makes the split follow coverage as it is now.
 fn query_coverage(
     querier: &QuerierWrapper,
     fund: &cosmwasm_std::Addr,
@@ -68,18 +97,10 @@ fn query_coverage(
     Ok(coverage.coverage_ratio)
 }
 
-/// The open interest a sweep splits fees at: the larger of the total now and the total at the
-/// last report. The fees were earned while positions were open, so a sweep right after they
-/// close (open interest 0, coverage unbounded) cannot move the fund's part down to `f_min`;
-/// between the two figures the split takes the one that favours the fund.
-fn split_notional(state: &EngineState, notional: Uint128) -> Uint128 {
-    notional.max(state.reported_open_interest)
-}
-
-/// Splits unsplit fees at `coverage` and returns the messages that send the premium and
-/// report the total open-interest `notional`.
+/// Splits unsplit fees at `coverage`, restarts every market's peak open interest and returns
+/// the messages that send the premium and report the total open-interest `notional` now.
 fn sweep_messages(
-    storage: &dyn Storage,
+    storage: &mut dyn Storage,
     state: &mut EngineState,
     coverage: Option<Decimal256>,
     notional: Uint128,
@@ -95,6 +116,7 @@ fn sweep_messages(
         state.pending_premium = state.pending_premium.checked_add(to_fund)?;
         state.unsplit_fees = Uint128::zero();
     }
+    reset_peaks(storage)?;
     let premium = state.pending_premium;
     state.pending_premium = Uint128::zero();
     state.reported_open_interest = notional;
@@ -118,6 +140,12 @@ fn sweep_messages(
 }
 
 /// Anyone: split fees, send the fund its premium and report open interest.
+///
+/// The fees were earned while positions were open since the previous sweep, so they are split
+/// at the fund's coverage for the notional of the peak open interest in that time: Σ over
+/// markets of `max(peak_oi_since_sweep, open interest now) * index price`. A position opened
+/// and closed between two sweeps (open interest 0 at both) still counts, so its fees cannot
+/// fall to `f_min` at an unbounded coverage. The sweep reports the open interest now.
 pub fn sweep_premium(
     deps: DepsMut,
     _env: Env,
@@ -126,9 +154,9 @@ pub fn sweep_premium(
     nonpayable(&info)?;
     let mut state = crate::state::STATE.load(deps.storage)?;
     let fund = CONFIG.load(deps.storage)?.fund;
-    let notional = total_open_interest(deps.storage)?;
-    let coverage = query_coverage(&deps.querier, &fund, split_notional(&state, notional))?;
-    let (msgs, premium) = sweep_messages(deps.storage, &mut state, coverage, notional)?;
+    let open_interest = open_interest(deps.storage)?;
+    let coverage = query_coverage(&deps.querier, &fund, open_interest.peak)?;
+    let (msgs, premium) = sweep_messages(deps.storage, &mut state, coverage, open_interest.now)?;
     crate::state::STATE.save(deps.storage, &state)?;
     Ok(Response::new()
         .add_messages(msgs)
@@ -138,11 +166,12 @@ pub fn sweep_premium(
         .add_attribute("treasury_fees", state.treasury_fees))
 }
 
-/// The sweep a trade or liquidation triggers once fees and premium pass the threshold. It runs
+/// The sweep a trade or liquidation triggers once fees and premium pass the threshold, split as
+/// in [`sweep_premium`] (at the peak open interest since the previous sweep). It runs
 /// as submessages whose failure is caught in the reply (the premium is then kept), so a fund
 /// that cannot take it never blocks trading.
 pub fn auto_sweep(
-    storage: &dyn Storage,
+    storage: &mut dyn Storage,
     querier: &QuerierWrapper,
     _env: &Env,
     state: &mut EngineState,
@@ -155,11 +184,11 @@ pub fn auto_sweep(
     // A fund that cannot answer its coverage query must not block trading either: the fees
     // stay unsplit for a later sweep.
     let fund = CONFIG.load(storage)?.fund;
-    let notional = total_open_interest(storage)?;
-    let Ok(coverage) = query_coverage(querier, &fund, split_notional(state, notional)) else {
+    let open_interest = open_interest(storage)?;
+    let Ok(coverage) = query_coverage(querier, &fund, open_interest.peak) else {
         return Ok(vec![]);
     };
-    let (msgs, premium) = sweep_messages(storage, state, coverage, notional)?;
+    let (msgs, premium) = sweep_messages(storage, state, coverage, open_interest.now)?;
     let payload = to_json_binary(&premium)?;
     Ok(msgs
         .into_iter()

@@ -1,9 +1,15 @@
 //! Zero-sum funding through cumulative per-side indices: each settlement moves the paying
 //! side's index up by what one base unit pays and the receiving side's index down by what one
 //! base unit receives; a position applies the difference since its entry when touched (O(1)).
+//!
+//! One function, [`settle_ended_intervals`], charges a market's funding clock; `SettleFunding`
+//! and every fill (trade, close, liquidation, through [`catch_up_funding`]) use it. A fill
+//! catches the clock up before it applies the position's funding and before open interest
+//! changes, so an ended interval is always charged to the open interest of that interval, and
+//! the market's `one_sided_at` only ever describes the running interval.
 
 use cosmwasm_std::{
-    DepsMut, Env, Int128, Int256, MessageInfo, Response, SignedDecimal256, Timestamp,
+    Decimal256, DepsMut, Env, Int128, Int256, MessageInfo, Response, SignedDecimal256, Timestamp,
 };
 use cw_utils::nonpayable;
 
@@ -38,18 +44,130 @@ pub fn accrued_funding(market: &Market, position: &Position) -> Result<Int128, C
     Ok(Int128::try_from(amount)?)
 }
 
-/// Settles the funding of a market: at most ONE interval, the most recent one that has ended,
-/// at the current rate, and moves `last_funding_time` to that interval's end.
+/// Whole funding intervals that have ended since the market's `last_funding_time`.
+pub fn intervals_ended(market: &Market, now: Timestamp) -> u64 {
+    now.seconds()
+        .saturating_sub(market.last_funding_time.seconds())
+        / market.params.funding_interval_seconds
+}
+
+/// What one settlement of a market's funding clock did.
+pub struct Settlement {
+    /// Intervals that had ended since `last_funding_time`.
+    pub elapsed: u64,
+    /// Intervals charged: 0 or 1.
+    pub charged: u64,
+    /// Funding rate of the charged interval (zero when none was priced).
+    pub rate: SignedDecimal256,
+    /// What the paying side paid in total, rounded down.
+    pub paid: Int256,
+}
+
+/// Settles a market's ended funding intervals at time `now`; `index` is the fresh index price,
+/// if there is one. Nothing happens (`elapsed` 0) when no interval has ended.
 ///
-/// - Older unsettled intervals are forfeited, not charged: their premium is unknown (only the
-///   current mark and index are), and charging them to whoever is open now would bill positions
-///   for time before they existed. This keeps a settle O(1) and bounds what one settle can move
-///   to one interval at the capped rate.
+/// - With an index: charges at most ONE interval, the most recent one that has ended, at the
+///   current rate `clamp(funding_factor * (mark - index) / index, ±max_funding_rate)`.
+///   Older unsettled intervals are forfeited: their premium is unknown (only the current mark
+///   and index are). This keeps a settle O(1) and bounds what one settle can move to one
+///   interval at the capped rate.
+/// - Without an index (stale or missing; closing and reducing work without a price): every
+///   ended interval is forfeited, nothing is charged.
 /// - An interval in which either side had no open interest at any moment (the market's
-///   `one_sided_at` is after the interval's start) moves the clock without charging: there
-///   was nobody to pay or nobody to receive for part of it.
-/// - Refused while the engine is halted (traders can neither close nor add margin then); after
-///   the halt ends, the first settle charges at most one interval.
+///   `one_sided_at` is after the interval's start) is not charged: there was nobody to pay or
+///   nobody to receive for part of it.
+///
+/// Either way `last_funding_time` moves to the latest boundary at or before `now`.
+pub fn settle_ended_intervals(
+    market: &mut Market,
+    index: Option<Decimal256>,
+    now: Timestamp,
+) -> Result<Settlement, ContractError> {
+    let elapsed = intervals_ended(market, now);
+    let mut settlement = Settlement {
+        elapsed,
+        charged: 0,
+        rate: SignedDecimal256::zero(),
+        paid: Int256::zero(),
+    };
+    if elapsed == 0 {
+        return Ok(settlement);
+    }
+    let interval = market.params.funding_interval_seconds;
+    // End and start of the most recent interval that has ended.
+    let interval_end = market.last_funding_time.seconds() + elapsed * interval;
+    let interval_start = interval_end - interval;
+    market.last_funding_time = Timestamp::from_seconds(interval_end);
+    let Some(index) = index else {
+        return Ok(settlement);
+    };
+    let mark = mark_price(market)?;
+    let index_signed = SignedDecimal256::try_from(index)?;
+    let premium = SignedDecimal256::try_from(mark)?
+        .checked_sub(index_signed)?
+        .checked_div(index_signed)
+        .map_err(|_| ContractError::ZeroPrice)?;
+    let factor = SignedDecimal256::try_from(Decimal256::from(market.params.funding_factor))?;
+    let cap = SignedDecimal256::try_from(Decimal256::from(market.params.max_funding_rate))?;
+    let rate = premium.checked_mul(factor)?.max(-cap).min(cap);
+    settlement.rate = rate;
+
+    let two_sided = !market.long_oi.is_zero()
+        && !market.short_oi.is_zero()
+        && market.one_sided_at.seconds() <= interval_start;
+    if !two_sided || rate.is_zero() {
+        return Ok(settlement);
+    }
+    settlement.charged = 1;
+    // What one base unit of the paying side pays for the one interval.
+    let magnitude = SignedDecimal256::try_from(rate.abs_diff(SignedDecimal256::zero()))?;
+    let per_unit = magnitude.checked_mul(index_signed)?;
+    let longs_pay = rate > SignedDecimal256::zero();
+    let (payer_oi, receiver_oi) = if longs_pay {
+        (market.long_oi, market.short_oi)
+    } else {
+        (market.short_oi, market.long_oi)
+    };
+    let payer_oi = SignedDecimal256::from_ratio(Int256::from(payer_oi.u128()), 1);
+    let receiver_oi = SignedDecimal256::from_ratio(Int256::from(receiver_oi.u128()), 1);
+    // Receivers share exactly what payers pay: per receiving unit = per_unit * payer / receiver,
+    // rounded down by the division.
+    let received_per_unit = per_unit
+        .checked_mul(payer_oi)?
+        .checked_div(receiver_oi)
+        .map_err(|_| ContractError::ZeroPrice)?;
+    let (payer_index, receiver_index) = if longs_pay {
+        (&mut market.cum_funding_long, &mut market.cum_funding_short)
+    } else {
+        (&mut market.cum_funding_short, &mut market.cum_funding_long)
+    };
+    *payer_index = payer_index.checked_add(per_unit)?;
+    *receiver_index = receiver_index.checked_sub(received_per_unit)?;
+    settlement.paid = per_unit.checked_mul(payer_oi)?.to_int_floor();
+    Ok(settlement)
+}
+
+/// Catches a market's funding up at the start of a fill (trade, close, liquidation), before
+/// the position's funding is applied and before open interest changes: exactly what
+/// `SettleFunding` would do now, except that without a fresh index price the ended intervals
+/// are forfeited instead of refused (closing and reducing need no price). O(1).
+pub fn catch_up_funding(
+    market_id: &str,
+    market: &mut Market,
+    now: Timestamp,
+) -> Result<Settlement, ContractError> {
+    let index = if intervals_ended(market, now) == 0 {
+        None
+    } else {
+        fresh_index(market_id, market, now).ok()
+    };
+    settle_ended_intervals(market, index, now)
+}
+
+/// Anyone settles the funding of a market: [`settle_ended_intervals`] with the fresh index
+/// price (a stale one is refused). Refused while the engine is halted (traders can neither
+/// close nor add margin then); ending a halt moves every market's clock to the latest boundary
+/// without charging, so no interval that ended during a halt is ever charged.
 pub fn settle_funding(
     deps: DepsMut,
     env: Env,
@@ -62,80 +180,18 @@ pub fn settle_funding(
     }
     let mut market = crate::trade::load_market(deps.storage, &market_id)?;
     let now = env.block.time;
-    let interval = market.params.funding_interval_seconds;
-    let elapsed = now
-        .seconds()
-        .saturating_sub(market.last_funding_time.seconds())
-        / interval;
-    if elapsed == 0 {
+    if intervals_ended(&market, now) == 0 {
         return Err(ContractError::FundingNotDue);
     }
-    // End and start of the most recent interval that has ended.
-    let interval_end = market.last_funding_time.seconds() + elapsed * interval;
-    let interval_start = interval_end - interval;
     let index = fresh_index(&market_id, &market, now)?;
-    let mark = mark_price(&market)?;
-    let index_signed = SignedDecimal256::try_from(index)?;
-    let premium = SignedDecimal256::try_from(mark)?
-        .checked_sub(index_signed)?
-        .checked_div(index_signed)
-        .map_err(|_| ContractError::ZeroPrice)?;
-    let factor =
-        SignedDecimal256::try_from(cosmwasm_std::Decimal256::from(market.params.funding_factor))?;
-    let cap = SignedDecimal256::try_from(cosmwasm_std::Decimal256::from(
-        market.params.max_funding_rate,
-    ))?;
-    let rate = premium.checked_mul(factor)?.max(-cap).min(cap);
-
-    let two_sided = !market.long_oi.is_zero()
-        && !market.short_oi.is_zero()
-        && market.one_sided_at.seconds() <= interval_start;
-    let mut paid = Int256::zero();
-    let mut charged = 0u64;
-    if two_sided && !rate.is_zero() {
-        charged = 1;
-        // What one base unit of the paying side pays for the one interval.
-        let magnitude = SignedDecimal256::try_from(rate.abs_diff(SignedDecimal256::zero()))?;
-        let per_unit = magnitude.checked_mul(index_signed)?;
-        let (payer_oi, receiver_oi) = if rate > SignedDecimal256::zero() {
-            (market.long_oi, market.short_oi)
-        } else {
-            (market.short_oi, market.long_oi)
-        };
-        // Receivers share exactly what payers pay: per receiving unit = per_unit * payer / receiver,
-        // rounded down by the division.
-        let received_per_unit = per_unit
-            .checked_mul(SignedDecimal256::from_ratio(
-                Int256::from(payer_oi.u128()),
-                1,
-            ))?
-            .checked_div(SignedDecimal256::from_ratio(
-                Int256::from(receiver_oi.u128()),
-                1,
-            ))
-            .map_err(|_| ContractError::ZeroPrice)?;
-        if rate > SignedDecimal256::zero() {
-            market.cum_funding_long = market.cum_funding_long.checked_add(per_unit)?;
-            market.cum_funding_short = market.cum_funding_short.checked_sub(received_per_unit)?;
-        } else {
-            market.cum_funding_short = market.cum_funding_short.checked_add(per_unit)?;
-            market.cum_funding_long = market.cum_funding_long.checked_sub(received_per_unit)?;
-        }
-        paid = per_unit
-            .checked_mul(SignedDecimal256::from_ratio(
-                Int256::from(payer_oi.u128()),
-                1,
-            ))?
-            .to_int_floor();
-    }
-    market.last_funding_time = Timestamp::from_seconds(interval_end);
+    let settlement = settle_ended_intervals(&mut market, Some(index), now)?;
     MARKETS.save(deps.storage, &market_id, &market)?;
     Ok(Response::new()
         .add_attribute("action", "settle_funding")
         .add_attribute("sender", info.sender)
         .add_attribute("market", market_id)
-        .add_attribute("intervals_elapsed", elapsed.to_string())
-        .add_attribute("intervals_charged", charged.to_string())
-        .add_attribute("rate", rate.to_string())
-        .add_attribute("paid", paid.to_string()))
+        .add_attribute("intervals_elapsed", settlement.elapsed.to_string())
+        .add_attribute("intervals_charged", settlement.charged.to_string())
+        .add_attribute("rate", settlement.rate.to_string())
+        .add_attribute("paid", settlement.paid.to_string()))
 }

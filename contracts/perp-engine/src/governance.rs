@@ -6,6 +6,7 @@ use cw_utils::nonpayable;
 use tranche_perps_types::engine::{EnginePause, FeeConfig, MarketParams, NewMarket};
 
 use crate::error::ContractError;
+use crate::funding::settle_ended_intervals;
 use crate::state::{Market, CONFIG, FEEDERS, FEES, MARKETS, PAUSE, STATE};
 use crate::trade::load_market;
 use crate::vamm::quote_reserve;
@@ -205,6 +206,7 @@ pub fn add_market(
         cum_funding_short: SignedDecimal256::zero(),
         last_funding_time: env.block.time,
         one_sided_at: env.block.time,
+        peak_oi_since_sweep: Uint128::zero(),
         funding_pool: Default::default(),
     };
     MARKETS.save(deps.storage, &new.id, &market)?;
@@ -307,8 +309,14 @@ pub fn update_config(
 
 /// Governor: any pause. Guardian: may only switch `new_positions`, `margin_removal` and
 /// `liquidation` on; never unpauses, never halts.
+///
+/// Ending a halt moves every market's funding clock to its latest interval boundary without
+/// charging: nobody could close, add margin or settle during the halt, so no interval that
+/// ended in it is charged. The running interval is charged as usual when it ends. The loop is
+/// bounded by `MAX_MARKETS`.
 pub fn set_pause(
     deps: DepsMut,
+    env: Env,
     info: MessageInfo,
     pause: EnginePause,
 ) -> Result<Response, ContractError> {
@@ -328,6 +336,15 @@ pub fn set_pause(
         }
     }
     PAUSE.save(deps.storage, &pause)?;
+    if current.halted && !pause.halted {
+        let markets: Vec<(String, Market)> = MARKETS
+            .range(deps.storage, None, None, Order::Ascending)
+            .collect::<Result<_, _>>()?;
+        for (id, mut market) in markets {
+            settle_ended_intervals(&mut market, None, env.block.time)?;
+            MARKETS.save(deps.storage, &id, &market)?;
+        }
+    }
     Ok(Response::new()
         .add_attribute("action", "set_pause")
         .add_attribute("sender", info.sender)

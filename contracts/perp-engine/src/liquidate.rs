@@ -10,7 +10,7 @@ use tranche_perps_types::fund;
 use crate::contract::ReplyId;
 use crate::error::ContractError;
 use crate::fees::{auto_sweep, release_funding_dust};
-use crate::funding::accrued_funding;
+use crate::funding::{accrued_funding, catch_up_funding};
 use crate::margin::{margin_of, set_margin, signed_add, socialize};
 use crate::oracle::fresh_index;
 use crate::state::{CONFIG, MARKETS, PAUSE, POSITIONS, SOCIALIZED, STATE};
@@ -49,6 +49,7 @@ pub fn liquidate(
     let mut position = load_position(deps.storage, &trader, &market_id)?;
     let mut state = STATE.load(deps.storage)?;
     let index = fresh_index(&market_id, &market, env.block.time)?;
+    catch_up_funding(&market_id, &mut market, env.block.time)?;
 
     let owed = accrued_funding(&market, &position)?;
     market.funding_pool = market.funding_pool.checked_add(owed)?;

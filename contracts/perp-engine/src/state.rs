@@ -32,7 +32,8 @@ pub struct EngineState {
     pub uncovered_bad_debt: Uint128,
     /// Id of the next shortfall sent to the fund.
     pub next_shortfall_id: u64,
-    /// Total open-interest notional sent with the last sweep's report.
+    /// Total open-interest notional sent with the last sweep's report (the open interest at
+    /// that sweep; what it split fees at is the peak, see `Market::peak_oi_since_sweep`).
     #[serde(default)]
     pub reported_open_interest: Uint128,
 }
@@ -59,10 +60,17 @@ pub struct Market {
     /// End of the last settled funding interval.
     pub last_funding_time: Timestamp,
     /// Last time either side's open interest was zero (a fill that started or ended with an
-    /// empty side). A funding interval that started before it is not charged. Markets stored
+    /// empty side). A funding interval that started before it is not charged. Every fill
+    /// catches funding up first, so it always falls in the running interval. Markets stored
     /// before this field existed read 0: their open intervals charge as before.
     #[serde(default)]
     pub one_sided_at: Timestamp,
+    /// Largest open interest (long + short, base units) since the last sweep, raised by every
+    /// fill; a sweep splits fees at its notional and resets it to the open interest then.
+    /// Markets stored before this field existed read 0 (a sweep takes the larger of it and the
+    /// open interest now).
+    #[serde(default)]
+    pub peak_oi_since_sweep: Uint128,
     /// Funding collected from payers minus funding credited to receivers so far.
     pub funding_pool: Int128,
 }

@@ -6,7 +6,7 @@ use cw_utils::{must_pay, nonpayable};
 
 use crate::error::ContractError;
 use crate::fees::auto_sweep;
-use crate::funding::{accrued_funding, side_index};
+use crate::funding::{accrued_funding, catch_up_funding, side_index};
 use crate::margin::{margin_of, set_margin, signed_add};
 use crate::oracle::fresh_index;
 use crate::state::{Market, Position, CONFIG, MARKETS, PAUSE, POSITIONS, STATE};
@@ -135,9 +135,10 @@ fn one_sided(market: &Market) -> bool {
 }
 
 /// Moves `position` by `delta` on the vAMM at time `now` and adds the realized PnL to `margin`
-/// (funding already applied). Returns the fill and the new margin. A fill that starts or ends
-/// with an empty side records `now` as the market's `one_sided_at` (funding skips intervals
-/// that were one-sided at any moment).
+/// (market funding caught up and the position's funding applied before). Returns the fill and
+/// the new margin. A fill that starts or ends with an empty side records `now` as the market's
+/// `one_sided_at` (funding skips intervals that were one-sided at any moment); every fill
+/// raises the market's `peak_oi_since_sweep` to the open interest it leaves.
 pub fn fill(
     market: &mut Market,
     position: &mut Position,
@@ -210,6 +211,10 @@ pub fn fill(
     if was_one_sided || one_sided(market) {
         market.one_sided_at = now;
     }
+    // Open interest only moves monotonically within each leg (reduce, then open), so the
+    // larger of the peak so far and the open interest after the fill is the peak.
+    let open_interest = market.long_oi.checked_add(market.short_oi)?;
+    market.peak_oi_since_sweep = market.peak_oi_since_sweep.max(open_interest);
     position.funding_entry = side_index(market, position.size);
     let margin = margin.checked_add(realized)?;
     Ok((
@@ -260,6 +265,7 @@ pub fn trade(
         return Err(ContractError::Halted);
     }
     let mut market = load_market(deps.storage, &market_id)?;
+    catch_up_funding(&market_id, &mut market, env.block.time)?;
     let mut state = STATE.load(deps.storage)?;
     let trader = info.sender;
     let mut position = POSITIONS
@@ -331,6 +337,7 @@ pub fn close_position(
     let mut market = load_market(deps.storage, &market_id)?;
     let mut state = STATE.load(deps.storage)?;
     let mut position = load_position(deps.storage, &trader, &market_id)?;
+    catch_up_funding(&market_id, &mut market, env.block.time)?;
     let owed = accrued_funding(&market, &position)?;
     market.funding_pool = market.funding_pool.checked_add(owed)?;
     let margin = signed_add(margin_of(&state, &position)?, -owed)?;

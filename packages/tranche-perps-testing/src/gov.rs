@@ -198,9 +198,21 @@ impl Suite {
         )
     }
 
-    /// `who` proposes `actions` (with the configured deposit, if any); returns the id.
+    /// The deposit a proposal needs now: the configured one, capped at a tenth of the GOV
+    /// supply (rounded down).
+    pub fn required_deposit(&self) -> u128 {
+        let configured = self.gov_config().config.proposal_deposit.u128();
+        let info: cw20::TokenInfoResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(&self.gov().token, &cw20::Cw20QueryMsg::TokenInfo {})
+            .expect("GOV token info");
+        configured.min(info.total_supply.u128() / 10)
+    }
+
+    /// `who` proposes `actions` (with the required deposit, if any); returns the id.
     pub fn propose(&mut self, who: &Addr, title: &str, actions: Vec<Action>) -> GovResult<u64> {
-        let deposit = self.gov_config().config.proposal_deposit.u128();
+        let deposit = self.required_deposit();
         let res = if deposit == 0 {
             self.execute_gov(
                 who,

@@ -1,13 +1,14 @@
 //! Fee split and premium sweeps: the fund's share of trading fees by its coverage at the
-//! engine's current open interest (`f_max` below 1, `f_min` at 2 or more, linear in between,
-//! rounded up), the open interest a sweep reports, the automatic sweep past
+//! engine's peak open interest since the previous sweep (`f_max` below 1, `f_min` at 2 or
+//! more, linear in between, rounded up), the peak summed over markets and restarted by each
+//! sweep, the open interest a sweep reports (the one now), the automatic sweep past
 //! `FeeConfig::sweep_threshold`, and automatic sweeps that fail without blocking the trade or
 //! liquidation that triggered them.
 //!
-//! Every expected number was computed independently with Python integers: taker fee
-//! `ceil(quote / 1000)`, coverage `floor(assets * 10^18 / target)` with target
-//! `ceil(10% * current total notional at the index)`, share `0.5 - floor(0.4 * (coverage - 1))`
-//! between 1 and 2, fund part `ceil(fees * share)`.
+//! Every expected number was computed independently with Python integers: vAMM quote
+//! `ceil(k / base)`, taker fee `ceil(quote / 1000)`, coverage `floor(assets * 10^18 / target)`
+//! with target `ceil(10% * Σ peak open interest * index)`, share
+//! `0.5 - floor(0.4 * (coverage - 1))` between 1 and 2, fund part `ceil(fees * share)`.
 
 use cosmwasm_std::{Decimal, Uint128};
 use perp_engine::ContractError;
@@ -298,10 +299,10 @@ fn failed_auto_sweep_with_unsplit_fees_does_not_block_the_trade() {
 }
 
 #[test]
-fn a_sweep_after_everyone_closed_splits_at_the_last_reported_open_interest() {
-    // Fees earned while positions were open are split at the larger of the open interest now
-    // and at the last report, so sweeping right after a close-out (open interest 0, coverage
-    // unbounded) does not drop the fund's part to f_min.
+fn a_sweep_after_everyone_closed_splits_at_the_peak_open_interest() {
+    // Fees earned while positions were open are split at the peak open interest since the
+    // previous sweep (bob's 1e9, still open at that sweep), so sweeping right after a
+    // close-out (open interest 0, coverage unbounded) does not drop the fund's part to f_min.
     let mut suite = setup(5_000 * ONE);
     let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
     suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
@@ -316,7 +317,8 @@ fn a_sweep_after_everyone_closed_splits_at_the_last_reported_open_interest() {
     let treasury_before = suite.engine_state().treasury_fees.u128();
     let before = junior_assets(&suite);
     suite.sweep_premium(&keeper).unwrap();
-    // Split at 1e11: coverage (5,000 USDC + 50,050,051) / 1e10 below 1, so f_max = 50%.
+    // Split at 1e9 * 100 = 1e11: coverage (5,000 USDC + 50,050,051) / 1e10 below 1, so
+    // f_max = 50%.
     let to_fund = junior_assets(&suite) - before;
     assert_eq!(to_fund, close_fee.div_ceil(2));
     assert_eq!(
@@ -326,4 +328,81 @@ fn a_sweep_after_everyone_closed_splits_at_the_last_reported_open_interest() {
     // The report itself is the open interest now.
     assert_eq!(suite.engine_state().reported_open_interest.u128(), 0);
     assert!(suite.state().coverage.open_interest_notional.is_zero());
+}
+
+/// bob's round trip, long 1e9 and closed, both for 100,100,100,101 quote: two fees of
+/// 100,100,101.
+const ROUND_TRIP_FEES: u128 = 200_200_202;
+
+/// Review 2: coverage is 0.5 while bob's 1e11 notional is open (fund 5,000 USDC, target
+/// 10,000 USDC), so the fees it earned belong to the fund at f_max = 50%. Nobody swept while
+/// it was open: the open interest now and at the last report are both 0, and the old rule
+/// (the larger of the two) split at no target, f_min = 10% (20,020,021). The peak since the
+/// previous sweep, 1e9 at index 100, gives coverage 0.5: ceil(50% * 200,200,202) =
+/// 100,100,101.
+#[test]
+fn fees_of_a_position_opened_and_closed_between_sweeps_split_at_its_peak_coverage() {
+    let mut suite = setup(5_000 * ONE);
+    let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    suite.close(&bob, BTC).unwrap();
+    assert_eq!(suite.engine_state().unsplit_fees.u128(), ROUND_TRIP_FEES);
+    suite.sweep_premium(&keeper).unwrap();
+    assert_eq!(junior_assets(&suite) - 5_000 * ONE, 100_100_101);
+    let state = suite.engine_state();
+    assert_eq!(state.treasury_fees.u128(), 100_100_101);
+    // The report is the open interest now.
+    assert_eq!(state.reported_open_interest.u128(), 0);
+    assert!(suite.state().coverage.open_interest_notional.is_zero());
+}
+
+/// A sweep restarts the peak at the open interest then (0): carl's later round trip of 1e8
+/// (quote 10,001,000,101 each way, fees 2 * 10,001,001 = 20,002,002) splits at his own peak,
+/// 1e8 * 100 = 1e10, target 1e9 against the fund's 5,100,100,101: coverage above 2, f_min,
+/// ceil(10% * 20,002,002) = 2,000,201. (bob's old peak would have given f_max, 10,001,001.)
+#[test]
+fn a_sweep_restarts_the_peak_at_the_open_interest_then() {
+    let mut suite = setup(5_000 * ONE);
+    let (bob, carl, keeper) = (suite.addr("bob"), suite.addr("carl"), suite.addr("keeper"));
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    suite.close(&bob, BTC).unwrap();
+    suite.sweep_premium(&keeper).unwrap();
+    let junior = junior_assets(&suite);
+    assert_eq!(junior, 5_100_100_101);
+    suite.trade(&carl, BTC, 100_000_000, 2_000 * ONE).unwrap();
+    suite.close(&carl, BTC).unwrap();
+    assert_eq!(suite.engine_state().unsplit_fees.u128(), 20_002_002);
+    suite.sweep_premium(&keeper).unwrap();
+    assert_eq!(junior_assets(&suite) - junior, 2_000_201);
+    assert_eq!(
+        suite.engine_state().treasury_fees.u128(),
+        100_100_101 + 20_002_002 - 2_000_201
+    );
+}
+
+/// The peak is summed over markets: bob's BTC round trip of 1e9 and carl's ETH round trip of
+/// 5e8 (quote 50,025,012,507 each way, fees 2 * 50,025,013), both at index 100, give
+/// 1e11 + 5e10 = 1.5e11, target 1.5e10 against the fund's 15,000 USDC: coverage exactly 1,
+/// f_max: ceil(50% * 300,250,228) = 150,125,114. (BTC alone: coverage 1.5, 90,075,069; the open
+/// interest now: f_min, 30,025,023.)
+#[test]
+fn the_peak_open_interest_is_summed_over_markets() {
+    const ETH: &str = "ETH-USD";
+    let mut suite = setup(15_000 * ONE);
+    suite
+        .add_market(ETH, 1_000_000_000_000, 100_000_000_000_000)
+        .unwrap();
+    suite.push_price(ETH, "100").unwrap();
+    let (bob, carl, keeper) = (suite.addr("bob"), suite.addr("carl"), suite.addr("keeper"));
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    suite.close(&bob, BTC).unwrap();
+    suite.trade(&carl, ETH, 500_000_000, 6_000 * ONE).unwrap();
+    suite.close(&carl, ETH).unwrap();
+    assert_eq!(
+        suite.engine_state().unsplit_fees.u128(),
+        ROUND_TRIP_FEES + 100_050_026
+    );
+    suite.sweep_premium(&keeper).unwrap();
+    assert_eq!(junior_assets(&suite) - 15_000 * ONE, 150_125_114);
+    assert_eq!(suite.engine_state().treasury_fees.u128(), 150_125_114);
 }

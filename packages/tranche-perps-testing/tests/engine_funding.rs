@@ -3,7 +3,10 @@
 //! position (the dust ends in treasury fees once the market has no open interest), at most one
 //! interval charged however many have elapsed, no charge for an interval in which a side was
 //! empty (an idle market charges nothing to positions opened after it), `FundingNotDue`, stale
-//! prices, the halted engine and the rate cap.
+//! prices, the halted engine (and no charge for intervals that ended during a halt) and the
+//! rate cap. Every fill (trade, close, liquidation) catches the market's funding up first, so
+//! a position opened after an interval ended never shares in it and one closed after it never
+//! escapes it; on a stale price the fill forfeits the ended intervals.
 //!
 //! Every expected number was computed independently with Python integers, modelling
 //! `SignedDecimal256` (18 decimals, products and quotients truncated toward zero): premium
@@ -304,9 +307,9 @@ fn rate_is_clamped_at_max_funding_rate() {
 }
 
 /// A market that sat idle for 20 hours (no open interest, nobody settled) must not charge
-/// those 20 intervals, nor even the last of them, to positions opened after it: the settle
-/// moves the clock to the latest boundary without charging. The next interval, in which both
-/// sides were open throughout, is charged once.
+/// those 20 intervals, nor even the last of them, to positions opened after it: bob's opening
+/// trade catches the clock up to the latest boundary first, charging nothing (no side was
+/// open). The next interval, in which both sides were open throughout, is charged once.
 #[test]
 fn an_idle_market_charges_nothing_to_positions_opened_after_it() {
     let mut suite = setup();
@@ -316,12 +319,18 @@ fn an_idle_market_charges_nothing_to_positions_opened_after_it() {
     later(&mut suite, 20 * HOUR, "99");
     // bob opens ~9x long, arb a short: mark ~100.05 vs index 99, rate capped at 0.5%.
     suite.trade(&bob, BTC, 1_000_000_000, 12_000 * ONE).unwrap();
+    assert_eq!(
+        suite.market(BTC).last_funding_time,
+        Timestamp::from_seconds(start.seconds() + 20 * HOUR),
+        "the opening trade moved the clock over the 20 idle intervals"
+    );
     suite.trade(&arb, BTC, -500_000_000, 6_000 * ONE).unwrap();
-    // One block later a keeper settles: 20 intervals have ended, none is charged.
+    // One block later nothing is left to settle.
     suite.advance(5);
-    let res = suite.settle_funding(&keeper, BTC).unwrap();
-    assert_eq!(intervals(&res), ("20".to_string(), "0".to_string()));
-    assert_eq!(attr(&res, "paid"), "0");
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
     let market = suite.market(BTC);
     assert_eq!(
         market.last_funding_time,
@@ -385,10 +394,11 @@ fn an_interval_with_an_empty_side_moves_the_clock_without_charging() {
 }
 
 /// Halting stops everything that moves positions or margin; traders cannot add margin or
-/// close while halted, so funding must not move their margin either. After the halt ends the
-/// first settle charges one interval, not the whole halt.
+/// close while halted, so funding must not move their margin either. Ending the halt moves the
+/// clock to the latest boundary without charging: no interval that ended during the halt is
+/// ever charged; the running one is, when it ends.
 #[test]
-fn settle_funding_is_refused_while_halted() {
+fn settle_funding_is_refused_while_halted_and_the_halt_is_never_charged() {
     let mut suite = setup();
     let (bob, arb, keeper) = (suite.addr("bob"), suite.addr("arb"), suite.addr("keeper"));
     let start = suite.market(BTC).last_funding_time;
@@ -409,16 +419,174 @@ fn settle_funding_is_refused_while_halted() {
     );
     assert_eq!(suite.market(BTC), before);
 
-    // Four more hours halted, then un-halted: five intervals have ended, one is charged at
-    // the cap: 0.005 * 99 = 0.495 per long unit, 0.495 * 1e9 / 5e8 = 0.99 per short unit.
-    later(&mut suite, 4 * HOUR, "99");
+    // Four and a half more hours halted, then un-halted: the five intervals that ended during
+    // the halt are forfeited and the clock moves to start + 5h; nothing is due.
+    later(&mut suite, 4 * HOUR + 1_800, "99");
     set_pause(&mut suite, EnginePause::default());
-    let res = suite.settle_funding(&keeper, BTC).unwrap();
-    assert_eq!(intervals(&res), ("5".to_string(), "1".to_string()));
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start.seconds() + 5 * HOUR)
+    );
+    assert_eq!(market.cum_funding_long, SignedDecimal256::zero());
+    assert_eq!(market.cum_funding_short, SignedDecimal256::zero());
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
+    // Un-pausing when not halted moves no clock.
+    set_pause(&mut suite, EnginePause::default());
     assert_eq!(
         suite.market(BTC).last_funding_time,
-        Timestamp::from_seconds(start.seconds() + 5 * HOUR)
+        market.last_funding_time
+    );
+
+    // The running interval [5h, 6h] ends: charged at the cap, 0.005 * 99 = 0.495 per long
+    // unit, 0.495 * 1e9 / 5e8 = 0.99 per short unit.
+    later(&mut suite, 1_800, "99");
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("1".to_string(), "1".to_string()));
+    assert_eq!(
+        suite.market(BTC).last_funding_time,
+        Timestamp::from_seconds(start.seconds() + 6 * HOUR)
     );
     assert_eq!(accrued(&suite, "bob"), 495_000_000);
     assert_eq!(accrued(&suite, "arb"), -495_000_000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every fill (trade, close, liquidation) catches funding up before it changes open interest.
+// ---------------------------------------------------------------------------------------------
+
+/// bob long 1e9 (12,000 USDC) and arb short 5e8 (6,000) from start + 1 s at index 99: mark
+/// 100.100100... (quote ceil(1e26 / 999.5e9) = 100,050,025,012,507 over base 999.5e9), premium
+/// above 1%, rate capped at 0.5%. The interval [start + 1h, start + 2h] is two-sided
+/// throughout. Returns `start`.
+fn two_sided_at_99(suite: &mut Suite) -> u64 {
+    let start = suite.market(BTC).last_funding_time.seconds();
+    later(suite, 1, "99");
+    let (bob, arb) = (suite.addr("bob"), suite.addr("arb"));
+    suite.trade(&bob, BTC, 1_000_000_000, 12_000 * ONE).unwrap();
+    suite.trade(&arb, BTC, -500_000_000, 6_000 * ONE).unwrap();
+    start
+}
+
+/// Review 2: carl opens a short one minute AFTER the interval [start + 1h, start + 2h] ended
+/// and before anyone settled it. His trade charges that interval first, to the open interest
+/// of the interval: 0.005 * 99 = 0.495 per long unit, 0.495 * 1e9 / 5e8 = 0.99 per short unit,
+/// all of it to arb. carl enters at the new index, is credited nothing, and closing at once
+/// costs him his two taker fees. (Before, the later settle split the longs' 495 USDC over
+/// 1.5e9 shorts and carl took 2/3 of it.)
+#[test]
+fn a_position_opened_after_an_interval_ended_does_not_share_in_its_funding() {
+    let mut suite = setup();
+    let (carl, keeper) = (suite.addr("carl"), suite.addr("keeper"));
+    let start = two_sided_at_99(&mut suite);
+    later(&mut suite, 2 * HOUR + 59, "99");
+    assert_eq!(now(&suite).seconds(), start + 2 * HOUR + 60);
+    let carl_before = suite.balance(&carl);
+    suite
+        .trade(&carl, BTC, -1_000_000_000, 12_000 * ONE)
+        .unwrap();
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start + 2 * HOUR)
+    );
+    assert_eq!(market.cum_funding_long, dec(495_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-990_000_000_000_000_000));
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
+    assert_eq!(accrued(&suite, "carl"), 0);
+    assert_eq!(accrued(&suite, "bob"), 495_000_000);
+    assert_eq!(accrued(&suite, "arb"), -495_000_000);
+    suite.close(&carl, BTC).unwrap();
+    assert!(suite.balance(&carl) < carl_before);
+}
+
+/// Review 2: one minute after the two-sided interval [start + 1h, start + 2h] ended, bob (the
+/// only, paying, long) closes and reopens to empty his side before anyone settles. His close
+/// charges the interval first: he pays 0.005 * 99 * 1e9 = 495 USDC, arb is due all of it. The
+/// reopen empties nothing that ended: it marks only the running interval [2h, 3h] one-sided,
+/// which is not charged.
+#[test]
+fn the_payer_cannot_escape_an_ended_interval_by_closing_before_the_settle() {
+    let mut suite = setup();
+    let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
+    let start = two_sided_at_99(&mut suite);
+    later(&mut suite, 2 * HOUR + 59, "99");
+    let res = suite.close(&bob, BTC).unwrap();
+    assert_eq!(attr(&res, "funding_paid"), "495000000");
+    suite.trade(&bob, BTC, 1_000_000_000, 12_000 * ONE).unwrap();
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
+    let market = suite.market(BTC);
+    assert_eq!(market.cum_funding_long, dec(495_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-990_000_000_000_000_000));
+    assert_eq!(market.funding_pool, Int128::new(495_000_000));
+    assert_eq!(
+        (accrued(&suite, "bob"), accrued(&suite, "arb")),
+        (0, -495_000_000)
+    );
+
+    later(&mut suite, HOUR, "99");
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("1".to_string(), "0".to_string()));
+    assert_eq!(
+        suite.market(BTC).last_funding_time,
+        Timestamp::from_seconds(start + 3 * HOUR)
+    );
+}
+
+/// A liquidation after an interval ended charges it before closing the position: bob was long
+/// throughout [start + 1h, start + 2h]; at index 90 the rate is capped at 0.5%, 0.45 per long
+/// unit, so bob pays 450 USDC and arb is due 0.9 * 5e8 = 450 USDC, although bob's side is
+/// empty by the time anyone settles.
+#[test]
+fn a_liquidation_charges_the_ended_interval_first() {
+    let mut suite = setup();
+    let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
+    let start = two_sided_at_99(&mut suite);
+    later(&mut suite, 2 * HOUR + 59, "90");
+    let res = suite.liquidate(&keeper, BTC, &bob).unwrap();
+    assert_eq!(attr(&res, "funding_paid"), "450000000");
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start + 2 * HOUR)
+    );
+    assert_eq!(market.cum_funding_long, dec(450_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-900_000_000_000_000_000));
+    assert_eq!(accrued(&suite, "arb"), -450_000_000);
+}
+
+/// A close on a stale index (closing needs no price) cannot price the ended interval: it
+/// forfeits it, moving the clock to the latest boundary without charging, so nobody can
+/// charge it later to whoever is open then.
+#[test]
+fn a_close_on_a_stale_price_forfeits_the_ended_intervals() {
+    let mut suite = setup();
+    let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
+    let start = two_sided_at_99(&mut suite);
+    // The last price (start + 1 s) is stale by start + 2h + 60.
+    suite.advance(2 * HOUR + 59);
+    let res = suite.close(&bob, BTC).unwrap();
+    assert_eq!(attr(&res, "funding_paid"), "0");
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start + 2 * HOUR)
+    );
+    assert_eq!(market.cum_funding_long, SignedDecimal256::zero());
+    assert_eq!(market.cum_funding_short, SignedDecimal256::zero());
+    suite.push_price(BTC, "99").unwrap();
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
+    assert_eq!(accrued(&suite, "arb"), 0);
 }

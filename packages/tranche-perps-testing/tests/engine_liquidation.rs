@@ -382,22 +382,24 @@ fn close_out_after_a_crash_leaves_exactly_the_treasury_fees() {
     let market = suite.market(BTC);
     assert_eq!(market.base_reserve, market.base_reserve_start);
     assert_eq!((market.long_oi.u128(), market.short_oi.u128()), (0, 0));
-    // Fees: opens 6,636,150,878 + closes 6,410,856,342 = 13,047,007,220; coverage unknown (no
-    // report yet): fund ceil(10%) = 1,304,700,722, treasury 11,742,306,498.
+    // Fees: opens 6,636,150,878 + closes 6,410,856,342 = 13,047,007,220. No open interest now,
+    // but the fees were earned at a peak of 2e9 + 5e8 + 68e9 = 70.5e9 base units: at the index
+    // 80 a notional of 5.64e12, target 5.64e11 against the fund's 1e9, coverage below 1: fund
+    // ceil(50%) = 6,523,503,610, treasury 6,523,503,610.
     let fund_before = suite.state();
     suite.sweep_premium(&keeper).unwrap();
     let fund_after = suite.state();
     // Junior holds 1,000 and senior 999,999,000: junior floor(P * 3,000 / 1,000,002,000).
     assert_eq!(
         (fund_after.junior.assets - fund_before.junior.assets).u128(),
-        3_914
+        19_570
     );
     assert_eq!(
         (fund_after.senior.assets - fund_before.senior.assets).u128(),
-        1_304_696_808
+        6_523_484_040
     );
     let state = suite.engine_state();
-    assert_eq!(state.treasury_fees.u128(), 11_742_306_498);
+    assert_eq!(state.treasury_fees.u128(), 6_523_503_610);
     assert_eq!(state.total_margin.u128(), 0);
     assert_eq!(state.pending_premium.u128(), 0);
     assert_eq!(state.unsplit_fees.u128(), 0);

@@ -266,7 +266,9 @@ impl Harness {
     }
 
     /// Closes one position, topping up margin if the vAMM price would leave it bankrupt while
-    /// the index says it is healthy. Checks the payout equals margin + PnL - fee.
+    /// the index says it is healthy. Checks the payout equals margin + PnL - fee, where the
+    /// margin is net of the funding the close applied: the query's accrued funding plus any
+    /// interval the close's funding catch-up charged first.
     fn close_out(&mut self, who: &Addr) {
         self.push(self.index);
         let Some(position) = self.suite.position(MARKET, who) else {
@@ -279,8 +281,11 @@ impl Harness {
                 self.note(&Ok(res.clone()));
                 let payout: u128 = attr(&res, "payout").unwrap().parse().unwrap();
                 let fee: i128 = attr(&res, "fee").unwrap().parse().unwrap();
-                let expected =
-                    position.margin.u128() as i128 + position.unrealized_pnl.i128() - fee;
+                let funding: i128 = attr(&res, "funding_paid").unwrap().parse().unwrap();
+                let expected = position.margin.u128() as i128 + position.accrued_funding.i128()
+                    - funding
+                    + position.unrealized_pnl.i128()
+                    - fee;
                 assert_eq!(payout as i128, expected, "close pays margin + pnl - fee");
                 assert_eq!(self.suite.balance(who) - before, payout);
             }

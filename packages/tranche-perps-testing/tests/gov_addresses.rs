@@ -1,7 +1,9 @@
 //! Governance's own addresses: the DAO moves its typed actions to a new engine or fund, replaces
 //! or removes a rogue guardian (who cannot veto that), and changes its treasury; a fund or
 //! engine change waits out the fund's exit window. A passed proposal whose fund no longer
-//! answers falls back to the timelock stored when it was made instead of staying stuck.
+//! answers falls back to the timelock stored when it was made instead of staying stuck, and a
+//! new risk-raising proposal (the repair included) gets the fallback timelock instead of being
+//! refused.
 
 use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, Decimal, Timestamp, Uint128, WasmMsg};
 use cw3::Vote;
@@ -274,26 +276,56 @@ fn the_dao_moves_its_engine_actions_to_a_new_engine() {
 #[test]
 fn fund_and_engine_changes_wait_out_the_exit_window_guardian_and_treasury_do_not() {
     let mut dao = dao();
-    let other = dao.suite.addr("other").to_string();
-    let update = |f: fn(&mut GovAddressesUpdate, String)| {
-        let mut u = GovAddressesUpdate::default();
-        f(&mut u, other.clone());
-        addresses(u)
-    };
-    for (action, timelock) in [
-        (update(|u, a| u.fund = Some(a)), EXIT),
-        (update(|u, a| u.engine = Some(a)), EXIT),
+    let other = Some(dao.suite.addr("other").to_string());
+    // A new fund or engine must answer its Config query: the deployed ones do.
+    let fund = Some(dao.suite.fund.to_string());
+    let engine = Some(dao.suite.engine.to_string());
+    for (update, timelock) in [
         (
-            update(|u, a| {
-                u.fund = Some(a.clone());
-                u.treasury = Some(a);
-            }),
+            GovAddressesUpdate {
+                fund: fund.clone(),
+                ..Default::default()
+            },
             EXIT,
         ),
-        (update(|u, a| u.guardian = Some(a)), TIMELOCK),
-        (update(|u, _| u.remove_guardian = Some(true)), TIMELOCK),
-        (update(|u, a| u.treasury = Some(a)), TIMELOCK),
+        (
+            GovAddressesUpdate {
+                engine,
+                ..Default::default()
+            },
+            EXIT,
+        ),
+        (
+            GovAddressesUpdate {
+                fund,
+                treasury: other.clone(),
+                ..Default::default()
+            },
+            EXIT,
+        ),
+        (
+            GovAddressesUpdate {
+                guardian: other.clone(),
+                ..Default::default()
+            },
+            TIMELOCK,
+        ),
+        (
+            GovAddressesUpdate {
+                remove_guardian: Some(true),
+                ..Default::default()
+            },
+            TIMELOCK,
+        ),
+        (
+            GovAddressesUpdate {
+                treasury: other.clone(),
+                ..Default::default()
+            },
+            TIMELOCK,
+        ),
     ] {
+        let action = addresses(update);
         assert_eq!(
             dao.timelock_of(vec![action.clone()]),
             timelock,
@@ -403,7 +435,7 @@ fn the_guardian_still_vetoes_every_other_address_change() {
     );
     for action in [
         addresses(GovAddressesUpdate {
-            fund: Some(other.clone()),
+            fund: Some(dao.suite.fund.to_string()),
             ..Default::default()
         }),
         addresses(GovAddressesUpdate {
@@ -493,6 +525,19 @@ struct FundGone {
     to_veto: u64,
 }
 
+/// A raw self-call that points governance's fund at `gone`: the typed action refuses a fund
+/// that does not answer, a raw message is not checked (the same as a fund migrated to code
+/// that no longer answers the query).
+fn point_fund_at(suite: &Suite, gone: &Addr) -> Action {
+    self_call(
+        suite,
+        &ExecuteMsg::UpdateAddresses(GovAddressesUpdate {
+            fund: Some(gone.to_string()),
+            ..Default::default()
+        }),
+    )
+}
+
 /// Proposals made while the fund answers, then governance's fund replaced (by proposal) with an
 /// address that is not a contract, so every fund query of the timelock re-check fails.
 fn fund_gone() -> FundGone {
@@ -502,10 +547,7 @@ fn fund_gone() -> FundGone {
         min_junior_ratio: Some(Decimal::percent(10)),
         ..Default::default()
     })]);
-    let swap = dao.propose(vec![addresses(GovAddressesUpdate {
-        fund: Some(gone.to_string()),
-        ..Default::default()
-    })]);
+    let swap = dao.propose(vec![point_fund_at(&dao.suite, &gone)]);
     for id in [early, swap] {
         assert_eq!(dao.suite.proposal(id).timelock_seconds, EXIT);
         dao.pass(id);
@@ -609,4 +651,82 @@ fn the_guardian_vetoes_on_the_stored_timelock_when_the_fund_cannot_answer() {
     dao.suite.veto(&guardian, to_veto).unwrap();
     assert_eq!(dao.suite.proposal(to_veto).status, ProposalStatus::Vetoed);
     assert_eq!(dao.suite.gov_balance(&treasury), DEPOSIT);
+}
+
+/// With governance's fund pointing at an address that cannot answer, risk-raising proposals,
+/// including the address change that repairs it, are still accepted: the risk check cannot
+/// read the fund, so they count as risk-raising and wait the fallback timelock (the fund's
+/// default exit window, larger than the base timelock); proposals that need no fund query keep
+/// the base timelock. The repair executes and the next risky proposal is judged against the
+/// real fund again.
+#[test]
+fn the_dao_repairs_a_fund_address_that_cannot_answer() {
+    let mut dao = dao();
+    let real_fund = dao.suite.fund.clone();
+    let gone = dao.suite.addr("fund-gone");
+    let swap = point_fund_at(&dao.suite, &gone);
+    dao.enact(vec![swap]);
+    assert_eq!(dao.suite.gov_config().fund, Some(gone));
+    assert_eq!(governance::proposal::FALLBACK_RISKY_TIMELOCK_SECONDS, EXIT);
+
+    let pause = raw_engine_pause(&dao.suite);
+    let lower_ratio = Action::UpdateFundParams(FundParamsUpdate {
+        min_junior_ratio: Some(Decimal::percent(10)),
+        ..Default::default()
+    });
+    for action in [pause, lower_ratio] {
+        assert_eq!(dao.timelock_of(vec![action.clone()]), EXIT, "{action:?}");
+    }
+    assert_eq!(
+        dao.timelock_of(vec![Action::SetEnginePause(EnginePause {
+            new_positions: true,
+            ..Default::default()
+        })]),
+        TIMELOCK
+    );
+
+    let fix = dao.propose(vec![addresses(GovAddressesUpdate {
+        fund: Some(real_fund.to_string()),
+        ..Default::default()
+    })]);
+    assert_eq!(dao.suite.proposal(fix).timelock_seconds, EXIT);
+    let passed = dao.pass(fix);
+    dao.suite.advance(EXIT - 1);
+    assert_eq!(
+        dao.execute(fix).unwrap_err(),
+        GovError::Timelocked {
+            id: fix,
+            executable_at: passed.seconds() + EXIT,
+        }
+    );
+    dao.suite.advance(1);
+    dao.execute(fix).unwrap();
+    assert_eq!(dao.suite.proposal(fix).status, ProposalStatus::Executed);
+    assert_eq!(dao.suite.gov_config().fund, Some(real_fund));
+    // Judged against the real fund again: raising the ratio is not risky.
+    assert_eq!(
+        dao.timelock_of(vec![Action::UpdateFundParams(FundParamsUpdate {
+            min_junior_ratio: Some(Decimal::percent(30)),
+            ..Default::default()
+        })]),
+        TIMELOCK
+    );
+}
+
+/// The fallback never shortens a base timelock that is already longer than it.
+#[test]
+fn the_fallback_timelock_never_undercuts_a_longer_base_timelock() {
+    let mut dao = dao();
+    let long = EXIT + DAY;
+    let mut config = GovConfig {
+        proposal_deposit: Uint128::new(DEPOSIT),
+        ..GovConfig::default()
+    };
+    config.rules.timelock_seconds = long;
+    dao.enact(vec![Action::UpdateGovConfig(config)]);
+    let gone = dao.suite.addr("fund-gone");
+    let swap = point_fund_at(&dao.suite, &gone);
+    dao.enact(vec![swap]);
+    let pause = raw_engine_pause(&dao.suite);
+    assert_eq!(dao.timelock_of(vec![pause]), long);
 }

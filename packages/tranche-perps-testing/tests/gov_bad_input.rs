@@ -891,14 +891,14 @@ fn empty_conflicting_or_bundled_address_changes_are_refused_at_proposal_time() {
         ),
         (
             vec![addresses(GovAddressesUpdate {
-                fund: Some(other.clone()),
+                fund: Some(suite.fund.to_string()),
                 ..remove.clone()
             })],
             GovError::GuardianChangeNotAlone { index: 0 },
         ),
         (
             vec![addresses(GovAddressesUpdate {
-                engine: Some(other.clone()),
+                engine: Some(suite.engine.to_string()),
                 ..remove
             })],
             GovError::GuardianChangeNotAlone { index: 0 },
@@ -910,6 +910,74 @@ fn empty_conflicting_or_bundled_address_changes_are_refused_at_proposal_time() {
                 .map(|_| Default::default())
         });
     }
+}
+
+/// A new fund or engine must answer its own `Config` query when proposed: an address that is
+/// no contract (a typo), the GOV token, or the other target is refused, naming the action.
+#[test]
+fn a_new_fund_or_engine_that_does_not_answer_is_refused_at_proposal_time() {
+    let mut suite = setup();
+    let a = alice(&suite);
+    let other = suite.addr("other").to_string();
+    let (fund, engine, token) = (
+        suite.fund.to_string(),
+        suite.engine.to_string(),
+        suite.gov().token.to_string(),
+    );
+    let new_fund = |address: &String| {
+        addresses(GovAddressesUpdate {
+            fund: Some(address.clone()),
+            ..Default::default()
+        })
+    };
+    let new_engine = |address: &String| {
+        addresses(GovAddressesUpdate {
+            engine: Some(address.clone()),
+            ..Default::default()
+        })
+    };
+    let not_answering = |index, target, address: &String| GovError::TargetNotAnswering {
+        index,
+        target,
+        address: address.clone(),
+    };
+    let cases = vec![
+        (vec![new_fund(&other)], not_answering(0, "fund", &other)),
+        (vec![new_fund(&engine)], not_answering(0, "fund", &engine)),
+        (vec![new_fund(&token)], not_answering(0, "fund", &token)),
+        (
+            vec![pause(), new_engine(&other)],
+            not_answering(1, "engine", &other),
+        ),
+        (vec![new_engine(&fund)], not_answering(0, "engine", &fund)),
+        (
+            vec![addresses(GovAddressesUpdate {
+                fund: Some(fund.clone()),
+                engine: Some(other.clone()),
+                ..Default::default()
+            })],
+            not_answering(0, "engine", &other),
+        ),
+    ];
+    for (actions, expected) in cases {
+        refused(&mut suite, expected, |s| {
+            s.propose(&a, "addresses", actions)
+                .map(|_| Default::default())
+        });
+    }
+    // The deployed fund and engine answer.
+    let id = suite
+        .propose(
+            &a,
+            "addresses",
+            vec![addresses(GovAddressesUpdate {
+                fund: Some(fund),
+                engine: Some(engine),
+                ..Default::default()
+            })],
+        )
+        .unwrap();
+    assert_eq!(suite.proposal(id).status, ProposalStatus::Open);
 }
 
 /// The guardian's veto of a passed proposal that only replaces it is refused and changes

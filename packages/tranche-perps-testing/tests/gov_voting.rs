@@ -10,6 +10,7 @@ use cw_multi_test::Executor;
 use governance::proposal::outcome;
 use governance::state::Proposal;
 use governance::ContractError as GovError;
+use serde_json::json;
 use tranche_perps_testing::gov::{into_gov_error, GovRecords, GovResult};
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::EnginePause;
@@ -788,6 +789,137 @@ fn deposit_of_a_passed_proposal_comes_back_at_execution() {
     assert_eq!(suite.gov_balance(&alice), 100 * ONE);
     assert_eq!(suite.gov_balance(&gov), 900 * ONE);
     assert_eq!(suite.gov_balance(&treasury), 0);
+}
+
+/// `who` burns `amount` GOV base units.
+fn burn_gov(suite: &mut Suite, who: &Addr, amount: u128) {
+    let token = suite.gov().token.clone();
+    suite
+        .app
+        .execute_contract(
+            who.clone(),
+            token,
+            &Cw20ExecuteMsg::Burn {
+                amount: Uint128::new(amount),
+            },
+            &[],
+        )
+        .unwrap();
+}
+
+fn gov_supply(suite: &Suite) -> u128 {
+    let info: cw20::TokenInfoResponse = suite
+        .app
+        .wrap()
+        .query_wasm_smart(&suite.gov().token, &cw20::Cw20QueryMsg::TokenInfo {})
+        .unwrap();
+    info.total_supply.u128()
+}
+
+/// The deposit a proposal needs is the configured one capped at a tenth of the GOV supply now
+/// (rounded down), so burns after the settings were set cannot make it unpayable: here the
+/// supply falls from 1000 to just under 60 GOV while the configured deposit stays 100 GOV,
+/// and the last staker can still propose (and pass) lowering it.
+#[test]
+fn the_deposit_follows_a_shrinking_supply_so_governance_never_locks() {
+    let mut suite = suite();
+    let configured = 100 * ONE;
+    // Exactly a tenth of the 1000 GOV supply: accepted.
+    own_governance(
+        &mut suite,
+        GovConfig {
+            proposal_deposit: Uint128::new(configured),
+            ..GovConfig::default()
+        },
+        true,
+    );
+    let (alice, bob, carol) = voters(&suite);
+    let gov = suite.gov().contract.clone();
+    stake_all(&mut suite, 600, 300, 50);
+    assert_eq!(suite.required_deposit(), configured);
+
+    // Carol burns all but 10 GOV (less 3 base units) of her liquid GOV; alice and bob unstake,
+    // claim and burn everything.
+    burn_gov(&mut suite, &carol, 40 * ONE + 3);
+    for who in [&alice, &bob] {
+        let power = suite.voting_power(who);
+        suite.unstake(who, power).unwrap();
+    }
+    suite.advance(GovConfig::default().unbonding_seconds);
+    for who in [&alice, &bob] {
+        suite.execute_gov(who, &ExecuteMsg::Claim {}).unwrap();
+        let all = suite.gov_balance(who);
+        burn_gov(&mut suite, who, all);
+    }
+    suite.next_block();
+    assert_eq!(gov_supply(&suite), 60 * ONE - 3);
+    assert_eq!(
+        suite.gov_config().config.proposal_deposit.u128(),
+        configured
+    );
+    let required = (60 * ONE - 3) / 10;
+    assert_eq!(required, 6 * ONE - 1);
+
+    // Anything but the capped deposit is refused, and nothing moves.
+    for sent in [required - 1, required + 1, 10 * ONE - 3] {
+        assert_eq!(
+            propose_with_deposit(&mut suite, &carol, sent).unwrap_err(),
+            GovError::WrongDeposit {
+                required: Uint128::new(required),
+                sent: Uint128::new(sent),
+            }
+        );
+    }
+    assert_eq!(suite.gov_balance(&carol), 10 * ONE - 3);
+    assert_eq!(suite.gov_balance(&gov), 50 * ONE);
+
+    // Carol, all the power left, lowers the deposit with the capped one.
+    let fix = suite
+        .propose(
+            &carol,
+            "lower the deposit",
+            vec![Action::UpdateGovConfig(GovConfig::default())],
+        )
+        .unwrap();
+    assert_eq!(suite.proposal(fix).deposit.u128(), required);
+    assert_eq!(suite.gov_balance(&carol), 10 * ONE - 3 - required);
+    suite.pass_and_wait(fix, &[&carol]);
+    suite.execute_proposal(&carol, fix).unwrap();
+    assert_eq!(status(&suite, fix), ProposalStatus::Executed);
+    assert_eq!(suite.gov_balance(&carol), 10 * ONE - 3);
+    assert!(suite.gov_config().config.proposal_deposit.is_zero());
+}
+
+/// A proposal stored by the code before `refund_rejected` was copied into proposals (its JSON
+/// has no such field) still loads after the upgrade, under the refund policy of that code
+/// (rejected deposits came back): it can be queried, voted on, and closed with a refund.
+#[test]
+fn a_proposal_stored_before_refund_rejected_existed_still_loads_and_refunds() {
+    let mut suite = suite();
+    own_governance(&mut suite, deposit_config(true), true);
+    let (alice, bob, _) = voters(&suite);
+    let gov = suite.gov().contract.clone();
+    stake_all(&mut suite, 500, 300, 100);
+    let id = suite.propose(&alice, "pause", vec![pause()]).unwrap();
+    let mut key = vec![0u8, 9];
+    key.extend_from_slice(b"proposals");
+    key.extend_from_slice(&id.to_be_bytes());
+    {
+        let mut storage = suite.app.contract_storage_mut(&gov);
+        let stored = storage.get(&key).expect("stored proposal");
+        let mut json: serde_json::Value = serde_json::from_slice(&stored).unwrap();
+        let fields = json.as_object_mut().unwrap();
+        assert_eq!(fields.remove("refund_rejected"), Some(json!(true)));
+        storage.set(&key, &serde_json::to_vec(&json).unwrap());
+    }
+    assert!(suite.proposal(id).refund_rejected);
+    suite.vote(&alice, id, Vote::No).unwrap();
+    suite.vote(&bob, id, Vote::No).unwrap();
+    assert_eq!(status(&suite, id), ProposalStatus::Rejected);
+    close(&mut suite, &bob, id).unwrap();
+    assert_eq!(status(&suite, id), ProposalStatus::Rejected);
+    assert_eq!(suite.gov_balance(&alice), 100 * ONE);
+    assert_eq!(suite.gov_balance(&suite.gov().treasury), 0);
 }
 
 // ----- queries -----

@@ -168,17 +168,25 @@ pub enum ExecuteMsg {
     },
     /// Settle a market's funding (anyone). Charges at most one interval: the most recent one
     /// that has ended, at the current rate `clamp(funding_factor * (mark - index) / index)`, to
-    /// the positions open now; `last_funding_time` moves to that interval's end and older
-    /// unsettled intervals are forfeited (their premium is unknown). An interval in which
+    /// the open interest of that interval; `last_funding_time` moves to that interval's end and
+    /// older unsettled intervals are forfeited (their premium is unknown). An interval in which
     /// either side had no open interest at any moment moves the clock without charging.
-    /// Refused while the engine is halted, so after a halt at most one interval is charged.
-    /// Fails with `FundingNotDue` until an interval has ended.
+    /// Every `Trade`, `ClosePosition` and `Liquidate` first does the same for its market
+    /// before it changes open interest, so no position opened after an interval ended shares
+    /// in it and no position closed after it escapes it; when the index price is stale there
+    /// (closing and reducing need none) the ended intervals are forfeited instead.
+    /// Refused while the engine is halted; ending a halt moves every market's clock to its
+    /// latest boundary without charging. Fails with `FundingNotDue` until an interval has
+    /// ended.
     SettleFunding {
         /// Market id.
         market: String,
     },
-    /// Split unsplit fees at the fund's coverage for the engine's current total open-interest
-    /// notional, send pending premium to the fund and report that notional (anyone).
+    /// Split unsplit fees, send pending premium to the fund and report the engine's total
+    /// open-interest notional now (anyone). Fees are split at the fund's coverage for the peak
+    /// open interest since the previous sweep: Σ over markets of the largest open interest
+    /// (base units) any fill left since then, times the market's index price. A sweep (also
+    /// the automatic one) then restarts each market's peak at its open interest now.
     SweepPremium {},
     /// Feeder only: push an index price.
     PushPrice {
@@ -217,7 +225,8 @@ pub enum ExecuteMsg {
         guardian: Option<String>,
     },
     /// Governor: set pauses. Guardian: may only switch `new_positions`, `margin_removal` and
-    /// `liquidation` on.
+    /// `liquidation` on. Ending a halt moves every market's funding clock to its latest
+    /// interval boundary without charging: no interval that ended during the halt is charged.
     SetPause(EnginePause),
     /// Governor only: send accrued treasury fees to the treasury.
     WithdrawTreasury {},
@@ -389,8 +398,9 @@ pub struct EngineStateResponse {
     pub uncovered_bad_debt: Uint128,
     /// Next shortfall id.
     pub next_shortfall_id: u64,
-    /// Total open-interest notional reported to the fund at the last sweep. A sweep splits
-    /// fees at the coverage of the larger of this and the open interest now.
+    /// Total open-interest notional reported to the fund at the last sweep (the open interest
+    /// at that sweep; fees are split at the peak since the previous sweep, see
+    /// `ExecuteMsg::SweepPremium`).
     pub reported_open_interest: Uint128,
 }
 

@@ -51,7 +51,9 @@ pub struct GovConfig {
     /// Seconds unstaked tokens wait before they can be claimed. Range 60 s ..= 60 d.
     pub unbonding_seconds: u64,
     /// Staking tokens a proposer must send with a proposal. At most a tenth of the staking
-    /// token's total supply when the settings are set (0 needs no check).
+    /// token's total supply when the settings are set (0 needs no check). A proposal needs the
+    /// smaller of this and a tenth of the token's total supply at that time (rounded down), so
+    /// burns that shrink the supply later cannot make the deposit unpayable.
     pub proposal_deposit: Uint128,
     /// Whether a deposit comes back when the proposal is rejected without a veto (it always
     /// comes back when the proposal passes; a vetoed proposal's deposit goes to the treasury).
@@ -137,7 +139,8 @@ pub enum Action {
     /// Change this contract's settings.
     UpdateGovConfig(GovConfig),
     /// Change the addresses this contract governs and works with. Risk-raising (waits out the
-    /// fund's exit window) when it changes the fund or the engine. A proposal whose only action
+    /// fund's exit window) when it changes the fund or the engine; a new fund must answer the
+    /// fund's `Config` query and a new engine the engine's `Config` query when proposed. A proposal whose only action
     /// is this one, changing or removing the guardian and nothing else, cannot be vetoed by the
     /// guardian, so the DAO can always replace a rogue guardian; a guardian change must
     /// therefore be alone in its proposal. Later actions of the same proposal still go to the
@@ -188,7 +191,8 @@ pub struct InstantiateMsg {
 pub enum ReceiveMsg {
     /// Stake the sent tokens for the sender.
     Stake {},
-    /// Make a proposal; the sent tokens are its deposit.
+    /// Make a proposal; the sent tokens are its deposit, exactly the required one (see
+    /// [`GovConfig::proposal_deposit`]).
     Propose {
         /// Title.
         title: String,
@@ -212,7 +216,8 @@ pub enum ExecuteMsg {
     },
     /// Withdraw unbonded tokens.
     Claim {},
-    /// Make a proposal without a deposit (only when the configured deposit is zero).
+    /// Make a proposal without a deposit (only when the required deposit is zero; see
+    /// [`GovConfig::proposal_deposit`]).
     Propose {
         /// Title.
         title: String,
@@ -432,8 +437,10 @@ pub struct ProposalResponse {
     /// End of voting.
     pub voting_end: Timestamp,
     /// Timelock after passing, in seconds, as judged when the proposal was made (raised to the
-    /// fund's cooldown plus claim window for actions that add underwriter risk; execution and
-    /// veto check it again against the fund's parameters then, and record what they enforced).
+    /// fund's cooldown plus claim window for actions that add underwriter risk, or to 9 days,
+    /// the fund's default exit window, when fund or engine could not answer that check;
+    /// execution and veto check it again against the fund's parameters then, and record what
+    /// they enforced).
     pub timelock_seconds: u64,
     /// Once passed, the earliest execution time: for a proposal still waiting, the timelock
     /// `Execute` would enforce now (re-checked against the fund's current cooldown plus claim
