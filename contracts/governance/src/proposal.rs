@@ -397,60 +397,93 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
     })
 }
 
-/// The timelock a proposal needs now: its base timelock, raised to the fund's current
-/// cooldown plus claim window when any action raises underwriters' risk (judged against the
-/// parameters now) or when it was judged risky before (`was_risky`). Evaluated when the
-/// proposal is made and again when it executes or is vetoed, so a later change of the fund's
-/// cooldown or parameters cannot shorten the exit window underwriters are promised.
-pub fn required_timelock(
-    deps: Deps,
-    config: &Config,
-    actions: &[Action],
-    base: u64,
-    was_risky: bool,
-) -> Result<(u64, bool), ContractError> {
-    let mut risky = was_risky;
-    for action in actions {
-        risky |= raises_risk(deps, config, action)?;
+/// Whether the target an action's risk check reads (the fund for a fund parameter change, the
+/// engine for a market update) answers its `Config` query. When it does, a failed risk check
+/// is about the action itself (an unknown market), not about a target that cannot answer.
+fn risk_target_answers(deps: Deps, config: &Config, action: &Action) -> bool {
+    match action {
+        Action::UpdateFundParams(_) => config.fund.as_ref().is_some_and(|f| fund_answers(deps, f)),
+        Action::UpdateMarket { .. } => config
+            .engine
+            .as_ref()
+            .is_some_and(|e| engine_answers(deps, e)),
+        _ => false,
     }
-    let mut timelock = base;
-    if risky {
-        if let Some(fund) = &config.fund {
-            let current: fund::ConfigResponse = deps
-                .querier
-                .query_wasm_smart(fund, &fund::QueryMsg::Config {})?;
-            let exit = current.params.cooldown_seconds + current.params.claim_window_seconds;
-            timelock = timelock.max(exit);
-        }
-    }
-    Ok((timelock, risky))
 }
 
-/// The timelock and risk of a new proposal. When the risk check fails because the fund or the
-/// engine cannot answer, the proposal is taken as risk-raising and gets at least
-/// [`FALLBACK_RISKY_TIMELOCK_SECONDS`]; any other failure (an unknown market, with both
-/// targets answering) refuses the proposal.
+/// Whether an action raises underwriters' risk judged now; an action whose risk check cannot
+/// be answered (the fund or engine migrated away or replaced) counts as risky.
+fn risky_now(deps: Deps, config: &Config, action: &Action) -> bool {
+    raises_risk(deps, config, action).unwrap_or(true)
+}
+
+/// The fund's exit window now (cooldown plus claim window), `None` when the fund does not
+/// answer.
+fn fund_exit_window(deps: Deps, fund: &Addr) -> Option<u64> {
+    deps.querier
+        .query_wasm_smart::<fund::ConfigResponse>(fund, &fund::QueryMsg::Config {})
+        .ok()
+        .map(|c| {
+            c.params
+                .cooldown_seconds
+                .saturating_add(c.params.claim_window_seconds)
+        })
+}
+
+/// The timelock of a risky proposal: `base`, raised to the fund's current exit window, or to
+/// `fallback` when the fund cannot answer. Read apart from the per-action risk checks, so a
+/// fund that answers is always waited out, whatever else fails. Without a fund there are no
+/// underwriters to wait for.
+fn risky_timelock(deps: Deps, config: &Config, base: u64, fallback: u64) -> u64 {
+    match &config.fund {
+        Some(fund) => base.max(fund_exit_window(deps, fund).unwrap_or(fallback)),
+        None => base,
+    }
+}
+
+/// The timelock and risk of a new proposal. An action whose risk check cannot be answered
+/// counts as risky, and a fund that cannot answer gives a risky proposal
+/// [`FALLBACK_RISKY_TIMELOCK_SECONDS`]: refusing instead would refuse the address change that
+/// repairs governance. A risk check that fails although its target answers (an unknown
+/// market) refuses the proposal.
 fn proposal_timelock(
     deps: Deps,
     config: &Config,
     actions: &[Action],
     base: u64,
 ) -> Result<(u64, bool), ContractError> {
-    match required_timelock(deps, config, actions, base, false) {
-        Ok(judged) => Ok(judged),
-        Err(err) => {
-            let fund_ok = config.fund.as_ref().is_none_or(|f| fund_answers(deps, f));
-            let engine_ok = config
-                .engine
-                .as_ref()
-                .is_none_or(|e| engine_answers(deps, e));
-            if fund_ok && engine_ok {
-                Err(err)
-            } else {
-                Ok((base.max(FALLBACK_RISKY_TIMELOCK_SECONDS), true))
-            }
-        }
+    let mut risky = false;
+    for action in actions {
+        risky |= match raises_risk(deps, config, action) {
+            Ok(raises) => raises,
+            Err(err) if risk_target_answers(deps, config, action) => return Err(err),
+            Err(_) => true,
+        };
     }
+    let timelock = if risky {
+        risky_timelock(deps, config, base, FALLBACK_RISKY_TIMELOCK_SECONDS)
+    } else {
+        base
+    };
+    Ok((timelock, risky))
+}
+
+/// The timelock a passed proposal is held to now, and whether it is risky. Risk is judged
+/// again against the parameters now (an action whose check cannot be answered counts as
+/// risky; a proposal judged risky before stays risky); a risky proposal waits the fund's
+/// current exit window, or its stored timelock when the fund cannot answer. Never below the
+/// stored timelock, so a later change of the fund's parameters cannot shorten the exit window
+/// underwriters are promised, and never stuck: every query that fails only falls back.
+/// `Execute` and `Veto` enforce it and the proposal query shows it.
+pub fn required_timelock(deps: Deps, config: &Config, p: &Proposal) -> (u64, bool) {
+    let risky = p.risky || p.actions.iter().any(|a| risky_now(deps, config, a));
+    let stored = p.timelock_seconds.max(p.rules.timelock_seconds);
+    let timelock = if risky {
+        risky_timelock(deps, config, stored, stored)
+    } else {
+        stored
+    };
+    (timelock, risky)
 }
 
 /// Makes a proposal with `deposit` staking tokens already received.
@@ -518,7 +551,7 @@ pub fn propose(
         deposit,
         status: ProposalStatus::Open,
         rules: gov.rules.clone(),
-        refund_rejected: gov.refund_rejected,
+        refund_rejected: Some(gov.refund_rejected),
         start_height: height,
         total_power,
         tally: Tally::default(),
@@ -687,10 +720,9 @@ struct TimelockWindow {
 /// When a passed proposal passed and when its timelock ends, the timelock checked against the
 /// fund's parameters now; `NotPassed` for any other status.
 ///
-/// When the fund or engine cannot answer the re-check (migrated to code that no longer knows
-/// the query, or replaced by an address that is not a contract), the timelock stored on the
-/// proposal when it was made applies: otherwise the proposal could never be executed or
-/// vetoed, and its deposit would stay locked.
+/// See [`required_timelock`]: a fund or engine that cannot answer (migrated to code that no
+/// longer knows the query, or replaced by an address that is not a contract) never leaves the
+/// proposal unexecutable or unvetoable with its deposit locked.
 fn timelock_window(
     deps: Deps,
     config: &Config,
@@ -702,9 +734,7 @@ fn timelock_window(
         (ProposalStatus::Passed, Some(at)) => at,
         _ => return Err(ContractError::NotPassed { id }),
     };
-    let (timelock_seconds, risky) =
-        required_timelock(deps, config, &p.actions, p.timelock_seconds, p.risky)
-            .unwrap_or((p.timelock_seconds, p.risky));
+    let (timelock_seconds, risky) = required_timelock(deps, config, p);
     Ok(TimelockWindow {
         passed_at,
         executable_at: passed_at.plus_seconds(timelock_seconds),
@@ -818,8 +848,10 @@ pub fn close(
         return Err(ContractError::NotClosable { id });
     }
     p.status = status;
-    // The refund policy the proposal was made under, not today's.
-    let to = if status == ProposalStatus::Rejected && p.refund_rejected {
+    // The refund policy the proposal was made under, not today's; a proposal stored before
+    // the policy was copied into proposals is settled as that code settled it, by the
+    // settings' policy at close.
+    let to = if status == ProposalStatus::Rejected && p.refunds_rejected(&config.config) {
         p.proposer.clone()
     } else {
         config.treasury.clone()

@@ -40,14 +40,14 @@ pub fn threshold(deps: Deps, _env: Env) -> Result<ThresholdResponse, ContractErr
 
 fn view(deps: Deps, env: &Env, config: &Config, id: u64, p: Proposal) -> ProposalResponse {
     let (status, passed_at) = status_now(&p, env.block.time);
-    // A passed proposal shows the timelock `Execute` would enforce now; one whose targets
-    // cannot be read (Execute would fail too) and a settled one show the stored timelock.
+    // A passed proposal shows the timelock `Execute` and `Veto` would enforce now; a settled
+    // one the timelock it was held to.
     let timelock = if status == ProposalStatus::Passed {
-        required_timelock(deps, config, &p.actions, p.timelock_seconds, p.risky)
-            .map_or(p.timelock_seconds, |(timelock, _)| timelock)
+        required_timelock(deps, config, &p).0
     } else {
         p.timelock_seconds
     };
+    let refund_rejected = p.refunds_rejected(&config.config);
     ProposalResponse {
         id,
         status,
@@ -58,7 +58,7 @@ fn view(deps: Deps, env: &Env, config: &Config, id: u64, p: Proposal) -> Proposa
         proposer: p.proposer,
         deposit: p.deposit,
         rules: p.rules,
-        refund_rejected: p.refund_rejected,
+        refund_rejected,
         start_height: p.start_height,
         total_power: p.total_power,
         tally: p.tally,

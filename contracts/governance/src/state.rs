@@ -27,10 +27,11 @@ pub struct Proposal {
     pub status: ProposalStatus,
     pub rules: VotingRules,
     /// Whether a rejected (not vetoed) proposal's deposit comes back, copied when it was made.
-    /// Proposals stored before this field existed were refunded on rejection, so it defaults
-    /// to `true` when absent.
-    #[serde(default = "refund_rejected_before_it_was_stored")]
-    pub refund_rejected: bool,
+    /// Absent on proposals stored before it was copied: the code that stored them settled a
+    /// rejection by the settings' policy at close, and so does this one (see
+    /// [`Proposal::refunds_rejected`]).
+    #[serde(default)]
+    pub refund_rejected: Option<bool>,
     pub start_height: u64,
     pub total_power: Uint128,
     pub tally: Tally,
@@ -39,7 +40,10 @@ pub struct Proposal {
     /// it was held to then.
     pub timelock_seconds: u64,
     /// Whether an action raised underwriters' risk when it was made (checked again, against
-    /// the parameters then, at execution and veto, and recorded then).
+    /// the parameters then, at execution and veto, and recorded then). Absent on proposals
+    /// stored before it existed: `false` is safe, because execution and veto judge the risk
+    /// of every action again.
+    #[serde(default)]
     pub risky: bool,
     /// When it passed (early, or at the end of voting).
     pub passed_at: Option<Timestamp>,
@@ -48,10 +52,13 @@ pub struct Proposal {
     pub deposit_settled: bool,
 }
 
-/// The refund policy of proposals stored before `Proposal::refund_rejected` existed: a
-/// rejected proposal's deposit came back.
-fn refund_rejected_before_it_was_stored() -> bool {
-    true
+impl Proposal {
+    /// Whether the deposit comes back if the proposal is rejected without a veto: the policy
+    /// copied when it was made, or for a proposal stored before that, the settings' policy now
+    /// (`gov`), as the code that stored it decided at close.
+    pub fn refunds_rejected(&self, gov: &GovConfig) -> bool {
+        self.refund_rejected.unwrap_or(gov.refund_rejected)
+    }
 }
 
 /// A ballot.

@@ -550,7 +550,7 @@ fn early_outcome_never_contradicts_a_possible_final_outcome() {
         deposit: Uint128::zero(),
         status: ProposalStatus::Open,
         rules,
-        refund_rejected: true,
+        refund_rejected: Some(true),
         start_height: 1,
         total_power: Uint128::new(total),
         tally,
@@ -891,8 +891,9 @@ fn the_deposit_follows_a_shrinking_supply_so_governance_never_locks() {
 }
 
 /// A proposal stored by the code before `refund_rejected` was copied into proposals (its JSON
-/// has no such field) still loads after the upgrade, under the refund policy of that code
-/// (rejected deposits came back): it can be queried, voted on, and closed with a refund.
+/// has no such field) still loads after the upgrade, under the refund policy of that code (the
+/// settings' policy at close, here a refund): it can be queried, voted on, and closed with a
+/// refund. (`gov_stored_proposals.rs` covers settings that keep the deposit.)
 #[test]
 fn a_proposal_stored_before_refund_rejected_existed_still_loads_and_refunds() {
     let mut suite = suite();

@@ -233,10 +233,11 @@ pub enum ExecuteMsg {
         /// Yes, no, abstain or veto.
         vote: Vote,
     },
-    /// Execute a passed proposal after its timelock (anyone). The timelock is checked again
-    /// against the fund's and engine's parameters now; when they cannot be queried (a target
-    /// migrated away or replaced), the timelock stored on the proposal when it was made
-    /// applies, so a passed proposal never stays stuck with its deposit.
+    /// Execute a passed proposal after its timelock (anyone). The timelock is checked again,
+    /// never below the one stored on the proposal: an action whose risk check cannot be
+    /// answered now counts as risk-raising, and a risk-raising proposal waits the fund's
+    /// current cooldown plus claim window whenever the fund answers (the stored timelock when
+    /// it cannot), so a passed proposal never stays stuck with its deposit.
     Execute {
         /// Proposal id.
         proposal_id: u64,
@@ -425,8 +426,9 @@ pub struct ProposalResponse {
     pub status: ProposalStatus,
     /// Rules copied when the proposal was made.
     pub rules: VotingRules,
-    /// Whether the deposit comes back if the proposal is rejected without a veto, copied when
-    /// the proposal was made.
+    /// Whether the deposit comes back if the proposal is rejected without a veto: the policy
+    /// copied when the proposal was made, or for a proposal stored before policies were
+    /// copied, the settings' current `refund_rejected`, which then applies at close.
     pub refund_rejected: bool,
     /// Height whose power counts.
     pub start_height: u64,
@@ -436,16 +438,17 @@ pub struct ProposalResponse {
     pub tally: Tally,
     /// End of voting.
     pub voting_end: Timestamp,
-    /// Timelock after passing, in seconds, as judged when the proposal was made (raised to the
-    /// fund's cooldown plus claim window for actions that add underwriter risk, or to 9 days,
-    /// the fund's default exit window, when fund or engine could not answer that check;
-    /// execution and veto check it again against the fund's parameters then, and record what
-    /// they enforced).
+    /// Timelock after passing, in seconds, as judged when the proposal was made: for a
+    /// proposal with an action that adds underwriter risk (or whose risk check the fund or
+    /// engine could not answer), raised to the fund's cooldown plus claim window, or to 9 days,
+    /// the fund's default exit window, when the fund itself could not answer. Execution and
+    /// veto check it again and record what they enforced.
     pub timelock_seconds: u64,
     /// Once passed, the earliest execution time: for a proposal still waiting, the timelock
-    /// `Execute` would enforce now (re-checked against the fund's current cooldown plus claim
-    /// window, or the stored `timelock_seconds` when fund or engine cannot be queried); for an
-    /// executed or vetoed one, the timelock it was held to.
+    /// `Execute` and `Veto` would enforce now (see [`ExecuteMsg::Execute`]: never below
+    /// `timelock_seconds`, and for a risk-raising proposal at least the fund's current
+    /// cooldown plus claim window whenever the fund answers); for an executed or vetoed one,
+    /// the timelock it was held to.
     pub executable_at: Option<Timestamp>,
     /// Error of a failed execution.
     pub execution_error: Option<String>,
