@@ -102,7 +102,7 @@ pub fn execute(
             market,
             price_limit,
         } => trade::close_position(deps, env, info, market, price_limit),
-        ExecuteMsg::AddMargin { market } => trade::add_margin(deps, info, market),
+        ExecuteMsg::AddMargin { market } => trade::add_margin(deps, env, info, market),
         ExecuteMsg::RemoveMargin { market, amount } => {
             trade::remove_margin(deps, env, info, market, amount)
         }
@@ -118,7 +118,7 @@ pub fn execute(
         } => oracle::push_price(deps, env, info, market, price, publish_time),
         ExecuteMsg::AddMarket(new) => governance::add_market(deps, env, info, new),
         ExecuteMsg::UpdateMarket { market, params } => {
-            governance::update_market(deps, info, market, params)
+            governance::update_market(deps, env, info, market, params)
         }
         ExecuteMsg::SetFeeders { market, feeders } => {
             governance::set_feeders(deps, info, market, feeders)

@@ -2,11 +2,18 @@
 //! side's index up by what one base unit pays and the receiving side's index down by what one
 //! base unit receives; a position applies the difference since its entry when touched (O(1)).
 //!
-//! One function, [`settle_ended_intervals`], charges a market's funding clock; `SettleFunding`
-//! and every fill (trade, close, liquidation, through [`catch_up_funding`]) use it. A fill
-//! catches the clock up before it applies the position's funding and before open interest
-//! changes, so an ended interval is always charged to the open interest of that interval, and
-//! the market's `one_sided_at` only ever describes the running interval.
+//! One function, [`catch_up_funding`], charges a market's funding clock up to now;
+//! `SettleFunding`, every fill (trade, close, liquidation), `AddMargin`, `RemoveMargin`,
+//! `UpdateMarket` and switching a halt on use it. A fill catches the clock up before it applies
+//! the position's funding and before open interest changes, so an ended interval is always
+//! charged to the open interest of that interval, and the market's `one_sided_at` only ever
+//! describes the running interval.
+//!
+//! Stale indices: an ended interval is priced with the market's last index if that index was
+//! fresh at the interval's end (`index_publish_time + oracle_max_age_seconds >= interval end`,
+//! and not published after now), whether or not it is still fresh now. Only if it was stale at
+//! the interval's end (or there is none) is the interval forfeited. So a brief oracle gap after
+//! an interval ended cannot be used to cancel it with a tiny reduce or a settle.
 
 use cosmwasm_std::{
     Decimal256, DepsMut, Env, Int128, Int256, MessageInfo, Response, SignedDecimal256, Timestamp,
@@ -14,7 +21,6 @@ use cosmwasm_std::{
 use cw_utils::nonpayable;
 
 use crate::error::ContractError;
-use crate::oracle::fresh_index;
 use crate::state::{Market, Position, MARKETS, PAUSE};
 use crate::vamm::mark_price;
 
@@ -51,10 +57,34 @@ pub fn intervals_ended(market: &Market, now: Timestamp) -> u64 {
         / market.params.funding_interval_seconds
 }
 
+/// End of the most recent interval that has ended at `now` (`last_funding_time` if none has).
+pub fn latest_interval_end(market: &Market, now: Timestamp) -> Timestamp {
+    market
+        .last_funding_time
+        .plus_seconds(intervals_ended(market, now) * market.params.funding_interval_seconds)
+}
+
+/// The market's last index price if it may price an interval that ended at `interval_end`: it
+/// was fresh then (`publish_time + oracle_max_age_seconds >= interval_end`) and was not
+/// published after `now`. It need not be fresh at `now`.
+pub fn index_fresh_at(
+    market: &Market,
+    interval_end: Timestamp,
+    now: Timestamp,
+) -> Option<Decimal256> {
+    let price = market.index_price?;
+    let published = market.index_publish_time;
+    let fresh_until = published.saturating_add(market.params.oracle_max_age_seconds);
+    (published <= now.seconds() && fresh_until >= interval_end.seconds()).then_some(price)
+}
+
 /// What one settlement of a market's funding clock did.
 pub struct Settlement {
     /// Intervals that had ended since `last_funding_time`.
     pub elapsed: u64,
+    /// Whether an index price priced the most recent ended interval (false: it was forfeited,
+    /// or none had ended).
+    pub priced: bool,
     /// Intervals charged: 0 or 1.
     pub charged: u64,
     /// Funding rate of the charged interval (zero when none was priced).
@@ -63,16 +93,17 @@ pub struct Settlement {
     pub paid: Int256,
 }
 
-/// Settles a market's ended funding intervals at time `now`; `index` is the fresh index price,
-/// if there is one. Nothing happens (`elapsed` 0) when no interval has ended.
+/// Settles a market's ended funding intervals at time `now`; `index` is the index price that
+/// prices the most recent ended interval, if any ([`catch_up_funding`] picks it by the
+/// stale-index rule; ending a halt passes none). Nothing happens (`elapsed` 0) when no interval
+/// has ended.
 ///
 /// - With an index: charges at most ONE interval, the most recent one that has ended, at the
-///   current rate `clamp(funding_factor * (mark - index) / index, ±max_funding_rate)`.
-///   Older unsettled intervals are forfeited: their premium is unknown (only the current mark
-///   and index are). This keeps a settle O(1) and bounds what one settle can move to one
-///   interval at the capped rate.
-/// - Without an index (stale or missing; closing and reducing work without a price): every
-///   ended interval is forfeited, nothing is charged.
+///   rate `clamp(funding_factor * (mark - index) / index, ±max_funding_rate)` with the current
+///   mark. Older unsettled intervals are forfeited: their premium is unknown (only the current
+///   mark and the last index are). This keeps a settle O(1) and bounds what one settle can
+///   move to one interval at the capped rate.
+/// - Without an index: every ended interval is forfeited, nothing is charged.
 /// - An interval in which either side had no open interest at any moment (the market's
 ///   `one_sided_at` is after the interval's start) is not charged: there was nobody to pay or
 ///   nobody to receive for part of it.
@@ -86,6 +117,7 @@ pub fn settle_ended_intervals(
     let elapsed = intervals_ended(market, now);
     let mut settlement = Settlement {
         elapsed,
+        priced: false,
         charged: 0,
         rate: SignedDecimal256::zero(),
         paid: Int256::zero(),
@@ -101,6 +133,7 @@ pub fn settle_ended_intervals(
     let Some(index) = index else {
         return Ok(settlement);
     };
+    settlement.priced = true;
     let mark = mark_price(market)?;
     let index_signed = SignedDecimal256::try_from(index)?;
     let premium = SignedDecimal256::try_from(mark)?
@@ -147,27 +180,29 @@ pub fn settle_ended_intervals(
     Ok(settlement)
 }
 
-/// Catches a market's funding up at the start of a fill (trade, close, liquidation), before
-/// the position's funding is applied and before open interest changes: exactly what
-/// `SettleFunding` would do now, except that without a fresh index price the ended intervals
-/// are forfeited instead of refused (closing and reducing need no price). O(1).
-pub fn catch_up_funding(
-    market_id: &str,
-    market: &mut Market,
-    now: Timestamp,
-) -> Result<Settlement, ContractError> {
+/// Catches a market's funding up to `now`: [`settle_ended_intervals`] with the last index if
+/// it was fresh at the end of the most recent ended interval ([`index_fresh_at`]), else with
+/// none (the ended intervals are forfeited). O(1). Every path that settles funding uses it:
+/// `SettleFunding`, each fill (before the position's funding is applied and before open
+/// interest changes), `AddMargin`, `RemoveMargin` (before its margin check), `UpdateMarket`
+/// (before the new parameters apply) and switching a halt on.
+pub fn catch_up_funding(market: &mut Market, now: Timestamp) -> Result<Settlement, ContractError> {
     let index = if intervals_ended(market, now) == 0 {
         None
     } else {
-        fresh_index(market_id, market, now).ok()
+        index_fresh_at(market, latest_interval_end(market, now), now)
     };
     settle_ended_intervals(market, index, now)
 }
 
-/// Anyone settles the funding of a market: [`settle_ended_intervals`] with the fresh index
-/// price (a stale one is refused). Refused while the engine is halted (traders can neither
-/// close nor add margin then); ending a halt moves every market's clock to the latest boundary
-/// without charging, so no interval that ended during a halt is ever charged.
+/// Anyone settles the funding of a market: [`catch_up_funding`]. The index need not be fresh
+/// now, only at the end of the interval it prices; an interval whose end the index was stale at
+/// is forfeited (the settle succeeds, charges nothing and reports
+/// `index_fresh_at_interval_end` false), exactly as a fill would. A market that never had an
+/// index price is refused with `NoPrice`. Refused while the engine is halted (traders can
+/// neither close nor add margin then); switching a halt on catches every market up first, and
+/// ending it moves every market's clock to the latest boundary without charging, so no
+/// interval that ended during a halt is ever charged.
 pub fn settle_funding(
     deps: DepsMut,
     env: Env,
@@ -183,8 +218,10 @@ pub fn settle_funding(
     if intervals_ended(&market, now) == 0 {
         return Err(ContractError::FundingNotDue);
     }
-    let index = fresh_index(&market_id, &market, now)?;
-    let settlement = settle_ended_intervals(&mut market, Some(index), now)?;
+    if market.index_price.is_none() {
+        return Err(ContractError::NoPrice { market: market_id });
+    }
+    let settlement = catch_up_funding(&mut market, now)?;
     MARKETS.save(deps.storage, &market_id, &market)?;
     Ok(Response::new()
         .add_attribute("action", "settle_funding")
@@ -192,6 +229,7 @@ pub fn settle_funding(
         .add_attribute("market", market_id)
         .add_attribute("intervals_elapsed", settlement.elapsed.to_string())
         .add_attribute("intervals_charged", settlement.charged.to_string())
+        .add_attribute("index_fresh_at_interval_end", settlement.priced.to_string())
         .add_attribute("rate", settlement.rate.to_string())
         .add_attribute("paid", settlement.paid.to_string()))
 }

@@ -6,7 +6,7 @@ use cw_utils::nonpayable;
 use tranche_perps_types::engine::{EnginePause, FeeConfig, MarketParams, NewMarket};
 
 use crate::error::ContractError;
-use crate::funding::settle_ended_intervals;
+use crate::funding::{catch_up_funding, settle_ended_intervals};
 use crate::state::{Market, CONFIG, FEEDERS, FEES, MARKETS, PAUSE, STATE};
 use crate::trade::load_market;
 use crate::vamm::quote_reserve;
@@ -220,8 +220,15 @@ pub fn add_market(
 }
 
 /// Governor only: change a market's parameters.
+///
+/// The market's funding is caught up first under the old parameters (funding factor, cap,
+/// interval, oracle age), so new funding settings apply only from the latest ended boundary
+/// on, never to an interval that already ended. While the engine is halted nothing is caught
+/// up: switching the halt on already charged what ended before it, and no interval that ends
+/// during a halt is charged.
 pub fn update_market(
     deps: DepsMut,
+    env: Env,
     info: MessageInfo,
     market_id: String,
     params: MarketParams,
@@ -230,6 +237,9 @@ pub fn update_market(
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let mut market = load_market(deps.storage, &market_id)?;
     validate_market_params(&params)?;
+    if !PAUSE.load(deps.storage)?.halted {
+        catch_up_funding(&mut market, env.block.time)?;
+    }
     market.params = params;
     MARKETS.save(deps.storage, &market_id, &market)?;
     Ok(Response::new()
@@ -310,10 +320,11 @@ pub fn update_config(
 /// Governor: any pause. Guardian: may only switch `new_positions`, `margin_removal` and
 /// `liquidation` on; never unpauses, never halts.
 ///
-/// Ending a halt moves every market's funding clock to its latest interval boundary without
-/// charging: nobody could close, add margin or settle during the halt, so no interval that
-/// ended in it is charged. The running interval is charged as usual when it ends. The loop is
-/// bounded by `MAX_MARKETS`.
+/// Switching a halt on first catches every market's funding up (as a fill would), so every
+/// interval that ended before the halt is charged. Ending a halt moves every market's funding
+/// clock to its latest interval boundary without charging: nobody could close, add margin or
+/// settle during the halt, so no interval that ended in it is charged. The running interval
+/// is charged as usual when it ends. Both loops are bounded by `MAX_MARKETS`.
 pub fn set_pause(
     deps: DepsMut,
     env: Env,
@@ -336,12 +347,18 @@ pub fn set_pause(
         }
     }
     PAUSE.save(deps.storage, &pause)?;
-    if current.halted && !pause.halted {
+    let halting = !current.halted && pause.halted;
+    let resuming = current.halted && !pause.halted;
+    if halting || resuming {
         let markets: Vec<(String, Market)> = MARKETS
             .range(deps.storage, None, None, Order::Ascending)
             .collect::<Result<_, _>>()?;
         for (id, mut market) in markets {
-            settle_ended_intervals(&mut market, None, env.block.time)?;
+            if halting {
+                catch_up_funding(&mut market, env.block.time)?;
+            } else {
+                settle_ended_intervals(&mut market, None, env.block.time)?;
+            }
             MARKETS.save(deps.storage, &id, &market)?;
         }
     }

@@ -49,7 +49,7 @@ pub fn liquidate(
     let mut position = load_position(deps.storage, &trader, &market_id)?;
     let mut state = STATE.load(deps.storage)?;
     let index = fresh_index(&market_id, &market, env.block.time)?;
-    catch_up_funding(&market_id, &mut market, env.block.time)?;
+    catch_up_funding(&mut market, env.block.time)?;
 
     let owed = accrued_funding(&market, &position)?;
     market.funding_pool = market.funding_pool.checked_add(owed)?;

@@ -66,9 +66,10 @@ pub struct Market {
     #[serde(default)]
     pub one_sided_at: Timestamp,
     /// Largest open interest (long + short, base units) since the last sweep, raised by every
-    /// fill; a sweep splits fees at its notional and resets it to the open interest then.
-    /// Markets stored before this field existed read 0 (a sweep takes the larger of it and the
-    /// open interest now).
+    /// fill to at least the open interest before and after it; a sweep splits fees at its
+    /// notional and resets it to the open interest then. Markets stored before this field
+    /// existed read 0 (the first fill raises it to the open interest before it, and a sweep
+    /// takes the larger of it and the open interest now).
     #[serde(default)]
     pub peak_oi_since_sweep: Uint128,
     /// Funding collected from payers minus funding credited to receivers so far.

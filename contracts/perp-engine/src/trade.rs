@@ -138,7 +138,8 @@ fn one_sided(market: &Market) -> bool {
 /// (market funding caught up and the position's funding applied before). Returns the fill and
 /// the new margin. A fill that starts or ends with an empty side records `now` as the market's
 /// `one_sided_at` (funding skips intervals that were one-sided at any moment); every fill
-/// raises the market's `peak_oi_since_sweep` to the open interest it leaves.
+/// raises the market's `peak_oi_since_sweep` to the larger of the open interest before and
+/// after it.
 pub fn fill(
     market: &mut Market,
     position: &mut Position,
@@ -148,6 +149,7 @@ pub fn fill(
     now: Timestamp,
 ) -> Result<(Fill, Int128), ContractError> {
     let was_one_sided = one_sided(market);
+    let oi_before = market.long_oi.checked_add(market.short_oi)?;
     let old = position.size;
     let amount = delta.unsigned_abs();
     let buying = delta > Int128::zero();
@@ -212,9 +214,10 @@ pub fn fill(
         market.one_sided_at = now;
     }
     // Open interest only moves monotonically within each leg (reduce, then open), so the
-    // larger of the peak so far and the open interest after the fill is the peak.
-    let open_interest = market.long_oi.checked_add(market.short_oi)?;
-    market.peak_oi_since_sweep = market.peak_oi_since_sweep.max(open_interest);
+    // largest of the peak so far and the open interest before and after the fill is the peak.
+    // The open interest before counts for markets stored before the peak existed (peak 0).
+    let oi_after = market.long_oi.checked_add(market.short_oi)?;
+    market.peak_oi_since_sweep = market.peak_oi_since_sweep.max(oi_before).max(oi_after);
     position.funding_entry = side_index(market, position.size);
     let margin = margin.checked_add(realized)?;
     Ok((
@@ -265,7 +268,7 @@ pub fn trade(
         return Err(ContractError::Halted);
     }
     let mut market = load_market(deps.storage, &market_id)?;
-    catch_up_funding(&market_id, &mut market, env.block.time)?;
+    catch_up_funding(&mut market, env.block.time)?;
     let mut state = STATE.load(deps.storage)?;
     let trader = info.sender;
     let mut position = POSITIONS
@@ -337,7 +340,7 @@ pub fn close_position(
     let mut market = load_market(deps.storage, &market_id)?;
     let mut state = STATE.load(deps.storage)?;
     let mut position = load_position(deps.storage, &trader, &market_id)?;
-    catch_up_funding(&market_id, &mut market, env.block.time)?;
+    catch_up_funding(&mut market, env.block.time)?;
     let owed = accrued_funding(&market, &position)?;
     market.funding_pool = market.funding_pool.checked_add(owed)?;
     let margin = signed_add(margin_of(&state, &position)?, -owed)?;
@@ -388,9 +391,11 @@ pub fn close_position(
         .add_attribute("payout", payout))
 }
 
-/// Adds the one collateral coin sent to the sender's margin.
+/// Adds the one collateral coin sent to the sender's margin. The market's funding is caught up
+/// first, like every other path that touches a position.
 pub fn add_margin(
     deps: DepsMut,
+    env: Env,
     info: MessageInfo,
     market_id: String,
 ) -> Result<Response, ContractError> {
@@ -400,12 +405,14 @@ pub fn add_margin(
         return Err(ContractError::Halted);
     }
     let trader = info.sender;
-    load_market(deps.storage, &market_id)?;
+    let mut market = load_market(deps.storage, &market_id)?;
     let mut position = load_position(deps.storage, &trader, &market_id)?;
+    catch_up_funding(&mut market, env.block.time)?;
     let mut state = STATE.load(deps.storage)?;
     let margin = margin_of(&state, &position)?.checked_add(amount)?;
     set_margin(&mut state, &mut position, margin)?;
     POSITIONS.save(deps.storage, (&trader, &market_id), &position)?;
+    MARKETS.save(deps.storage, &market_id, &market)?;
     STATE.save(deps.storage, &state)?;
     Ok(Response::new()
         .add_attribute("action", "add_margin")
@@ -417,7 +424,9 @@ pub fn add_margin(
 
 /// Withdraws margin, net of funding owed, down to the initial margin at the index price:
 /// `margin - funding owed - amount + min(PnL at index, 0) >= initial_margin_ratio * notional
-/// at index`. Unrealized profit never counts for removal (opening still counts it).
+/// at index`. The market's funding is caught up first, so the funding owed includes every
+/// interval that has ended. Unrealized profit never counts for removal (opening still counts
+/// it).
 pub fn remove_margin(
     deps: DepsMut,
     env: Env,
@@ -441,6 +450,7 @@ pub fn remove_margin(
     let mut market = load_market(deps.storage, &market_id)?;
     let mut position = load_position(deps.storage, &trader, &market_id)?;
     let mut state = STATE.load(deps.storage)?;
+    catch_up_funding(&mut market, env.block.time)?;
     let owed = accrued_funding(&market, &position)?;
     market.funding_pool = market.funding_pool.checked_add(owed)?;
     position.funding_entry = side_index(&market, position.size);

@@ -11,6 +11,7 @@
 //! `0.5 - floor(0.4 * (coverage - 1))` between 1 and 2, fund part `ceil(fees * share)`.
 
 use cosmwasm_std::{Decimal, Uint128};
+use perp_engine::state::MARKETS;
 use perp_engine::ContractError;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::{ExecuteMsg, FeeConfig};
@@ -405,4 +406,38 @@ fn the_peak_open_interest_is_summed_over_markets() {
     suite.sweep_premium(&keeper).unwrap();
     assert_eq!(junior_assets(&suite) - 15_000 * ONE, 150_125_114);
     assert_eq!(suite.engine_state().treasury_fees.u128(), 150_125_114);
+}
+
+/// Review 3, upgrade from 0.1: a stored market reads `peak_oi_since_sweep` 0 although bob's 1e9
+/// is open. His close must still raise the peak to the open interest before it (1e9), not only
+/// to the one after it (0): the next sweep splits his close fee (100,100,101) at 1e9 * 100 =
+/// 1e11, target 1e10 against the fund's 5,050,050,051 (5,000 USDC + the first sweep's
+/// ceil(50% * 100,100,101)): coverage 0.505, f_max, ceil(50% * 100,100,101) = 50,050,051 (a
+/// lost peak gives f_min: 10,010,011).
+#[test]
+fn a_legacy_market_peak_keeps_the_open_interest_before_the_first_close() {
+    let mut suite = setup(5_000 * ONE);
+    let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    suite.sweep_premium(&keeper).unwrap();
+    assert_eq!(junior_assets(&suite), 5_050_050_051);
+    // A market stored by 0.1 (serde default 0).
+    let engine = suite.engine.clone();
+    {
+        let mut storage = suite.app.contract_storage_mut(&engine);
+        let mut market = MARKETS.load(&*storage, BTC).unwrap();
+        assert_eq!(market.peak_oi_since_sweep.u128(), 1_000_000_000);
+        market.peak_oi_since_sweep = Uint128::zero();
+        MARKETS.save(&mut *storage, BTC, &market).unwrap();
+    }
+    suite.close(&bob, BTC).unwrap();
+    let peak = MARKETS
+        .load(&*suite.app.contract_storage(&engine), BTC)
+        .unwrap()
+        .peak_oi_since_sweep;
+    assert_eq!(peak.u128(), 1_000_000_000);
+    assert_eq!(suite.engine_state().unsplit_fees.u128(), BOB_FEE);
+    let before = junior_assets(&suite);
+    suite.sweep_premium(&keeper).unwrap();
+    assert_eq!(junior_assets(&suite) - before, 50_050_051);
 }

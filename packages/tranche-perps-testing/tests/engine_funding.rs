@@ -6,7 +6,10 @@
 //! prices, the halted engine (and no charge for intervals that ended during a halt) and the
 //! rate cap. Every fill (trade, close, liquidation) catches the market's funding up first, so
 //! a position opened after an interval ended never shares in it and one closed after it never
-//! escapes it; on a stale price the fill forfeits the ended intervals.
+//! escapes it; so do halting (an interval that ended before the halt is charged) and
+//! `UpdateMarket` (an ended interval is charged at the old parameters). An ended interval is
+//! priced with the last index if that index was fresh at the interval's end, whether or not it
+//! is fresh now; only an index stale at the interval's end forfeits it (settle and fill alike).
 //!
 //! Every expected number was computed independently with Python integers, modelling
 //! `SignedDecimal256` (18 decimals, products and quotients truncated toward zero): premium
@@ -14,14 +17,16 @@
 //! interval per settle), per receiving unit `per_unit * payer_oi / receiver_oi`; a position
 //! owes `ceil(delta * size)` and is due `trunc(delta * size)`.
 
-use cosmwasm_std::{Int128, SignedDecimal256, Timestamp};
+use cosmwasm_std::{Decimal, Int128, SignedDecimal256, Timestamp};
 use cw_multi_test::AppResponse;
 use perp_engine::ContractError;
+use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_testing::{Suite, ONE};
-use tranche_perps_types::engine::{EnginePause, ExecuteMsg};
+use tranche_perps_types::engine::{EnginePause, ExecuteMsg, MarketParams};
 use tranche_perps_types::fund::Tranche;
 
 const BTC: &str = "BTC-USD";
+const ETH: &str = "ETH-USD";
 const HOUR: u64 = 3_600;
 
 fn setup() -> Suite {
@@ -233,24 +238,65 @@ fn funding_not_due_before_an_interval_ends() {
     );
 }
 
+/// A market that never had an index price cannot be settled: `NoPrice` (typed), nothing moves.
 #[test]
-fn funding_needs_a_fresh_price() {
+fn settle_funding_needs_an_index_price() {
     let mut suite = setup();
-    open_three(&mut suite);
     let keeper = suite.addr("keeper");
-    let published = now(&suite).seconds();
+    suite
+        .add_market(ETH, 1_000_000_000_000, 100_000_000_000_000)
+        .unwrap();
     suite.advance(HOUR);
+    let before = suite.market(ETH);
     assert_eq!(
-        suite.settle_funding(&keeper, BTC).unwrap_err(),
-        ContractError::StalePrice {
-            market: BTC.to_string(),
-            publish_time: published,
-            max_age: 600,
-            now: published + HOUR,
+        suite.settle_funding(&keeper, ETH).unwrap_err(),
+        ContractError::NoPrice {
+            market: ETH.to_string()
         }
     );
+    assert_eq!(suite.market(ETH), before);
+}
+
+/// Stale-index rule: the ended interval [start, start + 1h] is priced with the last index only
+/// if that index was fresh at the interval's end (`publish_time + 600 >= start + 1h`). The
+/// index published at start is not (600 < 3600), so the settle forfeits the interval: Ok,
+/// nothing charged, `index_fresh_at_interval_end` false, the clock moves to start + 1h. The
+/// next interval, priced by a fresh index, is charged as in
+/// `longs_pay_shorts_receive_when_mark_above_index`.
+#[test]
+fn a_settle_on_an_index_stale_at_the_interval_end_forfeits_it() {
+    let mut suite = setup();
+    open_three(&mut suite);
+    let start = suite.market(BTC).last_funding_time;
+    let keeper = suite.addr("keeper");
+    suite.advance(HOUR);
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("1".to_string(), "0".to_string()));
+    assert_eq!(attr(&res, "index_fresh_at_interval_end"), "false");
+    assert_eq!(
+        (attr(&res, "rate"), attr(&res, "paid")),
+        ("0".into(), "0".into())
+    );
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start.seconds() + HOUR)
+    );
+    assert_eq!(market.cum_funding_long, SignedDecimal256::zero());
+    assert_eq!(market.cum_funding_short, SignedDecimal256::zero());
+    // A price pushed now cannot bring the forfeited interval back.
     suite.push_price(BTC, "100").unwrap();
-    suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
+    later(&mut suite, HOUR, "100");
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("1".to_string(), "1".to_string()));
+    assert_eq!(attr(&res, "index_fresh_at_interval_end"), "true");
+    let market = suite.market(BTC);
+    assert_eq!(market.cum_funding_long, dec(120_108_086_464_878_900));
+    assert_eq!(market.cum_funding_short, dec(-223_057_874_863_346_528));
 }
 
 #[test]
@@ -564,15 +610,23 @@ fn a_liquidation_charges_the_ended_interval_first() {
     assert_eq!(accrued(&suite, "arb"), -450_000_000);
 }
 
-/// A close on a stale index (closing needs no price) cannot price the ended interval: it
-/// forfeits it, moving the clock to the latest boundary without charging, so nobody can
+// ---------------------------------------------------------------------------------------------
+// Stale indices: an ended interval is priced with the market's last index if that index was
+// fresh at the interval's end (`publish_time + oracle_max_age_seconds >= interval end`),
+// whether or not it is still fresh now; otherwise the interval is forfeited. Settles and fills
+// use the same rule.
+// ---------------------------------------------------------------------------------------------
+
+/// The feed was stale from start + 601 s to beyond start + 2h: the index published at
+/// start + 1 s was stale at the end of [start + 1h, start + 2h], so bob's close (closing needs
+/// no price) forfeits it, moving the clock to the latest boundary without charging; nobody can
 /// charge it later to whoever is open then.
 #[test]
-fn a_close_on_a_stale_price_forfeits_the_ended_intervals() {
+fn a_close_on_an_index_stale_at_the_interval_end_forfeits_the_ended_intervals() {
     let mut suite = setup();
     let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
     let start = two_sided_at_99(&mut suite);
-    // The last price (start + 1 s) is stale by start + 2h + 60.
+    // The last price (start + 1 s) was stale at start + 2h (601 + 600 < 7200).
     suite.advance(2 * HOUR + 59);
     let res = suite.close(&bob, BTC).unwrap();
     assert_eq!(attr(&res, "funding_paid"), "0");
@@ -589,4 +643,318 @@ fn a_close_on_a_stale_price_forfeits_the_ended_intervals() {
         ContractError::FundingNotDue
     );
     assert_eq!(accrued(&suite, "arb"), 0);
+}
+
+/// The index 99 published at start + 2h - 59 was fresh at the end of [start + 1h, start + 2h]
+/// and is stale by start + 2h + 601 (660 s old). bob's close there still charges the interval
+/// at index 99: 0.005 * 99 = 0.495 per long unit, he pays 495 USDC for 1e9; arb is due
+/// 0.495 * 1e9 / 5e8 = 0.99 per unit, 495 USDC.
+#[test]
+fn a_close_on_an_index_fresh_at_the_interval_end_charges_the_interval() {
+    let mut suite = setup();
+    let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
+    let start = two_sided_at_99(&mut suite);
+    later(&mut suite, 2 * HOUR - 60, "99");
+    suite.advance(660);
+    assert_eq!(now(&suite).seconds(), start + 2 * HOUR + 601);
+    let res = suite.close(&bob, BTC).unwrap();
+    assert_eq!(attr(&res, "funding_paid"), "495000000");
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start + 2 * HOUR)
+    );
+    assert_eq!(market.cum_funding_long, dec(495_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-990_000_000_000_000_000));
+    assert_eq!(accrued(&suite, "arb"), -495_000_000);
+    suite.push_price(BTC, "99").unwrap();
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
+}
+
+/// Review 3: a payer could dodge a whole ended interval (for the entire market) with a 1-unit
+/// reduce while the index was momentarily stale. The feeder last pushed 99 at start + 2h - 300
+/// (fresh at the interval's end, stale from start + 2h + 301). bob's 1-unit reduce at
+/// start + 2h + 301 charges [start + 1h, start + 2h] to the open interest of the interval
+/// first: bob pays 0.495 * 1e9 = 495 USDC, arb is due 0.99 * 5e8 = 495 USDC.
+#[test]
+fn a_one_unit_reduce_on_a_briefly_stale_index_still_charges_the_ended_interval() {
+    let mut suite = setup();
+    let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
+    let start = two_sided_at_99(&mut suite);
+    later(&mut suite, 2 * HOUR - 301, "99");
+    suite.advance(601);
+    assert_eq!(now(&suite).seconds(), start + 2 * HOUR + 301);
+    let res = suite.trade(&bob, BTC, -1, 0).unwrap();
+    assert_eq!(attr(&res, "funding_paid"), "495000000");
+    suite.push_price(BTC, "99").unwrap();
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
+    let market = suite.market(BTC);
+    assert_eq!(market.cum_funding_long, dec(495_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-990_000_000_000_000_000));
+    assert_eq!(accrued(&suite, "arb"), -495_000_000);
+}
+
+/// `SettleFunding` no longer needs an index fresh now, only one fresh at the interval's end:
+/// 99 published at start + 2h - 600 is exactly at the limit then (publish time + 600 = the
+/// interval's end counts as fresh) and 1,200 s old at the settle. Two intervals have ended
+/// (nobody settled the one-sided [0, 1h]); the latest is charged at the cap: 0.495 per long
+/// unit, 495 USDC.
+#[test]
+fn settle_funding_prices_the_interval_with_an_index_fresh_at_its_end() {
+    let mut suite = setup();
+    let keeper = suite.addr("keeper");
+    let start = two_sided_at_99(&mut suite);
+    later(&mut suite, 2 * HOUR - 601, "99");
+    assert_eq!(now(&suite).seconds(), start + 2 * HOUR - 600);
+    suite.advance(1_200);
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("2".to_string(), "1".to_string()));
+    assert_eq!(attr(&res, "index_fresh_at_interval_end"), "true");
+    assert_eq!(attr(&res, "paid"), "495000000");
+    let market = suite.market(BTC);
+    assert_eq!(market.cum_funding_long, dec(495_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-990_000_000_000_000_000));
+    assert_eq!(
+        (accrued(&suite, "bob"), accrued(&suite, "arb")),
+        (495_000_000, -495_000_000)
+    );
+}
+
+/// One second earlier (published at start + 2h - 601) the index was stale at the interval's
+/// end: the settle forfeits [start + 1h, start + 2h]; the next interval, priced by a fresh
+/// index, is charged (0.495 per long unit).
+#[test]
+fn settle_funding_forfeits_the_interval_when_the_index_was_stale_at_its_end() {
+    let mut suite = setup();
+    let keeper = suite.addr("keeper");
+    let start = two_sided_at_99(&mut suite);
+    later(&mut suite, 2 * HOUR - 602, "99");
+    suite.advance(611);
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("2".to_string(), "0".to_string()));
+    assert_eq!(attr(&res, "index_fresh_at_interval_end"), "false");
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start + 2 * HOUR)
+    );
+    assert_eq!(market.cum_funding_long, SignedDecimal256::zero());
+    later(&mut suite, HOUR - 10, "99");
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("1".to_string(), "1".to_string()));
+    assert_eq!(
+        suite.market(BTC).cum_funding_long,
+        dec(495_000_000_000_000_000)
+    );
+    assert_eq!(accrued(&suite, "arb"), -495_000_000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Halts and governance changes catch funding up first.
+// ---------------------------------------------------------------------------------------------
+
+/// Review 3: [start + 1h, start + 2h] ended at 2h; nobody settled it. The governor halts at
+/// 2h + 60 and un-halts at 2h + 120. Halting first charges it (0.495 per long unit, 0.99 per
+/// short unit); un-halting then moves no clock (no interval ended during the halt). The running
+/// interval [2h, 3h], which merely contains the halt, is charged when it ends: 0.99 and 1.98
+/// per unit in all.
+#[test]
+fn halting_first_charges_an_interval_that_ended_before_the_halt() {
+    let mut suite = setup();
+    let keeper = suite.addr("keeper");
+    let start = two_sided_at_99(&mut suite);
+    later(&mut suite, 2 * HOUR + 59, "99");
+    set_pause(
+        &mut suite,
+        EnginePause {
+            halted: true,
+            ..Default::default()
+        },
+    );
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start + 2 * HOUR)
+    );
+    assert_eq!(market.cum_funding_long, dec(495_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-990_000_000_000_000_000));
+    later(&mut suite, 60, "99");
+    set_pause(&mut suite, EnginePause::default());
+    let after = suite.market(BTC);
+    assert_eq!(
+        (
+            after.last_funding_time,
+            after.cum_funding_long,
+            after.cum_funding_short
+        ),
+        (
+            market.last_funding_time,
+            market.cum_funding_long,
+            market.cum_funding_short
+        )
+    );
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
+    assert_eq!(
+        (accrued(&suite, "bob"), accrued(&suite, "arb")),
+        (495_000_000, -495_000_000)
+    );
+    later(&mut suite, HOUR - 120, "99");
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("1".to_string(), "1".to_string()));
+    let market = suite.market(BTC);
+    assert_eq!(market.cum_funding_long, dec(990_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-1_980_000_000_000_000_000));
+    assert_eq!(
+        (accrued(&suite, "bob"), accrued(&suite, "arb")),
+        (990_000_000, -990_000_000)
+    );
+}
+
+/// Halted from 2h + 60 to 4h + 60: [1h, 2h] ended before the halt and is charged when it
+/// begins; [2h, 3h] and [3h, 4h] ended during it and are not (the clock moves to 4h when it
+/// ends); [4h, 5h] is charged when it ends.
+#[test]
+fn lifting_a_halt_skips_only_the_intervals_that_ended_during_it() {
+    let mut suite = setup();
+    let keeper = suite.addr("keeper");
+    let start = two_sided_at_99(&mut suite);
+    later(&mut suite, 2 * HOUR + 59, "99");
+    set_pause(
+        &mut suite,
+        EnginePause {
+            halted: true,
+            ..Default::default()
+        },
+    );
+    later(&mut suite, 2 * HOUR, "99");
+    set_pause(&mut suite, EnginePause::default());
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start + 4 * HOUR)
+    );
+    assert_eq!(market.cum_funding_long, dec(495_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-990_000_000_000_000_000));
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
+    later(&mut suite, HOUR - 60, "99");
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(intervals(&res), ("1".to_string(), "1".to_string()));
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start + 5 * HOUR)
+    );
+    assert_eq!(market.cum_funding_long, dec(990_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-1_980_000_000_000_000_000));
+}
+
+fn update_market(suite: &mut Suite, params: MarketParams) {
+    let governor = suite.governor.clone();
+    suite
+        .execute_engine(
+            &governor,
+            &ExecuteMsg::UpdateMarket {
+                market: BTC.to_string(),
+                params,
+            },
+            &[],
+        )
+        .unwrap();
+}
+
+/// The governor lowers the funding cap to 0.1% one minute after [1h, 2h] ended, before anyone
+/// settled it. The update charges that interval at the old cap first (0.495 per long unit,
+/// 0.99 per short unit); [2h, 3h] is charged at the new one: 0.001 * 99 = 0.099 per long
+/// unit, 0.099 * 1e9 / 5e8 = 0.198 per short unit.
+#[test]
+fn update_market_charges_the_ended_interval_at_the_old_parameters() {
+    let mut suite = setup();
+    let keeper = suite.addr("keeper");
+    let start = two_sided_at_99(&mut suite);
+    later(&mut suite, 2 * HOUR + 59, "99");
+    update_market(
+        &mut suite,
+        MarketParams {
+            max_funding_rate: Decimal::permille(1),
+            ..default_market_params()
+        },
+    );
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start + 2 * HOUR)
+    );
+    assert_eq!(market.cum_funding_long, dec(495_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-990_000_000_000_000_000));
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
+    later(&mut suite, HOUR - 60, "99");
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(attr(&res, "paid"), "99000000");
+    let market = suite.market(BTC);
+    assert_eq!(market.cum_funding_long, dec(594_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-1_188_000_000_000_000_000));
+}
+
+/// While halted, `UpdateMarket` charges nothing: [1h, 2h] ended during the halt (1h + 1800 to
+/// 2h + 1800) and stays uncharged through the update and the un-halt; [2h, 3h] is charged at
+/// the new 0.1% cap (0.099 per long unit).
+#[test]
+fn update_market_during_a_halt_charges_no_interval_that_ended_in_it() {
+    let mut suite = setup();
+    let keeper = suite.addr("keeper");
+    let start = two_sided_at_99(&mut suite);
+    later(&mut suite, HOUR + 1_799, "99");
+    set_pause(
+        &mut suite,
+        EnginePause {
+            halted: true,
+            ..Default::default()
+        },
+    );
+    // [0, 1h] was one-sided (bob opened at 1 s): halting moved the clock without charging.
+    assert_eq!(
+        suite.market(BTC).last_funding_time,
+        Timestamp::from_seconds(start + HOUR)
+    );
+    later(&mut suite, HOUR, "99");
+    update_market(
+        &mut suite,
+        MarketParams {
+            max_funding_rate: Decimal::permille(1),
+            ..default_market_params()
+        },
+    );
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start + HOUR)
+    );
+    assert_eq!(market.cum_funding_long, SignedDecimal256::zero());
+    set_pause(&mut suite, EnginePause::default());
+    let market = suite.market(BTC);
+    assert_eq!(
+        market.last_funding_time,
+        Timestamp::from_seconds(start + 2 * HOUR)
+    );
+    assert_eq!(market.cum_funding_long, SignedDecimal256::zero());
+    later(&mut suite, 1_800, "99");
+    suite.settle_funding(&keeper, BTC).unwrap();
+    let market = suite.market(BTC);
+    assert_eq!(market.cum_funding_long, dec(99_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-198_000_000_000_000_000));
 }

@@ -8,7 +8,7 @@
 //! comment next to it. The suite runs in sanity mode, so every step also checks the engine's
 //! conservation identity and open interest.
 
-use cosmwasm_std::{Addr, Decimal, Decimal256, Uint128, Uint256};
+use cosmwasm_std::{Addr, Decimal, Decimal256, SignedDecimal256, Uint128, Uint256};
 use cw_multi_test::AppResponse;
 use perp_engine::ContractError;
 use tranche_perps_testing::perp::default_market_params;
@@ -752,6 +752,78 @@ fn remove_margin_does_not_count_unrealized_profit() {
     );
     suite.remove_margin(&bob, BTC, 899_899_899).unwrap();
     assert_eq!(pos(&suite, BTC, &bob).margin.u128(), 10_100_100_101);
+}
+
+const HOUR: u64 = 3_600;
+
+/// bob long 1e9 (12,000 USDC) and carl short 5e8 (6,000) from start + 1 s at index 99 (rate
+/// capped at 0.5%: 0.495 per long unit, 0.99 per short unit per interval); then one minute
+/// after [start + 1h, start + 2h] ended, with a fresh index 99 and nobody having settled it.
+fn after_an_ended_interval() -> (Suite, Addr, Addr, u64) {
+    let (mut suite, bob, carl) = setup();
+    let start = suite.market(BTC).last_funding_time.seconds();
+    suite.advance(1);
+    suite.push_price(BTC, "99").unwrap();
+    suite.trade(&bob, BTC, 1_000_000_000, 12_000 * ONE).unwrap();
+    suite.trade(&carl, BTC, -500_000_000, 6_000 * ONE).unwrap();
+    suite.advance(2 * HOUR + 59);
+    suite.push_price(BTC, "99").unwrap();
+    (suite, bob, carl, start)
+}
+
+/// Largest removal the check allows for bob ignoring funding: margin + min(PnL at 99, 0) -
+/// 10% * 99e9.
+fn removable_ignoring_funding(suite: &Suite, bob: &Addr) -> u128 {
+    let p = pos(suite, BTC, bob);
+    let pnl = 99_000_000_000i128 - p.open_notional.u128() as i128;
+    (p.margin.u128() as i128 + pnl.min(0) - 9_900_000_000) as u128
+}
+
+/// Review 3: after [1h, 2h] ended (nobody settled it) bob tries to remove margin down to the
+/// initial margin, ignoring the 495 USDC (0.495 * 1e9) he owes for it. `RemoveMargin` catches
+/// the market's funding up first, so the check counts it: refused, exactly as after a settle;
+/// 495 USDC less may leave.
+#[test]
+fn remove_margin_counts_the_funding_of_an_ended_interval() {
+    // With a settle first: refused.
+    let (mut settled, bob, carl, _) = after_an_ended_interval();
+    let x = removable_ignoring_funding(&settled, &bob);
+    settled.settle_funding(&carl, BTC).unwrap();
+    assert!(matches!(
+        settled.remove_margin(&bob, BTC, x).unwrap_err(),
+        ContractError::InsufficientMargin { .. }
+    ));
+    // No settle: refused all the same, and nothing moved.
+    let (mut suite, bob, carl, start) = after_an_ended_interval();
+    assert_eq!(removable_ignoring_funding(&suite, &bob), x);
+    refused(
+        &mut suite,
+        &[BTC],
+        ContractError::InsufficientMargin {
+            equity: 9_899_999_999i128.into(),
+            required: Uint128::new(9_900_000_000),
+        },
+        |s| s.remove_margin(&bob, BTC, x - 495_000_000 + 1),
+    );
+    let res = suite.remove_margin(&bob, BTC, x - 495_000_000).unwrap();
+    assert_eq!(attr(&res, "funding_paid"), "495000000");
+    let market = suite.market(BTC);
+    assert_eq!(market.last_funding_time.seconds(), start + 2 * HOUR);
+    assert_eq!(market.cum_funding_long, SignedDecimal256::permille(495));
+    assert_eq!(pos(&suite, BTC, &carl).accrued_funding.i128(), -495_000_000);
+}
+
+/// `AddMargin` catches the market's funding up too (for consistency with every other path
+/// that touches a position): the ended interval is charged, bob owes 495 USDC, carl is due it.
+#[test]
+fn add_margin_catches_the_market_funding_up() {
+    let (mut suite, bob, carl, start) = after_an_ended_interval();
+    suite.add_margin(&bob, BTC, ONE).unwrap();
+    let market = suite.market(BTC);
+    assert_eq!(market.last_funding_time.seconds(), start + 2 * HOUR);
+    assert_eq!(market.cum_funding_long, SignedDecimal256::permille(495));
+    assert_eq!(pos(&suite, BTC, &bob).accrued_funding.i128(), 495_000_000);
+    assert_eq!(pos(&suite, BTC, &carl).accrued_funding.i128(), -495_000_000);
 }
 
 #[test]

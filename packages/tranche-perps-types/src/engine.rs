@@ -48,7 +48,10 @@ pub struct MarketParams {
     pub max_funding_rate: Decimal,
     /// Seconds between funding settlements. Range 60 ..= 86400.
     pub funding_interval_seconds: u64,
-    /// Prices older than this are stale. Range 5 ..= 86400.
+    /// Prices older than this are stale. Range 5 ..= 86400. An ended funding interval is
+    /// priced with the last index if that index was no older than this at the interval's end
+    /// (`publish_time + oracle_max_age_seconds >= interval end`), even if it is stale now;
+    /// otherwise the interval is forfeited.
     pub oracle_max_age_seconds: u64,
 }
 
@@ -145,14 +148,16 @@ pub enum ExecuteMsg {
         /// Worst acceptable average price.
         price_limit: Option<Decimal256>,
     },
-    /// Add the one collateral coin sent to the sender's margin in a market.
+    /// Add the one collateral coin sent to the sender's margin in a market. Catches the
+    /// market's funding up first (as `SettleFunding` would).
     AddMargin {
         /// Market id.
         market: String,
     },
     /// Withdraw margin, down to the initial margin at the index price: what stays, net of
     /// funding owed and of any unrealized loss at the index, must cover it. Unrealized profit
-    /// does not count.
+    /// does not count. The market's funding is caught up first (as `SettleFunding` would), so
+    /// the funding owed includes every interval that has ended.
     RemoveMargin {
         /// Market id.
         market: String,
@@ -167,17 +172,25 @@ pub enum ExecuteMsg {
         trader: String,
     },
     /// Settle a market's funding (anyone). Charges at most one interval: the most recent one
-    /// that has ended, at the current rate `clamp(funding_factor * (mark - index) / index)`, to
-    /// the open interest of that interval; `last_funding_time` moves to that interval's end and
-    /// older unsettled intervals are forfeited (their premium is unknown). An interval in which
-    /// either side had no open interest at any moment moves the clock without charging.
-    /// Every `Trade`, `ClosePosition` and `Liquidate` first does the same for its market
-    /// before it changes open interest, so no position opened after an interval ended shares
-    /// in it and no position closed after it escapes it; when the index price is stale there
-    /// (closing and reducing need none) the ended intervals are forfeited instead.
-    /// Refused while the engine is halted; ending a halt moves every market's clock to its
-    /// latest boundary without charging. Fails with `FundingNotDue` until an interval has
-    /// ended.
+    /// that has ended, at the rate `clamp(funding_factor * (mark - index) / index)` with the
+    /// current mark and the last index, to the open interest of that interval;
+    /// `last_funding_time` moves to that interval's end and older unsettled intervals are
+    /// forfeited (their premium is unknown). An interval in which either side had no open
+    /// interest at any moment moves the clock without charging.
+    ///
+    /// Stale indices: the last index prices the interval if it was fresh at the interval's
+    /// end (`publish_time + oracle_max_age_seconds >= interval end`), whether or not it is
+    /// fresh now. If it was stale at the interval's end the interval is forfeited: the settle
+    /// succeeds, charges nothing and reports `index_fresh_at_interval_end` = `false`. Fails
+    /// with `NoPrice` when the market never had an index price.
+    ///
+    /// Every `Trade`, `ClosePosition`, `Liquidate`, `AddMargin`, `RemoveMargin` and
+    /// `UpdateMarket` first does the same for its market (a fill before it changes open
+    /// interest), with the same stale-index rule, so no position opened after an interval
+    /// ended shares in it and no position closed after it escapes it.
+    /// Refused while the engine is halted; halting first does the same for every market,
+    /// ending a halt moves every market's clock to its latest boundary without charging.
+    /// Fails with `FundingNotDue` until an interval has ended.
     SettleFunding {
         /// Market id.
         market: String,
@@ -199,7 +212,9 @@ pub enum ExecuteMsg {
     },
     /// Governor only: create a market.
     AddMarket(NewMarket),
-    /// Governor only: change a market's parameters.
+    /// Governor only: change a market's parameters. Unless the engine is halted, the market's
+    /// funding is first caught up under the old parameters (as `SettleFunding` would), so new
+    /// funding settings never apply to an interval that already ended.
     UpdateMarket {
         /// Market id.
         market: String,
@@ -225,8 +240,10 @@ pub enum ExecuteMsg {
         guardian: Option<String>,
     },
     /// Governor: set pauses. Guardian: may only switch `new_positions`, `margin_removal` and
-    /// `liquidation` on. Ending a halt moves every market's funding clock to its latest
-    /// interval boundary without charging: no interval that ended during the halt is charged.
+    /// `liquidation` on. Switching the halt on first catches every market's funding up (as
+    /// `SettleFunding` would), so intervals that ended before the halt are charged; ending a
+    /// halt moves every market's funding clock to its latest interval boundary without
+    /// charging: no interval that ended during the halt is charged.
     SetPause(EnginePause),
     /// Governor only: send accrued treasury fees to the treasury.
     WithdrawTreasury {},
