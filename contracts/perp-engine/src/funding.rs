@@ -65,8 +65,10 @@ pub fn latest_interval_end(market: &Market, now: Timestamp) -> Timestamp {
 }
 
 /// The market's last index price if it may price an interval that ended at `interval_end`: it
-/// was fresh then (`publish_time + oracle_max_age_seconds >= interval_end`) and was not
-/// published after `now`. It need not be fresh at `now`.
+/// was published no earlier than `oracle_max_age_seconds` before that end (so it was fresh at
+/// the end, or was pushed after it) and not after `now`. It need not be fresh at `now`. An
+/// interval whose end saw no fresh index is thus priced by the first price pushed after it if
+/// that push comes before any fill or settle touches the market; otherwise it is forfeited.
 pub fn index_fresh_at(
     market: &Market,
     interval_end: Timestamp,

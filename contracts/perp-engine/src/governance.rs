@@ -240,6 +240,11 @@ pub fn update_market(
     if !PAUSE.load(deps.storage)?.halted {
         catch_up_funding(&mut market, env.block.time)?;
     }
+    // A new interval length starts a new clock now: boundaries of the new length before now
+    // were never caught up at, so the interval running under the old length is forfeited.
+    if params.funding_interval_seconds != market.params.funding_interval_seconds {
+        market.last_funding_time = env.block.time;
+    }
     market.params = params;
     MARKETS.save(deps.storage, &market_id, &market)?;
     Ok(Response::new()

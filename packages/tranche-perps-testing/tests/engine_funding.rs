@@ -958,3 +958,49 @@ fn update_market_during_a_halt_charges_no_interval_that_ended_in_it() {
     assert_eq!(market.cum_funding_long, dec(99_000_000_000_000_000));
     assert_eq!(market.cum_funding_short, dec(-198_000_000_000_000_000));
 }
+
+#[test]
+fn a_new_funding_interval_length_starts_a_new_clock() {
+    // Shortening the interval must not put interval ends in the past that no fill caught up
+    // at: carl opens 30 s after what would be an end of a 60 s interval, and is never charged
+    // or credited for it.
+    let mut suite = setup();
+    let (bob, arb, carl, keeper) = (
+        suite.addr("bob"),
+        suite.addr("arb"),
+        suite.addr("carl"),
+        suite.addr("keeper"),
+    );
+    let start = suite.market(BTC).last_funding_time.seconds();
+    later(&mut suite, 1, "99");
+    suite.trade(&bob, BTC, 1_000_000_000, 12_000 * ONE).unwrap();
+    suite.trade(&arb, BTC, -500_000_000, 6_000 * ONE).unwrap();
+    later(&mut suite, HOUR + 1_829, "99");
+    suite
+        .trade(&carl, BTC, -1_000_000_000, 12_000 * ONE)
+        .unwrap();
+    let opened_at = now(&suite);
+    assert_eq!(opened_at.seconds(), start + HOUR + 1_830);
+    update_market(
+        &mut suite,
+        MarketParams {
+            funding_interval_seconds: 60,
+            ..default_market_params()
+        },
+    );
+    assert_eq!(suite.market(BTC).last_funding_time, opened_at);
+    assert_eq!(
+        suite.settle_funding(&keeper, BTC).unwrap_err(),
+        ContractError::FundingNotDue
+    );
+    assert_eq!(accrued(&suite, "carl"), 0);
+    // The first 60 s interval of the new clock is charged to all three as usual.
+    later(&mut suite, 60, "99");
+    suite.settle_funding(&keeper, BTC).unwrap();
+    assert_eq!(
+        suite.market(BTC).last_funding_time.seconds(),
+        opened_at.seconds() + 60
+    );
+    assert!(accrued(&suite, "carl") < 0, "carl, a short, receives");
+    assert!(accrued(&suite, "bob") > 0, "bob, a long, pays");
+}
