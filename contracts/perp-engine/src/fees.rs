@@ -119,7 +119,6 @@ fn sweep_messages(
     reset_peaks(storage)?;
     let premium = state.pending_premium;
     state.pending_premium = Uint128::zero();
-    state.reported_open_interest = notional;
     let mut msgs: Vec<CosmosMsg> = vec![WasmMsg::Execute {
         contract_addr: config.fund.to_string(),
         msg: to_json_binary(&fund::ExecuteMsg::ReportOpenInterest { notional })?,

@@ -10,10 +10,10 @@
 //! describes the running interval.
 //!
 //! Stale indices: an ended interval is priced with the market's last index if that index was
-//! fresh at the interval's end (`index_publish_time + oracle_max_age_seconds >= interval end`,
-//! and not published after now), whether or not it is still fresh now. Only if it was stale at
-//! the interval's end (or there is none) is the interval forfeited. So a brief oracle gap after
-//! an interval ended cannot be used to cancel it with a tiny reduce or a settle.
+//! published no earlier than `oracle_max_age_seconds` before the interval's end (fresh then, or
+//! pushed since; see [`index_fresh_at`]), whether or not it is still fresh now; otherwise the
+//! interval is forfeited. So a brief oracle gap after an interval ended cannot be used to
+//! cancel it with a tiny reduce or a settle.
 
 use cosmwasm_std::{
     Decimal256, DepsMut, Env, Int128, Int256, MessageInfo, Response, SignedDecimal256, Timestamp,
@@ -57,11 +57,13 @@ pub fn intervals_ended(market: &Market, now: Timestamp) -> u64 {
         / market.params.funding_interval_seconds
 }
 
-/// End of the most recent interval that has ended at `now` (`last_funding_time` if none has).
+/// End of the most recent interval that has ended at `now`, in whole seconds
+/// (`last_funding_time` if none has).
 pub fn latest_interval_end(market: &Market, now: Timestamp) -> Timestamp {
-    market
-        .last_funding_time
-        .plus_seconds(intervals_ended(market, now) * market.params.funding_interval_seconds)
+    Timestamp::from_seconds(
+        market.last_funding_time.seconds()
+            + intervals_ended(market, now) * market.params.funding_interval_seconds,
+    )
 }
 
 /// The market's last index price if it may price an interval that ended at `interval_end`: it
@@ -127,11 +129,10 @@ pub fn settle_ended_intervals(
     if elapsed == 0 {
         return Ok(settlement);
     }
-    let interval = market.params.funding_interval_seconds;
     // End and start of the most recent interval that has ended.
-    let interval_end = market.last_funding_time.seconds() + elapsed * interval;
-    let interval_start = interval_end - interval;
-    market.last_funding_time = Timestamp::from_seconds(interval_end);
+    let interval_end = latest_interval_end(market, now);
+    let interval_start = interval_end.minus_seconds(market.params.funding_interval_seconds);
+    market.last_funding_time = interval_end;
     let Some(index) = index else {
         return Ok(settlement);
     };
@@ -149,7 +150,7 @@ pub fn settle_ended_intervals(
 
     let two_sided = !market.long_oi.is_zero()
         && !market.short_oi.is_zero()
-        && market.one_sided_at.seconds() <= interval_start;
+        && market.one_sided_at.seconds() <= interval_start.seconds();
     if !two_sided || rate.is_zero() {
         return Ok(settlement);
     }

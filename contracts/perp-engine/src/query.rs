@@ -205,7 +205,6 @@ pub fn state(deps: Deps, _env: Env) -> Result<EngineStateResponse, ContractError
         total_margin: state.total_margin,
         uncovered_bad_debt: state.uncovered_bad_debt,
         next_shortfall_id: state.next_shortfall_id,
-        reported_open_interest: state.reported_open_interest,
     })
 }
 

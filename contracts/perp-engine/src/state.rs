@@ -32,10 +32,6 @@ pub struct EngineState {
     pub uncovered_bad_debt: Uint128,
     /// Id of the next shortfall sent to the fund.
     pub next_shortfall_id: u64,
-    /// Total open-interest notional sent with the last sweep's report (the open interest at
-    /// that sweep; what it split fees at is the peak, see `Market::peak_oi_since_sweep`).
-    #[serde(default)]
-    pub reported_open_interest: Uint128,
 }
 
 /// One market: parameters, vAMM, oracle, open interest and funding.

@@ -415,10 +415,6 @@ pub struct EngineStateResponse {
     pub uncovered_bad_debt: Uint128,
     /// Next shortfall id.
     pub next_shortfall_id: u64,
-    /// Total open-interest notional reported to the fund at the last sweep (the open interest
-    /// at that sweep; fees are split at the peak since the previous sweep, see
-    /// `ExecuteMsg::SweepPremium`).
-    pub reported_open_interest: Uint128,
 }
 
 /// One socialized loss.
