@@ -126,7 +126,7 @@ pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractE
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
-        QueryMsg::Threshold {} => to_json_binary(&query::threshold(deps, env)?),
+        QueryMsg::Threshold {} => to_json_binary(&query::threshold(deps)?),
         QueryMsg::Proposal { proposal_id } => {
             to_json_binary(&query::proposal(deps, env, proposal_id)?)
         }

@@ -50,10 +50,15 @@ pub fn required_deposit(deps: Deps, config: &Config) -> Result<Uint128, Contract
     if configured.is_zero() {
         return Ok(configured);
     }
+    Ok(configured.min(deposit_cap(deps, &config.staking_token)?))
+}
+
+/// The largest deposit allowed now: a tenth of the staking token's total supply, rounded down.
+fn deposit_cap(deps: Deps, staking_token: &Addr) -> Result<Uint128, ContractError> {
     let info: TokenInfoResponse = deps
         .querier
-        .query_wasm_smart(&config.staking_token, &Cw20QueryMsg::TokenInfo {})?;
-    Ok(configured.min(info.total_supply.mul_floor(MAX_DEPOSIT_SHARE)))
+        .query_wasm_smart(staking_token, &Cw20QueryMsg::TokenInfo {})?;
+    Ok(info.total_supply.mul_floor(MAX_DEPOSIT_SHARE))
 }
 
 /// Whether `fund` answers the fund's `Config` query with the response governance reads.
@@ -145,10 +150,7 @@ pub fn validate_config(
         ));
     }
     if !config.proposal_deposit.is_zero() {
-        let info: TokenInfoResponse = deps
-            .querier
-            .query_wasm_smart(staking_token, &Cw20QueryMsg::TokenInfo {})?;
-        let max = info.total_supply.mul_floor(MAX_DEPOSIT_SHARE);
+        let max = deposit_cap(deps, staking_token)?;
         if config.proposal_deposit > max {
             return Err(ContractError::DepositTooLarge {
                 deposit: config.proposal_deposit,
@@ -417,8 +419,13 @@ fn risky_now(deps: Deps, config: &Config, action: &Action) -> bool {
     raises_risk(deps, config, action).unwrap_or(true)
 }
 
-/// The fund's exit window now (cooldown plus claim window), `None` when the fund does not
-/// answer.
+/// Longest exit window a timelock waits: the fund's longest cooldown plus longest claim window
+/// (90 + 30 days). A replaced fund answering more cannot push a timestamp past its range and
+/// make the proposal unexecutable.
+const MAX_EXIT_WINDOW_SECONDS: u64 = 120 * DAY;
+
+/// The fund's exit window now (cooldown plus claim window, at most
+/// [`MAX_EXIT_WINDOW_SECONDS`]), `None` when the fund does not answer.
 fn fund_exit_window(deps: Deps, fund: &Addr) -> Option<u64> {
     deps.querier
         .query_wasm_smart::<fund::ConfigResponse>(fund, &fund::QueryMsg::Config {})
@@ -427,6 +434,7 @@ fn fund_exit_window(deps: Deps, fund: &Addr) -> Option<u64> {
             c.params
                 .cooldown_seconds
                 .saturating_add(c.params.claim_window_seconds)
+                .min(MAX_EXIT_WINDOW_SECONDS)
         })
 }
 

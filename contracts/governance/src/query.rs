@@ -28,7 +28,7 @@ pub fn config(deps: Deps) -> Result<GovConfigResponse, ContractError> {
     })
 }
 
-pub fn threshold(deps: Deps, _env: Env) -> Result<ThresholdResponse, ContractError> {
+pub fn threshold(deps: Deps) -> Result<ThresholdResponse, ContractError> {
     let rules = CONFIG.load(deps.storage)?.config.rules;
     Ok(ThresholdResponse {
         threshold: rules.threshold,

@@ -11,9 +11,9 @@ use tranche_perps_types::fund::{
 };
 
 use crate::error::ContractError;
-use crate::math::{bps_ceil, bps_floor, junior_ratio, Price};
+use crate::math::{bps_ceil, junior_ratio, Price};
 use crate::premium::checkpoint_hour;
-use crate::shortfall::{apply_waterfall, plan_waterfall, roll_window, total_assets};
+use crate::shortfall::{apply_waterfall, plan_waterfall, roll_window, total_assets, window_cap};
 use crate::state::{
     requests, tranche_key, FundState, WithdrawalRequest, CONFIG, LOSSES, PARAMS, PAUSE,
     PRICE_CHECKPOINTS, STATE,
@@ -66,7 +66,7 @@ pub fn state(deps: Deps, env: Env) -> Result<FundStateResponse, ContractError> {
         start: state.window_start,
         end: state.window_end,
         start_assets: state.window_start_assets,
-        cap: bps_floor(state.window_start_assets, params.max_payout_bps.into())?,
+        cap: window_cap(&state, &params)?,
         paid: state.window_paid,
     };
     Ok(FundStateResponse {

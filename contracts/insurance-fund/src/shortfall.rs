@@ -54,10 +54,15 @@ pub fn roll_window(
     Ok(())
 }
 
+/// Most the fund pays within the current window: `max_payout_bps` of its assets at the
+/// window's start, rounded down.
+pub fn window_cap(state: &FundState, params: &FundParams) -> Result<Uint128, ContractError> {
+    bps_floor(state.window_start_assets, params.max_payout_bps.into())
+}
+
 /// Most the fund may still pay within the current window.
 pub fn cap_remaining(state: &FundState, params: &FundParams) -> Result<Uint128, ContractError> {
-    let cap = bps_floor(state.window_start_assets, params.max_payout_bps.into())?;
-    Ok(cap.saturating_sub(state.window_paid))
+    Ok(window_cap(state, params)?.saturating_sub(state.window_paid))
 }
 
 /// Splits `amount` over reserve, junior and senior, within the payout cap and keeping

@@ -10,8 +10,6 @@ pub mod gov;
 pub mod perp;
 pub mod scenario;
 
-use std::collections::BTreeSet;
-
 use cosmwasm_std::{coin, coins, to_json_binary, Addr, Coin, Empty, StdError, Uint128, Uint256};
 use cw20::{BalanceResponse, Cw20ExecuteMsg, Cw20QueryMsg, TokenInfoResponse};
 use cw_multi_test::{App, AppResponse, BankSudo, Contract, ContractWrapper, Executor, SudoMsg};
@@ -193,7 +191,6 @@ impl SuiteBuilder {
             senior_token: config.senior_token,
             sanity: self.sanity,
             donated: Uint128::zero(),
-            covered_ids: BTreeSet::new(),
             perp: None,
             gov: None,
         };
@@ -239,8 +236,6 @@ pub struct Suite {
     sanity: bool,
     /// Collateral sent to the fund outside its messages and not swept.
     donated: Uint128,
-    /// Shortfall ids the fund has paid.
-    covered_ids: BTreeSet<u64>,
     /// The perp engine's test-side records, when deployed.
     pub(crate) perp: Option<perp::PerpRecords>,
     /// Governance, when deployed.
@@ -440,7 +435,6 @@ impl Suite {
         )?;
         let data = res.data.expect("cover shortfall sets data");
         let data: CoverShortfallResponse = cosmwasm_std::from_json(data).expect("data decodes");
-        self.covered_ids.insert(shortfall_id);
         Ok(data)
     }
 
@@ -825,11 +819,6 @@ impl Suite {
                 }
             }
         }
-    }
-
-    /// Shortfall ids the fund has paid through this suite.
-    pub fn covered_ids(&self) -> &BTreeSet<u64> {
-        &self.covered_ids
     }
 
     /// A coin of the collateral denom.
