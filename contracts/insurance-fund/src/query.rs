@@ -9,6 +9,7 @@ use tranche_perps_types::fund::{
     TrancheView, UnderwriterResponse, UnderwriterTranche, WithdrawalRequestResponse,
     WithdrawalRequestsResponse, YieldResponse, VIRTUAL_SHARES,
 };
+use tranche_perps_types::page_limit;
 
 use crate::error::ContractError;
 use crate::math::{bps_ceil, junior_ratio, Price};
@@ -20,13 +21,7 @@ use crate::state::{
 };
 use crate::withdraw::request_price;
 
-const DEFAULT_LIMIT: u32 = 10;
-const MAX_LIMIT: u32 = 30;
 const SECONDS_PER_YEAR: u64 = 365 * 86_400;
-
-fn page_limit(limit: Option<u32>) -> usize {
-    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
-}
 
 pub fn config(deps: Deps) -> Result<ConfigResponse, ContractError> {
     let config = CONFIG.load(deps.storage)?;

@@ -4,6 +4,7 @@ use tranche_perps_types::engine::{
     EngineConfigResponse, EngineStateResponse, MarketResponse, MarketsResponse, PositionResponse,
     PositionsResponse, SocializedLossesResponse,
 };
+use tranche_perps_types::page_limit;
 
 use crate::error::ContractError;
 use crate::funding::accrued_funding;
@@ -13,13 +14,6 @@ use crate::state::{
 };
 use crate::trade::{equity_at, fill, load_market, load_position, notional_at};
 use crate::vamm::{mark_price, quote_reserve};
-
-const DEFAULT_LIMIT: u32 = 10;
-const MAX_LIMIT: u32 = 30;
-
-fn page(limit: Option<u32>) -> usize {
-    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
-}
 
 pub fn config(deps: Deps) -> Result<EngineConfigResponse, ContractError> {
     let config = CONFIG.load(deps.storage)?;
@@ -78,7 +72,7 @@ pub fn markets(
             None,
             Order::Ascending,
         )
-        .take(page(limit))
+        .take(page_limit(limit))
         .map(|item| {
             let (id, market) = item?;
             market_view(deps.storage, id, market)
@@ -187,7 +181,7 @@ pub fn positions(
             None,
             Order::Ascending,
         )
-        .take(page(limit))
+        .take(page_limit(limit))
         .map(|item| {
             let (market_id, position) = item?;
             position_view(deps.storage, trader.clone(), market_id, position)
@@ -220,7 +214,7 @@ pub fn socialized_losses(
             None,
             Order::Ascending,
         )
-        .take(page(limit))
+        .take(page_limit(limit))
         .map(|item| item.map(|(_, loss)| loss))
         .collect::<StdResult<_>>()?;
     Ok(SocializedLossesResponse { losses })

@@ -30,13 +30,17 @@ pub const ONE: u128 = 1_000_000;
 /// Result of a suite action: the fund's own error type on failure.
 pub type SuiteResult<T = AppResponse> = Result<T, ContractError>;
 
-/// cw20-base, as the share tokens' code.
+/// The share-token contract (cw20-base, through the crate the wasm pipeline builds), as the
+/// share tokens' code and the governance token's.
 pub fn cw20_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        cw20_base::contract::execute,
-        cw20_base::contract::instantiate,
-        cw20_base::contract::query,
-    ))
+    Box::new(
+        ContractWrapper::new(
+            share_token::execute,
+            share_token::instantiate,
+            share_token::query,
+        )
+        .with_migrate(share_token::migrate),
+    )
 }
 
 /// The insurance fund.

@@ -8,6 +8,17 @@ pub mod engine;
 pub mod fund;
 pub mod governance;
 
+/// Page size of a paginated query when the caller gives no `limit`.
+pub const DEFAULT_PAGE_LIMIT: u32 = 10;
+/// Largest page any paginated query returns, whatever `limit` asks for.
+pub const MAX_PAGE_LIMIT: u32 = 30;
+
+/// Entries one page of a paginated query returns for the caller's `limit`: the default when
+/// none is given, never more than [`MAX_PAGE_LIMIT`].
+pub fn page_limit(limit: Option<u32>) -> usize {
+    limit.unwrap_or(DEFAULT_PAGE_LIMIT).min(MAX_PAGE_LIMIT) as usize
+}
+
 /// Whether `denom` is a valid bank denom for the collateral: 3 to 128 characters, a letter
 /// first, then letters, digits and `/ : . _ -` (covers native and `ibc/...` denoms).
 pub fn is_valid_denom(denom: &str) -> bool {
