@@ -3,14 +3,15 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    from_json, to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response,
-    SubMsgResult,
+    from_json, to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, QuerierWrapper, Reply,
+    Response, SubMsgResult,
 };
 use cw_utils::nonpayable;
 use tranche_perps_types::governance::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::ContractError;
 use crate::proposal::{self, validate_config};
+use crate::querier::CachingQuerier;
 use crate::state::{Config, CONFIG, NEXT_PROPOSAL_ID};
 use crate::{query, staking};
 
@@ -72,6 +73,13 @@ pub fn execute(
     info: MessageInfo,
     msg: ExecuteMsg,
 ) -> Result<Response, ContractError> {
+    // Each distinct fund, engine or token query once per message (see `CachingQuerier`).
+    let querier = CachingQuerier::new(deps.querier);
+    let deps = DepsMut {
+        storage: deps.storage,
+        api: deps.api,
+        querier: QuerierWrapper::new(&querier),
+    };
     match msg {
         ExecuteMsg::Receive(wrapper) => staking::receive(deps, env, info, wrapper),
         ExecuteMsg::Unstake { amount } => staking::unstake(deps, env, info, amount),
@@ -124,6 +132,11 @@ pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractE
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
+    let querier = CachingQuerier::new(deps.querier);
+    let deps = Deps {
+        querier: QuerierWrapper::new(&querier),
+        ..deps
+    };
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
         QueryMsg::Threshold {} => to_json_binary(&query::threshold(deps)?),

@@ -6,6 +6,7 @@
 pub mod contract;
 pub mod error;
 pub mod proposal;
+pub mod querier;
 pub mod query;
 pub mod staking;
 pub mod state;

@@ -62,6 +62,10 @@ fn deposit_cap(deps: Deps, staking_token: &Addr) -> Result<Uint128, ContractErro
 }
 
 /// Whether `fund` answers the fund's `Config` query with the response governance reads.
+///
+/// The helpers below ask the fund and engine freely: the entry points hand them a
+/// [`crate::querier::CachingQuerier`], so within one message a repeated query is answered from
+/// the first asking instead of costing another cross-contract query.
 fn fund_answers(deps: Deps, fund: &Addr) -> bool {
     deps.querier
         .query_wasm_smart::<fund::ConfigResponse>(fund, &fund::QueryMsg::Config {})
@@ -704,15 +708,25 @@ pub fn vote(
         .add_attribute("status", format!("{status:?}").to_lowercase()))
 }
 
-fn refund(config: &Config, to: &Addr, amount: Uint128) -> Result<Option<CosmosMsg>, ContractError> {
-    if amount.is_zero() {
+/// Settles a proposal's deposit, paying it to `to`: the transfer, or `None` when the deposit
+/// was settled before or is zero.
+fn settle_deposit(
+    config: &Config,
+    to: &Addr,
+    p: &mut Proposal,
+) -> Result<Option<CosmosMsg>, ContractError> {
+    if p.deposit_settled {
+        return Ok(None);
+    }
+    p.deposit_settled = true;
+    if p.deposit.is_zero() {
         return Ok(None);
     }
     Ok(Some(wasm(
         &config.staking_token,
         &Cw20ExecuteMsg::Transfer {
             recipient: to.to_string(),
-            amount,
+            amount: p.deposit,
         },
     )?))
 }
@@ -779,12 +793,7 @@ pub fn execute(
     p.status = ProposalStatus::Executed;
     EXECUTING.save(deps.storage, &id)?;
     settle_timelock(&mut p, &window);
-    let deposit_back = if p.deposit_settled {
-        None
-    } else {
-        p.deposit_settled = true;
-        refund(&config, &p.proposer, p.deposit)?
-    };
+    let deposit_back = settle_deposit(&config, &p.proposer.clone(), &mut p)?;
     PROPOSALS.save(deps.storage, id, &p)?;
     let run = wasm(
         &env.contract.address,
@@ -864,12 +873,7 @@ pub fn close(
     } else {
         config.treasury.clone()
     };
-    let msg = if p.deposit_settled {
-        None
-    } else {
-        p.deposit_settled = true;
-        refund(&config, &to, p.deposit)?
-    };
+    let msg = settle_deposit(&config, &to, &mut p)?;
     PROPOSALS.save(deps.storage, id, &p)?;
     Ok(Response::new()
         .add_messages(msg)
@@ -902,12 +906,7 @@ pub fn veto(
     }
     p.status = ProposalStatus::Vetoed;
     settle_timelock(&mut p, &window);
-    let msg = if p.deposit_settled {
-        None
-    } else {
-        p.deposit_settled = true;
-        refund(&config, &config.treasury, p.deposit)?
-    };
+    let msg = settle_deposit(&config, &config.treasury, &mut p)?;
     PROPOSALS.save(deps.storage, id, &p)?;
     Ok(Response::new()
         .add_messages(msg)
