@@ -4,17 +4,11 @@ use tranche_perps_types::governance::{
     GovConfigResponse, PowerResponse, ProposalListResponse, ProposalResponse, ProposalStatus,
     ThresholdResponse, VoteInfo, VoteListResponse, VoteResponse,
 };
+use tranche_perps_types::page_limit;
 
 use crate::error::ContractError;
 use crate::proposal::{load, required_timelock, status_now};
 use crate::state::{Config, Proposal, BALLOTS, CONFIG, PROPOSALS, STAKES, TOTAL_STAKED};
-
-const DEFAULT_LIMIT: u32 = 10;
-const MAX_LIMIT: u32 = 30;
-
-fn page(limit: Option<u32>) -> usize {
-    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
-}
 
 pub fn config(deps: Deps) -> Result<GovConfigResponse, ContractError> {
     let c = CONFIG.load(deps.storage)?;
@@ -88,7 +82,7 @@ pub fn list_proposals(
     let config = CONFIG.load(deps.storage)?;
     let proposals = PROPOSALS
         .range(deps.storage, min, max, order)
-        .take(page(limit))
+        .take(page_limit(limit))
         .map(|item| item.map(|(id, p)| view(deps, &env, &config, id, p)))
         .collect::<StdResult<_>>()?;
     Ok(ProposalListResponse { proposals })
@@ -124,7 +118,7 @@ pub fn list_votes(
             None,
             Order::Ascending,
         )
-        .take(page(limit))
+        .take(page_limit(limit))
         .map(|item| {
             item.map(|(voter, b)| VoteInfo {
                 proposal_id: id,
