@@ -9,7 +9,7 @@ use tranche_perps_types::fund::{Cw20Receive, ReceiveMsg, Tranche};
 use crate::error::ContractError;
 use crate::math::{check_subordination, Price};
 use crate::state::{
-    requests, Config, WithdrawalRequest, CONFIG, NEXT_REQUEST_ID, PARAMS, PAUSE, STATE,
+    requests, Config, FundState, WithdrawalRequest, CONFIG, NEXT_REQUEST_ID, PARAMS, PAUSE, STATE,
 };
 
 /// cw20 hook: only the fund's own share tokens are accepted.
@@ -35,6 +35,14 @@ pub fn receive(
     }
 }
 
+/// Whether senior has shares outstanding, the holders subordination protects. Once every
+/// senior share is redeemed, the units the virtual offset leaves in senior belong to no one, so
+/// they hold no junior withdrawal back; a new senior deposit is checked against the junior
+/// ratio as always.
+fn senior_outstanding(state: &FundState) -> bool {
+    !state.senior.supply.is_zero()
+}
+
 /// Holds `shares` for a withdrawal, fixing the price, cooldown end and claim window now.
 fn request_withdrawal(
     deps: DepsMut,
@@ -54,7 +62,7 @@ fn request_withdrawal(
     let books = state.tranche_mut(tranche);
     let price = Price::of(books)?;
     books.pending_shares = books.pending_shares.checked_add(shares)?;
-    if tranche == Tranche::Junior {
+    if tranche == Tranche::Junior && senior_outstanding(&state) {
         // Refuse early what the claim would refuse anyway at today's price.
         let value = price.value_floor(shares)?;
         check_subordination(
@@ -130,7 +138,7 @@ pub fn claim_withdrawal(
     books.assets = books.assets.checked_sub(payout)?;
     books.supply = books.supply.checked_sub(request.shares)?;
     books.pending_shares = books.pending_shares.checked_sub(request.shares)?;
-    if request.tranche == Tranche::Junior {
+    if request.tranche == Tranche::Junior && senior_outstanding(&state) {
         check_subordination(
             state.junior.assets,
             state.senior.assets,

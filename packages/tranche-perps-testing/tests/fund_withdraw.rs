@@ -397,6 +397,54 @@ fn junior_claim_breaches_after_a_senior_deposit_made_during_cooldown() {
 }
 
 #[test]
+fn junior_may_leave_in_full_once_no_senior_share_is_left() {
+    let mut suite = suite();
+    let (alice, bob, carol) = names(&suite);
+    suite.deposit(&alice, Tranche::Junior, 200 * ONE).unwrap();
+    suite.deposit(&bob, Tranche::Senior, 800 * ONE).unwrap();
+    // premium 14_000 USDC split 3*200 : 1*800: junior 6_000, senior 8_000 USDC
+    suite.premium(&carol, 14_000 * ONE).unwrap();
+    // a loss of 6_190 USDC takes junior down to 10 USDC
+    let paid = suite.cover_shortfall(1, 6_190 * ONE).unwrap();
+    assert_eq!(paid.paid, Uint128::new(6_190 * ONE));
+    // while bob holds senior shares, alice cannot leave: 0 / (0 + 8_800 USDC) < 20%
+    let err = suite
+        .request_withdrawal(&alice, Tranche::Junior, 200_000_000_000)
+        .unwrap_err();
+    assert!(matches!(err, ContractError::SubordinationBreach { .. }));
+
+    // bob leaves: 8 * 10^11 * 8_800_000_001 / (8 * 10^11 + 1000) = 8_799_999_990.01.. ->
+    // 8_799_999_990; 10 units stay in senior behind the virtual shares, owned by no one
+    let id = suite
+        .request_withdrawal(&bob, Tranche::Senior, 800_000_000_000)
+        .unwrap();
+    suite.advance(COOLDOWN);
+    let before = suite.balance(&bob);
+    suite.claim(&bob, id).unwrap();
+    assert_eq!(suite.balance(&bob) - before, 8_799_999_990);
+    let state = suite.state();
+    assert_eq!(state.senior.supply, Uint128::zero());
+    assert_eq!(state.senior.assets, Uint128::new(10));
+
+    // those 10 units protect nobody, so alice may take everything although junior ends at
+    // 0 / (0 + 10): 2 * 10^11 * 10_000_001 / (2 * 10^11 + 1000) = 10_000_000.95.. -> 10_000_000
+    let id = suite
+        .request_withdrawal(&alice, Tranche::Junior, 200_000_000_000)
+        .unwrap();
+    suite.advance(COOLDOWN);
+    let before = suite.balance(&alice);
+    suite.claim(&alice, id).unwrap();
+    assert_eq!(suite.balance(&alice) - before, 10 * ONE);
+    let state = suite.state();
+    assert_eq!(state.junior.supply, Uint128::zero());
+    assert_eq!(state.junior.assets, Uint128::zero());
+
+    // a new senior deposit is still held to the junior ratio: 0 / (0 + 1_000_010) < 20%
+    let err = suite.deposit(&bob, Tranche::Senior, ONE).unwrap_err();
+    assert!(matches!(err, ContractError::SubordinationBreach { .. }));
+}
+
+#[test]
 fn deposit_then_withdraw_never_returns_more_than_deposited() {
     let mut suite = suite();
     let (alice, bob, carol) = names(&suite);
