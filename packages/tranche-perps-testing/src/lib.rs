@@ -6,6 +6,7 @@
 //! followed by a check of the fund invariants of SPEC section 6 (see [`Suite::check_invariants`]),
 //! so every test is also an invariant test.
 
+pub mod counting;
 pub mod gov;
 pub mod perp;
 pub mod scenario;

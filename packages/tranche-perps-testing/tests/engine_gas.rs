@@ -6,97 +6,20 @@
 //! writes, removes, range calls and items iterated. The same script runs in a world with 10
 //! other positions and in one with 10,000; every count must be identical.
 
-use std::cell::Cell;
-use std::marker::PhantomData;
-
-use cosmwasm_std::testing::{message_info, mock_env, MockApi, MockQuerier, MockStorage};
+use cosmwasm_std::testing::{message_info, mock_env, MockApi, MockQuerier};
 use cosmwasm_std::{
-    coins, from_json, Addr, CosmosMsg, Decimal256, Env, Int128, Order, OwnedDeps, Record, Reply,
-    Response, Storage, SubMsgResult, Uint128,
+    coins, from_json, Addr, CosmosMsg, Decimal256, Env, Int128, OwnedDeps, Reply, Response,
+    SubMsgResult, Uint128,
 };
 use perp_engine::contract::{execute, instantiate, reply, ReplyId};
 use perp_engine::liquidate::ShortfallContext;
+use tranche_perps_testing::counting::{counting_deps, CountingStorage, Counts};
 use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_types::engine::{ExecuteMsg, InstantiateMsg, NewMarket};
 
 const DENOM: &str = "uusdc";
 const ONE: u128 = 1_000_000;
 const BTC: &str = "BTC-USD";
-
-/// Storage operations counted by [`CountingStorage`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Counts {
-    reads: u64,
-    writes: u64,
-    removes: u64,
-    ranges: u64,
-    range_items: u64,
-}
-
-/// `MockStorage` that counts every operation.
-#[derive(Default)]
-struct CountingStorage {
-    inner: MockStorage,
-    reads: Cell<u64>,
-    writes: Cell<u64>,
-    removes: Cell<u64>,
-    ranges: Cell<u64>,
-    range_items: Cell<u64>,
-}
-
-impl CountingStorage {
-    fn counts(&self) -> Counts {
-        Counts {
-            reads: self.reads.get(),
-            writes: self.writes.get(),
-            removes: self.removes.get(),
-            ranges: self.ranges.get(),
-            range_items: self.range_items.get(),
-        }
-    }
-
-    fn reset(&self) {
-        for counter in [
-            &self.reads,
-            &self.writes,
-            &self.removes,
-            &self.ranges,
-            &self.range_items,
-        ] {
-            counter.set(0);
-        }
-    }
-}
-
-impl Storage for CountingStorage {
-    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.reads.set(self.reads.get() + 1);
-        self.inner.get(key)
-    }
-
-    fn range<'a>(
-        &'a self,
-        start: Option<&[u8]>,
-        end: Option<&[u8]>,
-        order: Order,
-    ) -> Box<dyn Iterator<Item = Record> + 'a> {
-        self.ranges.set(self.ranges.get() + 1);
-        let items = &self.range_items;
-        Box::new(self.inner.range(start, end, order).inspect(move |_| {
-            items.set(items.get() + 1);
-        }))
-    }
-
-    fn set(&mut self, key: &[u8], value: &[u8]) {
-        self.writes.set(self.writes.get() + 1);
-        self.inner.set(key, value);
-    }
-
-    fn remove(&mut self, key: &[u8]) {
-        self.removes.set(self.removes.get() + 1);
-        self.inner.remove(key);
-    }
-}
 
 /// An engine on counting storage, with its own clock.
 struct World {
@@ -167,14 +90,8 @@ fn liquidate_msg(world: &World, trader: &str) -> ExecuteMsg {
 /// An engine with one market at mark and index 100 and `others` open positions of 1e6 base
 /// (alternately long and short, 20 USDC each) written through the real execute path.
 fn world(others: usize) -> World {
-    let deps = OwnedDeps {
-        storage: CountingStorage::default(),
-        api: MockApi::default(),
-        querier: MockQuerier::default(),
-        custom_query_type: PhantomData,
-    };
     let mut world = World {
-        deps,
+        deps: counting_deps(MockQuerier::default()),
         env: mock_env(),
     };
     let (governor, operator) = (world.addr("governor"), world.addr("operator"));
