@@ -1,16 +1,44 @@
-//! Randomized histories of the whole suite: traders open, grow, shrink, flip and close
-//! positions, add and remove margin; the index moves (crashes included) and an arbitrageur
-//! trades the vAMM toward it; keepers liquidate, settle funding and sweep premium. The Suite
-//! checks after every step the engine's exact conservation identity, open interest, and the
-//! fund's invariants (SPEC section 6: 1, 3, 4, 6, 9). At the end every position is closed and
-//! premium swept; then (invariant 2) every close paid exactly margin + PnL - fee, and the engine
-//! holds exactly its treasury fees; funding collected minus funding credited (invariant 10) is
-//! non-negative rounding dust, at most one unit per funding application, all of it in treasury.
+//! Randomized histories of the whole suite over two markets (`BTC-USD` and `ETH-USD`, each with
+//! its own index price, vAMM reserves and funding interval; positions are isolated per (trader,
+//! market)): traders open, grow, shrink, flip and close positions, add and remove margin; each
+//! index moves (crashes included) and an arbitrageur trades that market's vAMM toward it;
+//! keepers liquidate, settle funding and sweep premium. The Suite checks after every step the
+//! engine's exact conservation identity, open interest, and the fund's invariants (SPEC section
+//! 6: 1, 3, 4, 6, 9).
 //!
-//! Case count: `PROPTEST_CASES` (CI sets thousands).
+//! Around every leaf operation (each part of a crash separately) every market is read before and
+//! after, and (invariant 10, per market and per interval, in exact integer arithmetic):
+//!
+//! - a failed operation changes no market; an operation on one market changes no other market's
+//!   funding indices, funding clock, open interest, vAMM reserves or funding pool (pushing a
+//!   price changes only that market's index);
+//! - an operation that touches a market (trade, close, liquidate, add or remove margin, settle)
+//!   moves its funding clock to the latest interval boundary at or before now;
+//! - with `dL`, `dS` the moves of the long and short indices and `L`, `S` the open interest
+//!   before the operation (funding is charged before open interest changes),
+//!   `dL * L + dS * S` is what the payers paid minus what the receivers were credited for that
+//!   one interval: it is >= 0 and below one collateral unit (indeed below `receiver_oi` units of
+//!   1e-18: the one rounding-down division of the receivers' share);
+//! - when an index moves, exactly one rises (the payers') and the other falls or, when the credit
+//!   per unit rounds to zero, stays; both sides had open interest; an interval had ended; and the
+//!   rise is at most `max_funding_rate * index`, i.e. at most one interval at the capped rate;
+//! - a `SettleFunding` reports its market, the intervals that ended, at most one interval charged,
+//!   no index move unless it charged one, a rate whose sign names the paying side, and
+//!   `paid = floor(rise * payer_oi)`. (Fills and margin operations report no settlement, so for
+//!   them the "moved only if settled" part rests on the clock check above.)
+//!
+//! At the end every position is closed and premium swept; then (invariant 2) every close paid
+//! exactly margin + PnL - fee, each vAMM is back at its start, and the engine holds exactly its
+//! treasury fees; per market, the funding positions paid (`funding_paid`, owed rounded up, due
+//! rounded toward zero) is at least the sum of the per-interval identities above and exceeds it
+//! by less than one unit per funding application, and all of that dust has gone to treasury.
+//!
+//! Case count: `PROPTEST_CASES` / 4 (CI sets thousands).
 
-use cosmwasm_std::{Addr, Decimal256, Uint128};
+use cosmwasm_std::{Addr, Decimal, Decimal256, SignedDecimal256, Uint128};
 use cw_multi_test::AppResponse;
+use num_bigint::BigInt;
+use num_traits::{Signed, Zero};
 use perp_engine::ContractError as E;
 use proptest::prelude::*;
 use tranche_perps_testing::perp::{default_market_params, EngineResult};
@@ -18,69 +46,111 @@ use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::MarketParams;
 use tranche_perps_types::fund::{FundParams, Tranche};
 
-const MARKET: &str = "BTC-USD";
-const BASE: u128 = 1_000_000_000_000;
-const QUOTE: u128 = 100_000_000_000_000;
+/// A market of the harness.
+struct Spec {
+    id: &'static str,
+    /// vAMM reserves at creation; `quote / base` is the starting price.
+    base: u128,
+    quote: u128,
+    /// Starting index price (= starting mark).
+    price: u128,
+    funding_interval_seconds: u64,
+}
+
+const MARKETS: [Spec; 2] = [
+    Spec {
+        id: "BTC-USD",
+        base: 1_000_000_000_000,
+        quote: 100_000_000_000_000,
+        price: 100,
+        funding_interval_seconds: 3_600,
+    },
+    Spec {
+        id: "ETH-USD",
+        base: 4_000_000_000_000,
+        quote: 100_000_000_000_000,
+        price: 25,
+        funding_interval_seconds: 1_800,
+    },
+];
+const N_MARKETS: usize = MARKETS.len();
 const TRADERS: usize = 4;
+/// Atomics of one unit in the engine's 18-decimal fixed point.
+const UNIT: u128 = 1_000_000_000_000_000_000;
 
 #[derive(Clone, Debug)]
 enum Op {
-    /// Trade `size` base units sending `margin_pct` percent of ~notional at 100 as margin.
+    /// Trade `size` base units sending `margin_pct` percent of ~notional at the market's
+    /// starting price as margin.
     Trade {
+        market: usize,
         trader: usize,
         size: i128,
         margin_pct: u32,
     },
     Close {
+        market: usize,
         trader: usize,
     },
     AddMargin {
+        market: usize,
         trader: usize,
         amount: u128,
     },
     RemoveMargin {
+        market: usize,
         trader: usize,
         amount: u128,
     },
-    /// Move the index by `bps` basis points (negative: down).
+    /// Move the market's index by `bps` basis points (negative: down).
     Price {
+        market: usize,
         bps: i32,
     },
-    /// The arbitrageur closes `percent` of the gap between mark and index.
+    /// The arbitrageur closes `percent` of the gap between the market's mark and index.
     Arb {
+        market: usize,
         percent: u32,
     },
     Liquidate {
+        market: usize,
         trader: usize,
     },
-    /// The index drops (or jumps) by `bps`, the arbitrageur trades the mark to it, and a
-    /// keeper tries to liquidate everyone: the path to bad debt.
+    /// The market's index drops (or jumps) by `bps`, the arbitrageur trades the mark to it, and
+    /// a keeper tries to liquidate everyone there: the path to bad debt.
     Crash {
+        market: usize,
         bps: i32,
     },
+    /// Time passes; every market gets a fresh price.
     Wait {
         seconds: u64,
     },
-    Settle,
+    Settle {
+        market: usize,
+    },
     Sweep,
 }
 
 fn op() -> impl Strategy<Value = Op> {
     let size = prop_oneof![-5_000_000_000i128..-1_000_000, 1_000_000i128..5_000_000_000,];
+    let m = 0..N_MARKETS;
     prop_oneof![
-        6 => (0..TRADERS, size, 5u32..60)
-            .prop_map(|(trader, size, margin_pct)| Op::Trade { trader, size, margin_pct }),
-        2 => (0..TRADERS).prop_map(|trader| Op::Close { trader }),
-        1 => (0..TRADERS, 1u128..50_000 * ONE)
-            .prop_map(|(trader, amount)| Op::AddMargin { trader, amount }),
-        1 => (0..TRADERS, 1u128..50_000 * ONE)
-            .prop_map(|(trader, amount)| Op::RemoveMargin { trader, amount }),
-        3 => (-3_000i32..2_000).prop_map(|bps| Op::Price { bps }),
-        3 => (10u32..=100).prop_map(|percent| Op::Arb { percent }),
-        3 => (0..TRADERS).prop_map(|trader| Op::Liquidate { trader }),
-        2 => prop_oneof![-4_000i32..-1_000, 1_000i32..4_000].prop_map(|bps| Op::Crash { bps }),
+        6 => (m.clone(), 0..TRADERS, size, 5u32..60).prop_map(|(market, trader, size, margin_pct)| {
+            Op::Trade { market, trader, size, margin_pct }
+        }),
+        2 => (m.clone(), 0..TRADERS).prop_map(|(market, trader)| Op::Close { market, trader }),
+        1 => (m.clone(), 0..TRADERS, 1u128..50_000 * ONE)
+            .prop_map(|(market, trader, amount)| Op::AddMargin { market, trader, amount }),
+        1 => (m.clone(), 0..TRADERS, 1u128..50_000 * ONE)
+            .prop_map(|(market, trader, amount)| Op::RemoveMargin { market, trader, amount }),
+        3 => (m.clone(), -3_000i32..2_000).prop_map(|(market, bps)| Op::Price { market, bps }),
+        3 => (m.clone(), 10u32..=100).prop_map(|(market, percent)| Op::Arb { market, percent }),
+        3 => (m.clone(), 0..TRADERS).prop_map(|(market, trader)| Op::Liquidate { market, trader }),
+        2 => (m.clone(), prop_oneof![-4_000i32..-1_000, 1_000i32..4_000])
+            .prop_map(|(market, bps)| Op::Crash { market, bps }),
         2 => (60u64..8_000).prop_map(|seconds| Op::Wait { seconds }),
-        2 => Just(Op::Settle),
+        2 => m.prop_map(|market| Op::Settle { market }),
         1 => Just(Op::Sweep),
     ]
 }
@@ -110,16 +180,80 @@ fn expected(err: &E) -> bool {
     )
 }
 
+/// Exact value of a decimal's or integer's display form.
+fn big(x: impl ToString) -> BigInt {
+    x.to_string().parse().expect("integer")
+}
+
+/// A signed 18-decimal index as an exact integer of 1e-18 units.
+fn atoms(d: SignedDecimal256) -> BigInt {
+    big(d.atomics())
+}
+
+/// What an operation may change of a market, read before and after it.
+#[derive(Clone, Debug, PartialEq)]
+struct Snap {
+    long_oi: u128,
+    short_oi: u128,
+    cum_long: SignedDecimal256,
+    cum_short: SignedDecimal256,
+    last_funding_time: u64,
+    base_reserve: u128,
+    quote_reserve: u128,
+    funding_pool: i128,
+    index: Option<Decimal256>,
+    index_publish_time: Option<u64>,
+    max_funding_rate: Decimal,
+    funding_interval_seconds: u64,
+}
+
+impl Snap {
+    /// Everything but the index price, which a push changes without touching the market.
+    fn book(&self) -> Snap {
+        Snap {
+            index: None,
+            index_publish_time: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// What a `SettleFunding` response reports.
+struct Settled {
+    market: String,
+    elapsed: u64,
+    charged: u64,
+    rate: SignedDecimal256,
+    paid: BigInt,
+}
+
+fn settled(res: &AppResponse) -> Option<Settled> {
+    let charged = attr(res, "intervals_charged")?;
+    Some(Settled {
+        market: attr(res, "market").expect("settle names its market"),
+        elapsed: attr(res, "intervals_elapsed").unwrap().parse().unwrap(),
+        charged: charged.parse().unwrap(),
+        rate: attr(res, "rate").unwrap().parse().unwrap(),
+        paid: big(attr(res, "paid").unwrap()),
+    })
+}
+
 struct Harness {
     suite: Suite,
     traders: Vec<Addr>,
     arb: Addr,
     keeper: Addr,
-    index: Decimal256,
-    /// Sum of `funding_paid` over every funding application (positive: collected), and the
-    /// number of applications; each rounds by less than one unit in the engine's favour.
-    funding_net: i128,
-    funding_touches: u128,
+    index: [Decimal256; N_MARKETS],
+    /// Per market: sum of `funding_paid` over every funding application to a position
+    /// (positive: collected), and the number of applications; each rounds by less than one
+    /// unit in the engine's favour.
+    funding_net: [i128; N_MARKETS],
+    funding_touches: [u128; N_MARKETS],
+    /// Per market: sum over charged intervals of payers' debit minus receivers' credit at the
+    /// index level, in 1e-18 units.
+    interval_dust: [BigInt; N_MARKETS],
+    /// Intervals charged, per market.
+    intervals: [u64; N_MARKETS],
 }
 
 impl Harness {
@@ -135,58 +269,244 @@ impl Harness {
         if senior > 0 {
             suite.deposit(&lp, Tranche::Senior, senior).unwrap();
         }
-        let params = MarketParams {
-            // Room for the arbitrageur to move the mark all the way to a crashed index.
-            max_long_oi: Uint128::new(BASE),
-            max_short_oi: Uint128::new(BASE),
-            ..default_market_params()
-        };
-        suite.add_market_with(MARKET, BASE, QUOTE, params).unwrap();
-        suite.push_price(MARKET, "100").unwrap();
+        for spec in &MARKETS {
+            let params = MarketParams {
+                // Room for the arbitrageur to move the mark all the way to a crashed index.
+                max_long_oi: Uint128::new(spec.base),
+                max_short_oi: Uint128::new(spec.base),
+                funding_interval_seconds: spec.funding_interval_seconds,
+                ..default_market_params()
+            };
+            suite
+                .add_market_with(spec.id, spec.base, spec.quote, params)
+                .unwrap();
+            suite.push_price(spec.id, &spec.price.to_string()).unwrap();
+        }
         Harness {
             traders: names[..TRADERS].iter().map(|n| suite.addr(n)).collect(),
             arb: suite.addr("arb"),
             keeper: suite.addr("keeper"),
             suite,
-            index: Decimal256::from_ratio(100u128, 1u128),
-            funding_net: 0,
-            funding_touches: 0,
+            index: MARKETS.map(|spec| Decimal256::from_ratio(spec.price, 1u128)),
+            funding_net: [0; N_MARKETS],
+            funding_touches: [0; N_MARKETS],
+            interval_dust: std::array::from_fn(|_| BigInt::zero()),
+            intervals: [0; N_MARKETS],
         }
     }
 
-    fn note(&mut self, res: &EngineResult) {
-        if let Ok(res) = res {
-            for event in &res.events {
-                for a in event.attributes.iter().filter(|a| a.key == "funding_paid") {
-                    // Every application counts, a zero one too: a credit of 0.7 truncated
-                    // to 0 still leaves 0.7 of dust.
-                    let paid: i128 = a.value.parse().unwrap();
-                    self.funding_net += paid;
-                    self.funding_touches += 1;
+    fn accounts(&self) -> Vec<Addr> {
+        self.traders.iter().chain([&self.arb]).cloned().collect()
+    }
+
+    fn snapshot(&self) -> Vec<Snap> {
+        MARKETS
+            .iter()
+            .map(|spec| {
+                let market = self.suite.market(spec.id);
+                Snap {
+                    long_oi: market.long_oi.u128(),
+                    short_oi: market.short_oi.u128(),
+                    cum_long: market.cum_funding_long,
+                    cum_short: market.cum_funding_short,
+                    last_funding_time: market.last_funding_time.seconds(),
+                    base_reserve: market.base_reserve.u128(),
+                    quote_reserve: market.quote_reserve.u128(),
+                    funding_pool: market.funding_pool.i128(),
+                    index: market.index_price,
+                    index_publish_time: market.index_publish_time,
+                    max_funding_rate: market.params.max_funding_rate,
+                    funding_interval_seconds: market.params.funding_interval_seconds,
                 }
+            })
+            .collect()
+    }
+
+    /// Runs one leaf engine operation on market `touches` (none: it settles no market's
+    /// funding) and checks invariant 10 for that one operation on every market (module docs).
+    fn leaf(
+        &mut self,
+        what: &str,
+        touches: Option<usize>,
+        run: impl FnOnce(&mut Suite) -> EngineResult,
+    ) -> EngineResult {
+        let before = self.snapshot();
+        let now = self.suite.app.block_info().time.seconds();
+        let res = run(&mut self.suite);
+        let after = self.snapshot();
+        for m in 0..N_MARKETS {
+            self.check_market(
+                what,
+                m,
+                touches == Some(m),
+                now,
+                &before[m],
+                &after[m],
+                &res,
+            );
+        }
+        if let (Ok(res), Some(m)) = (&res, touches) {
+            for a in res
+                .events
+                .iter()
+                .flat_map(|e| e.attributes.iter())
+                .filter(|a| a.key == "funding_paid")
+            {
+                // Every application counts, a zero one too: a credit of 0.7 truncated to 0
+                // still leaves 0.7 of dust.
+                self.funding_net[m] += a.value.parse::<i128>().unwrap();
+                self.funding_touches[m] += 1;
             }
         }
+        res
     }
 
-    fn check(&mut self, what: &str, res: EngineResult) {
-        self.note(&res);
-        if let Err(err) = &res {
-            assert!(expected(err), "{what}: unexpected error {err:?}");
+    /// A random step: a leaf that may fail only with an expected error.
+    fn step(
+        &mut self,
+        what: &str,
+        touches: Option<usize>,
+        run: impl FnOnce(&mut Suite) -> EngineResult,
+    ) {
+        if let Err(err) = self.leaf(what, touches, run) {
+            assert!(expected(&err), "{what}: unexpected error {err:?}");
         }
     }
 
-    fn push(&mut self, price: Decimal256) {
-        self.suite.advance(1);
-        self.index = price;
-        let price = price.to_string();
-        self.suite.push_price(MARKET, &price).unwrap();
+    #[allow(clippy::too_many_arguments)]
+    fn check_market(
+        &mut self,
+        what: &str,
+        m: usize,
+        touched: bool,
+        now: u64,
+        b: &Snap,
+        a: &Snap,
+        res: &EngineResult,
+    ) {
+        let id = MARKETS[m].id;
+        let Ok(res) = res else {
+            assert_eq!(b, a, "{what}: a failed operation changed {id}");
+            return;
+        };
+        if !touched {
+            assert_eq!(
+                b.book(),
+                a.book(),
+                "{what}: an operation on another market changed {id}"
+            );
+            return;
+        }
+        let interval = b.funding_interval_seconds;
+        let ended = (now - b.last_funding_time) / interval;
+        assert_eq!(
+            a.last_funding_time,
+            b.last_funding_time + ended * interval,
+            "{what} on {id}: the funding clock catches up to the latest boundary at or before {now}"
+        );
+        let settle = settled(res);
+        if let Some(s) = &settle {
+            assert_eq!(s.market, id, "{what}: settled the wrong market");
+            assert_eq!(s.elapsed, ended, "{what} on {id}: intervals elapsed");
+            assert!(
+                s.charged <= 1,
+                "{what} on {id}: charged {} intervals",
+                s.charged
+            );
+        }
+        let d_long = atoms(a.cum_long) - atoms(b.cum_long);
+        let d_short = atoms(a.cum_short) - atoms(b.cum_short);
+        let (long_oi, short_oi) = (BigInt::from(b.long_oi), BigInt::from(b.short_oi));
+        if d_long.is_zero() && d_short.is_zero() {
+            if let Some(s) = &settle {
+                assert!(
+                    s.paid.is_zero(),
+                    "{what} on {id}: paid {} but no index moved",
+                    s.paid
+                );
+            }
+            return;
+        }
+        let moves = format!(
+            "{what} on {id}: long index {} -> {}, short index {} -> {}, long oi {}, short oi {}",
+            b.cum_long, a.cum_long, b.cum_short, a.cum_short, b.long_oi, b.short_oi
+        );
+        // Exactly one index rises (the payers'); the other falls, or stays when the credit per
+        // unit rounds to zero.
+        let (longs_pay, rise, fall, payer_oi, receiver_oi) = if d_long.is_positive() {
+            (true, &d_long, -&d_short, &long_oi, &short_oi)
+        } else if d_short.is_positive() {
+            (false, &d_short, -&d_long, &short_oi, &long_oi)
+        } else {
+            panic!("{moves}: an index fell while none rose (credit without a debit)");
+        };
+        assert!(!fall.is_negative(), "{moves}: both indices rose");
+        assert!(
+            ended >= 1,
+            "{moves}: an index moved though no interval had ended"
+        );
+        assert!(
+            payer_oi.is_positive() && receiver_oi.is_positive(),
+            "{moves}: funding charged on a one-sided market"
+        );
+        // Invariant 10 for this market and this interval: paid - credited, in 1e-18 units.
+        let dust = &d_long * &long_oi + &d_short * &short_oi;
+        assert!(
+            !dust.is_negative(),
+            "{moves}: receivers were credited {} more than payers paid (1e-18 units)",
+            -&dust
+        );
+        assert!(
+            dust < BigInt::from(UNIT),
+            "{moves}: payers paid {dust} (1e-18 units) more than receivers were credited, \
+             one unit or more"
+        );
+        assert!(
+            &dust < receiver_oi,
+            "{moves}: dust {dust} (1e-18 units) exceeds one rounding-down division's"
+        );
+        // One interval at most: per unit at most the capped rate times the index.
+        let index = b.index.expect("a charged market has an index");
+        assert!(
+            rise * BigInt::from(UNIT) <= big(b.max_funding_rate.atomics()) * big(index.atomics()),
+            "{moves}: the paying side's index rose by more than one interval at the capped rate \
+             ({} at index {index})",
+            b.max_funding_rate
+        );
+        if let Some(s) = &settle {
+            assert_eq!(
+                s.charged, 1,
+                "{moves}: an index moved but the settle charged nothing"
+            );
+            assert_eq!(
+                s.rate > SignedDecimal256::zero(),
+                longs_pay,
+                "{moves}: rate {} names the other side as payer",
+                s.rate
+            );
+            assert_eq!(
+                s.paid,
+                rise * payer_oi / BigInt::from(UNIT),
+                "{moves}: reported paid"
+            );
+        }
+        self.interval_dust[m] += dust;
+        self.intervals[m] += 1;
     }
 
-    fn arb_size(&self, percent: u32) -> i128 {
-        // Base reserve at which mark = index: sqrt(k / index).
-        let market = self.suite.market(MARKET);
-        let k = BASE as f64 * QUOTE as f64;
-        let target = (k / self.index.to_string().parse::<f64>().unwrap()).sqrt();
+    fn push(&mut self, m: usize, price: Decimal256) {
+        self.suite.advance(1);
+        self.index[m] = price;
+        let price = price.to_string();
+        self.leaf("push price", None, |s| s.push_price(MARKETS[m].id, &price))
+            .unwrap();
+    }
+
+    fn arb_size(&self, m: usize, percent: u32) -> i128 {
+        // Base reserve at which mark = index: sqrt(k / index). (Floats only size the trade.)
+        let market = self.suite.market(MARKETS[m].id);
+        let k = MARKETS[m].base as f64 * MARKETS[m].quote as f64;
+        let target = (k / self.index[m].to_string().parse::<f64>().unwrap()).sqrt();
         let gap = market.base_reserve.u128() as f64 - target;
         (gap * f64::from(percent) / 100.0) as i128
     }
@@ -194,73 +514,93 @@ impl Harness {
     fn apply(&mut self, op: &Op) {
         match *op {
             Op::Trade {
+                market,
                 trader,
                 size,
                 margin_pct,
             } => {
                 let who = self.traders[trader].clone();
-                let margin = size.unsigned_abs() * 100 * u128::from(margin_pct) / 100;
-                let res = self.suite.trade(&who, MARKET, size, margin);
-                self.check("trade", res);
+                let margin =
+                    size.unsigned_abs() * MARKETS[market].price * u128::from(margin_pct) / 100;
+                self.step("trade", Some(market), |s| {
+                    s.trade(&who, MARKETS[market].id, size, margin)
+                });
             }
-            Op::Close { trader } => {
+            Op::Close { market, trader } => {
                 let who = self.traders[trader].clone();
-                let res = self.suite.close(&who, MARKET);
-                self.check("close", res);
+                self.step("close", Some(market), |s| s.close(&who, MARKETS[market].id));
             }
-            Op::AddMargin { trader, amount } => {
+            Op::AddMargin {
+                market,
+                trader,
+                amount,
+            } => {
                 let who = self.traders[trader].clone();
-                let res = self.suite.add_margin(&who, MARKET, amount);
-                self.check("add margin", res);
+                self.step("add margin", Some(market), |s| {
+                    s.add_margin(&who, MARKETS[market].id, amount)
+                });
             }
-            Op::RemoveMargin { trader, amount } => {
+            Op::RemoveMargin {
+                market,
+                trader,
+                amount,
+            } => {
                 let who = self.traders[trader].clone();
-                let res = self.suite.remove_margin(&who, MARKET, amount);
-                self.check("remove margin", res);
+                self.step("remove margin", Some(market), |s| {
+                    s.remove_margin(&who, MARKETS[market].id, amount)
+                });
             }
-            Op::Price { bps } => {
+            Op::Price { market, bps } => {
                 let factor = Decimal256::from_ratio((10_000 + bps) as u128, 10_000u128);
-                let price = (self.index * factor).max(Decimal256::percent(100));
-                self.push(price);
+                let price = (self.index[market] * factor).max(Decimal256::percent(100));
+                self.push(market, price);
             }
-            Op::Arb { percent } => {
-                let size = self.arb_size(percent);
+            Op::Arb { market, percent } => {
+                let size = self.arb_size(market, percent);
                 if size != 0 {
                     let arb = self.arb.clone();
                     // Half the notional at the index as margin, minted so funds never run out.
-                    let margin = (Decimal256::from_ratio(size.unsigned_abs(), 2u128) * self.index)
+                    let margin = (Decimal256::from_ratio(size.unsigned_abs(), 2u128)
+                        * self.index[market])
                         .to_uint_ceil();
                     let margin = Uint128::try_from(margin).unwrap().u128();
                     self.suite.mint(&arb, margin);
-                    let res = self.suite.trade(&arb, MARKET, size, margin);
-                    self.check("arb", res);
+                    self.step("arb", Some(market), |s| {
+                        s.trade(&arb, MARKETS[market].id, size, margin)
+                    });
                 }
             }
-            Op::Liquidate { trader } => {
+            Op::Liquidate { market, trader } => {
                 let (keeper, who) = (self.keeper.clone(), self.traders[trader].clone());
-                let res = self.suite.liquidate(&keeper, MARKET, &who);
-                self.check("liquidate", res);
+                self.step("liquidate", Some(market), |s| {
+                    s.liquidate(&keeper, MARKETS[market].id, &who)
+                });
             }
-            Op::Crash { bps } => {
-                self.apply(&Op::Price { bps });
-                self.apply(&Op::Arb { percent: 100 });
+            Op::Crash { market, bps } => {
+                self.apply(&Op::Price { market, bps });
+                self.apply(&Op::Arb {
+                    market,
+                    percent: 100,
+                });
                 for trader in 0..TRADERS {
-                    self.apply(&Op::Liquidate { trader });
+                    self.apply(&Op::Liquidate { market, trader });
                 }
             }
             Op::Wait { seconds } => {
                 self.suite.advance(seconds);
-                self.push(self.index);
+                for m in 0..N_MARKETS {
+                    self.push(m, self.index[m]);
+                }
             }
-            Op::Settle => {
+            Op::Settle { market } => {
                 let keeper = self.keeper.clone();
-                let res = self.suite.settle_funding(&keeper, MARKET);
-                self.check("settle", res);
+                self.step("settle", Some(market), |s| {
+                    s.settle_funding(&keeper, MARKETS[market].id)
+                });
             }
             Op::Sweep => {
                 let keeper = self.keeper.clone();
-                let res = self.suite.sweep_premium(&keeper);
-                self.check("sweep", res);
+                self.step("sweep", None, |s| s.sweep_premium(&keeper));
             }
         }
     }
@@ -269,16 +609,16 @@ impl Harness {
     /// the index says it is healthy. Checks the payout equals margin + PnL - fee, where the
     /// margin is net of the funding the close applied: the query's accrued funding plus any
     /// interval the close's funding catch-up charged first.
-    fn close_out(&mut self, who: &Addr) {
-        self.push(self.index);
-        let Some(position) = self.suite.position(MARKET, who) else {
+    fn close_out(&mut self, m: usize, who: &Addr) {
+        let id = MARKETS[m].id;
+        self.push(m, self.index[m]);
+        let Some(position) = self.suite.position(id, who) else {
             return;
         };
         let keeper = self.keeper.clone();
         let before = self.suite.balance(who);
-        match self.suite.close(who, MARKET) {
+        match self.leaf("close-out", Some(m), |s| s.close(who, id)) {
             Ok(res) => {
-                self.note(&Ok(res.clone()));
                 let payout: u128 = attr(&res, "payout").unwrap().parse().unwrap();
                 let fee: i128 = attr(&res, "fee").unwrap().parse().unwrap();
                 let funding: i128 = attr(&res, "funding_paid").unwrap().parse().unwrap();
@@ -286,60 +626,83 @@ impl Harness {
                     - funding
                     + position.unrealized_pnl.i128()
                     - fee;
-                assert_eq!(payout as i128, expected, "close pays margin + pnl - fee");
+                assert_eq!(
+                    payout as i128, expected,
+                    "{id}: close pays margin + pnl - fee"
+                );
                 assert_eq!(self.suite.balance(who) - before, payout);
             }
-            Err(E::Bankrupt { .. }) => match self.suite.liquidate(&keeper, MARKET, who) {
-                Ok(res) => self.note(&Ok(res)),
-                Err(E::NotLiquidatable { .. }) => {
-                    let top_up = position.open_notional.u128();
-                    self.suite.mint(who, top_up);
-                    self.suite.add_margin(who, MARKET, top_up).unwrap();
-                    let res = self.suite.close(who, MARKET);
-                    self.note(&res);
-                    res.unwrap();
+            Err(E::Bankrupt { .. }) => {
+                match self.leaf("close-out liquidation", Some(m), |s| {
+                    s.liquidate(&keeper, id, who)
+                }) {
+                    Ok(_) => {}
+                    Err(E::NotLiquidatable { .. }) => {
+                        let top_up = position.open_notional.u128();
+                        self.suite.mint(who, top_up);
+                        self.leaf("close-out top-up", Some(m), |s| {
+                            s.add_margin(who, id, top_up)
+                        })
+                        .unwrap();
+                        self.leaf("close-out after top-up", Some(m), |s| s.close(who, id))
+                            .unwrap();
+                    }
+                    Err(err) => panic!("{id} close-out liquidation: {err:?}"),
                 }
-                Err(err) => panic!("close-out liquidation: {err:?}"),
-            },
-            Err(err) => panic!("close-out: {err:?}"),
+            }
+            Err(err) => panic!("{id} close-out: {err:?}"),
         }
     }
 
     fn finish(&mut self) {
-        let everyone: Vec<Addr> = self.traders.iter().chain([&self.arb]).cloned().collect();
-        for who in &everyone {
-            self.close_out(who);
+        for m in 0..N_MARKETS {
+            for who in self.accounts() {
+                self.close_out(m, &who);
+            }
         }
         let keeper = self.keeper.clone();
-        self.suite.sweep_premium(&keeper).unwrap();
-        let market = self.suite.market(MARKET);
+        self.leaf("final sweep", None, |s| s.sweep_premium(&keeper))
+            .unwrap();
+        for (m, spec) in MARKETS.iter().enumerate() {
+            let id = spec.id;
+            let market = self.suite.market(id);
+            assert_eq!(market.long_oi, Uint128::zero(), "{id}");
+            assert_eq!(market.short_oi, Uint128::zero(), "{id}");
+            assert_eq!(
+                market.base_reserve, market.base_reserve_start,
+                "{id}: vAMM back at its start"
+            );
+            assert_eq!(
+                market.funding_pool.i128(),
+                0,
+                "{id}: funding dust released to treasury"
+            );
+            // Invariant 10 over the whole history of the market: positions paid at least what
+            // the indices charged (each interval's identity summed), and the per-position
+            // rounding (owed up, due toward zero) adds less than one unit per application.
+            let (net, touches) = (self.funding_net[m], self.funding_touches[m]);
+            let paid = BigInt::from(net) * BigInt::from(UNIT);
+            let dust = &self.interval_dust[m];
+            assert!(
+                !dust.is_negative()
+                    && dust <= &(BigInt::from(self.intervals[m]) * BigInt::from(UNIT - 1)),
+                "{id}: interval dust {dust} (1e-18 units) over {} intervals",
+                self.intervals[m]
+            );
+            assert!(
+                &paid >= dust,
+                "{id}: positions paid {net} net funding, less than the indices charged \
+                 ({dust} 1e-18 units over {} intervals)",
+                self.intervals[m]
+            );
+            assert!(
+                &paid - dust <= BigInt::from(touches) * BigInt::from(UNIT - 1),
+                "{id}: funding dust {net} above {touches} touches"
+            );
+        }
         let state = self.suite.engine_state();
-        assert_eq!(market.long_oi, Uint128::zero());
-        assert_eq!(market.short_oi, Uint128::zero());
-        assert_eq!(
-            market.base_reserve, market.base_reserve_start,
-            "vAMM back at its start"
-        );
-        assert_eq!(
-            market.funding_pool.i128(),
-            0,
-            "funding dust released to treasury"
-        );
         assert_eq!(state.total_margin, Uint128::zero());
         assert_eq!(state.pending_premium + state.unsplit_fees, Uint128::zero());
-        // Invariant 10: funding collected >= funding credited, by at most one unit a touch.
-        assert!(
-            self.funding_net >= 0,
-            "funding credited more than collected: {} over {} touches",
-            self.funding_net,
-            self.funding_touches
-        );
-        assert!(
-            self.funding_net as u128 <= self.funding_touches,
-            "funding dust {} above {} touches",
-            self.funding_net,
-            self.funding_touches
-        );
         // Invariant 2: the engine keeps exactly its treasury fees (less any deficit nobody
         // could absorb, which the identity check accounts for).
         assert_eq!(
