@@ -330,9 +330,18 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
             moved += 1;
         }
     }
+    // Older code left on a tranche's books what its last claim did not pay out; that belongs
+    // to no one and goes to the reserve, as a last claim now does. Idempotent.
+    let mut state = STATE.load(deps.storage)?;
+    let mut released = Uint128::zero();
+    for tranche in [Tranche::Junior, Tranche::Senior] {
+        released = released.checked_add(withdraw::release_ownerless(&mut state, tranche)?)?;
+    }
+    STATE.save(deps.storage, &state)?;
     Ok(Response::new()
         .add_attribute("action", "migrate")
         .add_attribute("from_version", previous.to_string())
         .add_attribute("to_version", CONTRACT_VERSION)
-        .add_attribute("moved_loss_records", moved.to_string()))
+        .add_attribute("moved_loss_records", moved.to_string())
+        .add_attribute("released_to_reserve", released))
 }

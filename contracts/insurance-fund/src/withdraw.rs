@@ -8,6 +8,7 @@ use tranche_perps_types::fund::{Cw20Receive, ReceiveMsg, Tranche};
 
 use crate::error::ContractError;
 use crate::math::{check_subordination, Price};
+use crate::premium::save_checkpoint;
 use crate::state::{
     requests, Config, FundState, WithdrawalRequest, CONFIG, NEXT_REQUEST_ID, PARAMS, PAUSE, STATE,
 };
@@ -35,14 +36,6 @@ pub fn receive(
     }
 }
 
-/// Whether senior has shares outstanding, the holders subordination protects. Once every
-/// senior share is redeemed, the units the virtual offset leaves in senior belong to no one, so
-/// they hold no junior withdrawal back; a new senior deposit is checked against the junior
-/// ratio as always.
-fn senior_outstanding(state: &FundState) -> bool {
-    !state.senior.supply.is_zero()
-}
-
 /// Holds `shares` for a withdrawal, fixing the price, cooldown end and claim window now.
 fn request_withdrawal(
     deps: DepsMut,
@@ -62,7 +55,7 @@ fn request_withdrawal(
     let books = state.tranche_mut(tranche);
     let price = Price::of(books)?;
     books.pending_shares = books.pending_shares.checked_add(shares)?;
-    if tranche == Tranche::Junior && senior_outstanding(&state) {
+    if tranche == Tranche::Junior {
         // Refuse early what the claim would refuse anyway at today's price.
         let value = price.value_floor(shares)?;
         check_subordination(
@@ -138,12 +131,17 @@ pub fn claim_withdrawal(
     books.assets = books.assets.checked_sub(payout)?;
     books.supply = books.supply.checked_sub(request.shares)?;
     books.pending_shares = books.pending_shares.checked_sub(request.shares)?;
-    if request.tranche == Tranche::Junior && senior_outstanding(&state) {
+    if request.tranche == Tranche::Junior {
         check_subordination(
             state.junior.assets,
             state.senior.assets,
             params.min_junior_ratio,
         )?;
+    }
+    let to_reserve = release_ownerless(&mut state, request.tranche)?;
+    if state.tranche(request.tranche).supply.is_zero() {
+        // The tranche restarts at the opening price; yields are measured from here on.
+        save_checkpoint(deps.storage, now, request.tranche, &state)?;
     }
     STATE.save(deps.storage, &state)?;
     requests().remove(deps.storage, id)?;
@@ -172,7 +170,26 @@ pub fn claim_withdrawal(
         .add_attribute("request_id", id.to_string())
         .add_attribute("tranche", request.tranche.as_str())
         .add_attribute("shares", request.shares)
-        .add_attribute("payout", payout))
+        .add_attribute("payout", payout)
+        .add_attribute("to_reserve", to_reserve))
+}
+
+/// After the last share of `tranche` is burned, moves what its books still hold to the
+/// reserve and returns the amount. Nobody owns it: premium that arrived while every remaining
+/// share waited out its cooldown (a claim pays the lower request price and leaves it behind),
+/// and the rounding the virtual offset kept. In the reserve it is the first layer of the
+/// waterfall and governance can allocate it; the tranche starts afresh at the opening price.
+pub fn release_ownerless(
+    state: &mut FundState,
+    tranche: Tranche,
+) -> Result<Uint128, ContractError> {
+    let books = state.tranche_mut(tranche);
+    if !books.supply.is_zero() {
+        return Ok(Uint128::zero());
+    }
+    let left = std::mem::take(&mut books.assets);
+    state.reserve = state.reserve.checked_add(left)?;
+    Ok(left)
 }
 
 /// The owner takes a pending request back; its shares return.

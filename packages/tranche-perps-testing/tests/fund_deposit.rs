@@ -294,11 +294,13 @@ fn inflation_attack_by_premium_never_profits_the_attacker() {
     // 199-share deposit goes to the virtual shares, not to the attacker)
     let victim_got = suite.balance(&victim) + 1_000 * ONE - victim_start;
     assert_eq!(victim_got, 995_452_478);
-    // what neither got stays in the tranche with no shares outstanding:
-    // 11_000_000_001 - 5_002_273_761 - 995_452_478 = 5_002_273_762
+    // what neither got belongs to no one once the last share is burned, and moves to the
+    // reserve (governance allocates it): 11_000_000_001 - 5_002_273_761 - 995_452_478 =
+    // 5_002_273_762
     let state = suite.state();
     assert_eq!(state.junior.supply, Uint128::zero());
-    assert_eq!(state.junior.assets, Uint128::new(5_002_273_762));
+    assert_eq!(state.junior.assets, Uint128::zero());
+    assert_eq!(state.reserve, Uint128::new(5_002_273_762));
 }
 
 #[test]

@@ -1001,3 +1001,46 @@ fn migrate_from_0_1_moves_the_loss_ledger_to_engine_epoch_0() {
     assert_eq!(attribute(&res, "moved_loss_records"), "0");
     assert_eq!(suite.loss_ledger_in_epoch(0).len(), 3);
 }
+
+#[test]
+fn migrate_moves_what_an_emptied_tranche_still_holds_to_the_reserve() {
+    let mut suite = Suite::builder()
+        .with_underwriters(&["alice", "bob"], 10_000 * ONE)
+        .build();
+    let (alice, bob) = (suite.addr("alice"), suite.addr("bob"));
+    suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
+    let shares = suite.shares(Tranche::Junior, &alice);
+    let id = suite
+        .request_withdrawal(&alice, Tranche::Junior, shares)
+        .unwrap();
+    suite.advance(7 * DAY);
+    suite.claim(&alice, id).unwrap();
+    // What older code left behind: 5 units on junior's books with no share outstanding
+    // (backed by 5 units in the bank).
+    let fund = suite.fund.clone();
+    suite
+        .app
+        .send_tokens(bob, fund.clone(), &coins(5, DENOM))
+        .unwrap();
+    let mut state: serde_json::Value =
+        serde_json::from_slice(&suite.app.contract_storage(&fund).get(b"state").unwrap()).unwrap();
+    assert_eq!(state["junior"]["supply"], "0");
+    assert_eq!(state["junior"]["assets"], "0");
+    state["junior"]["assets"] = "5".into();
+    suite
+        .app
+        .contract_storage_mut(&fund)
+        .set(b"state", &serde_json::to_vec(&state).unwrap());
+    assert_eq!(suite.state().junior.assets, Uint128::new(5));
+
+    let governor = suite.governor.clone();
+    let res = migrate(&mut suite, &governor).unwrap();
+    assert_eq!(attribute(&res, "released_to_reserve"), "5");
+    let state = suite.state();
+    assert_eq!(state.junior.assets, Uint128::zero());
+    assert_eq!(state.reserve, Uint128::new(5));
+    suite.check_invariants();
+    // Nothing left to release the second time.
+    let res = migrate(&mut suite, &governor).unwrap();
+    assert_eq!(attribute(&res, "released_to_reserve"), "0");
+}

@@ -115,26 +115,34 @@ fn only_senior_gets_the_whole_premium() {
 }
 
 #[test]
-fn tranche_with_assets_but_no_shares_earns_no_premium() {
+fn the_last_claim_of_a_tranche_moves_what_it_held_to_the_reserve() {
     let mut suite = suite_without_subordination();
     let (alice, bob, payer) = (suite.addr("alice"), suite.addr("bob"), suite.addr("payer"));
     // alice: 1000 units -> 10^6 shares; premium 7 all to junior: assets 1007
     suite.deposit(&alice, Tranche::Junior, 1_000).unwrap();
     suite.premium(&payer, 7).unwrap();
     suite.deposit(&bob, Tranche::Senior, 1_000 * ONE).unwrap();
-    // alice withdraws everything: 10^6 * 1008 / (10^6 + 1000) = 1006.99.. -> 1006
+    // alice withdraws everything: 10^6 * 1008 / (10^6 + 1000) = 1006.99.. -> 1006; the 1 unit
+    // left belongs to no share and goes to the reserve
     let id = suite
         .request_withdrawal(&alice, Tranche::Junior, 1_000_000)
         .unwrap();
     suite.advance(COOLDOWN);
-    suite.claim(&alice, id).unwrap();
+    let res = suite.claim(&alice, id).unwrap();
+    let to_reserve = res
+        .events
+        .iter()
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == "to_reserve")
+        .map(|a| a.value.clone());
+    assert_eq!(to_reserve.as_deref(), Some("1"));
     let state = suite.state();
-    assert_eq!(state.junior.assets, Uint128::new(1));
     assert_eq!(state.junior.supply, Uint128::zero());
+    assert_eq!(layers(&suite), (0, 1_000 * ONE, 1));
 
-    // junior counts as empty: senior gets all 1000
+    // junior is empty: senior gets all 1000
     suite.premium(&payer, 1_000).unwrap();
-    assert_eq!(layers(&suite), (1, 1_000 * ONE + 1_000, 0));
+    assert_eq!(layers(&suite), (0, 1_000 * ONE + 1_000, 1));
 
     // bob withdraws everything too:
     // 10^12 * 1_000_001_001 / (10^12 + 1000) = 1_000_000_999.99.. -> 1_000_000_999, 1 left
@@ -143,11 +151,15 @@ fn tranche_with_assets_but_no_shares_earns_no_premium() {
         .unwrap();
     suite.advance(COOLDOWN);
     suite.claim(&bob, id).unwrap();
-    assert_eq!(layers(&suite), (1, 1, 0));
+    assert_eq!(layers(&suite), (0, 0, 2));
 
-    // both tranches hold assets but no shares: the premium is reserve
+    // both tranches are empty: the premium is reserve
     suite.premium(&payer, 500).unwrap();
-    assert_eq!(layers(&suite), (1, 1, 500));
+    assert_eq!(layers(&suite), (0, 0, 502));
+
+    // a new depositor starts at the opening price: 1000 units -> 10^6 shares
+    suite.deposit(&alice, Tranche::Junior, 1_000).unwrap();
+    assert_eq!(suite.shares(Tranche::Junior, &alice), 1_000_000);
 }
 
 #[test]

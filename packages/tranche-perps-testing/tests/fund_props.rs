@@ -15,9 +15,11 @@
 //! 2. Every underwriter then asks to withdraw all senior shares and claims, then all junior
 //!    shares and claims; all of it must succeed. Only in step 1 may a junior claim be refused,
 //!    with `SubordinationBreach` and exactly the ratio and minimum the model predicts (it is
-//!    then cancelled): once no senior share is left, subordination holds no junior exit back.
-//! 3. At the end no request is left and both tranches are fully redeemed; the fund's bank
-//!    balance equals reserve + tranche assets (the dust behind the virtual shares) + donations,
+//!    then cancelled): once no senior share is left, senior holds nothing (the last claim moved
+//!    what it held to the reserve), so subordination holds no junior exit back.
+//! 3. At the end no request is left and both tranches are fully redeemed and hold nothing
+//!    (what the last claim of a tranche leaves moves to the reserve); the fund's bank
+//!    balance equals reserve + tranche assets + donations,
 //!    all from the model; each cw20 supply is zero like the model's; what each underwriter
 //!    received in the close-out, and the sum, equals the model's payouts to the unit; and the
 //!    collateral of all accounts sums to what was minted.
@@ -248,7 +250,7 @@ impl Model {
         shares: &BigInt,
     ) -> Result<(), Refusal> {
         let price = self.tranche(t).price();
-        if t == Tranche::Junior && !self.senior.supply.is_zero() {
+        if t == Tranche::Junior {
             let value = floor(rat(shares) * &price);
             self.subordination(&(&self.junior.assets - value), &self.senior.assets)?;
         }
@@ -299,13 +301,21 @@ impl Model {
         // Invariant 8: the model pays at most the price at request; `compare` then checks the
         // contract paid exactly this.
         let payout = floor(rat(&req.shares) * price);
-        if req.tranche == Tranche::Junior && !self.senior.supply.is_zero() {
+        if req.tranche == Tranche::Junior {
             self.subordination(&(&self.junior.assets - &payout), &self.senior.assets)?;
         }
         let books = self.tranche(req.tranche);
         books.assets -= &payout;
         books.supply -= &req.shares;
         books.pending -= &req.shares;
+        // The last share burned: what the tranche still holds belongs to no one and moves to
+        // the reserve.
+        let left = if books.supply.is_zero() {
+            std::mem::take(&mut books.assets)
+        } else {
+            BigInt::zero()
+        };
+        self.reserve += left;
         self.cash[req.owner] += &payout;
         self.requests.remove(&id);
         Ok(payout)
@@ -807,8 +817,8 @@ impl Harness {
             }
             let refused = out.refused;
             self.settle(&ids, late, &mut out);
-            // Senior goes first and is never held back; once no senior share is left,
-            // subordination protects nobody and holds no junior exit back either.
+            // Senior goes first and is never held back; once no senior share is left, senior
+            // holds nothing and subordination holds no junior exit back either.
             assert_eq!(out.refused, refused, "close-out {t:?} claim refused");
         }
 
@@ -836,8 +846,8 @@ impl Harness {
             to_u128(&model_total),
             "underwriters received in total"
         );
-        // Conservation: the fund's bank balance is its liabilities (reserve and what the tranches
-        // still hold: the dust behind the virtual shares) plus the donations, exactly.
+        // Conservation: the fund's bank balance is its liabilities (the reserve, which took what
+        // the last claim of each tranche left) plus the donations, exactly.
         let liabilities = &m.reserve + &m.junior.assets + &m.senior.assets;
         assert_eq!(
             self.suite.balance(&self.suite.fund),
@@ -870,6 +880,10 @@ impl Harness {
         }
         assert!(m.senior.supply.is_zero(), "every senior share is redeemed");
         assert!(m.junior.supply.is_zero(), "every junior share is redeemed");
+        assert!(
+            m.junior.assets.is_zero() && m.senior.assets.is_zero(),
+            "emptied tranches hold nothing"
+        );
         // Nothing is created or destroyed: every account's collateral sums to what was minted.
         let payer = self.suite.addr("payer");
         let accounts = self

@@ -414,7 +414,8 @@ fn junior_may_leave_in_full_once_no_senior_share_is_left() {
     assert!(matches!(err, ContractError::SubordinationBreach { .. }));
 
     // bob leaves: 8 * 10^11 * 8_800_000_001 / (8 * 10^11 + 1000) = 8_799_999_990.01.. ->
-    // 8_799_999_990; 10 units stay in senior behind the virtual shares, owned by no one
+    // 8_799_999_990; the 10 units his claim leaves behind the virtual shares belong to no one
+    // and move to the reserve, so senior holds nothing that could hold junior back
     let id = suite
         .request_withdrawal(&bob, Tranche::Senior, 800_000_000_000)
         .unwrap();
@@ -424,10 +425,11 @@ fn junior_may_leave_in_full_once_no_senior_share_is_left() {
     assert_eq!(suite.balance(&bob) - before, 8_799_999_990);
     let state = suite.state();
     assert_eq!(state.senior.supply, Uint128::zero());
-    assert_eq!(state.senior.assets, Uint128::new(10));
+    assert_eq!(state.senior.assets, Uint128::zero());
+    assert_eq!(state.reserve, Uint128::new(10));
 
-    // those 10 units protect nobody, so alice may take everything although junior ends at
-    // 0 / (0 + 10): 2 * 10^11 * 10_000_001 / (2 * 10^11 + 1000) = 10_000_000.95.. -> 10_000_000
+    // alice takes everything: 2 * 10^11 * 10_000_001 / (2 * 10^11 + 1000) = 10_000_000.95.. ->
+    // 10_000_000
     let id = suite
         .request_withdrawal(&alice, Tranche::Junior, 200_000_000_000)
         .unwrap();
@@ -439,9 +441,43 @@ fn junior_may_leave_in_full_once_no_senior_share_is_left() {
     assert_eq!(state.junior.supply, Uint128::zero());
     assert_eq!(state.junior.assets, Uint128::zero());
 
-    // a new senior deposit is still held to the junior ratio: 0 / (0 + 1_000_010) < 20%
+    // a new senior deposit is still held to the junior ratio: 0 / (0 + 1_000_000) < 20%
     let err = suite.deposit(&bob, Tranche::Senior, ONE).unwrap_err();
     assert!(matches!(err, ContractError::SubordinationBreach { .. }));
+}
+
+#[test]
+fn premium_earned_while_every_share_waits_goes_to_the_reserve_at_the_last_claim() {
+    let mut suite = suite();
+    let (alice, _, carol) = names(&suite);
+    suite
+        .deposit(&alice, Tranche::Junior, 100_000 * ONE)
+        .unwrap();
+    let id = suite
+        .request_withdrawal(&alice, Tranche::Junior, 100_000_000_000_000)
+        .unwrap();
+    // a premium during the cooldown lifts junior's price, but the claim pays the request
+    // price: 10^14 * (10^11 + 1) / (10^14 + 1000) = 10^11 exactly
+    suite.advance(DAY);
+    suite.premium(&carol, 7_000 * ONE).unwrap();
+    suite.advance(COOLDOWN);
+    let before = suite.balance(&alice);
+    suite.claim(&alice, id).unwrap();
+    assert_eq!(suite.balance(&alice) - before, 100_000 * ONE);
+    // the premium has no owner left: 107_000_000_000 - 100_000_000_000
+    let state = suite.state();
+    assert_eq!(state.junior.supply, Uint128::zero());
+    assert_eq!(state.junior.assets, Uint128::zero());
+    assert_eq!(state.reserve, Uint128::new(7_000_000_000));
+    // governance can allocate it
+    let treasury = suite.addr("treasury");
+    suite
+        .allocate_reserve(
+            7_000_000_000,
+            tranche_perps_types::fund::ReserveTarget::Address(treasury.to_string()),
+        )
+        .unwrap();
+    assert_eq!(suite.balance(&treasury), 7_000_000_000);
 }
 
 #[test]
