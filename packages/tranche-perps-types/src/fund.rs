@@ -251,7 +251,8 @@ pub enum ExecuteMsg {
     },
     /// cw20 receive hook: share tokens sent here with a [`ReceiveMsg`].
     Receive(Cw20Receive),
-    /// Pay out a cooled-down withdrawal request to its owner.
+    /// Pay out a cooled-down withdrawal request to its owner. The claim of a tranche's last
+    /// share also moves what the tranche still holds (owned by no share) to the reserve.
     ClaimWithdrawal {
         /// Id of the request.
         request_id: u64,
