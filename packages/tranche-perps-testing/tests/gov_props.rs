@@ -1,28 +1,108 @@
 //! Randomized governance histories: four voters stake, unstake, claim and transfer GOV, make
-//! proposals and vote across blocks. The test keeps its own record of every stake per height
-//! and checks after every step that each proposal's tally is exactly the sum of its ballots,
-//! that every ballot weighs exactly the voter's stake at the proposal's start height (so never
-//! more), that each proposal's total power is the total stake then, and that balances, power
-//! and every refusal are the ones the record predicts.
+//! proposals (with the deposit the settings ask), vote, execute, close and have the guardian
+//! veto across blocks; some proposals change the deposit, the refund policy for rejected
+//! proposals and the unbonding period, so proposals made under different policies coexist.
+//! The test keeps its own record (stakes per height, claims with their release times, every
+//! proposal with its deposit, the refund policy copied into it, its tally and where its deposit
+//! went, every transfer between voters, every forfeited deposit) and checks after every step:
 //!
-//! Case count: `PROPTEST_CASES` (CI sets thousands).
+//! - each proposal's tally is exactly the sum of its ballots, every ballot weighs exactly the
+//!   voter's stake at the proposal's start height, each proposal's total power is the total
+//!   stake then, and its status, passing time, deposit, proposer and copied policy are the
+//!   record's;
+//! - every refusal is the one the record predicts (nothing fails that the record does not
+//!   expect, nothing succeeds that it does not);
+//! - conservation, exactly: governance's GOV balance == total staked (the record's, and the
+//!   contract's `TotalPower` agrees) + every pending unbonding claim (the record's, and the
+//!   contract's `Claims` list agrees claim by claim) + the deposits of proposals whose deposit
+//!   the record has not seen settled; the treasury holds exactly the forfeited deposits; the
+//!   voters' GOV plus governance's plus the treasury's is the supply; and each voter's liquid,
+//!   staked, unbonding and deposited GOV is their start balance plus what other voters sent
+//!   them minus the deposits they forfeited.
+//!
+//! Every history ends with a close-out: voting ends on every proposal; rejected and vetoed
+//! ones are closed, passed ones are executed after their timelock; every deposit must then be
+//! settled as the policy copied into its proposal says (back to the proposer when executed,
+//! failed or rejected under a refund policy; to the treasury when vetoed, by votes or by the
+//! guardian, or rejected without one), and settling any proposal again is refused; every voter
+//! claims what is due, unstakes everything and claims it after the unbonding period. Then
+//! governance holds no GOV, total staked is 0, each voter holds exactly their start balance
+//! plus transfers received minus deposits forfeited, and the treasury exactly the forfeited
+//! deposits. Nothing in the close-out may fail except with the error the record predicts.
+//!
+//! Case count: a quarter of `PROPTEST_CASES` (at least 16), since each case is a whole
+//! history of up to 60 steps plus its close-out (CI sets `PROPTEST_CASES=2000`: 500 histories).
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Addr, Uint128};
+use cosmwasm_std::{Addr, Decimal, Uint128};
 use cw20::Cw20ExecuteMsg;
 use cw3::Vote;
+use cw_controllers::ClaimsResponse;
 use cw_multi_test::Executor;
+use cw_utils::Expiration;
 use governance::ContractError as GovError;
 use proptest::prelude::*;
+use tranche_perps_testing::gov::GovResult;
 use tranche_perps_testing::{Suite, ONE};
+use tranche_perps_types::fund::GovernorAction;
 use tranche_perps_types::governance::{
-    Action, ExecuteMsg, ProposalStatus, QueryMsg, Tally, VoteListResponse,
+    Action, ExecuteMsg, GovConfig, PowerResponse, ProposalStatus, QueryMsg, Tally,
+    VoteListResponse, VotingRules,
 };
 
 const VOTERS: usize = 4;
 const NAMES: [&str; VOTERS] = ["alice", "bob", "carol", "dave"];
-const UNBONDING: u64 = 7 * 86_400;
+/// Each voter's GOV at the start; nobody else holds any.
+const START: u128 = 1_000 * ONE;
+/// GOV supply: nothing mints or burns.
+const SUPPLY: u128 = START * VOTERS as u128;
+/// Largest deposit the settings may ask: a tenth of the supply.
+const CAP: u128 = SUPPLY / 10;
+
+/// The settings the history varies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Settings {
+    deposit: u128,
+    refund_rejected: bool,
+    unbonding: u64,
+}
+
+impl Settings {
+    fn config(self) -> GovConfig {
+        GovConfig {
+            proposal_deposit: Uint128::new(self.deposit),
+            refund_rejected: self.refund_rejected,
+            unbonding_seconds: self.unbonding,
+            ..GovConfig::default()
+        }
+    }
+}
+
+/// What a proposal does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// Sets the fund's deposit pause flag: executes.
+    Pause(bool),
+    /// Changes governance's settings: executes (refused when proposed if the deposit is above
+    /// the cap).
+    Settings(Settings),
+    /// Accepts a fund ownership transfer nobody offered: its execution fails.
+    Failing,
+}
+
+impl Kind {
+    fn action(self) -> Action {
+        match self {
+            Kind::Pause(paused) => Action::SetFundPause {
+                deposits: Some(paused),
+                withdrawals: None,
+            },
+            Kind::Settings(s) => Action::UpdateGovConfig(s.config()),
+            Kind::Failing => Action::FundOwnership(GovernorAction::AcceptOwnership),
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -44,11 +124,26 @@ enum Op {
     },
     Propose {
         who: usize,
+        kind: Kind,
     },
     Vote {
         who: usize,
         pick: usize,
         vote: Vote,
+    },
+    Execute {
+        who: usize,
+        pick: usize,
+    },
+    Close {
+        who: usize,
+        pick: usize,
+    },
+    /// A veto by the guardian, or by a voter (refused).
+    Veto {
+        guardian: bool,
+        who: usize,
+        pick: usize,
     },
     NextBlock,
     Wait {
@@ -56,12 +151,38 @@ enum Op {
     },
 }
 
+/// Yes weighs more so that enough proposals pass to be executed or vetoed by the guardian.
 fn vote() -> impl Strategy<Value = Vote> {
     prop_oneof![
-        Just(Vote::Yes),
-        Just(Vote::No),
-        Just(Vote::Abstain),
-        Just(Vote::Veto)
+        3 => Just(Vote::Yes),
+        1 => Just(Vote::No),
+        1 => Just(Vote::Abstain),
+        1 => Just(Vote::Veto),
+    ]
+}
+
+fn deposit() -> impl Strategy<Value = u128> {
+    prop_oneof![Just(0), Just(1), Just(7 * ONE + 3), Just(CAP)]
+}
+
+fn settings(deposit: impl Strategy<Value = u128>) -> impl Strategy<Value = Settings> {
+    (
+        deposit,
+        any::<bool>(),
+        prop_oneof![Just(60u64), Just(86_400), Just(7 * 86_400)],
+    )
+        .prop_map(|(deposit, refund_rejected, unbonding)| Settings {
+            deposit,
+            refund_rejected,
+            unbonding,
+        })
+}
+
+fn kind() -> impl Strategy<Value = Kind> {
+    prop_oneof![
+        3 => any::<bool>().prop_map(Kind::Pause),
+        2 => settings(prop_oneof![4 => deposit(), 1 => Just(CAP + 1)]).prop_map(Kind::Settings),
+        1 => Just(Kind::Failing),
     ]
 }
 
@@ -72,29 +193,154 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..VOTERS).prop_map(|who| Op::Claim { who }),
         2 => (0..VOTERS, 0..VOTERS, 1u128..=100)
             .prop_map(|(from, to, percent)| Op::Transfer { from, to, percent }),
-        2 => (0..VOTERS).prop_map(|who| Op::Propose { who }),
+        2 => (0..VOTERS, kind()).prop_map(|(who, kind)| Op::Propose { who, kind }),
         6 => (0..VOTERS, 0usize..64, vote()).prop_map(|(who, pick, vote)| Op::Vote { who, pick, vote }),
+        2 => (0..VOTERS, 0usize..64).prop_map(|(who, pick)| Op::Execute { who, pick }),
+        2 => (0..VOTERS, 0usize..64).prop_map(|(who, pick)| Op::Close { who, pick }),
+        1 => (prop::bool::weighted(0.8), 0..VOTERS, 0usize..64)
+            .prop_map(|(guardian, who, pick)| Op::Veto { guardian, who, pick }),
         3 => Just(Op::NextBlock),
         1 => (1u64..4 * 86_400).prop_map(|seconds| Op::Wait { seconds }),
     ]
 }
 
+/// Where a proposal's deposit went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Payee {
+    Proposer,
+    Treasury,
+}
+
+/// A proposal as the record knows it.
+#[derive(Clone, Debug)]
+struct Prop {
+    id: u64,
+    start: u64,
+    proposer: usize,
+    kind: Kind,
+    deposit: u128,
+    /// The refund policy for a rejection, copied when it was made.
+    refund_rejected: bool,
+    rules: VotingRules,
+    total_power: u128,
+    voting_end: u64,
+    tally: Tally,
+    /// The last settled status (as governance stores it).
+    stored: ProposalStatus,
+    passed_at: Option<u64>,
+    /// `None` while governance holds the deposit.
+    paid_to: Option<Payee>,
+}
+
+fn at_least(part: u128, whole: u128, share: Decimal) -> bool {
+    part * Decimal::one().atomics().u128() >= whole * share.atomics().u128()
+}
+
+fn above(part: u128, whole: u128, share: Decimal) -> bool {
+    part * Decimal::one().atomics().u128() > whole * share.atomics().u128()
+}
+
+impl Prop {
+    /// The outcome of the votes at `now`: final once voting ended, decided early only when
+    /// no remaining vote could change it.
+    fn outcome(&self, now: u64) -> ProposalStatus {
+        let (r, t) = (&self.rules, &self.tally);
+        let (yes, no, abstain, veto) = (t.yes.u128(), t.no.u128(), t.abstain.u128(), t.veto.u128());
+        let total = self.total_power;
+        let cast = yes + no + abstain + veto;
+        let remaining = total - cast;
+        let non_abstain = yes + no + veto;
+        let quorum = at_least(cast, total, r.quorum);
+        if now >= self.voting_end {
+            return if !quorum {
+                ProposalStatus::Rejected
+            } else if at_least(veto, cast, r.veto_threshold) {
+                ProposalStatus::Vetoed
+            } else if above(yes, non_abstain, r.threshold) {
+                ProposalStatus::Passed
+            } else {
+                ProposalStatus::Rejected
+            };
+        }
+        let veto_possible = at_least(veto + remaining, total, r.veto_threshold);
+        if quorum && at_least(veto, total, r.veto_threshold) {
+            ProposalStatus::Vetoed
+        } else if quorum && above(yes, non_abstain + remaining, r.threshold) && !veto_possible {
+            ProposalStatus::Passed
+        } else if !above(yes + remaining, non_abstain + remaining, r.threshold) && !veto_possible {
+            ProposalStatus::Rejected
+        } else {
+            ProposalStatus::Open
+        }
+    }
+
+    /// Status at `now` and when it passed.
+    fn status_now(&self, now: u64) -> (ProposalStatus, Option<u64>) {
+        if self.stored != ProposalStatus::Open {
+            return (self.stored, self.passed_at);
+        }
+        match self.outcome(now) {
+            ProposalStatus::Passed => (
+                ProposalStatus::Passed,
+                Some(self.passed_at.unwrap_or(self.voting_end.min(now))),
+            ),
+            other => (other, None),
+        }
+    }
+
+    /// None of the actions raise underwriters' risk: the timelock is the rules'.
+    fn executable_at(&self, now: u64) -> Option<u64> {
+        self.status_now(now)
+            .1
+            .map(|at| at + self.rules.timelock_seconds)
+    }
+
+    /// GOV governance holds for this proposal.
+    fn held(&self) -> u128 {
+        if self.paid_to.is_none() {
+            self.deposit
+        } else {
+            0
+        }
+    }
+}
+
 /// The test's own record.
-#[derive(Default)]
 struct Model {
+    settings: Settings,
     liquid: [u128; VOTERS],
     stake: [u128; VOTERS],
     /// (height, voter, stake after the change), in order.
     changes: Vec<(u64, usize, u128)>,
-    /// Pending claims: (amount, release time in seconds).
+    /// Pending claims: (amount, release time in seconds), in the order they were made.
     claims: [Vec<(u128, u64)>; VOTERS],
-    /// (id, start height) of every proposal.
-    proposals: Vec<(u64, u64)>,
+    proposals: Vec<Prop>,
     /// Ballots by (proposal id, voter): (vote, weight).
     ballots: BTreeMap<(u64, usize), (Vote, u128)>,
+    /// GOV each voter received from other voters, net.
+    moved: [i128; VOTERS],
+    /// Deposits each voter lost to the treasury.
+    forfeited: [u128; VOTERS],
+    /// GOV the treasury received.
+    treasury: u128,
 }
 
 impl Model {
+    fn new(settings: Settings) -> Self {
+        Model {
+            settings,
+            liquid: [START; VOTERS],
+            stake: [0; VOTERS],
+            changes: vec![],
+            claims: Default::default(),
+            proposals: vec![],
+            ballots: BTreeMap::new(),
+            moved: [0; VOTERS],
+            forfeited: [0; VOTERS],
+            treasury: 0,
+        }
+    }
+
     /// Stake of `who` at the start of `height`.
     fn stake_at(&self, who: usize, height: u64) -> u128 {
         self.changes
@@ -112,12 +358,58 @@ impl Model {
         self.stake[who] = stake;
         self.changes.push((height, who, stake));
     }
+
+    fn pending(&self, who: usize) -> u128 {
+        self.claims[who].iter().map(|(a, _)| a).sum()
+    }
+
+    fn due(&self, who: usize, now: u64) -> u128 {
+        self.claims[who]
+            .iter()
+            .filter(|(_, at)| *at <= now)
+            .map(|(a, _)| a)
+            .sum()
+    }
+
+    /// The deposit a proposal needs now.
+    fn required_deposit(&self) -> u128 {
+        self.settings.deposit.min(CAP)
+    }
+
+    /// Deposits governance holds for `who`'s proposals.
+    fn deposited(&self, who: usize) -> u128 {
+        self.proposals
+            .iter()
+            .filter(|p| p.proposer == who)
+            .map(Prop::held)
+            .sum()
+    }
+
+    /// Pays a proposal's deposit out, once.
+    fn settle(&mut self, idx: usize, payee: Payee) {
+        let p = &mut self.proposals[idx];
+        assert_eq!(p.paid_to, None, "deposit of {} settled twice", p.id);
+        p.paid_to = Some(payee);
+        match payee {
+            Payee::Proposer => self.liquid[p.proposer] += p.deposit,
+            Payee::Treasury => {
+                self.treasury += p.deposit;
+                self.forfeited[p.proposer] += p.deposit;
+            }
+        }
+    }
 }
 
-fn pause() -> Action {
-    Action::SetFundPause {
-        deposits: Some(true),
-        withdrawals: None,
+/// Checks a result against the record's prediction: exactly the predicted error, or success.
+fn expect<T>(res: GovResult<T>, prediction: Option<GovError>, what: &str) -> Result<T, GovError> {
+    match (res, prediction) {
+        (Ok(value), None) => Ok(value),
+        (Err(err), Some(predicted)) => {
+            assert_eq!(err, predicted, "{what}");
+            Err(err)
+        }
+        (Ok(_), Some(predicted)) => panic!("{what}: succeeded, the record predicts {predicted:?}"),
+        (Err(err), None) => panic!("{what}: failed with {err:?}, the record predicts success"),
     }
 }
 
@@ -148,149 +440,581 @@ fn all_ballots(suite: &Suite, id: u64) -> Vec<(String, Vote, u128)> {
     }
 }
 
-fn check(suite: &Suite, model: &Model, addrs: &[Addr]) {
-    for (w, addr) in addrs.iter().enumerate() {
-        assert_eq!(suite.gov_balance(addr), model.liquid[w], "GOV of {w}");
-        assert_eq!(suite.voting_power(addr), model.stake[w], "power of {w}");
+/// A history being played: the suite, the record and the parties.
+struct World {
+    suite: Suite,
+    model: Model,
+    addrs: Vec<Addr>,
+    gov: Addr,
+    treasury: Addr,
+    guardian: Addr,
+}
+
+impl World {
+    fn new(initial: Settings) -> Self {
+        let mut suite = Suite::builder()
+            .with_underwriters(&["lp"], 1_000_000 * ONE)
+            .with_governance(&NAMES.map(|n| (n, START)))
+            .build();
+        let addrs: Vec<Addr> = NAMES.iter().map(|n| suite.addr(n)).collect();
+        let (gov, treasury) = (suite.gov().contract.clone(), suite.gov().treasury.clone());
+        // The starting settings, sent as governance itself (a test shortcut for the proposal
+        // that would set them).
+        suite
+            .app
+            .execute_contract(
+                gov.clone(),
+                gov.clone(),
+                &ExecuteMsg::UpdateConfig(initial.config()),
+                &[],
+            )
+            .unwrap();
+        let guardian = suite.guardian.clone();
+        let world = World {
+            suite,
+            model: Model::new(initial),
+            addrs,
+            gov,
+            treasury,
+            guardian,
+        };
+        world.check();
+        world
     }
-    for &(id, start) in &model.proposals {
-        let p = suite.proposal(id);
-        assert_eq!(p.start_height, start);
-        assert_eq!(p.total_power.u128(), model.total_at(start), "total of {id}");
-        let ballots = all_ballots(suite, id);
-        let mut sum = Tally::default();
-        for (voter, vote, weight) in &ballots {
-            let w = addrs.iter().position(|a| a.as_str() == voter).unwrap();
-            let staked_then = model.stake_at(w, start);
-            assert_eq!(*weight, staked_then, "ballot of {w} on {id}");
-            assert!(*weight <= staked_then);
-            assert_eq!(model.ballots.get(&(id, w)), Some(&(*vote, *weight)));
-            let slot = match vote {
-                Vote::Yes => &mut sum.yes,
-                Vote::No => &mut sum.no,
-                Vote::Abstain => &mut sum.abstain,
-                Vote::Veto => &mut sum.veto,
+
+    fn height(&self) -> u64 {
+        self.suite.app.block_info().height
+    }
+
+    fn now(&self) -> u64 {
+        self.suite.app.block_info().time.seconds()
+    }
+
+    /// Moves the clock to `at` (if it is later).
+    fn advance_to(&mut self, at: u64) {
+        let now = self.now();
+        if at > now {
+            self.suite.advance(at - now);
+        }
+    }
+
+    fn pick(&self, pick: usize) -> Option<usize> {
+        (!self.model.proposals.is_empty()).then(|| pick % self.model.proposals.len())
+    }
+
+    fn total_staked(&self) -> u128 {
+        let res: PowerResponse = self
+            .suite
+            .app
+            .wrap()
+            .query_wasm_smart(&self.gov, &QueryMsg::TotalPower { height: None })
+            .unwrap();
+        res.power.u128()
+    }
+
+    fn claims(&self, who: usize) -> Vec<(u128, u64)> {
+        let res: ClaimsResponse = self
+            .suite
+            .app
+            .wrap()
+            .query_wasm_smart(
+                &self.gov,
+                &QueryMsg::Claims {
+                    address: self.addrs[who].to_string(),
+                },
+            )
+            .unwrap();
+        res.claims
+            .into_iter()
+            .map(|c| match c.release_at {
+                Expiration::AtTime(t) => (c.amount.u128(), t.seconds()),
+                other => panic!("claim released at {other:?}"),
+            })
+            .collect()
+    }
+
+    fn stake(&mut self, who: usize, amount: u128) -> Result<(), GovError> {
+        let height = self.height();
+        let prediction = (amount == 0).then_some(GovError::ZeroAmount);
+        let res = self.suite.stake(&self.addrs[who], amount);
+        expect(res, prediction, "stake")?;
+        let m = &mut self.model;
+        m.liquid[who] -= amount;
+        let stake = m.stake[who] + amount;
+        m.set_stake(height, who, stake);
+        Ok(())
+    }
+
+    fn unstake(&mut self, who: usize, amount: u128) -> Result<(), GovError> {
+        let (height, now) = (self.height(), self.now());
+        let m = &self.model;
+        let prediction = if amount == 0 {
+            Some(GovError::ZeroAmount)
+        } else if m.stake[who] < amount {
+            Some(GovError::InsufficientStake {
+                staked: Uint128::new(m.stake[who]),
+                amount: Uint128::new(amount),
+            })
+        } else if m.claims[who].len() >= 20 {
+            Some(GovError::TooManyClaims { max: 20 })
+        } else {
+            None
+        };
+        let res = self.suite.unstake(&self.addrs[who], amount);
+        expect(res, prediction, "unstake")?;
+        let m = &mut self.model;
+        let stake = m.stake[who] - amount;
+        m.set_stake(height, who, stake);
+        let release = now + m.settings.unbonding;
+        m.claims[who].push((amount, release));
+        Ok(())
+    }
+
+    fn claim(&mut self, who: usize) -> Result<(), GovError> {
+        let now = self.now();
+        let due = self.model.due(who, now);
+        let prediction = (due == 0).then_some(GovError::NothingToClaim);
+        let res = self
+            .suite
+            .execute_gov(&self.addrs[who], &ExecuteMsg::Claim {});
+        expect(res, prediction, "claim")?;
+        let m = &mut self.model;
+        m.claims[who].retain(|(_, at)| *at > now);
+        m.liquid[who] += due;
+        Ok(())
+    }
+
+    fn transfer(&mut self, from: usize, to: usize, amount: u128) {
+        let token = self.suite.gov().token.clone();
+        self.suite
+            .app
+            .execute_contract(
+                self.addrs[from].clone(),
+                token,
+                &Cw20ExecuteMsg::Transfer {
+                    recipient: self.addrs[to].to_string(),
+                    amount: Uint128::new(amount),
+                },
+                &[],
+            )
+            .unwrap();
+        let m = &mut self.model;
+        m.liquid[from] -= amount;
+        m.liquid[to] += amount;
+        m.moved[from] -= amount as i128;
+        m.moved[to] += amount as i128;
+    }
+
+    fn propose(&mut self, who: usize, kind: Kind) -> Result<(), GovError> {
+        let (height, now) = (self.height(), self.now());
+        let deposit = self.model.required_deposit();
+        assert_eq!(self.suite.required_deposit(), deposit, "required deposit");
+        let res = self
+            .suite
+            .propose(&self.addrs[who], "random", vec![kind.action()]);
+        if deposit > self.model.liquid[who] {
+            // The cw20 send of the deposit fails before governance sees it.
+            let err = res.expect_err("propose: a deposit above the proposer's balance");
+            assert!(
+                matches!(&err, GovError::Std(e) if e.to_string().contains("Cannot Sub")),
+                "propose: a deposit above the proposer's balance: {err:?}"
+            );
+            return Err(err);
+        }
+        let prediction = match kind {
+            Kind::Settings(s) if s.deposit > CAP => Some(GovError::DepositTooLarge {
+                deposit: Uint128::new(s.deposit),
+                max: Uint128::new(CAP),
+            }),
+            _ if self.model.total_at(height) == 0 => Some(GovError::NoStake),
+            _ => None,
+        };
+        let id = expect(res, prediction, "propose")?;
+        let m = &mut self.model;
+        assert_eq!(id, m.proposals.len() as u64 + 1);
+        m.liquid[who] -= deposit;
+        let rules = m.settings.config().rules;
+        m.proposals.push(Prop {
+            id,
+            start: height,
+            proposer: who,
+            kind,
+            deposit,
+            refund_rejected: m.settings.refund_rejected,
+            voting_end: now + rules.voting_period_seconds,
+            rules,
+            total_power: m.total_at(height),
+            tally: Tally::default(),
+            stored: ProposalStatus::Open,
+            passed_at: None,
+            paid_to: None,
+        });
+        Ok(())
+    }
+
+    fn vote(&mut self, who: usize, idx: usize, vote: Vote) -> Result<(), GovError> {
+        let now = self.now();
+        let p = &self.model.proposals[idx];
+        let (id, start) = (p.id, p.start);
+        let open = p.stored == ProposalStatus::Open
+            && now < p.voting_end
+            && p.outcome(now) == ProposalStatus::Open;
+        let weight = self.model.stake_at(who, start);
+        let prediction = if !open {
+            Some(GovError::NotOpen { id })
+        } else if self.model.ballots.contains_key(&(id, who)) {
+            Some(GovError::AlreadyVoted { id })
+        } else if weight == 0 {
+            Some(GovError::NoVotingPower { height: start })
+        } else {
+            None
+        };
+        let res = self.suite.vote(&self.addrs[who], id, vote);
+        expect(res, prediction, "vote")?;
+        self.model.ballots.insert((id, who), (vote, weight));
+        let p = &mut self.model.proposals[idx];
+        let slot = match vote {
+            Vote::Yes => &mut p.tally.yes,
+            Vote::No => &mut p.tally.no,
+            Vote::Abstain => &mut p.tally.abstain,
+            Vote::Veto => &mut p.tally.veto,
+        };
+        *slot += Uint128::new(weight);
+        if p.outcome(now) == ProposalStatus::Passed {
+            p.stored = ProposalStatus::Passed;
+            p.passed_at = Some(now);
+        }
+        Ok(())
+    }
+
+    fn execute(&mut self, who: usize, idx: usize) -> Result<(), GovError> {
+        let now = self.now();
+        let p = &self.model.proposals[idx];
+        let id = p.id;
+        let (status, passed_at) = p.status_now(now);
+        let prediction = match (status, p.executable_at(now)) {
+            (ProposalStatus::Passed, Some(at)) if now < at => Some(GovError::Timelocked {
+                id,
+                executable_at: at,
+            }),
+            (ProposalStatus::Passed, Some(_)) => None,
+            _ => Some(GovError::NotPassed { id }),
+        };
+        let res = self.suite.execute_proposal(&self.addrs[who], id);
+        expect(res, prediction, "execute")?;
+        let p = &mut self.model.proposals[idx];
+        p.passed_at = passed_at;
+        p.stored = match p.kind {
+            Kind::Failing => ProposalStatus::ExecutionFailed,
+            _ => ProposalStatus::Executed,
+        };
+        if let Kind::Settings(s) = p.kind {
+            self.model.settings = s;
+        }
+        self.model.settle(idx, Payee::Proposer);
+        Ok(())
+    }
+
+    fn close(&mut self, who: usize, idx: usize) -> Result<(), GovError> {
+        let now = self.now();
+        let p = &self.model.proposals[idx];
+        let id = p.id;
+        let (status, _) = p.status_now(now);
+        let closable = p.stored == ProposalStatus::Open
+            && matches!(status, ProposalStatus::Rejected | ProposalStatus::Vetoed);
+        let prediction = (!closable).then_some(GovError::NotClosable { id });
+        let res = self
+            .suite
+            .execute_gov(&self.addrs[who], &ExecuteMsg::Close { proposal_id: id });
+        expect(res, prediction, "close")?;
+        let p = &mut self.model.proposals[idx];
+        p.stored = status;
+        let payee = if status == ProposalStatus::Rejected && p.refund_rejected {
+            Payee::Proposer
+        } else {
+            Payee::Treasury
+        };
+        self.model.settle(idx, payee);
+        Ok(())
+    }
+
+    fn veto(&mut self, guardian: bool, who: usize, idx: usize) -> Result<(), GovError> {
+        let now = self.now();
+        let p = &self.model.proposals[idx];
+        let id = p.id;
+        let (status, passed_at) = p.status_now(now);
+        let prediction = if !guardian {
+            Some(GovError::NotGuardian)
+        } else {
+            match (status, p.executable_at(now)) {
+                (ProposalStatus::Passed, Some(at)) if now >= at => {
+                    Some(GovError::VetoTooLate { id })
+                }
+                (ProposalStatus::Passed, Some(_)) => None,
+                _ => Some(GovError::NotPassed { id }),
+            }
+        };
+        let sender = if guardian {
+            self.guardian.clone()
+        } else {
+            self.addrs[who].clone()
+        };
+        let res = self.suite.veto(&sender, id);
+        expect(res, prediction, "veto")?;
+        let p = &mut self.model.proposals[idx];
+        p.stored = ProposalStatus::Vetoed;
+        p.passed_at = passed_at;
+        self.model.settle(idx, Payee::Treasury);
+        Ok(())
+    }
+
+    fn apply(&mut self, op: Op) {
+        // Refusals are checked against the record inside; the history goes on after them.
+        let _ = match op {
+            Op::Stake { who, percent } => self.stake(who, self.model.liquid[who] * percent / 100),
+            Op::Unstake { who, percent } => {
+                self.unstake(who, self.model.stake[who] * percent / 100)
+            }
+            Op::Claim { who } => self.claim(who),
+            Op::Transfer { from, to, percent } => {
+                let amount = self.model.liquid[from] * percent / 100;
+                if amount > 0 {
+                    self.transfer(from, to, amount);
+                }
+                Ok(())
+            }
+            Op::Propose { who, kind } => self.propose(who, kind),
+            Op::Vote { who, pick, vote } => match self.pick(pick) {
+                Some(idx) => self.vote(who, idx, vote),
+                None => Ok(()),
+            },
+            Op::Execute { who, pick } => match self.pick(pick) {
+                Some(idx) => self.execute(who, idx),
+                None => Ok(()),
+            },
+            Op::Close { who, pick } => match self.pick(pick) {
+                Some(idx) => self.close(who, idx),
+                None => Ok(()),
+            },
+            Op::Veto {
+                guardian,
+                who,
+                pick,
+            } => match self.pick(pick) {
+                Some(idx) => self.veto(guardian, who, idx),
+                None => Ok(()),
+            },
+            Op::NextBlock => {
+                self.suite.next_block();
+                Ok(())
+            }
+            Op::Wait { seconds } => {
+                self.suite.advance(seconds);
+                Ok(())
+            }
+        };
+    }
+
+    /// Conservation: governance's GOV balance against the record's terms, and every GOV of
+    /// the supply where the record says it is.
+    fn check_conservation(&self) {
+        let (suite, m) = (&self.suite, &self.model);
+        let held = suite.gov_balance(&self.gov);
+        let staked: u128 = m.stake.iter().sum();
+        let unbonding: u128 = (0..VOTERS).map(|w| m.pending(w)).sum();
+        let deposits: u128 = m.proposals.iter().map(Prop::held).sum();
+        assert_eq!(
+            held,
+            staked + unbonding + deposits,
+            "governance's GOV {held} != staked {staked} + unbonding {unbonding} + deposits \
+             held {deposits}"
+        );
+        assert_eq!(self.total_staked(), staked, "total staked");
+        assert_eq!(suite.gov_balance(&self.treasury), m.treasury, "treasury");
+        assert_eq!(m.treasury, m.forfeited.iter().sum::<u128>(), "forfeits");
+        assert_eq!(
+            m.liquid.iter().sum::<u128>() + held + m.treasury,
+            SUPPLY,
+            "GOV outside voters, governance and treasury"
+        );
+        for w in 0..VOTERS {
+            let owned = m.liquid[w] + m.stake[w] + m.pending(w) + m.deposited(w);
+            assert_eq!(
+                owned as i128,
+                START as i128 + m.moved[w] - m.forfeited[w] as i128,
+                "GOV owned by {w}"
+            );
+        }
+    }
+
+    /// Everything after a step: conservation first, then every balance, stake, claim,
+    /// proposal and ballot against the record.
+    fn check(&self) {
+        self.check_conservation();
+        let (suite, m, now) = (&self.suite, &self.model, self.now());
+        assert_eq!(suite.gov_config().config, m.settings.config(), "settings");
+        for (w, addr) in self.addrs.iter().enumerate() {
+            assert_eq!(suite.gov_balance(addr), m.liquid[w], "GOV of {w}");
+            assert_eq!(suite.voting_power(addr), m.stake[w], "power of {w}");
+            assert_eq!(self.claims(w), m.claims[w], "claims of {w}");
+        }
+        for p in &m.proposals {
+            let id = p.id;
+            let q = suite.proposal(id);
+            assert_eq!(q.start_height, p.start);
+            assert_eq!(q.total_power.u128(), m.total_at(p.start), "total of {id}");
+            assert_eq!(q.total_power.u128(), p.total_power, "total of {id}");
+            assert_eq!(q.proposer, self.addrs[p.proposer], "proposer of {id}");
+            assert_eq!(q.deposit.u128(), p.deposit, "deposit of {id}");
+            assert_eq!(q.refund_rejected, p.refund_rejected, "policy of {id}");
+            assert_eq!(q.rules, p.rules, "rules of {id}");
+            assert_eq!(q.voting_end.seconds(), p.voting_end, "voting end of {id}");
+            assert_eq!(
+                q.timelock_seconds, p.rules.timelock_seconds,
+                "timelock of {id}"
+            );
+            assert_eq!(q.status, p.status_now(now).0, "status of {id}");
+            assert_eq!(
+                q.executable_at.map(|t| t.seconds()),
+                p.executable_at(now),
+                "executable_at of {id}"
+            );
+            assert_eq!(
+                q.execution_error.is_some(),
+                p.stored == ProposalStatus::ExecutionFailed,
+                "execution error of {id}: {:?}",
+                q.execution_error
+            );
+            let ballots = all_ballots(suite, id);
+            let mut sum = Tally::default();
+            for (voter, vote, weight) in &ballots {
+                let w = self.addrs.iter().position(|a| a.as_str() == voter).unwrap();
+                let staked_then = m.stake_at(w, p.start);
+                assert_eq!(*weight, staked_then, "ballot of {w} on {id}");
+                assert_eq!(m.ballots.get(&(id, w)), Some(&(*vote, *weight)));
+                let slot = match vote {
+                    Vote::Yes => &mut sum.yes,
+                    Vote::No => &mut sum.no,
+                    Vote::Abstain => &mut sum.abstain,
+                    Vote::Veto => &mut sum.veto,
+                };
+                *slot += Uint128::new(*weight);
+            }
+            assert_eq!(
+                ballots.len(),
+                m.ballots.keys().filter(|(i, _)| *i == id).count()
+            );
+            assert_eq!(q.tally, sum, "tally of {id}");
+            assert_eq!(q.tally, p.tally, "tally of {id}");
+        }
+    }
+
+    /// Ends every proposal and every stake; see the module doc.
+    fn close_out(&mut self) {
+        let keeper = 0;
+        // Voting ends everywhere.
+        let last_end = self.model.proposals.iter().map(|p| p.voting_end).max();
+        self.advance_to(last_end.unwrap_or(0));
+        self.check();
+        let now = self.now();
+        // Rejected and vetoed ones are closed.
+        for idx in 0..self.model.proposals.len() {
+            let p = &self.model.proposals[idx];
+            let status = p.status_now(now).0;
+            assert_ne!(status, ProposalStatus::Open, "{} open after voting", p.id);
+            if p.stored == ProposalStatus::Open && status != ProposalStatus::Passed {
+                self.close(keeper, idx).expect("close-out: close");
+                self.check();
+            }
+        }
+        // Passed ones are executed after their timelock.
+        let last_unlock = self
+            .model
+            .proposals
+            .iter()
+            .filter(|p| p.status_now(now).0 == ProposalStatus::Passed)
+            .filter_map(|p| p.executable_at(now))
+            .max();
+        self.advance_to(last_unlock.unwrap_or(0));
+        for idx in 0..self.model.proposals.len() {
+            if self.model.proposals[idx].status_now(now).0 == ProposalStatus::Passed {
+                self.execute(keeper, idx).expect("close-out: execute");
+                self.check();
+            }
+        }
+        // Every deposit went where the policy copied into its proposal says, once.
+        for idx in 0..self.model.proposals.len() {
+            let p = &self.model.proposals[idx];
+            let (id, paid_to) = (p.id, p.paid_to);
+            let policy = match p.stored {
+                ProposalStatus::Executed | ProposalStatus::ExecutionFailed => Payee::Proposer,
+                ProposalStatus::Rejected if p.refund_rejected => Payee::Proposer,
+                ProposalStatus::Rejected | ProposalStatus::Vetoed => Payee::Treasury,
+                other => panic!("proposal {id} left {other:?}"),
             };
-            *slot += Uint128::new(*weight);
+            assert_eq!(paid_to, Some(policy), "deposit of {id}");
+            assert_eq!(self.close(keeper, idx), Err(GovError::NotClosable { id }));
+            assert_eq!(self.execute(keeper, idx), Err(GovError::NotPassed { id }));
+            assert_eq!(
+                self.veto(true, keeper, idx),
+                Err(GovError::NotPassed { id })
+            );
+        }
+        self.check();
+        // Everyone claims what is due, unstakes everything and claims it after unbonding.
+        let last_release = self.model.claims.iter().flatten().map(|(_, at)| *at).max();
+        self.advance_to(last_release.unwrap_or(0));
+        for w in 0..VOTERS {
+            if !self.model.claims[w].is_empty() {
+                self.claim(w).expect("close-out: claim what is due");
+            }
+            if self.model.stake[w] > 0 {
+                self.unstake(w, self.model.stake[w])
+                    .expect("close-out: unstake");
+            }
+        }
+        self.check();
+        let unbonding = self.model.settings.unbonding;
+        self.suite.advance(unbonding);
+        for w in 0..VOTERS {
+            if self.model.claims[w].is_empty() {
+                assert_eq!(self.claim(w), Err(GovError::NothingToClaim));
+            } else {
+                self.claim(w).expect("close-out: claim after unbonding");
+            }
+        }
+        self.check();
+
+        // Nothing is left in governance; each voter has what the record says.
+        let m = &self.model;
+        assert_eq!(
+            self.suite.gov_balance(&self.gov),
+            0,
+            "GOV left in governance"
+        );
+        assert_eq!(self.total_staked(), 0, "stake left");
+        for (w, addr) in self.addrs.iter().enumerate() {
+            assert_eq!(
+                self.suite.gov_balance(addr) as i128,
+                START as i128 + m.moved[w] - m.forfeited[w] as i128,
+                "final GOV of {w}"
+            );
         }
         assert_eq!(
-            ballots.len(),
-            model.ballots.keys().filter(|(i, _)| *i == id).count()
+            self.suite.gov_balance(&self.treasury),
+            m.forfeited.iter().sum::<u128>(),
+            "treasury"
         );
-        assert_eq!(p.tally, sum, "tally of {id}");
     }
 }
 
-fn run(ops: Vec<Op>) {
-    let mut suite = Suite::builder()
-        .with_underwriters(&["lp"], 1_000_000 * ONE)
-        .with_governance(&NAMES.map(|n| (n, 1_000 * ONE)))
-        .build();
-    let addrs: Vec<Addr> = NAMES.iter().map(|n| suite.addr(n)).collect();
-    let mut model = Model {
-        liquid: [1_000 * ONE; VOTERS],
-        ..Model::default()
-    };
+fn run(initial: Settings, ops: Vec<Op>) {
+    let mut world = World::new(initial);
     for op in ops {
-        let height = suite.app.block_info().height;
-        let now = suite.app.block_info().time.seconds();
-        match op {
-            Op::Stake { who, percent } => {
-                let amount = model.liquid[who] * percent / 100;
-                let res = suite.stake(&addrs[who], amount);
-                if amount == 0 {
-                    assert_eq!(res.unwrap_err(), GovError::ZeroAmount);
-                } else {
-                    res.unwrap();
-                    model.liquid[who] -= amount;
-                    let stake = model.stake[who] + amount;
-                    model.set_stake(height, who, stake);
-                }
-            }
-            Op::Unstake { who, percent } => {
-                let amount = model.stake[who] * percent / 100;
-                let res = suite.unstake(&addrs[who], amount);
-                if amount == 0 {
-                    assert_eq!(res.unwrap_err(), GovError::ZeroAmount);
-                } else if model.claims[who].len() >= 20 {
-                    assert_eq!(res.unwrap_err(), GovError::TooManyClaims { max: 20 });
-                } else {
-                    res.unwrap();
-                    let stake = model.stake[who] - amount;
-                    model.set_stake(height, who, stake);
-                    model.claims[who].push((amount, now + UNBONDING));
-                }
-            }
-            Op::Claim { who } => {
-                let due: u128 = model.claims[who]
-                    .iter()
-                    .filter(|(_, at)| *at <= now)
-                    .map(|(a, _)| a)
-                    .sum();
-                let res = suite.execute_gov(&addrs[who], &ExecuteMsg::Claim {});
-                if due == 0 {
-                    assert_eq!(res.unwrap_err(), GovError::NothingToClaim);
-                } else {
-                    res.unwrap();
-                    model.claims[who].retain(|(_, at)| *at > now);
-                    model.liquid[who] += due;
-                }
-            }
-            Op::Transfer { from, to, percent } => {
-                let amount = model.liquid[from] * percent / 100;
-                if amount > 0 {
-                    let token = suite.gov().token.clone();
-                    suite
-                        .app
-                        .execute_contract(
-                            addrs[from].clone(),
-                            token,
-                            &Cw20ExecuteMsg::Transfer {
-                                recipient: addrs[to].to_string(),
-                                amount: Uint128::new(amount),
-                            },
-                            &[],
-                        )
-                        .unwrap();
-                    model.liquid[from] -= amount;
-                    model.liquid[to] += amount;
-                }
-            }
-            Op::Propose { who } => {
-                let res = suite.propose(&addrs[who], "random", vec![pause()]);
-                if model.total_at(height) == 0 {
-                    assert_eq!(res.unwrap_err(), GovError::NoStake);
-                } else {
-                    let id = res.unwrap();
-                    assert_eq!(id, model.proposals.len() as u64 + 1);
-                    model.proposals.push((id, height));
-                }
-            }
-            Op::Vote { who, pick, vote } => {
-                if model.proposals.is_empty() {
-                    continue;
-                }
-                let (id, start) = model.proposals[pick % model.proposals.len()];
-                let open = suite.proposal(id).status == ProposalStatus::Open;
-                let res = suite.vote(&addrs[who], id, vote);
-                let weight = model.stake_at(who, start);
-                let voted = model.ballots.contains_key(&(id, who));
-                if !open {
-                    assert_eq!(res.unwrap_err(), GovError::NotOpen { id });
-                } else if voted {
-                    assert_eq!(res.unwrap_err(), GovError::AlreadyVoted { id });
-                } else if weight == 0 {
-                    assert_eq!(res.unwrap_err(), GovError::NoVotingPower { height: start });
-                } else {
-                    res.unwrap();
-                    model.ballots.insert((id, who), (vote, weight));
-                }
-            }
-            Op::NextBlock => suite.next_block(),
-            Op::Wait { seconds } => suite.advance(seconds),
-        }
-        check(&suite, &model, &addrs);
+        world.apply(op);
+        world.check();
     }
+    world.close_out();
 }
 
 proptest! {
@@ -303,9 +1027,10 @@ proptest! {
     })]
 
     #[test]
-    fn tallies_are_the_ballots_and_ballots_the_stakes_at_the_start(
+    fn tallies_are_the_ballots_governance_holds_exactly_its_dues_and_close_out_pays_everyone(
+        initial in settings(deposit()),
         ops in prop::collection::vec(op(), 1..60),
     ) {
-        run(ops);
+        run(initial, ops);
     }
 }
