@@ -10,6 +10,7 @@ use tranche_perps_types::engine::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryM
 
 use crate::error::ContractError;
 use crate::governance::validate_fees;
+use crate::solvency::{accrue, write_off, Pool};
 use crate::state::{Config, EngineState, CONFIG, FEES, PAUSE, STATE};
 use crate::{fees, funding, governance, liquidate, oracle, query, trade};
 
@@ -24,7 +25,7 @@ pub enum ReplyId {
     Shortfall = 1,
     /// An automatic premium deposit (reply on error: the premium is kept).
     AutoSweep = 2,
-    /// An automatic open-interest report (reply on error: ignored).
+    /// An open-interest report of any sweep (reply on error: ignored).
     IgnoreFailure = 3,
 }
 
@@ -150,7 +151,7 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
         ReplyId::AutoSweep => {
             let premium: Uint128 = from_json(&msg.payload)?;
             let mut state = STATE.load(deps.storage)?;
-            state.pending_premium = state.pending_premium.checked_add(premium)?;
+            accrue(&mut state, Pool::Premium, premium)?;
             STATE.save(deps.storage, &state)?;
             Ok(Response::new()
                 .add_attribute("action", "auto_sweep_failed")
@@ -189,8 +190,17 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
     let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    // Older versions kept fee pools beside uncovered bad debt: write it off against them now,
+    // so that uncovered bad debt above zero again implies empty pools.
+    let mut state = STATE.load(deps.storage)?;
+    let written_off = write_off(&mut state);
+    STATE.save(deps.storage, &state)?;
     Ok(Response::new()
         .add_attribute("action", "migrate")
         .add_attribute("from_version", previous.to_string())
-        .add_attribute("to_version", CONTRACT_VERSION))
+        .add_attribute("to_version", CONTRACT_VERSION)
+        .add_attribute("written_off_unsplit", written_off.unsplit)
+        .add_attribute("written_off_premium", written_off.premium)
+        .add_attribute("written_off_treasury", written_off.treasury)
+        .add_attribute("uncovered_bad_debt", state.uncovered_bad_debt))
 }

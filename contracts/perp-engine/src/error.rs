@@ -125,6 +125,12 @@ pub enum ContractError {
     #[error("position is healthy: equity {equity}, maintenance margin {required}")]
     NotLiquidatable { equity: Int128, required: Uint128 },
 
+    #[error(
+        "the engine is insolvent: payout {owed} exceeds its balance {available} while bad debt \
+         remains uncovered; later fees repay it"
+    )]
+    Insolvent { owed: Uint128, available: Uint128 },
+
     #[error("opening new positions is paused")]
     NewPositionsPaused,
 

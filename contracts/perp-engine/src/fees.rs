@@ -12,6 +12,7 @@ use tranche_perps_types::fund;
 
 use crate::contract::ReplyId;
 use crate::error::ContractError;
+use crate::solvency::{accrue, Pool};
 use crate::state::{EngineState, Market, CONFIG, FEES, MARKETS};
 use crate::trade::notional_at;
 
@@ -97,45 +98,56 @@ fn query_coverage(
     Ok(coverage.coverage_ratio)
 }
 
-/// Splits unsplit fees at `coverage`, restarts every market's peak open interest and returns
-/// the messages that send the premium and report the total open-interest `notional` now.
+/// The messages of a sweep: the open-interest report, sent as a submessage whose failure is
+/// ignored (a fund that moved to another engine refuses it, and the premium must still reach
+/// it), and the premium deposit, if any.
+struct Sweep {
+    report: SubMsg,
+    deposit: Option<CosmosMsg>,
+    premium: Uint128,
+}
+
+/// Splits unsplit fees at `coverage`, restarts every market's peak open interest and builds
+/// the messages that report the total open-interest `notional` now and send the premium.
 fn sweep_messages(
     storage: &mut dyn Storage,
     state: &mut EngineState,
     coverage: Option<Decimal256>,
     notional: Uint128,
-) -> Result<(Vec<CosmosMsg>, Uint128), ContractError> {
+) -> Result<Sweep, ContractError> {
     let config = CONFIG.load(storage)?;
     let fees = FEES.load(storage)?;
     if !state.unsplit_fees.is_zero() {
+        let unsplit = state.unsplit_fees;
         let share = fund_share(coverage, fees.fund_share_max, fees.fund_share_min)?;
-        let to_fund = state.unsplit_fees.checked_mul_ceil(share)?;
-        state.treasury_fees = state
-            .treasury_fees
-            .checked_add(state.unsplit_fees - to_fund)?;
-        state.pending_premium = state.pending_premium.checked_add(to_fund)?;
+        let to_fund = unsplit.checked_mul_ceil(share)?;
         state.unsplit_fees = Uint128::zero();
+        accrue(state, Pool::Treasury, unsplit - to_fund)?;
+        accrue(state, Pool::Premium, to_fund)?;
     }
     reset_peaks(storage)?;
     let premium = state.pending_premium;
     state.pending_premium = Uint128::zero();
-    let mut msgs: Vec<CosmosMsg> = vec![WasmMsg::Execute {
+    let report = WasmMsg::Execute {
         contract_addr: config.fund.to_string(),
         msg: to_json_binary(&fund::ExecuteMsg::ReportOpenInterest { notional })?,
         funds: vec![],
-    }
-    .into()];
-    if !premium.is_zero() {
-        msgs.push(
-            WasmMsg::Execute {
+    };
+    let deposit = (!premium.is_zero())
+        .then(|| -> Result<CosmosMsg, ContractError> {
+            Ok(WasmMsg::Execute {
                 contract_addr: config.fund.to_string(),
                 msg: to_json_binary(&fund::ExecuteMsg::DepositPremium {})?,
-                funds: coins(premium.u128(), config.collateral_denom),
+                funds: coins(premium.u128(), &config.collateral_denom),
             }
-            .into(),
-        );
-    }
-    Ok((msgs, premium))
+            .into())
+        })
+        .transpose()?;
+    Ok(Sweep {
+        report: SubMsg::reply_on_error(report, ReplyId::IgnoreFailure as u64),
+        deposit,
+        premium,
+    })
 }
 
 /// Anyone: split fees, send the fund its premium and report open interest.
@@ -144,7 +156,9 @@ fn sweep_messages(
 /// at the fund's coverage for the notional of the peak open interest in that time: Σ over
 /// markets of `max(peak_oi_since_sweep, open interest now) * index price`. A position opened
 /// and closed between two sweeps (open interest 0 at both) still counts, so its fees cannot
-/// fall to `f_min` at an unbounded coverage. The sweep reports the open interest now.
+/// fall to `f_min` at an unbounded coverage. The sweep reports the open interest now; a fund
+/// that refuses the report (it moved to another engine) still receives the premium, while a
+/// refused deposit fails the sweep as a whole.
 pub fn sweep_premium(
     deps: DepsMut,
     _env: Env,
@@ -155,13 +169,14 @@ pub fn sweep_premium(
     let fund = CONFIG.load(deps.storage)?.fund;
     let open_interest = open_interest(deps.storage)?;
     let coverage = query_coverage(&deps.querier, &fund, open_interest.peak)?;
-    let (msgs, premium) = sweep_messages(deps.storage, &mut state, coverage, open_interest.now)?;
+    let sweep = sweep_messages(deps.storage, &mut state, coverage, open_interest.now)?;
     crate::state::STATE.save(deps.storage, &state)?;
     Ok(Response::new()
-        .add_messages(msgs)
+        .add_submessage(sweep.report)
+        .add_messages(sweep.deposit)
         .add_attribute("action", "sweep_premium")
         .add_attribute("sender", info.sender)
-        .add_attribute("premium", premium)
+        .add_attribute("premium", sweep.premium)
         .add_attribute("treasury_fees", state.treasury_fees))
 }
 
@@ -187,24 +202,17 @@ pub fn auto_sweep(
     let Ok(coverage) = query_coverage(querier, &fund, open_interest.peak) else {
         return Ok(vec![]);
     };
-    let (msgs, premium) = sweep_messages(storage, state, coverage, open_interest.now)?;
-    let payload = to_json_binary(&premium)?;
-    Ok(msgs
-        .into_iter()
-        .enumerate()
-        .map(|(i, msg)| {
-            // The first message reports open interest; the second carries the premium.
-            if i == 0 {
-                SubMsg::reply_on_error(msg, ReplyId::IgnoreFailure as u64)
-            } else {
-                SubMsg::reply_on_error(msg, ReplyId::AutoSweep as u64).with_payload(payload.clone())
-            }
-        })
-        .collect())
+    let sweep = sweep_messages(storage, state, coverage, open_interest.now)?;
+    let payload = to_json_binary(&sweep.premium)?;
+    let mut msgs = vec![sweep.report];
+    msgs.extend(sweep.deposit.map(|deposit| {
+        SubMsg::reply_on_error(deposit, ReplyId::AutoSweep as u64).with_payload(payload)
+    }));
+    Ok(msgs)
 }
 
 /// Once a market has no open interest, the rounding dust its funding pool collected belongs to
-/// the treasury.
+/// the treasury (after repaying any uncovered bad debt).
 pub fn release_funding_dust(
     market: &mut Market,
     state: &mut EngineState,
@@ -214,7 +222,7 @@ pub fn release_funding_dust(
         && market.funding_pool > cosmwasm_std::Int128::zero()
     {
         let dust = market.funding_pool.unsigned_abs();
-        state.treasury_fees = state.treasury_fees.checked_add(dust)?;
+        accrue(state, Pool::Treasury, dust)?;
         market.funding_pool = cosmwasm_std::Int128::zero();
     }
     Ok(())

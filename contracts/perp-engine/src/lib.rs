@@ -12,6 +12,7 @@ pub mod liquidate;
 pub mod margin;
 pub mod oracle;
 pub mod query;
+pub mod solvency;
 pub mod state;
 pub mod trade;
 pub mod vamm;

@@ -13,6 +13,7 @@ use crate::fees::{auto_sweep, release_funding_dust};
 use crate::funding::{accrued_funding, catch_up_funding};
 use crate::margin::{margin_of, set_margin, signed_add, socialize};
 use crate::oracle::fresh_index;
+use crate::solvency::{accrue, ensure_payable, write_off, Pool};
 use crate::state::{CONFIG, MARKETS, PAUSE, POSITIONS, SOCIALIZED, STATE};
 use crate::trade::{equity_at, fill, load_market, load_position, notional_at, requirement};
 
@@ -27,7 +28,8 @@ pub struct ShortfallContext {
 /// Anyone liquidates a position below maintenance margin at the index price. The position
 /// closes on the vAMM; remaining margin pays the liquidation fee (keeper share to the sender,
 /// the rest premium for the fund) and the rest goes to the trader. A negative remainder is bad
-/// debt, asked of the fund in a submessage whose reply socializes what it did not pay.
+/// debt, asked of the fund in a submessage whose reply socializes what it did not pay. While
+/// uncovered bad debt remains, payouts the engine's balance cannot make fail with `Insolvent`.
 pub fn liquidate(
     deps: DepsMut,
     env: Env,
@@ -102,8 +104,15 @@ pub fn liquidate(
         let remaining = remaining.unsigned_abs();
         let fee = requirement(market.params.liquidation_fee, filled.quote)?.min(remaining);
         keeper_reward = fee.checked_mul_floor(market.params.keeper_share)?;
-        state.pending_premium = state.pending_premium.checked_add(fee - keeper_reward)?;
+        accrue(&mut state, Pool::Premium, fee - keeper_reward)?;
         trader_payout = remaining - fee;
+        ensure_payable(
+            deps.as_ref(),
+            &env,
+            &state,
+            &config.collateral_denom,
+            keeper_reward.checked_add(trader_payout)?,
+        )?;
         for (to, amount) in [(&info.sender, keeper_reward), (&trader, trader_payout)] {
             if !amount.is_zero() {
                 msgs.push(
@@ -118,7 +127,13 @@ pub fn liquidate(
     }
     release_funding_dust(&mut market, &mut state)?;
     MARKETS.save(deps.storage, &market_id, &market)?;
-    let sweep = auto_sweep(deps.storage, &deps.querier, &env, &mut state)?;
+    // With bad debt the fee pools must stay in the engine until the shortfall reply has written
+    // off what the fund and open margin leave uncovered; a later trade sweeps them.
+    let sweep = if bad_debt.is_zero() {
+        auto_sweep(deps.storage, &deps.querier, &env, &mut state)?
+    } else {
+        vec![]
+    };
     STATE.save(deps.storage, &state)?;
 
     Ok(Response::new()
@@ -138,7 +153,9 @@ pub fn liquidate(
 }
 
 /// Reply of the fund's `CoverShortfall`: what it paid is read from its response data; the rest
-/// (everything, if it failed) is socialized over all open margin.
+/// (everything, if it failed) is socialized over all open margin, and what open margin cannot
+/// absorb is written off against the fee pools (unsplit fees, then the fund's pending premium,
+/// then treasury fees). Only the remainder stays in `uncovered_bad_debt`, repaid by later fees.
 pub fn shortfall_reply(
     deps: DepsMut,
     env: Env,
@@ -165,8 +182,12 @@ pub fn shortfall_reply(
     };
     let unpaid = context.bad_debt - paid;
     let mut state = STATE.load(deps.storage)?;
-    let uncovered = socialize(&mut state, unpaid);
-    state.uncovered_bad_debt = state.uncovered_bad_debt.checked_add(uncovered)?;
+    let not_socialized = socialize(&mut state, unpaid);
+    state.uncovered_bad_debt = state.uncovered_bad_debt.checked_add(not_socialized)?;
+    let written_off = write_off(&mut state);
+    // A deficit left earlier means the pools were already empty, so everything written off
+    // here is this shortfall's.
+    let uncovered = not_socialized.saturating_sub(written_off.total());
     STATE.save(deps.storage, &state)?;
     SOCIALIZED.save(
         deps.storage,
@@ -177,7 +198,9 @@ pub fn shortfall_reply(
             time: env.block.time,
             bad_debt: context.bad_debt,
             paid_by_fund: paid,
-            socialized: unpaid - uncovered,
+            socialized: unpaid - not_socialized,
+            written_off: written_off.total(),
+            uncovered,
         },
     )?;
     Ok(Response::new()
@@ -186,6 +209,10 @@ pub fn shortfall_reply(
         .add_attribute("market", context.market)
         .add_attribute("bad_debt", context.bad_debt)
         .add_attribute("paid_by_fund", paid)
-        .add_attribute("socialized", unpaid - uncovered)
-        .add_attribute("uncovered", uncovered))
+        .add_attribute("socialized", unpaid - not_socialized)
+        .add_attribute("written_off_unsplit", written_off.unsplit)
+        .add_attribute("written_off_premium", written_off.premium)
+        .add_attribute("written_off_treasury", written_off.treasury)
+        .add_attribute("uncovered", uncovered)
+        .add_attribute("uncovered_bad_debt", state.uncovered_bad_debt))
 }

@@ -28,7 +28,8 @@ pub struct EngineState {
     pub total_margin_shares: Uint128,
     /// Incremented when socialized losses wipe out all margin; older shares are worth nothing.
     pub margin_epoch: u64,
-    /// Deficit neither the fund nor open margin could absorb.
+    /// Deficit neither the fund, open margin nor the fee pools could absorb (see
+    /// [`crate::solvency`]): while it is above zero, the three fee pools are zero.
     pub uncovered_bad_debt: Uint128,
     /// Id of the next shortfall sent to the fund.
     pub next_shortfall_id: u64,

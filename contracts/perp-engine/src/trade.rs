@@ -9,6 +9,7 @@ use crate::fees::auto_sweep;
 use crate::funding::{accrued_funding, catch_up_funding, side_index};
 use crate::margin::{margin_of, set_margin, signed_add};
 use crate::oracle::fresh_index;
+use crate::solvency::{accrue, ensure_payable, Pool};
 use crate::state::{Market, Position, CONFIG, MARKETS, PAUSE, POSITIONS, STATE};
 use crate::vamm::{buy, mark_price, sell};
 
@@ -298,7 +299,7 @@ pub fn trade(
         return Err(ContractError::Bankrupt { equity: margin });
     }
     set_margin(&mut state, &mut position, margin.unsigned_abs())?;
-    state.unsplit_fees = state.unsplit_fees.checked_add(fee)?;
+    accrue(&mut state, Pool::Unsplit, fee)?;
     if position.size.is_zero() && position.margin_shares.is_zero() {
         POSITIONS.remove(deps.storage, (&trader, &market_id));
     } else {
@@ -323,7 +324,8 @@ pub fn trade(
         .add_attribute("margin", margin.to_string()))
 }
 
-/// Closes the sender's whole position and pays out all its margin.
+/// Closes the sender's whole position and pays out all its margin (`Insolvent` if uncovered
+/// bad debt remains and the engine's balance cannot pay it: the position stays open).
 pub fn close_position(
     deps: DepsMut,
     env: Env,
@@ -365,14 +367,21 @@ pub fn close_position(
         return Err(ContractError::Bankrupt { equity: margin });
     }
     set_margin(&mut state, &mut position, Uint128::zero())?;
-    state.unsplit_fees = state.unsplit_fees.checked_add(fee)?;
+    accrue(&mut state, Pool::Unsplit, fee)?;
     POSITIONS.remove(deps.storage, (&trader, &market_id));
     crate::fees::release_funding_dust(&mut market, &mut state)?;
+    let payout = margin.unsigned_abs();
+    ensure_payable(
+        deps.as_ref(),
+        &env,
+        &state,
+        &config.collateral_denom,
+        payout,
+    )?;
     MARKETS.save(deps.storage, &market_id, &market)?;
     let sweep = auto_sweep(deps.storage, &deps.querier, &env, &mut state)?;
     STATE.save(deps.storage, &state)?;
 
-    let payout = margin.unsigned_abs();
     let mut response = Response::new().add_submessages(sweep);
     if !payout.is_zero() {
         response = response.add_message(BankMsg::Send {
@@ -426,7 +435,8 @@ pub fn add_margin(
 /// `margin - funding owed - amount + min(PnL at index, 0) >= initial_margin_ratio * notional
 /// at index`. The market's funding is caught up first, so the funding owed includes every
 /// interval that has ended. Unrealized profit never counts for removal (opening still counts
-/// it).
+/// it). While uncovered bad debt remains, an amount above the engine's balance is refused with
+/// `Insolvent`.
 pub fn remove_margin(
     deps: DepsMut,
     env: Env,
@@ -475,6 +485,13 @@ pub fn remove_margin(
         }
     }
     set_margin(&mut state, &mut position, margin.unsigned_abs())?;
+    ensure_payable(
+        deps.as_ref(),
+        &env,
+        &state,
+        &config.collateral_denom,
+        amount,
+    )?;
     POSITIONS.save(deps.storage, (&trader, &market_id), &position)?;
     MARKETS.save(deps.storage, &market_id, &market)?;
     STATE.save(deps.storage, &state)?;

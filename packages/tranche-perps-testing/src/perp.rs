@@ -10,8 +10,12 @@
 //! ```
 //!
 //! because every realized profit is quote the vAMM paid out, and every fund payout or
-//! socialized loss fills the hole a bad debt left. With every position closed and premium swept,
-//! this says the engine holds exactly its treasury fees (SPEC section 6, invariant 2).
+//! socialized loss fills the hole a bad debt left. A write-off of uncovered bad debt lowers a
+//! fee pool and `uncovered_bad_debt` by the same amount; a later fee that repays it lowers
+//! `uncovered_bad_debt` instead of raising a pool. With every position closed, premium swept and
+//! no deficit left, this says the engine holds exactly its treasury fees (SPEC section 6,
+//! invariant 2). Also checked after every step: while `uncovered_bad_debt > 0`, the three fee
+//! pools are zero.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -365,10 +369,19 @@ impl Suite {
         .expect("socialized losses")
     }
 
-    /// The engine's conservation identity (module docs) and per-market open interest, exactly.
+    /// The engine's conservation identity (module docs) and per-market open interest, exactly;
+    /// uncovered bad debt only with empty fee pools.
     pub fn check_engine_invariants(&self) {
         let records = self.records();
         let state = self.engine_state();
+        if !state.uncovered_bad_debt.is_zero() {
+            assert!(
+                state.unsplit_fees.is_zero()
+                    && state.pending_premium.is_zero()
+                    && state.treasury_fees.is_zero(),
+                "uncovered bad debt beside fee pools that could absorb it: {state:?}"
+            );
+        }
         let mut books: i128 =
             (state.total_margin + state.treasury_fees + state.unsplit_fees + state.pending_premium)
                 .u128() as i128;

@@ -2,8 +2,9 @@
 //! engine's peak open interest since the previous sweep (`f_max` below 1, `f_min` at 2 or
 //! more, linear in between, rounded up), the peak summed over markets and restarted by each
 //! sweep, the open interest a sweep reports (the one now), the automatic sweep past
-//! `FeeConfig::sweep_threshold`, and automatic sweeps that fail without blocking the trade or
-//! liquidation that triggered them.
+//! `FeeConfig::sweep_threshold`, automatic sweeps that fail without blocking the trade or
+//! liquidation that triggered them, and sweeps (manual or automatic) whose open-interest report
+//! the fund refuses still delivering the premium.
 //!
 //! Every expected number was computed independently with Python integers: vAMM quote
 //! `ceil(k / base)`, taker fee `ceil(quote / 1000)`, coverage `floor(assets * 10^18 / target)`
@@ -12,7 +13,6 @@
 
 use cosmwasm_std::{Decimal, Uint128};
 use perp_engine::state::MARKETS;
-use perp_engine::ContractError;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::{ExecuteMsg, FeeConfig};
 use tranche_perps_types::fund::Tranche;
@@ -235,15 +235,28 @@ fn auto_sweep_to_a_fund_that_does_not_know_the_engine() {
     );
     assert_eq!(junior_assets(&suite), 20_000 * ONE + 55_064_236);
     assert_eq!(suite.state().coverage.open_interest_notional.u128(), 0);
-    // A manual sweep needs the report, so it fails as a whole and changes nothing.
+    // A manual sweep ignores the refused report the same way. bob buys 1e6 more: quote
+    // ceil(k / 999,499e6) - ceil(k / 999,500e6) = 100,100,175, fee 100,101. Peak 1.501e9 at
+    // 100: target 1.501e10, coverage floor(20,055,064,236e18 / 1.501e10) = 1.336113540039973351,
+    // share 0.5 - floor(0.4 * 0.336113540039973351) = 0.36555458398401066, fund
+    // ceil(100,101 * share) = 36,593, treasury 63,508.
     let keeper = suite.addr("keeper");
     suite.trade(&bob, BTC, 1_000_000, 0).unwrap();
-    let before = suite.engine_state();
-    assert!(matches!(
-        suite.sweep_premium(&keeper).unwrap_err(),
-        ContractError::Std(_)
-    ));
-    assert_eq!(suite.engine_state(), before);
+    assert_eq!(suite.engine_state().unsplit_fees.u128(), 100_101);
+    let treasury_before = suite.engine_state().treasury_fees.u128();
+    let res = suite.sweep_premium(&keeper).unwrap();
+    assert!(res.events.iter().any(|e| e
+        .attributes
+        .iter()
+        .any(|a| a.value == "open_interest_report_failed")));
+    assert_eq!(junior_assets(&suite), 20_000 * ONE + 55_064_236 + 36_593);
+    let state = suite.engine_state();
+    assert_eq!(state.treasury_fees.u128() - treasury_before, 63_508);
+    assert_eq!(
+        (state.unsplit_fees.u128(), state.pending_premium.u128()),
+        (0, 0)
+    );
+    assert_eq!(suite.state().coverage.open_interest_notional.u128(), 0);
 }
 
 #[test]
@@ -438,4 +451,52 @@ fn a_legacy_market_peak_keeps_the_open_interest_before_the_first_close() {
     let before = junior_assets(&suite);
     suite.sweep_premium(&keeper).unwrap();
     assert_eq!(junior_assets(&suite) - before, 50_050_051);
+}
+
+/// Review (exits): the fund is pointed at a new engine, so it refuses the old engine's
+/// `ReportOpenInterest` with `NotEngine`. The old engine's manual sweep ignores that (the report
+/// is a reply-on-error submessage, as in an automatic sweep) and still delivers the premium by
+/// the permissionless `DepositPremium`. bob's round trip left ROUND_TRIP_FEES = 200,200,202,
+/// earned at a peak of 1e9 at index 100: target 1e10 against the fund's 5,000 USDC, coverage
+/// 0.5, f_max: ceil(50% * 200,200,202) = 100,100,101 to the fund, 100,100,101 to the treasury,
+/// which the governor can then withdraw, leaving the old engine empty.
+#[test]
+fn old_engine_sweeps_after_the_fund_moves_to_a_new_engine() {
+    let mut suite = setup(5_000 * ONE);
+    let (bob, keeper, governor) = (
+        suite.addr("bob"),
+        suite.addr("keeper"),
+        suite.governor.clone(),
+    );
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    suite.close(&bob, BTC).unwrap();
+    assert_eq!(suite.engine_state().unsplit_fees.u128(), ROUND_TRIP_FEES);
+    let new_engine = suite.addr("engine-v2");
+    suite
+        .update_config(&governor, Some(new_engine.as_str()), None, None)
+        .unwrap();
+
+    let res = suite.sweep_premium(&keeper).unwrap();
+    assert!(res.events.iter().any(|e| e
+        .attributes
+        .iter()
+        .any(|a| a.value == "open_interest_report_failed")));
+    assert_eq!(junior_assets(&suite), 5_000 * ONE + 100_100_101);
+    // The refused report changed nothing at the fund.
+    assert!(suite.state().coverage.open_interest_notional.is_zero());
+    let state = suite.engine_state();
+    assert_eq!(state.treasury_fees.u128(), 100_100_101);
+    assert_eq!(
+        (state.unsplit_fees.u128(), state.pending_premium.u128()),
+        (0, 0)
+    );
+    assert_eq!(suite.balance(&suite.engine.clone()), 100_100_101);
+
+    let treasury = suite.treasury();
+    let before = suite.balance(&treasury);
+    suite
+        .execute_engine(&governor, &ExecuteMsg::WithdrawTreasury {}, &[])
+        .unwrap();
+    assert_eq!(suite.balance(&treasury) - before, 100_100_101);
+    assert_eq!(suite.balance(&suite.engine.clone()), 0);
 }

@@ -2,16 +2,21 @@
 //! the fund's premium when margin remains; bad debt paid by the fund junior first, then senior;
 //! the payout cap leaving the rest socialized pro rata over open margin; a fund that refuses
 //! (`NotEngine`) not blocking the liquidation; shortfall ids never paid twice; stale prices and
-//! the liquidation pause; and the close-out after a crash.
+//! the liquidation pause; the close-out after a crash; and bad debt that neither the fund nor
+//! open margin absorbs: written off against unsplit fees, then the fund's pending premium, then
+//! treasury fees, the rest (`uncovered_bad_debt`) repaid by later fees, payouts the engine
+//! cannot make meanwhile refused with `Insolvent`.
 //!
 //! Every expected number was computed independently with Python integers (an exact model of the
 //! vAMM `quote = ceil(k / base)`, taker fee `ceil(quote / 1000)`, liquidation fee
 //! `ceil(2% * quote)`, keeper half rounded down, the fund's waterfall and the margin pool).
 
 use cosmwasm_std::{Int128, Timestamp, Uint128};
+use cw_multi_test::AppResponse;
 use perp_engine::ContractError;
+use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_testing::{Suite, ONE};
-use tranche_perps_types::engine::{EnginePause, ExecuteMsg, SocializedLoss};
+use tranche_perps_types::engine::{EnginePause, ExecuteMsg, MarketParams, SocializedLoss};
 use tranche_perps_types::fund::{LossRecord, Tranche};
 
 const BTC: &str = "BTC-USD";
@@ -185,6 +190,8 @@ fn bad_debt_is_paid_by_junior_then_senior() {
             bad_debt: Uint128::new(BAD_DEBT),
             paid_by_fund: Uint128::new(BAD_DEBT),
             socialized: Uint128::zero(),
+            written_off: Uint128::zero(),
+            uncovered: Uint128::zero(),
         }]
     );
     // Nothing socialized: bob's margin left the pool, the others keep theirs exactly.
@@ -241,6 +248,8 @@ fn payout_cap_leaves_the_rest_socialized_pro_rata() {
             bad_debt: Uint128::new(BAD_DEBT),
             paid_by_fund: Uint128::new(1_000 * ONE),
             socialized: Uint128::new(3_094_135_065),
+            written_off: Uint128::zero(),
+            uncovered: Uint128::zero(),
         }]
     );
     // Pool before: 5,949,824,536 + 593,614,425,388 = 599,564,249,924; after: minus 3,094,135,065.
@@ -287,6 +296,8 @@ fn refusing_fund_does_not_block_liquidation_everything_socialized() {
             bad_debt: Uint128::new(BAD_DEBT),
             paid_by_fund: Uint128::zero(),
             socialized: Uint128::new(BAD_DEBT),
+            written_off: Uint128::zero(),
+            uncovered: Uint128::zero(),
         }]
     );
     let total = CARL_MARGIN + ARB_MARGIN;
@@ -412,4 +423,382 @@ fn close_out_after_a_crash_leaves_exactly_the_treasury_fees() {
     assert_eq!(suite.balance(&arb), 10_000_000 * ONE + 2_717_366_855);
     // bob lost all 21,000 USDC.
     assert_eq!(suite.balance(&bob), 10_000_000 * ONE - 21_000 * ONE);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad debt beyond the fund and open margin.
+// ---------------------------------------------------------------------------------------------
+
+/// A suite whose fund has no underwriters and whose market takes open interest up to 1e12 base
+/// units a side, with a fee history that fills all three fee pools: early's round trip (long
+/// 1e9 and back, 100,100,100,101 quote each way, fees 2 * 100,100,101 = 200,200,202) is swept
+/// at coverage 0, f_max: ceil(50%) = 100,100,101 to the fund (its reserve, no tranches) and
+/// 100,100,101 to the treasury; dave opens long 1e9 (fee 100,100,101 unsplit) and is liquidated
+/// at 93 with margin left: liquidation fee ceil(2% * 100,100,100,101) = 2,002,002,003, keeper
+/// 1,001,001,001, premium 1,001,001,002. The index is back at 100.
+fn crash_setup() -> Suite {
+    let mut suite = Suite::builder()
+        .with_underwriters(
+            &["early", "dave", "bob", "carl", "arb", "erin", "keeper"],
+            10_000_000 * ONE,
+        )
+        .with_perp_engine()
+        .build();
+    let params = MarketParams {
+        max_long_oi: Uint128::new(1_000_000_000_000),
+        max_short_oi: Uint128::new(1_000_000_000_000),
+        ..default_market_params()
+    };
+    suite
+        .add_market_with(BTC, 1_000_000_000_000, 100_000_000_000_000, params)
+        .unwrap();
+    suite.push_price(BTC, "100").unwrap();
+    let (early, dave, keeper) = (
+        suite.addr("early"),
+        suite.addr("dave"),
+        suite.addr("keeper"),
+    );
+    suite
+        .trade(&early, BTC, 1_000_000_000, 11_000 * ONE)
+        .unwrap();
+    suite.close(&early, BTC).unwrap();
+    suite.sweep_premium(&keeper).unwrap();
+    suite
+        .trade(&dave, BTC, 1_000_000_000, 11_000 * ONE)
+        .unwrap();
+    reprice(&mut suite, "93");
+    suite.liquidate(&keeper, BTC, &dave).unwrap();
+    reprice(&mut suite, "100");
+    let state = suite.engine_state();
+    assert_eq!(state.unsplit_fees.u128(), 100_100_101);
+    assert_eq!(state.pending_premium.u128(), 1_001_001_002);
+    assert_eq!(state.treasury_fees.u128(), 100_100_101);
+    assert_eq!(suite.state().reserve.u128(), 100_100_101);
+    suite
+}
+
+/// Fees booked before the deep crash's liquidation: unsplit = dave's 100,100,101 + bob's
+/// 300,902,709 + carl's 50,276,142 + arb's 13,104,657,068; premium and treasury from
+/// `crash_setup`.
+const UNSPLIT_BEFORE: u128 = 13_555_936_020;
+const PREMIUM_BEFORE: u128 = 1_001_001_002;
+const TREASURY_BEFORE: u128 = 100_100_101;
+/// Bad debt of the deep crash: bob's margin 31,199,097,291 + realized -73,664,195,742.
+const DEEP_BAD_DEBT: u128 = 42_465_098_451;
+/// The fund's cap: 50% of its 100,100,101 reserve, floor.
+const FUND_PAID: u128 = 50_050_050;
+/// carl's margin after opening: 6,000 USDC - fee 50,276,142.
+const CARL_DEEP_MARGIN: u128 = 5_949_723_858;
+/// carl's and arb's closes after the crash (margins socialized to 0): carl buys 5e8 back for
+/// 37,790,752,603 (sold for 50,276,141,708): realized 12,485,389,105, fee 37,790,753; arb buys
+/// 150e9 back for 13,043,478,260,869 (sold for 13,104,657,067,506): realized 61,178,806,637,
+/// fee 13,043,478,261.
+const CARL_CLOSE_FEE: u128 = 37_790_753;
+const CARL_PAYOUT: u128 = 12_447_598_352;
+const ARB_CLOSE_FEE: u128 = 13_043_478_261;
+const ARB_PAYOUT: u128 = 48_135_328_376;
+
+/// After `crash_setup`: bob long 3e9 with 31,500 USDC (quote 300,902,708,125, fee 300,902,709)
+/// and carl short 5e8 with 6,000 (quote 50,276,141,708, fee 50,276,142) at index 100; the
+/// index falls to 70; arb shorts 150e9 (quote 13,104,657,067,506, fee 13,104,657,068; mark
+/// 1e26 / 1.1475e12^2 = 75.94, within 10%) with `arb_margin`, and the keeper liquidates bob: he sells 3e9 for
+/// 227,238,512,383, realized -73,664,195,742 against margin 31,199,097,291, bad debt
+/// DEEP_BAD_DEBT. The fund pays its cap FUND_PAID; the rest, 42,415,048,401, takes all of
+/// carl's and arb's margin. Returns the liquidation's response.
+fn deep_crash(suite: &mut Suite, arb_margin: u128) -> AppResponse {
+    let (bob, carl, arb, keeper) = (
+        suite.addr("bob"),
+        suite.addr("carl"),
+        suite.addr("arb"),
+        suite.addr("keeper"),
+    );
+    suite.trade(&bob, BTC, 3_000_000_000, 31_500 * ONE).unwrap();
+    suite.trade(&carl, BTC, -500_000_000, 6_000 * ONE).unwrap();
+    reprice(suite, "70");
+    suite
+        .trade(&arb, BTC, -150_000_000_000, arb_margin)
+        .unwrap();
+    assert_eq!(margin(suite, "carl"), CARL_DEEP_MARGIN);
+    assert_eq!(margin(suite, "arb"), arb_margin - 13_104_657_068);
+    let state = suite.engine_state();
+    assert_eq!(
+        (
+            state.unsplit_fees.u128(),
+            state.pending_premium.u128(),
+            state.treasury_fees.u128()
+        ),
+        (UNSPLIT_BEFORE, PREMIUM_BEFORE, TREASURY_BEFORE)
+    );
+    let res = suite.liquidate(&keeper, BTC, &bob).unwrap();
+    assert!(suite.position(BTC, &bob).is_none());
+    // Both margins are gone: carl and arb hold only their gains.
+    assert_eq!(suite.engine_state().total_margin.u128(), 0);
+    assert_eq!(margin(suite, "carl"), 0);
+    assert_eq!(margin(suite, "arb"), 0);
+    res
+}
+
+/// The attribute `key` of the engine's `shortfall_settled` event.
+fn settled(res: &AppResponse, key: &str) -> String {
+    res.events
+        .iter()
+        .filter(|e| {
+            e.attributes
+                .iter()
+                .any(|a| a.key == "action" && a.value == "shortfall_settled")
+        })
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == key)
+        .map(|a| a.value.clone())
+        .unwrap_or_else(|| panic!("no {key} in shortfall_settled"))
+}
+
+/// arb posts 34,920 USDC (margin 21,815,342,932 after its fee): open margin absorbs
+/// 5,949,723,858 + 21,815,342,932 = 27,765,066,790, leaving 42,415,048,401 - 27,765,066,790 =
+/// 14,649,981,611. That is written off against unsplit fees (13,555,936,020, all), then the fund's premium
+/// (1,001,001,002, all), then treasury fees (the last 93,044,589 of 100,100,101, leaving
+/// 7,055,512); nothing stays uncovered. Both winners close and are paid in full, and after the
+/// sweep the engine holds exactly its (reduced) treasury fees.
+#[test]
+fn uncovered_bad_debt_is_written_off_against_unsplit_fees_then_premium_then_treasury() {
+    let mut suite = crash_setup();
+    let res = deep_crash(&mut suite, 34_920 * ONE);
+    let time = now(&suite);
+    assert_eq!(settled(&res, "paid_by_fund"), FUND_PAID.to_string());
+    // CARL_DEEP_MARGIN + 21,815,342,932
+    assert_eq!(settled(&res, "socialized"), "27765066790");
+    assert_eq!(
+        settled(&res, "written_off_unsplit"),
+        UNSPLIT_BEFORE.to_string()
+    );
+    assert_eq!(
+        settled(&res, "written_off_premium"),
+        PREMIUM_BEFORE.to_string()
+    );
+    assert_eq!(settled(&res, "written_off_treasury"), "93044589");
+    assert_eq!(settled(&res, "uncovered"), "0");
+    assert_eq!(
+        suite.socialized_losses().losses,
+        vec![SocializedLoss {
+            shortfall_id: 1,
+            market: BTC.to_string(),
+            time,
+            bad_debt: Uint128::new(DEEP_BAD_DEBT),
+            paid_by_fund: Uint128::new(FUND_PAID),
+            socialized: Uint128::new(27_765_066_790),
+            // 13,555,936,020 + 1,001,001,002 + 93,044,589
+            written_off: Uint128::new(14_649_981_611),
+            uncovered: Uint128::zero(),
+        }]
+    );
+    let state = suite.engine_state();
+    assert_eq!(
+        (
+            state.unsplit_fees.u128(),
+            state.pending_premium.u128(),
+            state.treasury_fees.u128(),
+            state.uncovered_bad_debt.u128()
+        ),
+        (0, 0, 7_055_512, 0)
+    );
+
+    let (carl, arb, keeper) = (suite.addr("carl"), suite.addr("arb"), suite.addr("keeper"));
+    let before = suite.balance(&carl);
+    suite.close(&carl, BTC).unwrap();
+    assert_eq!(suite.balance(&carl) - before, CARL_PAYOUT);
+    let before = suite.balance(&arb);
+    suite.close(&arb, BTC).unwrap();
+    assert_eq!(suite.balance(&arb) - before, ARB_PAYOUT);
+    let market = suite.market(BTC);
+    assert_eq!(market.base_reserve, market.base_reserve_start);
+    assert_eq!(
+        suite.engine_state().unsplit_fees.u128(),
+        CARL_CLOSE_FEE + ARB_CLOSE_FEE
+    );
+
+    // The closes' 13,081,269,014 of fees were earned at a peak of 153.5e9 base units: the
+    // fund's 50,050,051 is far below 10% of that at 70, f_max: ceil(50%) = 6,540,634,507 to the
+    // fund, 6,540,634,507 to the treasury, on top of the 7,055,512 the write-off left.
+    suite.sweep_premium(&keeper).unwrap();
+    assert_eq!(suite.state().reserve.u128(), 50_050_051 + 6_540_634_507);
+    let state = suite.engine_state();
+    assert_eq!(state.treasury_fees.u128(), 6_547_690_019);
+    assert_eq!(suite.balance(&suite.engine), 6_547_690_019);
+    let (governor, treasury) = (suite.governor.clone(), suite.treasury());
+    suite
+        .execute_engine(&governor, &ExecuteMsg::WithdrawTreasury {}, &[])
+        .unwrap();
+    assert_eq!(suite.balance(&treasury), 6_547_690_019);
+    assert_eq!(suite.balance(&suite.engine), 0);
+}
+
+/// arb posts 15,000 USDC (margin 1,895,342,932): open margin absorbs 5,949,723,858 +
+/// 1,895,342,932 = 7,845,066,790 of 42,415,048,401, all three pools are written off
+/// (13,555,936,020 + 1,001,001,002 + 100,100,101 = 14,657,037,123) and 19,912,944,488 stays
+/// uncovered. The engine holds 53,751,251,254: the pools' 1,201,201,204 booked before the crash
+/// (100,100,101 + 100,100,101 + 1,001,001,002), the traders' 52,500 USDC and the fund's
+/// 50,050,050.
+///
+/// carl closes and is paid in full (12,447,598,352; his fee repays 37,790,753 of the deficit).
+/// arb's close would pay 48,135,328,376 out of the 41,303,652,902 left: `Insolvent`, nothing
+/// changes. The detour of the review (reduce to zero by `Trade`, then `RemoveMargin`) is
+/// refused the same way, after the reduce's fee repaid 13,043,478,261. erin's later round trip
+/// repays the remaining 6,831,675,474 from its fees; then arb is paid in full and, after the
+/// sweep, the engine holds exactly its treasury fees.
+#[test]
+fn insolvent_engine_pays_who_it_can_and_later_fees_repay_the_deficit() {
+    let mut suite = crash_setup();
+    let res = deep_crash(&mut suite, 15_000 * ONE);
+    let time = now(&suite);
+    // CARL_DEEP_MARGIN + 1,895,342,932
+    assert_eq!(settled(&res, "socialized"), "7845066790");
+    assert_eq!(
+        settled(&res, "written_off_unsplit"),
+        UNSPLIT_BEFORE.to_string()
+    );
+    assert_eq!(
+        settled(&res, "written_off_premium"),
+        PREMIUM_BEFORE.to_string()
+    );
+    assert_eq!(
+        settled(&res, "written_off_treasury"),
+        TREASURY_BEFORE.to_string()
+    );
+    assert_eq!(settled(&res, "uncovered"), "19912944488");
+    assert_eq!(settled(&res, "uncovered_bad_debt"), "19912944488");
+    assert_eq!(
+        suite.socialized_losses().losses,
+        vec![SocializedLoss {
+            shortfall_id: 1,
+            market: BTC.to_string(),
+            time,
+            bad_debt: Uint128::new(DEEP_BAD_DEBT),
+            paid_by_fund: Uint128::new(FUND_PAID),
+            socialized: Uint128::new(7_845_066_790),
+            written_off: Uint128::new(14_657_037_123),
+            // 42,465,098,451 - 50,050,050 - 7,845,066,790 - 14,657,037,123
+            uncovered: Uint128::new(19_912_944_488),
+        }]
+    );
+    let state = suite.engine_state();
+    assert_eq!(
+        (
+            state.unsplit_fees.u128(),
+            state.pending_premium.u128(),
+            state.treasury_fees.u128(),
+            state.uncovered_bad_debt.u128()
+        ),
+        (0, 0, 0, 19_912_944_488)
+    );
+    let engine = suite.engine.clone();
+    assert_eq!(suite.balance(&engine), 53_751_251_254);
+
+    // carl, a winner the engine can pay, closes: his fee repays the deficit, no pool grows.
+    let (carl, arb, erin, keeper) = (
+        suite.addr("carl"),
+        suite.addr("arb"),
+        suite.addr("erin"),
+        suite.addr("keeper"),
+    );
+    let before = suite.balance(&carl);
+    suite.close(&carl, BTC).unwrap();
+    assert_eq!(suite.balance(&carl) - before, CARL_PAYOUT);
+    let state = suite.engine_state();
+    assert_eq!(
+        state.uncovered_bad_debt.u128(),
+        19_912_944_488 - CARL_CLOSE_FEE
+    );
+    assert_eq!(state.unsplit_fees.u128(), 0);
+    // 53,751,251,254 - 12,447,598,352
+    assert_eq!(suite.balance(&engine), 41_303_652_902);
+
+    // arb cannot be paid: a typed error with the figures, and no state change.
+    let (state, market, position) = (
+        suite.engine_state(),
+        suite.market(BTC),
+        suite.position(BTC, &arb).unwrap(),
+    );
+    assert_eq!(
+        suite.close(&arb, BTC).unwrap_err(),
+        ContractError::Insolvent {
+            owed: Uint128::new(ARB_PAYOUT),
+            available: Uint128::new(41_303_652_902),
+        }
+    );
+    assert_eq!(suite.engine_state(), state);
+    assert_eq!(suite.market(BTC), market);
+    assert_eq!(suite.position(BTC, &arb).unwrap(), position);
+    assert_eq!(suite.balance(&engine), 41_303_652_902);
+
+    // Reducing to zero moves no money, so it goes through; its fee repays the deficit. Taking
+    // the realized profit out as margin is refused like the close.
+    suite.trade(&arb, BTC, 150_000_000_000, 0).unwrap();
+    assert_eq!(margin(&suite, "arb"), ARB_PAYOUT);
+    let state = suite.engine_state();
+    // 19,875,153,735 - 13,043,478,261 = ARB_PAYOUT - 41,303,652,902
+    assert_eq!(state.uncovered_bad_debt.u128(), 6_831_675_474);
+    assert_eq!(state.unsplit_fees.u128(), 0);
+    assert_eq!(
+        suite.remove_margin(&arb, BTC, ARB_PAYOUT).unwrap_err(),
+        ContractError::Insolvent {
+            owed: Uint128::new(ARB_PAYOUT),
+            available: Uint128::new(41_303_652_902),
+        }
+    );
+    let market = suite.market(BTC);
+    assert_eq!(market.base_reserve, market.base_reserve_start);
+
+    // Later trading fees repay the deficit before any pool grows. erin buys 35e9 at index 100
+    // for 3,626,943,005,182 (fee 3,626,943,006) and sells them back for the same quote (fee
+    // 3,626,943,006).
+    reprice(&mut suite, "100");
+    suite
+        .trade(&erin, BTC, 35_000_000_000, 500_000 * ONE)
+        .unwrap();
+    let state = suite.engine_state();
+    assert_eq!(
+        state.uncovered_bad_debt.u128(),
+        6_831_675_474 - 3_626_943_006
+    );
+    assert_eq!(state.unsplit_fees.u128(), 0);
+    let before = suite.balance(&erin);
+    suite.close(&erin, BTC).unwrap();
+    assert_eq!(
+        suite.balance(&erin) - before,
+        500_000 * ONE - 2 * 3_626_943_006
+    );
+    let state = suite.engine_state();
+    assert_eq!(state.uncovered_bad_debt.u128(), 0);
+    // 2 * 3,626,943,006 - 6,831,675,474
+    assert_eq!(state.unsplit_fees.u128(), 422_210_538);
+
+    // Solvent again: arb is paid in full.
+    let before = suite.balance(&arb);
+    suite.close(&arb, BTC).unwrap();
+    assert_eq!(suite.balance(&arb) - before, ARB_PAYOUT);
+    assert!(suite.position(BTC, &arb).is_none());
+    assert_eq!(suite.balance(&engine), 422_210_538);
+
+    // The fees left are split at a peak of 153.5e9 at 100 (coverage far below 1, f_max):
+    // ceil(50% * 422,210,538) = 211,105,269 each; the engine keeps exactly the treasury's.
+    suite.sweep_premium(&keeper).unwrap();
+    let state = suite.engine_state();
+    assert_eq!(state.treasury_fees.u128(), 211_105_269);
+    assert_eq!(
+        (
+            state.unsplit_fees.u128(),
+            state.pending_premium.u128(),
+            state.total_margin.u128()
+        ),
+        (0, 0, 0)
+    );
+    assert_eq!(suite.balance(&engine), 211_105_269);
+    assert_eq!(suite.state().reserve.u128(), 50_050_051 + 211_105_269);
+    // Net: carl +6,447,598,352 on 6,000 USDC, arb +33,135,328,376 on 15,000, bob lost 31,500.
+    assert_eq!(suite.balance(&carl), 10_000_000 * ONE + 6_447_598_352);
+    assert_eq!(suite.balance(&arb), 10_000_000 * ONE + 33_135_328_376);
+    assert_eq!(
+        suite.balance(&suite.addr("bob")),
+        10_000_000 * ONE - 31_500 * ONE
+    );
 }

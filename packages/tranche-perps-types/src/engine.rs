@@ -411,7 +411,8 @@ pub struct EngineStateResponse {
     pub unsplit_fees: Uint128,
     /// Margin of all open positions (after socialized losses).
     pub total_margin: Uint128,
-    /// Deficit that neither the fund nor open margin could absorb.
+    /// Deficit that neither the fund, open margin nor the fee pools could absorb; later fees
+    /// repay it before any pool grows, so while it is above zero all three pools are zero.
     pub uncovered_bad_debt: Uint128,
     /// Next shortfall id.
     pub next_shortfall_id: u64,
@@ -432,6 +433,14 @@ pub struct SocializedLoss {
     pub paid_by_fund: Uint128,
     /// Spread over all open margin.
     pub socialized: Uint128,
+    /// Written off against the engine's fee pools (unsplit fees, then the fund's pending
+    /// premium, then treasury fees). Records stored before this field existed read 0.
+    #[serde(default)]
+    pub written_off: Uint128,
+    /// Left uncovered after all of the above, repaid by later fees. Records stored before this
+    /// field existed read 0 (their uncovered part is `bad_debt - paid_by_fund - socialized`).
+    #[serde(default)]
+    pub uncovered: Uint128,
 }
 
 /// Response to [`QueryMsg::SocializedLosses`].
