@@ -12,7 +12,7 @@ use crate::error::ContractError;
 use crate::governance::validate_fees;
 use crate::solvency::{accrue, write_off, Pool};
 use crate::state::{Config, EngineState, CONFIG, FEES, PAUSE, STATE};
-use crate::{fees, funding, governance, liquidate, oracle, query, trade};
+use crate::{fees, funding, governance, liquidate, oracle, query, solvency, trade};
 
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -132,6 +132,7 @@ pub fn execute(
         } => governance::update_config(deps, info, fund, treasury, guardian),
         ExecuteMsg::SetPause(pause) => governance::set_pause(deps, env, info, pause),
         ExecuteMsg::WithdrawTreasury {} => governance::withdraw_treasury(deps, info),
+        ExecuteMsg::RepayDeficit {} => solvency::repay_deficit(deps, info),
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;
             let ownership =

@@ -7,10 +7,11 @@
 //! larger than the engine's balance is refused with a typed error ([`ensure_payable`]); the
 //! balance is queried only in that state, so the normal path costs nothing extra.
 
-use cosmwasm_std::{Deps, Env, Uint128};
+use cosmwasm_std::{Deps, DepsMut, Env, MessageInfo, Response, Uint128};
+use cw_utils::must_pay;
 
 use crate::error::ContractError;
-use crate::state::EngineState;
+use crate::state::{EngineState, CONFIG, STATE};
 
 /// A fee pool of the engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +102,27 @@ pub fn ensure_payable(
         });
     }
     Ok(())
+}
+
+/// `RepayDeficit`: the collateral sent (one coin, the engine's) lowers `uncovered_bad_debt`;
+/// more than the deficit is refused.
+pub fn repay_deficit(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let amount = must_pay(&info, &config.collateral_denom)?;
+    let mut state = STATE.load(deps.storage)?;
+    if amount > state.uncovered_bad_debt {
+        return Err(ContractError::RepayExceedsDeficit {
+            amount,
+            deficit: state.uncovered_bad_debt,
+        });
+    }
+    state.uncovered_bad_debt -= amount;
+    STATE.save(deps.storage, &state)?;
+    Ok(Response::new()
+        .add_attribute("action", "repay_deficit")
+        .add_attribute("sender", info.sender)
+        .add_attribute("amount", amount)
+        .add_attribute("uncovered_bad_debt", state.uncovered_bad_debt))
 }
 
 #[cfg(test)]

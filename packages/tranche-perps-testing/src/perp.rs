@@ -324,6 +324,16 @@ impl Suite {
         self.execute_engine(who, &ExecuteMsg::SweepPremium {}, &[])
     }
 
+    /// `who` pays `amount` of collateral toward the engine's uncovered bad debt.
+    pub fn repay_deficit(&mut self, who: &Addr, amount: u128) -> EngineResult {
+        let funds = if amount == 0 {
+            vec![]
+        } else {
+            coins(amount, DENOM)
+        };
+        self.execute_engine(who, &ExecuteMsg::RepayDeficit {}, &funds)
+    }
+
     /// Sends collateral to the engine outside its messages.
     pub fn donate_to_engine(&mut self, from: &Addr, amount: u128) {
         let engine = self.engine.clone();

@@ -1029,3 +1029,44 @@ fn unknown_json_fields_and_variants() {
         assert_eq!(snap(&suite), before);
     }
 }
+
+// ----- repay deficit -----
+
+#[test]
+fn repay_deficit_bad_funds_and_amounts() {
+    let mut suite = setup();
+    let carl = suite.addr("carl");
+    let msg = ExecuteMsg::RepayDeficit {};
+    refused(
+        &mut suite,
+        &carl,
+        &msg,
+        &[],
+        ContractError::Payment(PaymentError::NoFunds {}),
+    );
+    refused(
+        &mut suite,
+        &carl,
+        &msg,
+        &coins(1_000, ATOM),
+        ContractError::Payment(PaymentError::MissingDenom(DENOM.to_string())),
+    );
+    refused(
+        &mut suite,
+        &carl,
+        &msg,
+        &[coin(1_000, ATOM), coin(1_000, DENOM)],
+        ContractError::Payment(PaymentError::MultipleDenoms {}),
+    );
+    // No deficit: nothing may be repaid, not even one unit.
+    refused(
+        &mut suite,
+        &carl,
+        &msg,
+        &usdc(1),
+        ContractError::RepayExceedsDeficit {
+            amount: Uint128::new(1),
+            deficit: Uint128::zero(),
+        },
+    );
+}

@@ -802,3 +802,62 @@ fn insolvent_engine_pays_who_it_can_and_later_fees_repay_the_deficit() {
         10_000_000 * ONE - 31_500 * ONE
     );
 }
+
+/// The same insolvency as above, recapitalized: after carl's close the deficit is
+/// 19,912,944,488 - CARL_CLOSE_FEE = 19,875,153,735. Repaying more, or nothing, is refused
+/// without a change; erin repays exactly the deficit, and arb is paid in full. His fee then
+/// goes to the unsplit pool (no deficit left), and the engine holds exactly that pool.
+#[test]
+fn repaying_the_deficit_lets_every_winner_close() {
+    let mut suite = crash_setup();
+    deep_crash(&mut suite, 15_000 * ONE);
+    let (carl, arb, erin) = (suite.addr("carl"), suite.addr("arb"), suite.addr("erin"));
+    suite.close(&carl, BTC).unwrap();
+    let deficit = 19_912_944_488 - CARL_CLOSE_FEE;
+    assert_eq!(suite.engine_state().uncovered_bad_debt.u128(), deficit);
+    let engine = suite.engine.clone();
+    // 53,751,251,254 - CARL_PAYOUT
+    assert_eq!(suite.balance(&engine), 41_303_652_902);
+
+    let state = suite.engine_state();
+    assert_eq!(
+        suite.repay_deficit(&erin, deficit + 1).unwrap_err(),
+        ContractError::RepayExceedsDeficit {
+            amount: Uint128::new(deficit + 1),
+            deficit: Uint128::new(deficit),
+        }
+    );
+    assert!(matches!(
+        suite.repay_deficit(&erin, 0).unwrap_err(),
+        ContractError::Payment(_)
+    ));
+    assert_eq!(suite.engine_state(), state);
+
+    let res = suite.repay_deficit(&erin, deficit).unwrap();
+    assert!(res
+        .events
+        .iter()
+        .flat_map(|e| e.attributes.iter())
+        .any(|a| a.key == "uncovered_bad_debt" && a.value == "0"));
+    assert_eq!(suite.engine_state().uncovered_bad_debt.u128(), 0);
+    // 41,303,652,902 + 19,875,153,735
+    assert_eq!(suite.balance(&engine), 61_178_806_637);
+
+    let before = suite.balance(&arb);
+    suite.close(&arb, BTC).unwrap();
+    assert_eq!(suite.balance(&arb) - before, ARB_PAYOUT);
+    let state = suite.engine_state();
+    assert_eq!(state.unsplit_fees.u128(), ARB_CLOSE_FEE);
+    assert_eq!(state.total_margin.u128(), 0);
+    // 61,178,806,637 - 48,135,328,376 = 13,043,478,261: exactly the unsplit fees
+    assert_eq!(suite.balance(&engine), ARB_CLOSE_FEE);
+
+    // With no deficit, any repayment is refused.
+    assert_eq!(
+        suite.repay_deficit(&erin, 1).unwrap_err(),
+        ContractError::RepayExceedsDeficit {
+            amount: Uint128::new(1),
+            deficit: Uint128::zero(),
+        }
+    );
+}

@@ -247,6 +247,10 @@ pub enum ExecuteMsg {
     SetPause(EnginePause),
     /// Governor only: send accrued treasury fees to the treasury.
     WithdrawTreasury {},
+    /// Anyone: pay collateral (the one coin sent) toward `uncovered_bad_debt`, so the engine
+    /// can pay its winners again without waiting for fees (a treasury or DAO recapitalizing
+    /// it). At most the deficit; nothing else changes.
+    RepayDeficit {},
     /// Governor transfer.
     UpdateOwnership(GovernorAction),
 }
