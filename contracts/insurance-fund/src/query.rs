@@ -17,7 +17,7 @@ use crate::premium::checkpoint_hour;
 use crate::shortfall::{apply_waterfall, plan_waterfall, roll_window, total_assets, window_cap};
 use crate::state::{
     requests, tranche_key, FundState, WithdrawalRequest, CONFIG, LOSSES, PARAMS, PAUSE,
-    PRICE_CHECKPOINTS, STATE,
+    PRICE_CHECKPOINTS, RESTARTS, STATE,
 };
 use crate::withdraw::request_price;
 
@@ -115,7 +115,10 @@ pub fn yield_of(
     let price_now = Price::of(state.tranche(tranche))?.to_decimal();
     let checkpoints = PRICE_CHECKPOINTS.prefix(tranche_key(tranche));
     let window_start = now.seconds() - window_seconds.min(now.seconds());
-    let target_hour = checkpoint_hour(Timestamp::from_seconds(window_start));
+    // Never before the tranche's latest restart, whose own checkpoint then starts the window.
+    let restart = RESTARTS.may_load(deps.storage, tranche_key(tranche))?;
+    let target_hour =
+        checkpoint_hour(Timestamp::from_seconds(window_start)).max(restart.unwrap_or(0));
     let before = checkpoints
         .range(
             deps.storage,

@@ -135,6 +135,10 @@ pub const LEGACY_LOSSES: Map<u64, tranche_perps_types::fund::LossRecord> = Map::
 /// moves the price; the last event of an hour wins.
 pub const PRICE_CHECKPOINTS: Map<(u8, u64), Decimal256> = Map::new("price_checkpoints");
 
+/// Checkpoint hour of each tranche's latest restart (its last share claimed): yields are
+/// never measured across it, since the shares before and after it are different holdings.
+pub const RESTARTS: Map<u8, u64> = Map::new("restarts");
+
 /// Pending withdrawal requests by id, indexed by owner.
 pub fn requests<'a>() -> IndexedMap<u64, WithdrawalRequest, RequestIndexes<'a>> {
     let indexes = RequestIndexes {

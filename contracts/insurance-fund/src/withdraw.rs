@@ -8,9 +8,10 @@ use tranche_perps_types::fund::{Cw20Receive, ReceiveMsg, Tranche};
 
 use crate::error::ContractError;
 use crate::math::{check_subordination, Price};
-use crate::premium::save_checkpoint;
+use crate::premium::{checkpoint_hour, save_checkpoint};
 use crate::state::{
-    requests, Config, FundState, WithdrawalRequest, CONFIG, NEXT_REQUEST_ID, PARAMS, PAUSE, STATE,
+    requests, tranche_key, Config, FundState, WithdrawalRequest, CONFIG, NEXT_REQUEST_ID, PARAMS,
+    PAUSE, RESTARTS, STATE,
 };
 
 /// cw20 hook: only the fund's own share tokens are accepted.
@@ -131,6 +132,9 @@ pub fn claim_withdrawal(
     books.assets = books.assets.checked_sub(payout)?;
     books.supply = books.supply.checked_sub(request.shares)?;
     books.pending_shares = books.pending_shares.checked_sub(request.shares)?;
+    // Judged on the books after the claim, so what the last claim of junior moves to the
+    // reserve counts as leaving junior: the reserve is not subordinated capital.
+    let to_reserve = release_ownerless(&mut state, request.tranche)?;
     if request.tranche == Tranche::Junior {
         check_subordination(
             state.junior.assets,
@@ -138,10 +142,14 @@ pub fn claim_withdrawal(
             params.min_junior_ratio,
         )?;
     }
-    let to_reserve = release_ownerless(&mut state, request.tranche)?;
     if state.tranche(request.tranche).supply.is_zero() {
         // The tranche restarts at the opening price; yields are measured from here on.
         save_checkpoint(deps.storage, now, request.tranche, &state)?;
+        RESTARTS.save(
+            deps.storage,
+            tranche_key(request.tranche),
+            &checkpoint_hour(now),
+        )?;
     }
     STATE.save(deps.storage, &state)?;
     requests().remove(deps.storage, id)?;

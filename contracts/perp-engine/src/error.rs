@@ -131,8 +131,8 @@ pub enum ContractError {
     )]
     Insolvent { owed: Uint128, available: Uint128 },
 
-    #[error("repaying {amount} exceeds the uncovered bad debt {deficit}")]
-    RepayExceedsDeficit { amount: Uint128, deficit: Uint128 },
+    #[error("there is no uncovered bad debt to repay")]
+    NoDeficit,
 
     #[error("opening new positions is paused")]
     NewPositionsPaused,

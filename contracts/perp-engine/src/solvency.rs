@@ -7,7 +7,7 @@
 //! larger than the engine's balance is refused with a typed error ([`ensure_payable`]); the
 //! balance is queried only in that state, so the normal path costs nothing extra.
 
-use cosmwasm_std::{Deps, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{coins, BankMsg, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
 use cw_utils::must_pay;
 
 use crate::error::ContractError;
@@ -105,23 +105,32 @@ pub fn ensure_payable(
 }
 
 /// `RepayDeficit`: the collateral sent (one coin, the engine's) lowers `uncovered_bad_debt`;
-/// more than the deficit is refused.
+/// what exceeds the deficit is sent back, so an amount chosen earlier (a DAO proposal that
+/// waited out its timelock while fees repaid part of the deficit) still goes through. Refused
+/// when there is no deficit.
 pub fn repay_deficit(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
     let amount = must_pay(&info, &config.collateral_denom)?;
     let mut state = STATE.load(deps.storage)?;
-    if amount > state.uncovered_bad_debt {
-        return Err(ContractError::RepayExceedsDeficit {
-            amount,
-            deficit: state.uncovered_bad_debt,
+    if state.uncovered_bad_debt.is_zero() {
+        return Err(ContractError::NoDeficit);
+    }
+    let repaid = amount.min(state.uncovered_bad_debt);
+    state.uncovered_bad_debt -= repaid;
+    STATE.save(deps.storage, &state)?;
+    let refund = amount - repaid;
+    let mut response = Response::new();
+    if !refund.is_zero() {
+        response = response.add_message(BankMsg::Send {
+            to_address: info.sender.to_string(),
+            amount: coins(refund.u128(), &config.collateral_denom),
         });
     }
-    state.uncovered_bad_debt -= amount;
-    STATE.save(deps.storage, &state)?;
-    Ok(Response::new()
+    Ok(response
         .add_attribute("action", "repay_deficit")
         .add_attribute("sender", info.sender)
-        .add_attribute("amount", amount)
+        .add_attribute("repaid", repaid)
+        .add_attribute("refund", refund)
         .add_attribute("uncovered_bad_debt", state.uncovered_bad_debt))
 }
 

@@ -804,9 +804,10 @@ fn insolvent_engine_pays_who_it_can_and_later_fees_repay_the_deficit() {
 }
 
 /// The same insolvency as above, recapitalized: after carl's close the deficit is
-/// 19,912,944,488 - CARL_CLOSE_FEE = 19,875,153,735. Repaying more, or nothing, is refused
-/// without a change; erin repays exactly the deficit, and arb is paid in full. His fee then
-/// goes to the unsplit pool (no deficit left), and the engine holds exactly that pool.
+/// 19,912,944,488 - CARL_CLOSE_FEE = 19,875,153,735. Repaying nothing is refused without a
+/// change; erin sends 1,000 more than the deficit and gets the 1,000 back, and arb is paid in
+/// full. His fee then goes to the unsplit pool (no deficit left), and the engine holds exactly
+/// that pool.
 #[test]
 fn repaying_the_deficit_lets_every_winner_close() {
     let mut suite = crash_setup();
@@ -820,25 +821,25 @@ fn repaying_the_deficit_lets_every_winner_close() {
     assert_eq!(suite.balance(&engine), 41_303_652_902);
 
     let state = suite.engine_state();
-    assert_eq!(
-        suite.repay_deficit(&erin, deficit + 1).unwrap_err(),
-        ContractError::RepayExceedsDeficit {
-            amount: Uint128::new(deficit + 1),
-            deficit: Uint128::new(deficit),
-        }
-    );
     assert!(matches!(
         suite.repay_deficit(&erin, 0).unwrap_err(),
         ContractError::Payment(_)
     ));
     assert_eq!(suite.engine_state(), state);
 
-    let res = suite.repay_deficit(&erin, deficit).unwrap();
-    assert!(res
-        .events
-        .iter()
-        .flat_map(|e| e.attributes.iter())
-        .any(|a| a.key == "uncovered_bad_debt" && a.value == "0"));
+    let before = suite.balance(&erin);
+    let res = suite.repay_deficit(&erin, deficit + 1_000).unwrap();
+    let attr = |key: &str| {
+        res.events
+            .iter()
+            .flat_map(|e| e.attributes.iter())
+            .find(|a| a.key == key)
+            .map(|a| a.value.clone())
+    };
+    assert_eq!(attr("repaid"), Some(deficit.to_string()));
+    assert_eq!(attr("refund"), Some("1000".to_string()));
+    assert_eq!(attr("uncovered_bad_debt"), Some("0".to_string()));
+    assert_eq!(before - suite.balance(&erin), deficit);
     assert_eq!(suite.engine_state().uncovered_bad_debt.u128(), 0);
     // 41,303,652,902 + 19,875,153,735
     assert_eq!(suite.balance(&engine), 61_178_806_637);
@@ -852,12 +853,11 @@ fn repaying_the_deficit_lets_every_winner_close() {
     // 61,178,806,637 - 48,135,328,376 = 13,043,478,261: exactly the unsplit fees
     assert_eq!(suite.balance(&engine), ARB_CLOSE_FEE);
 
-    // With no deficit, any repayment is refused.
+    // With no deficit, a repayment is refused.
+    let state = suite.engine_state();
     assert_eq!(
         suite.repay_deficit(&erin, 1).unwrap_err(),
-        ContractError::RepayExceedsDeficit {
-            amount: Uint128::new(1),
-            deficit: Uint128::zero(),
-        }
+        ContractError::NoDeficit
     );
+    assert_eq!(suite.engine_state(), state);
 }

@@ -302,7 +302,14 @@ impl Model {
         // contract paid exactly this.
         let payout = floor(rat(&req.shares) * price);
         if req.tranche == Tranche::Junior {
-            self.subordination(&(&self.junior.assets - &payout), &self.senior.assets)?;
+            // Judged after the claim: junior's last claim leaves junior with nothing (the
+            // rest moves to the reserve).
+            let junior_after = if self.junior.supply == req.shares {
+                BigInt::zero()
+            } else {
+                &self.junior.assets - &payout
+            };
+            self.subordination(&junior_after, &self.senior.assets)?;
         }
         let books = self.tranche(req.tranche);
         books.assets -= &payout;

@@ -580,3 +580,41 @@ fn yield_is_negative_after_a_loss() {
     assert!(y.annualized < SignedDecimal256::zero());
     assert_annualized(&y, t, &price(0, 0), &price(900_000_000, 1_000_000_000_000));
 }
+
+#[test]
+fn yield_is_never_measured_across_a_tranche_restart() {
+    let mut suite = Suite::builder()
+        .with_underwriters(&["alice", "carol"], 1_000_000 * ONE)
+        .build();
+    let (alice, carol) = (suite.addr("alice"), suite.addr("carol"));
+    suite
+        .deposit(&alice, Tranche::Junior, 100_000 * ONE)
+        .unwrap();
+    suite
+        .update_params(tranche_perps_types::fund::FundParamsUpdate {
+            max_payout_bps: Some(10_000),
+            ..Default::default()
+        })
+        .unwrap();
+    // a loss takes junior down to min_remaining (1,000 units): a checkpoint at that price
+    suite.cover_shortfall(1, 100_000 * ONE).unwrap();
+    assert_eq!(suite.state().junior.assets.u128(), 1_000);
+    let id = suite
+        .request_withdrawal(&alice, Tranche::Junior, 100_000_000_000_000)
+        .unwrap();
+    suite.advance(COOLDOWN + HOUR);
+    // alice's claim is the last: the tranche restarts at the opening price
+    suite.claim(&alice, id).unwrap();
+    let restart_hour = suite.app.block_info().time.seconds() / HOUR;
+    assert!(suite.state().junior.supply.is_zero());
+    // carol enters the fresh tranche; nothing happens for two hours
+    suite.deposit(&carol, Tranche::Junior, 1_000 * ONE).unwrap();
+    suite.advance(2 * HOUR);
+
+    // a 7-day window reaches back before the restart, but starts at the restart's checkpoint:
+    // the opening price then, the same price now, no growth
+    let weekly = suite.yield_of(Tranche::Junior, 7 * DAY);
+    assert_eq!(weekly.price_then, weekly.price_now);
+    assert_eq!(weekly.annualized, SignedDecimal256::zero());
+    assert_eq!(weekly.from.seconds(), (restart_hour + 1) * HOUR);
+}

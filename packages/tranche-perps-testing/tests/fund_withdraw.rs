@@ -548,3 +548,49 @@ fn share_token_supply_matches_the_books_after_claims() {
     assert_eq!(suite.shares(Tranche::Junior, &fund), 300_000_000_000);
     assert_eq!(suite.shares(Tranche::Senior, &fund), 0);
 }
+
+#[test]
+fn the_last_junior_claim_is_judged_after_the_rest_moves_to_the_reserve() {
+    let mut suite = suite();
+    let (alice, bob, carol) = names(&suite);
+    suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
+    // alice asks to withdraw all junior while senior is empty (allowed)
+    let id = suite
+        .request_withdrawal(&alice, Tranche::Junior, 1_000_000_000_000)
+        .unwrap();
+    // bob enters senior: 1_000 / 2_000 = 50%; a premium of 1_000 during the cooldown splits
+    // 3 * 1_000 : 1 * 1_000, 750 to junior and 250 to senior
+    suite.deposit(&bob, Tranche::Senior, 1_000 * ONE).unwrap();
+    suite.advance(DAY);
+    suite.premium(&carol, 1_000 * ONE).unwrap();
+    suite.advance(COOLDOWN);
+    // alice's claim pays her request price (1_000) and, as the last junior share, would move
+    // the 750 left to the reserve: junior 0 against senior 1_250 is 0% < 20%, refused
+    let err = suite.claim(&alice, id).unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::SubordinationBreach {
+            junior_ratio: Decimal::zero(),
+            min: Decimal::percent(20),
+        }
+    );
+    let state = suite.state();
+    assert_eq!(state.junior.assets, Uint128::new(1_750 * ONE));
+    assert_eq!(state.reserve, Uint128::zero());
+    // once bob has left, alice leaves too, and what junior held beyond her request price goes
+    // to the reserve
+    suite.cancel(&alice, id).unwrap();
+    let bob_id = suite
+        .request_withdrawal(&bob, Tranche::Senior, 1_000_000_000_000)
+        .unwrap();
+    suite.advance(COOLDOWN);
+    suite.claim(&bob, bob_id).unwrap();
+    let id = suite
+        .request_withdrawal(&alice, Tranche::Junior, 1_000_000_000_000)
+        .unwrap();
+    suite.advance(COOLDOWN);
+    suite.claim(&alice, id).unwrap();
+    let state = suite.state();
+    assert_eq!(state.junior.assets, Uint128::zero());
+    assert_eq!(state.senior.assets, Uint128::zero());
+}

@@ -249,7 +249,7 @@ pub enum ExecuteMsg {
     WithdrawTreasury {},
     /// Anyone: pay collateral (the one coin sent) toward `uncovered_bad_debt`, so the engine
     /// can pay its winners again without waiting for fees (a treasury or DAO recapitalizing
-    /// it). At most the deficit; nothing else changes.
+    /// it). What exceeds the deficit is sent back; refused when there is none.
     RepayDeficit {},
     /// Governor transfer.
     UpdateOwnership(GovernorAction),
