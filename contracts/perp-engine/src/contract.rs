@@ -133,6 +133,7 @@ pub fn execute(
         ExecuteMsg::SetPause(pause) => governance::set_pause(deps, env, info, pause),
         ExecuteMsg::WithdrawTreasury {} => governance::withdraw_treasury(deps, info),
         ExecuteMsg::RepayDeficit {} => solvency::repay_deficit(deps, info),
+        ExecuteMsg::ClaimOwed {} => solvency::claim_owed(deps, env, info),
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;
             let ownership =
@@ -184,6 +185,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::SocializedLosses { start_after, limit } => {
             to_json_binary(&query::socialized_losses(deps, start_after, limit)?)
         }
+        QueryMsg::Owed { address } => to_json_binary(&query::owed(deps, address)?),
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
     }?)
 }

@@ -134,6 +134,9 @@ pub enum ContractError {
     #[error("there is no uncovered bad debt to repay")]
     NoDeficit,
 
+    #[error("the engine owes the sender nothing")]
+    NothingOwed,
+
     #[error("opening new positions is paused")]
     NewPositionsPaused,
 

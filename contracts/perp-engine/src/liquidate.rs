@@ -13,7 +13,7 @@ use crate::fees::{auto_sweep, release_funding_dust};
 use crate::funding::{accrued_funding, catch_up_funding};
 use crate::margin::{margin_of, set_margin, signed_add, socialize};
 use crate::oracle::fresh_index;
-use crate::solvency::{accrue, ensure_payable, write_off, Pool};
+use crate::solvency::{accrue, owe, payable, write_off, Pool};
 use crate::state::{CONFIG, MARKETS, PAUSE, POSITIONS, SOCIALIZED, STATE};
 use crate::trade::{equity_at, fill, load_market, load_position, notional_at, requirement};
 
@@ -29,7 +29,8 @@ pub struct ShortfallContext {
 /// closes on the vAMM; remaining margin pays the liquidation fee (keeper share to the sender,
 /// the rest premium for the fund) and the rest goes to the trader. A negative remainder is bad
 /// debt, asked of the fund in a submessage whose reply socializes what it did not pay. While
-/// uncovered bad debt remains, payouts the engine's balance cannot make fail with `Insolvent`.
+/// uncovered bad debt remains and the engine's balance cannot make the payouts, they are owed
+/// instead (`ClaimOwed`), so the liquidation always completes.
 pub fn liquidate(
     deps: DepsMut,
     env: Env,
@@ -77,8 +78,12 @@ pub fn liquidate(
 
     let mut msgs: Vec<CosmosMsg> = vec![];
     let mut submsgs: Vec<SubMsg> = vec![];
-    let (mut keeper_reward, mut trader_payout, mut bad_debt) =
-        (Uint128::zero(), Uint128::zero(), Uint128::zero());
+    let (mut keeper_reward, mut trader_payout, mut bad_debt, mut owed_now) = (
+        Uint128::zero(),
+        Uint128::zero(),
+        Uint128::zero(),
+        Uint128::zero(),
+    );
     if remaining.is_negative() {
         bad_debt = remaining.unsigned_abs();
         let shortfall_id = state.next_shortfall_id;
@@ -106,23 +111,27 @@ pub fn liquidate(
         keeper_reward = fee.checked_mul_floor(market.params.keeper_share)?;
         accrue(&mut state, Pool::Premium, fee - keeper_reward)?;
         trader_payout = remaining - fee;
-        ensure_payable(
-            deps.as_ref(),
-            &env,
-            &state,
-            &config.collateral_denom,
-            keeper_reward.checked_add(trader_payout)?,
-        )?;
-        for (to, amount) in [(&info.sender, keeper_reward), (&trader, trader_payout)] {
-            if !amount.is_zero() {
-                msgs.push(
-                    BankMsg::Send {
-                        to_address: to.to_string(),
-                        amount: coins(amount.u128(), &config.collateral_denom),
-                    }
-                    .into(),
-                );
+        let payouts = [(&info.sender, keeper_reward), (&trader, trader_payout)];
+        let total = keeper_reward.checked_add(trader_payout)?;
+        if payable(deps.as_ref(), &env, &state, &config.collateral_denom, total)?.is_ok() {
+            for (to, amount) in payouts {
+                if !amount.is_zero() {
+                    msgs.push(
+                        BankMsg::Send {
+                            to_address: to.to_string(),
+                            amount: coins(amount.u128(), &config.collateral_denom),
+                        }
+                        .into(),
+                    );
+                }
             }
+        } else {
+            // During a deficit the engine cannot pay now: the liquidation still completes, and
+            // keeper and trader collect later with `ClaimOwed`.
+            for (to, amount) in payouts {
+                owe(deps.storage, &mut state, to, amount)?;
+            }
+            owed_now = total;
         }
     }
     release_funding_dust(&mut market, &mut state)?;
@@ -149,6 +158,7 @@ pub fn liquidate(
         .add_attribute("funding_paid", owed.to_string())
         .add_attribute("keeper_reward", keeper_reward)
         .add_attribute("trader_payout", trader_payout)
+        .add_attribute("owed", owed_now)
         .add_attribute("bad_debt", bad_debt))
 }
 

@@ -1,8 +1,8 @@
 use cosmwasm_std::{Addr, Decimal, Decimal256, Deps, Env, Int128, Order, StdResult, Storage};
 use cw_storage_plus::Bound;
 use tranche_perps_types::engine::{
-    EngineConfigResponse, EngineStateResponse, MarketResponse, MarketsResponse, PositionResponse,
-    PositionsResponse, SocializedLossesResponse,
+    EngineConfigResponse, EngineStateResponse, MarketResponse, MarketsResponse, OwedResponse,
+    PositionResponse, PositionsResponse, SocializedLossesResponse,
 };
 use tranche_perps_types::page_limit;
 
@@ -10,7 +10,7 @@ use crate::error::ContractError;
 use crate::funding::accrued_funding;
 use crate::margin::{margin_of, signed_add};
 use crate::state::{
-    Market, Position, CONFIG, FEEDERS, FEES, MARKETS, PAUSE, POSITIONS, SOCIALIZED, STATE,
+    Market, Position, CONFIG, FEEDERS, FEES, MARKETS, OWED, PAUSE, POSITIONS, SOCIALIZED, STATE,
 };
 use crate::trade::{equity_at, fill, load_market, load_position, notional_at};
 use crate::vamm::{mark_price, quote_reserve};
@@ -198,8 +198,15 @@ pub fn state(deps: Deps, _env: Env) -> Result<EngineStateResponse, ContractError
         unsplit_fees: state.unsplit_fees,
         total_margin: state.total_margin,
         uncovered_bad_debt: state.uncovered_bad_debt,
+        owed_payouts: state.owed_payouts,
         next_shortfall_id: state.next_shortfall_id,
     })
+}
+
+pub fn owed(deps: Deps, address: String) -> Result<OwedResponse, ContractError> {
+    let address = deps.api.addr_validate(&address)?;
+    let amount = OWED.may_load(deps.storage, &address)?.unwrap_or_default();
+    Ok(OwedResponse { address, amount })
 }
 
 pub fn socialized_losses(

@@ -5,13 +5,17 @@
 //! later accrual to a pool repays what is left before the pool grows ([`accrue`]). Hence
 //! `uncovered_bad_debt > 0` implies all three pools are zero. While a deficit remains, a payout
 //! larger than the engine's balance is refused with a typed error ([`ensure_payable`]); the
-//! balance is queried only in that state, so the normal path costs nothing extra.
+//! balance is queried only in that state, so the normal path costs nothing extra. A
+//! liquidation is never refused for it: what it cannot pay its keeper and trader is owed
+//! ([`owe`]) and collected with `ClaimOwed` ([`claim_owed`]) once the engine can pay.
 
-use cosmwasm_std::{coins, BankMsg, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
-use cw_utils::must_pay;
+use cosmwasm_std::{
+    coins, Addr, BankMsg, Deps, DepsMut, Env, MessageInfo, Response, Storage, Uint128,
+};
+use cw_utils::{must_pay, nonpayable};
 
 use crate::error::ContractError;
-use crate::state::{EngineState, CONFIG, STATE};
+use crate::state::{EngineState, CONFIG, OWED, STATE};
 
 /// A fee pool of the engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,8 +83,32 @@ pub fn write_off(state: &mut EngineState) -> WriteOff {
     }
 }
 
+/// Whether the engine can make a `payout` now: always without a deficit (then every claim on
+/// the engine is backed); during one, only if its collateral balance covers it (queried only
+/// in that state, so the normal path costs nothing extra).
+pub fn payable(
+    deps: Deps,
+    env: &Env,
+    state: &EngineState,
+    denom: &str,
+    payout: Uint128,
+) -> Result<Result<(), Uint128>, ContractError> {
+    if state.uncovered_bad_debt.is_zero() || payout.is_zero() {
+        return Ok(Ok(()));
+    }
+    let available = deps
+        .querier
+        .query_balance(&env.contract.address, denom)?
+        .amount;
+    Ok(if payout > available {
+        Err(available)
+    } else {
+        Ok(())
+    })
+}
+
 /// While uncovered bad debt remains, refuses a `payout` the engine's collateral balance cannot
-/// make (`Insolvent`) instead of letting the bank transfer fail. No query without a deficit.
+/// make (`Insolvent`) instead of letting the bank transfer fail.
 pub fn ensure_payable(
     deps: Deps,
     env: &Env,
@@ -88,20 +116,54 @@ pub fn ensure_payable(
     denom: &str,
     payout: Uint128,
 ) -> Result<(), ContractError> {
-    if state.uncovered_bad_debt.is_zero() || payout.is_zero() {
+    payable(deps, env, state, denom, payout)?.map_err(|available| ContractError::Insolvent {
+        owed: payout,
+        available,
+    })
+}
+
+/// Records `amount` as owed to `to` (a payout a liquidation could not make during a deficit).
+pub fn owe(
+    storage: &mut dyn Storage,
+    state: &mut EngineState,
+    to: &Addr,
+    amount: Uint128,
+) -> Result<(), ContractError> {
+    if amount.is_zero() {
         return Ok(());
     }
-    let available = deps
-        .querier
-        .query_balance(&env.contract.address, denom)?
-        .amount;
-    if payout > available {
-        return Err(ContractError::Insolvent {
-            owed: payout,
-            available,
-        });
-    }
+    let owed = OWED.may_load(storage, to)?.unwrap_or_default();
+    OWED.save(storage, to, &owed.checked_add(amount)?)?;
+    state.owed_payouts = state.owed_payouts.checked_add(amount)?;
     Ok(())
+}
+
+/// `ClaimOwed`: pays the sender what liquidations owe it, once the engine can.
+pub fn claim_owed(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let config = CONFIG.load(deps.storage)?;
+    let mut state = STATE.load(deps.storage)?;
+    let amount = OWED
+        .may_load(deps.storage, &info.sender)?
+        .ok_or(ContractError::NothingOwed)?;
+    ensure_payable(
+        deps.as_ref(),
+        &env,
+        &state,
+        &config.collateral_denom,
+        amount,
+    )?;
+    OWED.remove(deps.storage, &info.sender);
+    state.owed_payouts = state.owed_payouts.checked_sub(amount)?;
+    STATE.save(deps.storage, &state)?;
+    Ok(Response::new()
+        .add_message(BankMsg::Send {
+            to_address: info.sender.to_string(),
+            amount: coins(amount.u128(), &config.collateral_denom),
+        })
+        .add_attribute("action", "claim_owed")
+        .add_attribute("sender", info.sender)
+        .add_attribute("amount", amount))
 }
 
 /// `RepayDeficit`: the collateral sent (one coin, the engine's) lowers `uncovered_bad_debt`;

@@ -31,6 +31,10 @@ pub struct EngineState {
     /// Deficit neither the fund, open margin nor the fee pools could absorb (see
     /// [`crate::solvency`]): while it is above zero, the three fee pools are zero.
     pub uncovered_bad_debt: Uint128,
+    /// Sum of [`OWED`]: payouts liquidations during a deficit could not make. States stored
+    /// before this field existed read 0.
+    #[serde(default)]
+    pub owed_payouts: Uint128,
     /// Id of the next shortfall sent to the fund.
     pub next_shortfall_id: u64,
 }
@@ -104,3 +108,6 @@ pub const FEEDERS: Map<(&str, &Addr), ()> = Map::new("feeders");
 pub const POSITIONS: Map<(&Addr, &str), Position> = Map::new("positions");
 /// Socialized-loss history by shortfall id.
 pub const SOCIALIZED: Map<u64, SocializedLoss> = Map::new("socialized");
+
+/// Payouts a liquidation during a deficit owes a keeper or trader, until `ClaimOwed`.
+pub const OWED: Map<&Addr, Uint128> = Map::new("owed");

@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! bank = total_margin + treasury_fees + unsplit_fees + pending_premium + Σ funding_pool
+//!        + owed_payouts
 //!        + Σ (vAMM quote now - quote at start) - Σ (long open notional - short open notional)
 //!        - uncovered_bad_debt + donations
 //! ```
@@ -334,6 +335,26 @@ impl Suite {
         self.execute_engine(who, &ExecuteMsg::RepayDeficit {}, &funds)
     }
 
+    /// `who` collects what liquidations during a deficit owe it.
+    pub fn claim_owed(&mut self, who: &Addr) -> EngineResult {
+        self.execute_engine(who, &ExecuteMsg::ClaimOwed {}, &[])
+    }
+
+    /// What liquidations during a deficit owe `who`.
+    pub fn owed(&self, who: &Addr) -> u128 {
+        let res: tranche_perps_types::engine::OwedResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(
+                self.engine.clone(),
+                &tranche_perps_types::engine::QueryMsg::Owed {
+                    address: who.to_string(),
+                },
+            )
+            .expect("owed query");
+        res.amount.u128()
+    }
+
     /// Sends collateral to the engine outside its messages.
     pub fn donate_to_engine(&mut self, from: &Addr, amount: u128) {
         let engine = self.engine.clone();
@@ -392,9 +413,12 @@ impl Suite {
                 "uncovered bad debt beside fee pools that could absorb it: {state:?}"
             );
         }
-        let mut books: i128 =
-            (state.total_margin + state.treasury_fees + state.unsplit_fees + state.pending_premium)
-                .u128() as i128;
+        let mut books: i128 = (state.total_margin
+            + state.treasury_fees
+            + state.unsplit_fees
+            + state.pending_premium
+            + state.owed_payouts)
+            .u128() as i128;
         books -= state.uncovered_bad_debt.u128() as i128;
         books += records.donated as i128;
         for (id, quote_start) in &records.quote_start {

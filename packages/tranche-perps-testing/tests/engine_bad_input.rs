@@ -1061,3 +1061,18 @@ fn repay_deficit_bad_funds_and_amounts() {
     // No deficit: nothing may be repaid, not even one unit.
     refused(&mut suite, &carl, &msg, &usdc(1), ContractError::NoDeficit);
 }
+
+#[test]
+fn claim_owed_with_funds_or_nothing_owed_is_refused() {
+    let mut suite = setup();
+    let carl = suite.addr("carl");
+    let msg = ExecuteMsg::ClaimOwed {};
+    refused(
+        &mut suite,
+        &carl,
+        &msg,
+        &usdc(1),
+        ContractError::Payment(PaymentError::NonPayable {}),
+    );
+    refused(&mut suite, &carl, &msg, &[], ContractError::NothingOwed);
+}

@@ -861,3 +861,99 @@ fn repaying_the_deficit_lets_every_winner_close() {
     );
     assert_eq!(suite.engine_state(), state);
 }
+
+/// A liquidation during a deficit completes even when the engine cannot pay its keeper and
+/// trader: what it owes them is recorded (`owed` attribute, `Owed` query, `owed_payouts`) and
+/// collected with `ClaimOwed` once the engine can pay, here after a recapitalization. The
+/// Suite checks the conservation identity, owed payouts included, after every step.
+#[test]
+fn a_liquidation_during_a_deficit_completes_and_owes_what_it_cannot_pay() {
+    let mut suite = crash_setup();
+    deep_crash(&mut suite, 15_000 * ONE);
+    let (carl, arb, erin, keeper, dave) = (
+        suite.addr("carl"),
+        suite.addr("arb"),
+        suite.addr("erin"),
+        suite.addr("keeper"),
+        suite.addr("dave"),
+    );
+    assert!(suite.engine_state().uncovered_bad_debt.u128() > 0);
+    // erin goes long; her margin lets the engine pay both winners, who leave, buying back on
+    // the vAMM and lifting it, so her own claim then exceeds what the engine holds
+    reprice(&mut suite, "70");
+    suite
+        .trade(&erin, BTC, 1_500_000_000, 20_000 * ONE)
+        .unwrap();
+    suite.close(&carl, BTC).unwrap();
+    suite.close(&arb, BTC).unwrap();
+    // the index falls: erin is below maintenance at the index, while her close on the lifted
+    // vAMM leaves a large remainder
+    reprice(&mut suite, "60");
+    let engine = suite.engine.clone();
+    let balance = suite.balance(&engine);
+    let keeper_before = suite.balance(&keeper);
+    let erin_before = suite.balance(&erin);
+    let res = suite.liquidate(&keeper, BTC, &erin).unwrap();
+    let attr = |key: &str| -> u128 {
+        res.events
+            .iter()
+            .flat_map(|e| e.attributes.iter())
+            .find(|a| a.key == key)
+            .map(|a| a.value.parse().unwrap())
+            .unwrap_or_else(|| panic!("attribute {key}"))
+    };
+    let (reward, payout, owed) = (attr("keeper_reward"), attr("trader_payout"), attr("owed"));
+    // keeper 1,502,253,380 and erin 53,636,432,137 against a balance of 49,959,488,763, with
+    // 5,179,196,754 of the deficit left
+    assert_eq!((reward, payout), (1_502_253_380, 53_636_432_137));
+    assert_eq!(balance, 49_959_488_763);
+    assert_eq!(
+        suite.engine_state().uncovered_bad_debt.u128(),
+        5_179_196_754
+    );
+    assert_eq!(owed, reward + payout);
+    assert!(
+        suite.position(BTC, &erin).is_none(),
+        "the position is closed"
+    );
+    // nothing was sent; both are owed
+    assert_eq!(suite.balance(&keeper), keeper_before);
+    assert_eq!(suite.balance(&erin), erin_before);
+    assert_eq!(suite.owed(&keeper), reward);
+    assert_eq!(suite.owed(&erin), payout);
+    assert_eq!(suite.engine_state().owed_payouts.u128(), owed);
+
+    // while the deficit lasts and the balance cannot cover it, the claim is refused
+    let state = suite.engine_state();
+    assert!(matches!(
+        suite.claim_owed(&erin).unwrap_err(),
+        ContractError::Insolvent { .. }
+    ));
+    assert_eq!(
+        suite.claim_owed(&dave).unwrap_err(),
+        ContractError::NothingOwed
+    );
+    assert_eq!(suite.engine_state(), state);
+
+    // recapitalized, the engine pays both in full
+    let deficit = state.uncovered_bad_debt.u128();
+    suite.repay_deficit(&dave, deficit).unwrap();
+    suite.claim_owed(&erin).unwrap();
+    suite.claim_owed(&keeper).unwrap();
+    assert_eq!(suite.balance(&erin) - erin_before, payout);
+    assert_eq!(suite.balance(&keeper) - keeper_before, reward);
+    assert_eq!(suite.owed(&erin), 0);
+    let state = suite.engine_state();
+    assert_eq!(state.owed_payouts.u128(), 0);
+    assert_eq!(state.uncovered_bad_debt.u128(), 0);
+    assert_eq!(state.total_margin.u128(), 0);
+    // every position closed: the engine holds exactly its fee pools
+    assert_eq!(
+        suite.balance(&engine),
+        (state.unsplit_fees + state.pending_premium + state.treasury_fees).u128()
+    );
+    assert_eq!(
+        suite.claim_owed(&erin).unwrap_err(),
+        ContractError::NothingOwed
+    );
+}

@@ -247,6 +247,10 @@ pub enum ExecuteMsg {
     SetPause(EnginePause),
     /// Governor only: send accrued treasury fees to the treasury.
     WithdrawTreasury {},
+    /// Collect what a liquidation during a deficit owed the sender (as keeper or as the
+    /// liquidated trader) but could not pay then. Refused with `Insolvent` while the engine
+    /// still cannot pay it.
+    ClaimOwed {},
     /// Anyone: pay collateral (the one coin sent) toward `uncovered_bad_debt`, so the engine
     /// can pay its winners again without waiting for fees (a treasury or DAO recapitalizing
     /// it). What exceeds the deficit is sent back; refused when there is none.
@@ -312,6 +316,21 @@ pub enum QueryMsg {
         /// Page size (default 10, max 30).
         limit: Option<u32>,
     },
+    /// What liquidations during a deficit owe an address (see [`ExecuteMsg::ClaimOwed`]).
+    #[returns(OwedResponse)]
+    Owed {
+        /// Keeper or trader.
+        address: String,
+    },
+}
+
+/// Response to [`QueryMsg::Owed`].
+#[cw_serde]
+pub struct OwedResponse {
+    /// The address asked about.
+    pub address: Addr,
+    /// Collateral the engine owes it.
+    pub amount: Uint128,
 }
 
 /// Response to [`QueryMsg::Config`].
@@ -418,6 +437,8 @@ pub struct EngineStateResponse {
     /// Deficit that neither the fund, open margin nor the fee pools could absorb; later fees
     /// repay it before any pool grows, so while it is above zero all three pools are zero.
     pub uncovered_bad_debt: Uint128,
+    /// Payouts that liquidations during a deficit owe keepers and traders, not yet claimed.
+    pub owed_payouts: Uint128,
     /// Next shortfall id.
     pub next_shortfall_id: u64,
 }
