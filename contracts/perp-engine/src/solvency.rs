@@ -15,7 +15,7 @@ use cosmwasm_std::{
 use cw_utils::{must_pay, nonpayable};
 
 use crate::error::ContractError;
-use crate::state::{EngineState, CONFIG, OWED, STATE};
+use crate::state::{EngineState, CONFIG, OWED, PAUSE, STATE};
 
 /// A fee pool of the engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,32 +138,44 @@ pub fn owe(
     Ok(())
 }
 
-/// `ClaimOwed`: pays the sender what liquidations owe it, once the engine can.
+/// `ClaimOwed`: pays the sender what liquidations owe it. During a deficit it pays what the
+/// engine's balance allows and leaves the rest owed (refused with `Insolvent` only when the
+/// balance is empty), so no claimant waits for the last unit of a deficit. Refused while the
+/// engine is halted, like every other payout.
 pub fn claim_owed(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
     nonpayable(&info)?;
+    if PAUSE.load(deps.storage)?.halted {
+        return Err(ContractError::Halted);
+    }
     let config = CONFIG.load(deps.storage)?;
     let mut state = STATE.load(deps.storage)?;
-    let amount = OWED
+    let owed = OWED
         .may_load(deps.storage, &info.sender)?
         .ok_or(ContractError::NothingOwed)?;
-    ensure_payable(
-        deps.as_ref(),
-        &env,
-        &state,
-        &config.collateral_denom,
-        amount,
-    )?;
-    OWED.remove(deps.storage, &info.sender);
-    state.owed_payouts = state.owed_payouts.checked_sub(amount)?;
+    let paid = match payable(deps.as_ref(), &env, &state, &config.collateral_denom, owed)? {
+        Ok(()) => owed,
+        Err(available) if available.is_zero() => {
+            return Err(ContractError::Insolvent { owed, available });
+        }
+        Err(available) => available,
+    };
+    let left = owed - paid;
+    if left.is_zero() {
+        OWED.remove(deps.storage, &info.sender);
+    } else {
+        OWED.save(deps.storage, &info.sender, &left)?;
+    }
+    state.owed_payouts = state.owed_payouts.checked_sub(paid)?;
     STATE.save(deps.storage, &state)?;
     Ok(Response::new()
         .add_message(BankMsg::Send {
             to_address: info.sender.to_string(),
-            amount: coins(amount.u128(), &config.collateral_denom),
+            amount: coins(paid.u128(), &config.collateral_denom),
         })
         .add_attribute("action", "claim_owed")
         .add_attribute("sender", info.sender)
-        .add_attribute("amount", amount))
+        .add_attribute("amount", paid)
+        .add_attribute("still_owed", left))
 }
 
 /// `RepayDeficit`: the collateral sent (one coin, the engine's) lowers `uncovered_bad_debt`;

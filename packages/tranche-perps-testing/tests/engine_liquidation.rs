@@ -923,20 +923,41 @@ fn a_liquidation_during_a_deficit_completes_and_owes_what_it_cannot_pay() {
     assert_eq!(suite.owed(&erin), payout);
     assert_eq!(suite.engine_state().owed_payouts.u128(), owed);
 
-    // while the deficit lasts and the balance cannot cover it, the claim is refused
+    // nothing to claim, or a halted engine: refused without a change
     let state = suite.engine_state();
-    assert!(matches!(
-        suite.claim_owed(&erin).unwrap_err(),
-        ContractError::Insolvent { .. }
-    ));
     assert_eq!(
         suite.claim_owed(&dave).unwrap_err(),
         ContractError::NothingOwed
     );
+    let governor = suite.governor.clone();
+    let halt = |halted: bool| {
+        ExecuteMsg::SetPause(EnginePause {
+            halted,
+            ..Default::default()
+        })
+    };
+    suite.execute_engine(&governor, &halt(true), &[]).unwrap();
+    assert_eq!(suite.claim_owed(&erin).unwrap_err(), ContractError::Halted);
+    suite.execute_engine(&governor, &halt(false), &[]).unwrap();
     assert_eq!(suite.engine_state(), state);
 
-    // recapitalized, the engine pays both in full
-    let deficit = state.uncovered_bad_debt.u128();
+    // during the deficit erin takes what the engine holds, 49,959,488,763, and the rest,
+    // 53,636,432,137 - 49,959,488,763 = 3,676,943,374, stays owed; the keeper then finds the
+    // engine empty
+    suite.claim_owed(&erin).unwrap();
+    assert_eq!(suite.balance(&erin) - erin_before, 49_959_488_763);
+    assert_eq!(suite.owed(&erin), 3_676_943_374);
+    assert_eq!(suite.balance(&engine), 0);
+    assert_eq!(
+        suite.claim_owed(&keeper).unwrap_err(),
+        ContractError::Insolvent {
+            owed: Uint128::new(reward),
+            available: Uint128::zero(),
+        }
+    );
+
+    // recapitalized, the engine pays both the rest
+    let deficit = suite.engine_state().uncovered_bad_debt.u128();
     suite.repay_deficit(&dave, deficit).unwrap();
     suite.claim_owed(&erin).unwrap();
     suite.claim_owed(&keeper).unwrap();

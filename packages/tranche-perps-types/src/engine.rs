@@ -248,8 +248,8 @@ pub enum ExecuteMsg {
     /// Governor only: send accrued treasury fees to the treasury.
     WithdrawTreasury {},
     /// Collect what a liquidation during a deficit owed the sender (as keeper or as the
-    /// liquidated trader) but could not pay then. Refused with `Insolvent` while the engine
-    /// still cannot pay it.
+    /// liquidated trader) but could not pay then. During a deficit it pays what the engine's
+    /// balance allows and leaves the rest owed; refused while the engine is halted.
     ClaimOwed {},
     /// Anyone: pay collateral (the one coin sent) toward `uncovered_bad_debt`, so the engine
     /// can pay its winners again without waiting for fees (a treasury or DAO recapitalizing
