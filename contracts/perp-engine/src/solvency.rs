@@ -37,17 +37,13 @@ fn pool_mut(state: &mut EngineState, pool: Pool) -> &mut Uint128 {
 }
 
 /// Adds `amount` to `pool`, repaying uncovered bad debt first. Every addition to a fee pool goes
-/// through here. Returns the part that repaid the deficit.
-pub fn accrue(
-    state: &mut EngineState,
-    pool: Pool,
-    amount: Uint128,
-) -> Result<Uint128, ContractError> {
+/// through here.
+pub fn accrue(state: &mut EngineState, pool: Pool, amount: Uint128) -> Result<(), ContractError> {
     let repaid = amount.min(state.uncovered_bad_debt);
     state.uncovered_bad_debt -= repaid;
     let pool = pool_mut(state, pool);
     *pool = pool.checked_add(amount - repaid)?;
-    Ok(repaid)
+    Ok(())
 }
 
 /// What [`write_off`] took from each pool.
@@ -252,20 +248,11 @@ mod tests {
     #[test]
     fn accrual_repays_uncovered_bad_debt_before_the_pool_grows() {
         let mut state = books(0, 0, 0, 10);
-        assert_eq!(
-            accrue(&mut state, Pool::Premium, Uint128::new(4)).unwrap(),
-            Uint128::new(4)
-        );
+        accrue(&mut state, Pool::Premium, Uint128::new(4)).unwrap();
         assert_eq!(state, books(0, 0, 0, 6));
-        assert_eq!(
-            accrue(&mut state, Pool::Treasury, Uint128::new(9)).unwrap(),
-            Uint128::new(6)
-        );
+        accrue(&mut state, Pool::Treasury, Uint128::new(9)).unwrap();
         assert_eq!(state, books(0, 0, 3, 0));
-        assert_eq!(
-            accrue(&mut state, Pool::Unsplit, Uint128::new(5)).unwrap(),
-            Uint128::zero()
-        );
+        accrue(&mut state, Pool::Unsplit, Uint128::new(5)).unwrap();
         assert_eq!(state, books(5, 0, 3, 0));
     }
 
