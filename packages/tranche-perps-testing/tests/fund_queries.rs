@@ -618,3 +618,60 @@ fn yield_is_never_measured_across_a_tranche_restart() {
     assert_eq!(weekly.annualized, SignedDecimal256::zero());
     assert_eq!(weekly.from.seconds(), (restart_hour + 1) * HOUR);
 }
+
+/// Every premium or loss that moves a tranche's price leaves a checkpoint of the new price, in
+/// each tranche it moves: a window that starts after the event measures no growth, one that
+/// spans it measures the event.
+#[test]
+fn yield_windows_start_at_the_price_after_each_premium_and_loss_in_both_tranches() {
+    let mut suite = suite();
+    let (alice, bob, payer) = names(&suite);
+    suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
+    suite.deposit(&bob, Tranche::Senior, 2_000 * ONE).unwrap();
+    suite
+        .update_params(tranche_perps_types::fund::FundParamsUpdate {
+            max_payout_bps: Some(10_000),
+            ..Default::default()
+        })
+        .unwrap();
+    let opening = dec("0.001");
+    let window_after = 5 * DAY - HOUR;
+
+    // a premium split over both tranches raises both prices
+    suite.advance(2 * HOUR);
+    suite.premium(&payer, 30 * ONE).unwrap();
+    suite.advance(5 * DAY);
+    for tranche in Tranche::ALL {
+        let spanning = suite.yield_of(tranche, 6 * DAY);
+        assert_eq!(spanning.price_then, opening, "{tranche:?}");
+        assert!(spanning.price_now > opening, "{tranche:?}");
+        assert!(
+            spanning.annualized > SignedDecimal256::zero(),
+            "{tranche:?}"
+        );
+        let after = suite.yield_of(tranche, window_after);
+        assert_eq!(after.price_then, after.price_now, "{tranche:?}");
+        assert_eq!(after.annualized, SignedDecimal256::zero(), "{tranche:?}");
+    }
+    let after_premium = Tranche::ALL.map(|tranche| suite.yield_of(tranche, HOUR).price_now);
+
+    // a loss larger than junior takes junior to min_remaining and the rest from senior
+    let state = suite.state();
+    let loss = state.junior.assets.u128() + 500 * ONE;
+    suite.cover_shortfall(1, loss).unwrap();
+    let state = suite.state();
+    assert_eq!(state.junior.assets.u128(), 1_000);
+    suite.advance(5 * DAY);
+    for (i, tranche) in Tranche::ALL.into_iter().enumerate() {
+        let spanning = suite.yield_of(tranche, 6 * DAY);
+        assert_eq!(spanning.price_then, after_premium[i], "{tranche:?}");
+        assert!(spanning.price_now < after_premium[i], "{tranche:?}");
+        assert!(
+            spanning.annualized < SignedDecimal256::zero(),
+            "{tranche:?}"
+        );
+        let after = suite.yield_of(tranche, window_after);
+        assert_eq!(after.price_then, after.price_now, "{tranche:?}");
+        assert_eq!(after.annualized, SignedDecimal256::zero(), "{tranche:?}");
+    }
+}
