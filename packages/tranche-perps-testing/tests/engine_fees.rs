@@ -210,6 +210,29 @@ fn auto_sweep_past_the_threshold() {
     );
 }
 
+/// The automatic sweep runs once pending fees reach the threshold, equality included.
+#[test]
+fn auto_sweep_at_exactly_the_threshold_and_not_one_unit_below() {
+    for (threshold, sweeps) in [(BOB_FEE + CARL_FEE, true), (BOB_FEE + CARL_FEE + 1, false)] {
+        let mut suite = setup(20_000 * ONE);
+        set_threshold(&mut suite, threshold);
+        let (bob, carl) = (suite.addr("bob"), suite.addr("carl"));
+        suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+        suite.trade(&carl, BTC, -500_000_000, 6_000 * ONE).unwrap();
+        let state = suite.engine_state();
+        if sweeps {
+            // the figures of auto_sweep_past_the_threshold
+            assert_eq!(state.unsplit_fees.u128(), 0);
+            assert_eq!(state.treasury_fees.u128(), 95_110_953);
+            assert_eq!(junior_assets(&suite), 20_000 * ONE + 55_064_236);
+        } else {
+            assert_eq!(state.unsplit_fees.u128(), BOB_FEE + CARL_FEE);
+            assert_eq!(state.treasury_fees.u128(), 0);
+            assert_eq!(junior_assets(&suite), 20_000 * ONE);
+        }
+    }
+}
+
 #[test]
 fn auto_sweep_to_a_fund_that_does_not_know_the_engine() {
     // The fund's engine points elsewhere: the open-interest report fails (ignored), but the
