@@ -517,6 +517,30 @@ fn two_sided_at_99(suite: &mut Suite) -> u64 {
     start
 }
 
+/// A fill inside an interval that leaves both sides open does not exempt the interval: it is
+/// charged at its end to the open interest then, carl's new long included (0.495 per long unit,
+/// 0.495 * 1.1e9 / 5e8 = 1.089 per short unit).
+#[test]
+fn a_trade_inside_a_two_sided_interval_does_not_exempt_it() {
+    let mut suite = setup();
+    let (carl, keeper) = (suite.addr("carl"), suite.addr("keeper"));
+    let start = two_sided_at_99(&mut suite);
+    later(&mut suite, HOUR + 30 * 60 - 1, "99");
+    assert_eq!(now(&suite).seconds(), start + HOUR + 30 * 60);
+    suite.trade(&carl, BTC, 100_000_000, 2_000 * ONE).unwrap();
+    later(&mut suite, 30 * 60, "99");
+    let res = suite.settle_funding(&keeper, BTC).unwrap();
+    // carl's trade caught up [start, start + 1h] (one-sided until start + 1 s, not charged);
+    // the settle charges [start + 1h, start + 2h]
+    assert_eq!(intervals(&res), ("1".to_string(), "1".to_string()));
+    let market = suite.market(BTC);
+    assert_eq!(market.cum_funding_long, dec(495_000_000_000_000_000));
+    assert_eq!(market.cum_funding_short, dec(-1_089_000_000_000_000_000));
+    assert_eq!(accrued(&suite, "carl"), 49_500_000);
+    assert_eq!(accrued(&suite, "bob"), 495_000_000);
+    assert_eq!(accrued(&suite, "arb"), -544_500_000);
+}
+
 /// Review 2: carl opens a short one minute AFTER the interval [start + 1h, start + 2h] ended
 /// and before anyone settled it. His trade charges that interval first, to the open interest
 /// of the interval: 0.005 * 99 = 0.495 per long unit, 0.495 * 1e9 / 5e8 = 0.99 per short unit,
