@@ -386,6 +386,50 @@ fn spread_too_wide_blocks_opening_not_reducing() {
     suite.close(&bob, BTC).unwrap();
 }
 
+/// The spread may equal `max_spread`; one atomic unit above it is refused. bob's second 1e6
+/// long at index 80 has the spread 250_005_000_015_012_530 atomics of
+/// `spread_too_wide_blocks_opening_not_reducing`.
+#[test]
+fn spread_equal_to_max_spread_is_allowed() {
+    let spread: u128 = 250_005_000_015_012_530;
+    for (max_spread, allowed) in [(spread, true), (spread - 1, false)] {
+        let (mut suite, bob, _) = setup();
+        let governor = suite.governor.clone();
+        let params = MarketParams {
+            max_spread: Decimal::new(Uint128::new(max_spread)),
+            ..default_market_params()
+        };
+        suite
+            .execute_engine(
+                &governor,
+                &ExecuteMsg::UpdateMarket {
+                    market: BTC.to_string(),
+                    params,
+                },
+                &[],
+            )
+            .unwrap();
+        suite.trade(&bob, BTC, 1_000_000, 20_000_000).unwrap();
+        suite.advance(5);
+        suite.push_price(BTC, "80").unwrap();
+        if allowed {
+            // margin added: at index 80 the first 1e6 has lost about 20 USDC
+            suite.trade(&bob, BTC, 1_000_000, 60_000_000).unwrap();
+            assert_eq!(pos(&suite, BTC, &bob).size.i128(), 2_000_000);
+        } else {
+            refused(
+                &mut suite,
+                &[BTC],
+                ContractError::SpreadTooWide {
+                    spread: dec(spread),
+                    max: dec(max_spread),
+                },
+                |s| s.trade(&bob, BTC, 1_000_000, 60_000_000),
+            );
+        }
+    }
+}
+
 fn capped_params() -> MarketParams {
     MarketParams {
         max_long_oi: Uint128::new(5_000_000),
