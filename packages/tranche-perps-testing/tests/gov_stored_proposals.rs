@@ -1,7 +1,8 @@
 //! Records stored by earlier governance code still load after an upgrade, with defaults that
 //! mean what that code meant: a proposal without `refund_rejected` is settled by the settings'
 //! policy at close (as the code that stored it did), one without `risky` is judged again at
-//! execution, and settings without `max_action_bytes` take the default cap.
+//! execution, and settings without `max_action_bytes` take the default cap. `migrate` records
+//! the new version and refuses a newer stored version or another contract's code.
 
 use cosmwasm_std::{Addr, Decimal, StdResult, Uint128};
 use cw3::Vote;
@@ -246,4 +247,130 @@ fn settings_stored_without_max_action_bytes_take_the_default_cap() {
     );
     let id = dao.propose(vec![pause_deposits()]);
     assert_eq!(dao.suite.proposal(id).status, ProposalStatus::Open);
+}
+
+/// A second governance contract over the Suite's GOV token, instantiated with `admin` as its
+/// wasm admin (the Suite's own has none) so that it can be migrated.
+fn migratable(suite: &mut Suite, admin: &Addr) -> (Addr, u64) {
+    use cw_multi_test::Executor;
+    let (token, code_id) = (suite.gov().token.clone(), suite.gov().code_id);
+    let msg = tranche_perps_types::governance::InstantiateMsg {
+        staking_token: token.to_string(),
+        fund: Some(suite.fund.to_string()),
+        engine: None,
+        guardian: None,
+        treasury: admin.to_string(),
+        config: Some(GovConfig::default()),
+    };
+    let contract = suite
+        .app
+        .instantiate_contract(
+            code_id,
+            admin.clone(),
+            &msg,
+            &[],
+            "gov",
+            Some(admin.to_string()),
+        )
+        .unwrap();
+    (contract, code_id)
+}
+
+fn migrate(
+    suite: &mut Suite,
+    admin: &Addr,
+    contract: &Addr,
+    code_id: u64,
+) -> Result<String, GovError> {
+    use cw_multi_test::Executor;
+    let res = suite
+        .app
+        .migrate_contract(
+            admin.clone(),
+            contract.clone(),
+            &tranche_perps_types::governance::MigrateMsg {},
+            code_id,
+        )
+        .map_err(tranche_perps_testing::gov::into_gov_error)?;
+    let attrs: Vec<_> = res
+        .events
+        .iter()
+        .filter(|e| e.ty == "wasm")
+        .flat_map(|e| e.attributes.iter())
+        .filter(|a| a.key != "_contract_address")
+        .map(|a| format!("{}={}", a.key, a.value))
+        .collect();
+    Ok(attrs.join(" "))
+}
+
+#[test]
+fn migrate_records_versions_keeps_the_settings_and_refuses_newer_or_foreign_code() {
+    let mut suite = Suite::builder()
+        .with_governance(&[("alice", 600 * ONE)])
+        .build();
+    let admin = suite.addr("alice");
+    let (contract, code_id) = migratable(&mut suite, &admin);
+    let version = governance::contract::CONTRACT_VERSION;
+    let name = governance::contract::CONTRACT_NAME;
+    let config = |suite: &Suite| -> tranche_perps_types::governance::GovConfigResponse {
+        suite
+            .app
+            .wrap()
+            .query_wasm_smart(contract.clone(), &QueryMsg::Config {})
+            .unwrap()
+    };
+    let before = config(&suite);
+
+    // the same version: a no-op upgrade that records it
+    assert_eq!(
+        migrate(&mut suite, &admin, &contract, code_id).unwrap(),
+        format!("action=migrate from_version={version} to_version={version}")
+    );
+    assert_eq!(config(&suite), before);
+
+    // an older version is upgraded and the new version stored
+    cw2::set_contract_version(
+        suite.app.contract_storage_mut(&contract).as_mut(),
+        name,
+        "0.0.1",
+    )
+    .unwrap();
+    assert_eq!(
+        migrate(&mut suite, &admin, &contract, code_id).unwrap(),
+        format!("action=migrate from_version=0.0.1 to_version={version}")
+    );
+    let stored = cw2::query_contract_info(&suite.app.wrap(), contract.to_string()).unwrap();
+    assert_eq!(
+        (stored.contract.as_str(), stored.version.as_str()),
+        (name, version)
+    );
+
+    // a newer stored version or another contract's name is refused and changes nothing
+    for (stored_name, stored_version, error) in [
+        (
+            name,
+            "99.0.0",
+            format!("Cannot migrate from newer version (99.0.0) to older ({version})"),
+        ),
+        (
+            "crates.io:cw20-base",
+            version,
+            format!("Cannot migrate from crates.io:cw20-base to {name}"),
+        ),
+    ] {
+        cw2::set_contract_version(
+            suite.app.contract_storage_mut(&contract).as_mut(),
+            stored_name,
+            stored_version,
+        )
+        .unwrap();
+        let err = migrate(&mut suite, &admin, &contract, code_id).unwrap_err();
+        assert!(err.to_string().contains(&error), "{err}");
+        let stored = cw2::query_contract_info(&suite.app.wrap(), contract.to_string()).unwrap();
+        assert_eq!(
+            (stored.contract.as_str(), stored.version.as_str()),
+            (stored_name, stored_version)
+        );
+        assert_eq!(config(&suite), before);
+    }
 }
