@@ -2,7 +2,7 @@
 //! proposal, a vote on a proposal that already holds a ballot from every other staker, a vote
 //! that passes a proposal, an execution (its `RunActions` self-call, and the reply that
 //! records a failed run) and a close of that crowded proposal does not depend on the number of
-//! stakers or of ballots.
+//! stakers or of ballots. A page of passed proposals asks the fund once, however many it shows.
 //!
 //! Governance's entry points run directly on mock dependencies whose storage counts reads,
 //! writes, removes, range calls and items iterated; a `MockQuerier` answers the staking token's
@@ -362,4 +362,54 @@ fn work_does_not_grow_with_the_number_of_stakers_or_ballots() {
     ] {
         assert!(work.storage.ranges <= 1 && work.storage.range_items <= 1);
     }
+}
+
+/// The query entry point asks the fund once per query, however many passed proposals a page
+/// shows: each shows the timelock it would be held to now, which for a risk-raising change
+/// needs the fund's current parameters and exit window.
+#[test]
+fn a_page_of_passed_risky_proposals_asks_the_fund_once() {
+    use governance::contract::query;
+    use tranche_perps_types::governance::{ProposalListResponse, ProposalStatus, QueryMsg};
+
+    let mut world = world(0);
+    let (whale, proposer) = (world.addr("whale"), world.addr("proposer"));
+    world.advance(5);
+    let mut ids = vec![];
+    for days in [1, 2, 3] {
+        let msg = ReceiveMsg::Propose {
+            title: "Shorter cooldown".to_string(),
+            description: "Underwriters leave faster".to_string(),
+            actions: vec![Action::UpdateFundParams(FundParamsUpdate {
+                cooldown_seconds: Some(days * DAY),
+                ..Default::default()
+            })],
+        };
+        let (res, _) = world.receive(&proposer, DEPOSIT, &msg);
+        ids.push(attribute(&res, "proposal_id").parse::<u64>().unwrap());
+    }
+    world.advance(5);
+    for id in &ids {
+        let (res, _) = world.vote(&whale, *id, Vote::Yes);
+        assert_eq!(attribute(&res, "status"), "passed");
+    }
+
+    world.start();
+    let msg = QueryMsg::ListProposals {
+        start_after: None,
+        limit: None,
+    };
+    let page: ProposalListResponse =
+        from_json(query(world.deps.as_ref(), world.env.clone(), msg).unwrap()).unwrap();
+    let passed: Vec<_> = page
+        .proposals
+        .iter()
+        .filter(|p| p.status == ProposalStatus::Passed)
+        .collect();
+    assert_eq!(passed.len(), 3);
+    // each waits the fund's exit window (default cooldown 7 days + claim window 2 days)
+    for p in passed {
+        assert!(p.executable_at.unwrap() >= world.env.block.time.plus_seconds(9 * DAY - 10));
+    }
+    assert_eq!(world.work().queries, 1);
 }
