@@ -313,6 +313,83 @@ fn failed_auto_sweep_keeps_the_premium_and_the_liquidation_succeeds() {
     assert_eq!(suite.engine_state().pending_premium.u128(), 0);
 }
 
+/// A fund that answers every query with a coverage of 0.5 and refuses every message.
+mod refusing_fund {
+    use cosmwasm_std::{
+        to_json_binary, Binary, Decimal256, Deps, DepsMut, Env, MessageInfo, Response, StdError,
+        StdResult, Uint128, Uint256,
+    };
+    use tranche_perps_types::fund::CoverageResponse;
+
+    type Msg = serde_json::Value;
+
+    pub fn instantiate(_: DepsMut, _: Env, _: MessageInfo, _: Msg) -> StdResult<Response> {
+        Ok(Response::new())
+    }
+
+    pub fn execute(_: DepsMut, _: Env, _: MessageInfo, _: Msg) -> StdResult<Response> {
+        Err(StdError::generic_err("refused"))
+    }
+
+    pub fn query(_: Deps, _: Env, _: Msg) -> StdResult<Binary> {
+        to_json_binary(&CoverageResponse {
+            total_assets: Uint128::new(1),
+            open_interest_notional: Uint128::new(2),
+            target: Uint256::from(2u8),
+            coverage_ratio: Some(Decimal256::percent(50)),
+        })
+    }
+}
+
+/// The fund answers the coverage query but refuses the premium: the automatic sweep's deposit
+/// fails, its reply keeps the premium pending, and the trade that triggered it goes through.
+/// Coverage 0.5 gives f_max: the fund's part is ceil(150,175,189 / 2) = 75,087,595.
+#[test]
+fn auto_sweep_refused_by_the_fund_keeps_the_premium_pending() {
+    use cw_multi_test::{ContractWrapper, Executor};
+
+    let mut suite = setup(20_000 * ONE);
+    set_threshold(&mut suite, 150_000_000);
+    let (bob, carl) = (suite.addr("bob"), suite.addr("carl"));
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    let code_id = suite.app.store_code(Box::new(ContractWrapper::new(
+        refusing_fund::execute,
+        refusing_fund::instantiate,
+        refusing_fund::query,
+    )));
+    let operator = suite.operator.clone();
+    let refusing = suite
+        .app
+        .instantiate_contract(
+            code_id,
+            operator,
+            &serde_json::json!({}),
+            &[],
+            "refusing",
+            None,
+        )
+        .unwrap();
+    engine_fund(&mut suite, refusing.as_str());
+    let engine = suite.engine.clone();
+    let engine_balance = suite.balance(&engine);
+
+    let res = suite.trade(&carl, BTC, -500_000_000, 6_000 * ONE).unwrap();
+    let kept = res
+        .events
+        .iter()
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == "premium_kept")
+        .map(|a| a.value.clone());
+    assert_eq!(kept.as_deref(), Some("75087595"));
+    let state = suite.engine_state();
+    assert_eq!(state.unsplit_fees.u128(), 0);
+    assert_eq!(state.pending_premium.u128(), 75_087_595);
+    assert_eq!(state.treasury_fees.u128(), BOB_FEE + CARL_FEE - 75_087_595);
+    // nothing left the engine: carl's margin and fee came in, no premium went out
+    assert_eq!(suite.balance(&engine), engine_balance + 6_000 * ONE);
+    assert_eq!(junior_assets(&suite), 20_000 * ONE);
+}
+
 #[test]
 fn failed_auto_sweep_with_unsplit_fees_does_not_block_the_trade() {
     // Unsplit fees need the fund's coverage; a fund that cannot answer must not block trading
