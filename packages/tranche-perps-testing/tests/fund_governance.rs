@@ -373,6 +373,18 @@ fn a_bad_field_refuses_the_whole_update() {
 
 // ----- UpdateConfig -----
 
+/// The value of the contract attribute `key` in `res`.
+fn wasm_attr(res: &cw_multi_test::AppResponse, key: &str) -> String {
+    res.events
+        .iter()
+        .filter(|e| e.ty == "wasm")
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == key)
+        .unwrap_or_else(|| panic!("attribute {key}"))
+        .value
+        .clone()
+}
+
 #[test]
 fn governor_changes_the_engine_and_only_the_new_engine_is_obeyed() {
     let mut suite = Suite::builder().build();
@@ -381,11 +393,17 @@ fn governor_changes_the_engine_and_only_the_new_engine_is_obeyed() {
         suite.engine.clone(),
         suite.addr("engine-v2"),
     );
-    suite
+    let res = suite
         .update_config(&governor, Some(new_engine.as_str()), None, None)
         .unwrap();
     let config = suite.config();
     assert_eq!(config.engine, Some(new_engine.clone()));
+    assert_eq!(wasm_attr(&res, "engine"), new_engine.as_str());
+    assert_eq!(
+        wasm_attr(&res, "engine_epoch"),
+        config.engine_epoch.to_string()
+    );
+    assert_eq!(wasm_attr(&res, "guardian"), suite.guardian.as_str());
     assert_eq!(
         config.guardian,
         Some(suite.guardian.clone()),
@@ -441,10 +459,12 @@ fn governor_removes_the_guardian() {
         .unwrap();
     assert_eq!(suite.config().guardian, Some(guardian.clone()));
 
-    suite
+    let res = suite
         .update_config(&governor, None, None, Some(true))
         .unwrap();
     assert_eq!(suite.config().guardian, None);
+    assert_eq!(wasm_attr(&res, "guardian"), "none");
+    assert_eq!(wasm_attr(&res, "engine"), suite.engine.as_str());
     assert_eq!(
         suite.set_pause(&guardian, Some(true), None).unwrap_err(),
         ContractError::NotGovernorOrGuardian
