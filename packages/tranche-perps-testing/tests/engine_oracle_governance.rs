@@ -1110,6 +1110,126 @@ fn migrate_by_admin_keeps_state() {
     assert_eq!(suite.market(BTC).base_reserve.u128(), B0);
 }
 
+/// The wasm attributes of `res` as `key=value` pairs, without the contract address.
+fn wasm_attrs(res: &AppResponse) -> Vec<String> {
+    res.events
+        .iter()
+        .filter(|e| e.ty == "wasm")
+        .flat_map(|e| e.attributes.iter())
+        .filter(|a| a.key != "_contract_address")
+        .map(|a| format!("{}={}", a.key, a.value))
+        .collect()
+}
+
+/// Migrating from an older version records both versions; uncovered bad debt that older code
+/// kept beside fee pools is written off against them (unsplit fees, then premium, then
+/// treasury fees). bob's opening fee is the unsplit pool U = 100,001; older books add T = U + 200
+/// of treasury fees and as much uncovered debt (the conservation identity still holds): the
+/// migration writes off U unsplit and 200 treasury.
+#[test]
+fn migrate_from_an_older_version_writes_off_uncovered_debt_against_the_pools() {
+    use perp_engine::state::STATE;
+
+    let mut suite = setup();
+    let bob = suite.addr("bob");
+    suite.trade(&bob, BTC, 1_000_000, 20_000_000).unwrap();
+    let engine = suite.engine.clone();
+    let fee = suite.engine_state().unsplit_fees.u128();
+    assert_eq!(fee, 100_001);
+    let extra = fee + 200;
+    {
+        let mut storage = suite.app.contract_storage_mut(&engine);
+        let mut state = STATE.load(storage.as_ref()).unwrap();
+        state.treasury_fees += Uint128::new(extra);
+        state.uncovered_bad_debt += Uint128::new(extra);
+        STATE.save(storage.as_mut(), &state).unwrap();
+        cw2::set_contract_version(
+            storage.as_mut(),
+            perp_engine::contract::CONTRACT_NAME,
+            "0.1.0",
+        )
+        .unwrap();
+    }
+    suite.check_invariants();
+    let code_id = suite.app.store_code(engine_contract());
+    let governor = suite.governor.clone();
+    let res = suite
+        .app
+        .migrate_contract(governor, engine.clone(), &MigrateMsg {}, code_id)
+        .unwrap();
+    let version = perp_engine::contract::CONTRACT_VERSION;
+    assert_eq!(
+        wasm_attrs(&res),
+        vec![
+            "action=migrate".to_string(),
+            "from_version=0.1.0".to_string(),
+            format!("to_version={version}"),
+            format!("written_off_unsplit={fee}"),
+            "written_off_premium=0".to_string(),
+            "written_off_treasury=200".to_string(),
+            "uncovered_bad_debt=0".to_string(),
+        ]
+    );
+    let state = suite.engine_state();
+    assert_eq!(
+        (
+            state.unsplit_fees.u128(),
+            state.pending_premium.u128(),
+            state.treasury_fees.u128(),
+            state.uncovered_bad_debt.u128()
+        ),
+        (0, 0, fee, 0)
+    );
+    let stored = cw2::query_contract_info(&suite.app.wrap(), engine.clone()).unwrap();
+    assert_eq!(stored.version, version);
+    suite.check_invariants();
+    suite.close(&bob, BTC).unwrap();
+}
+
+#[test]
+fn migrate_refuses_a_newer_stored_version_and_another_contract_name() {
+    let mut suite = setup();
+    let engine = suite.engine.clone();
+    let code_id = suite.app.store_code(engine_contract());
+    let governor = suite.governor.clone();
+    let (name, version) = (
+        perp_engine::contract::CONTRACT_NAME,
+        perp_engine::contract::CONTRACT_VERSION,
+    );
+    for (stored_name, stored_version, error) in [
+        (
+            name,
+            "99.0.0",
+            format!("Cannot migrate from newer version (99.0.0) to older ({version})"),
+        ),
+        (
+            "crates.io:cw20-base",
+            version,
+            format!("Cannot migrate from crates.io:cw20-base to {name}"),
+        ),
+    ] {
+        cw2::set_contract_version(
+            suite.app.contract_storage_mut(&engine).as_mut(),
+            stored_name,
+            stored_version,
+        )
+        .unwrap();
+        let before = snap(&suite);
+        let err = suite
+            .app
+            .migrate_contract(governor.clone(), engine.clone(), &MigrateMsg {}, code_id)
+            .unwrap_err();
+        let err = into_engine_error(err);
+        assert!(err.to_string().contains(&error), "{err}");
+        assert_eq!(snap(&suite), before);
+        let stored = cw2::query_contract_info(&suite.app.wrap(), engine.clone()).unwrap();
+        assert_eq!(
+            (stored.contract.as_str(), stored.version.as_str()),
+            (stored_name, stored_version)
+        );
+    }
+}
+
 #[test]
 fn migrate_refuses_unknown_json() {
     let mut suite = setup();
