@@ -31,6 +31,31 @@ pub const ONE: u128 = 1_000_000;
 /// Result of a suite action: the fund's own error type on failure.
 pub type SuiteResult<T = AppResponse> = Result<T, ContractError>;
 
+/// The value of the contract attribute `key` (the first one, in `wasm` events) in `res`;
+/// panics when there is none.
+pub fn wasm_attr(res: &AppResponse, key: &str) -> String {
+    res.events
+        .iter()
+        .filter(|e| e.ty == "wasm")
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == key)
+        .unwrap_or_else(|| panic!("attribute {key}"))
+        .value
+        .clone()
+}
+
+/// Every contract attribute of `res` as `key=value`, in order, without the
+/// `_contract_address` multi-test adds.
+pub fn wasm_attrs(res: &AppResponse) -> Vec<String> {
+    res.events
+        .iter()
+        .filter(|e| e.ty == "wasm")
+        .flat_map(|e| e.attributes.iter())
+        .filter(|a| a.key != "_contract_address")
+        .map(|a| format!("{}={}", a.key, a.value))
+        .collect()
+}
+
 /// The share-token contract (cw20-base, through the crate the wasm pipeline builds), as the
 /// share tokens' code and the governance token's.
 pub fn cw20_contract() -> Box<dyn Contract<Empty>> {

@@ -21,6 +21,7 @@ use cosmwasm_std::{Decimal, Int128, SignedDecimal256, Timestamp};
 use cw_multi_test::AppResponse;
 use perp_engine::ContractError;
 use tranche_perps_testing::perp::default_market_params;
+use tranche_perps_testing::wasm_attr as attr;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::{EnginePause, ExecuteMsg, MarketParams};
 use tranche_perps_types::fund::Tranche;
@@ -54,17 +55,6 @@ fn accrued(suite: &Suite, who: &str) -> i128 {
 
 fn now(suite: &Suite) -> Timestamp {
     suite.app.block_info().time
-}
-
-fn attr(res: &AppResponse, key: &str) -> String {
-    res.events
-        .iter()
-        .filter(|e| e.ty == "wasm")
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == key)
-        .unwrap_or_else(|| panic!("attribute {key}"))
-        .value
-        .clone()
 }
 
 /// `(intervals_elapsed, intervals_charged)` of a settle.

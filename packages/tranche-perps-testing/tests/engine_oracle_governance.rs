@@ -8,6 +8,7 @@ use cw_ownable::{Ownership, OwnershipError};
 use cw_utils::{Expiration, PaymentError};
 use perp_engine::ContractError;
 use tranche_perps_testing::perp::{default_market_params, engine_contract, into_engine_error};
+use tranche_perps_testing::wasm_attrs;
 use tranche_perps_testing::{Suite, DENOM, ONE};
 use tranche_perps_types::engine::{
     EngineConfigResponse, EnginePause, EngineStateResponse, ExecuteMsg, FeeConfig, InstantiateMsg,
@@ -1108,17 +1109,6 @@ fn migrate_by_admin_keeps_state() {
     // and it keeps working
     suite.close(&bob, BTC).unwrap();
     assert_eq!(suite.market(BTC).base_reserve.u128(), B0);
-}
-
-/// The wasm attributes of `res` as `key=value` pairs, without the contract address.
-fn wasm_attrs(res: &AppResponse) -> Vec<String> {
-    res.events
-        .iter()
-        .filter(|e| e.ty == "wasm")
-        .flat_map(|e| e.attributes.iter())
-        .filter(|a| a.key != "_contract_address")
-        .map(|a| format!("{}={}", a.key, a.value))
-        .collect()
 }
 
 /// Migrating from an older version records both versions; uncovered bad debt that older code

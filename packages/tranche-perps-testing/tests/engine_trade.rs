@@ -12,6 +12,7 @@ use cosmwasm_std::{Addr, Decimal, Decimal256, SignedDecimal256, Uint128, Uint256
 use cw_multi_test::AppResponse;
 use perp_engine::ContractError;
 use tranche_perps_testing::perp::default_market_params;
+use tranche_perps_testing::wasm_attr as attr;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::{
     EnginePause, EngineStateResponse, ExecuteMsg, MarketParams, MarketResponse, PositionResponse,
@@ -39,17 +40,6 @@ fn dec(atomics: u128) -> Decimal256 {
 
 fn pos(suite: &Suite, market: &str, who: &Addr) -> PositionResponse {
     suite.position(market, who).expect("position exists")
-}
-
-fn attr(res: &AppResponse, key: &str) -> String {
-    res.events
-        .iter()
-        .filter(|e| e.ty == "wasm")
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == key)
-        .unwrap_or_else(|| panic!("attribute {key}"))
-        .value
-        .clone()
 }
 
 fn set_pause(suite: &mut Suite, pause: EnginePause) {

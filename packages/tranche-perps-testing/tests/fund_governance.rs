@@ -5,6 +5,7 @@ use cosmwasm_std::{coins, Addr, Decimal, StdError, Uint128};
 use cw_ownable::OwnershipError;
 use cw_utils::PaymentError;
 use insurance_fund::ContractError;
+use tranche_perps_testing::wasm_attr;
 use tranche_perps_testing::{Suite, DENOM, ONE};
 use tranche_perps_types::fund::{
     ConfigResponse, DepositCap, ExecuteMsg, FundParams, FundParamsUpdate, GovernorAction,
@@ -372,18 +373,6 @@ fn a_bad_field_refuses_the_whole_update() {
 }
 
 // ----- UpdateConfig -----
-
-/// The value of the contract attribute `key` in `res`.
-fn wasm_attr(res: &cw_multi_test::AppResponse, key: &str) -> String {
-    res.events
-        .iter()
-        .filter(|e| e.ty == "wasm")
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == key)
-        .unwrap_or_else(|| panic!("attribute {key}"))
-        .value
-        .clone()
-}
 
 #[test]
 fn governor_changes_the_engine_and_only_the_new_engine_is_obeyed() {

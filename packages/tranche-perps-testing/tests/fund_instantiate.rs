@@ -8,6 +8,7 @@ use cw_multi_test::Executor;
 use cw_ownable::Ownership;
 use cw_utils::PaymentError;
 use insurance_fund::ContractError;
+use tranche_perps_testing::wasm_attr as attribute;
 use tranche_perps_testing::{into_contract_error, Suite, DENOM, ONE};
 use tranche_perps_types::fund::{
     ConfigResponse, DepositCap, FundParams, FundStateResponse, InstantiateMsg, MigrateMsg,
@@ -801,17 +802,6 @@ fn migrate(suite: &mut Suite, sender: &Addr) -> Result<cw_multi_test::AppRespons
         .app
         .migrate_contract(sender.clone(), fund, &MigrateMsg {}, code_id)
         .map_err(into_contract_error)
-}
-
-fn attribute(res: &cw_multi_test::AppResponse, key: &str) -> String {
-    res.events
-        .iter()
-        .filter(|e| e.ty == "wasm")
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == key)
-        .unwrap_or_else(|| panic!("attribute {key}"))
-        .value
-        .clone()
 }
 
 #[test]

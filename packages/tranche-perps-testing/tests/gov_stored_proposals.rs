@@ -292,15 +292,7 @@ fn migrate(
             code_id,
         )
         .map_err(tranche_perps_testing::gov::into_gov_error)?;
-    let attrs: Vec<_> = res
-        .events
-        .iter()
-        .filter(|e| e.ty == "wasm")
-        .flat_map(|e| e.attributes.iter())
-        .filter(|a| a.key != "_contract_address")
-        .map(|a| format!("{}={}", a.key, a.value))
-        .collect();
-    Ok(attrs.join(" "))
+    Ok(tranche_perps_testing::wasm_attrs(&res).join(" "))
 }
 
 #[test]
