@@ -319,12 +319,32 @@ fn timelock_of_each_kind_of_action() {
             target_coverage_bps: Some(2_000),
             ..Default::default()
         }),
-        // Unchanged values are not riskier.
+        // Unchanged values are not riskier, each on its own.
         params(FundParamsUpdate {
             min_junior_ratio: Some(Decimal::percent(20)),
+            ..Default::default()
+        }),
+        params(FundParamsUpdate {
             max_payout_bps: Some(5_000),
             ..Default::default()
         }),
+        params(FundParamsUpdate {
+            payout_window_seconds: Some(DAY),
+            ..Default::default()
+        }),
+        params(FundParamsUpdate {
+            cooldown_seconds: Some(7 * DAY),
+            ..Default::default()
+        }),
+        params(FundParamsUpdate {
+            claim_window_seconds: Some(2 * DAY),
+            ..Default::default()
+        }),
+        params(FundParamsUpdate {
+            min_remaining: Some(Uint128::new(1_000)),
+            ..Default::default()
+        }),
+        riskier(|_| {}),
         fund_pause(false),
         Action::SetFundPause {
             deposits: Some(true),
