@@ -164,6 +164,61 @@ fn execute_before_the_timelock_is_refused_with_its_exact_end() {
     assert!(dao.suite.config().pause.deposits);
 }
 
+fn cooldown(days: u64) -> Action {
+    params(FundParamsUpdate {
+        cooldown_seconds: Some(days * DAY),
+        ..Default::default()
+    })
+}
+
+/// A proposal that was no risk when made (cooldown 7 -> 8 days) becomes one when the fund's
+/// cooldown is raised to 10 days before it executes (it would now lower it): it waits the
+/// fund's exit window then, 10 + 2 days from its pass.
+#[test]
+fn a_passed_proposal_that_became_risk_raising_waits_the_exit_window() {
+    let mut dao = dao();
+    let id = dao.propose(vec![cooldown(8)]);
+    assert_eq!(dao.suite.proposal(id).timelock_seconds, TIMELOCK);
+    let passed = dao.pass(id);
+    dao.enact(vec![cooldown(10)]);
+    let executable_at = passed.seconds() + 12 * DAY;
+    assert_eq!(
+        dao.suite.proposal(id).executable_at,
+        Some(passed.plus_seconds(12 * DAY))
+    );
+    assert_eq!(
+        dao.execute(id).unwrap_err(),
+        GovError::Timelocked { id, executable_at }
+    );
+}
+
+/// A proposal judged risk-raising when made (cooldown 7 -> 6 days) stays so after a later
+/// change makes it harmless (cooldown 5 days and claim window 10 days, so 6 days raises it):
+/// it waits the exit window now, 5 + 10 days from its pass, not only its stored 9 days.
+#[test]
+fn a_proposal_judged_risk_raising_stays_so() {
+    let mut dao = dao();
+    let id = dao.propose(vec![cooldown(6)]);
+    assert_eq!(dao.suite.proposal(id).timelock_seconds, EXIT);
+    let passed = dao.pass(id);
+    dao.enact(vec![
+        cooldown(5),
+        params(FundParamsUpdate {
+            claim_window_seconds: Some(10 * DAY),
+            ..Default::default()
+        }),
+    ]);
+    let executable_at = passed.seconds() + 15 * DAY;
+    assert_eq!(
+        dao.suite.proposal(id).executable_at,
+        Some(passed.plus_seconds(15 * DAY))
+    );
+    assert_eq!(
+        dao.execute(id).unwrap_err(),
+        GovError::Timelocked { id, executable_at }
+    );
+}
+
 #[test]
 fn a_proposal_passed_at_the_end_of_voting_is_timelocked_from_then() {
     let mut dao = dao();
