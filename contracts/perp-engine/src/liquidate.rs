@@ -196,8 +196,8 @@ pub fn shortfall_reply(
     state.uncovered_bad_debt = state.uncovered_bad_debt.checked_add(not_socialized)?;
     let written_off = write_off(&mut state);
     // A deficit left earlier means the pools were already empty, so everything written off
-    // here is this shortfall's.
-    let uncovered = not_socialized.saturating_sub(written_off.total());
+    // here is this shortfall's (never more than it left uncovered).
+    let uncovered = not_socialized.checked_sub(written_off.total())?;
     STATE.save(deps.storage, &state)?;
     SOCIALIZED.save(
         deps.storage,
