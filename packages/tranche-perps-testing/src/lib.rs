@@ -44,6 +44,24 @@ pub fn wasm_attr(res: &AppResponse, key: &str) -> String {
         .clone()
 }
 
+/// The stored versions `migrate` (cw2's `ensure_from_older_version`) must refuse for the
+/// contract `name` at `version`: a newer version of it, and another contract's name. Each as
+/// (stored name, stored version, the error text expected).
+pub fn migrate_refusals(name: &str, version: &str) -> [(String, String, String); 2] {
+    [
+        (
+            name.to_string(),
+            "99.0.0".to_string(),
+            format!("Cannot migrate from newer version (99.0.0) to older ({version})"),
+        ),
+        (
+            "crates.io:cw20-base".to_string(),
+            version.to_string(),
+            format!("Cannot migrate from crates.io:cw20-base to {name}"),
+        ),
+    ]
+}
+
 /// Every contract attribute of `res` as `key=value`, in order, without the
 /// `_contract_address` multi-test adds.
 pub fn wasm_attrs(res: &AppResponse) -> Vec<String> {

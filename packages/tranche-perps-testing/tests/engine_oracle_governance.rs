@@ -1186,22 +1186,13 @@ fn migrate_refuses_a_newer_stored_version_and_another_contract_name() {
         perp_engine::contract::CONTRACT_NAME,
         perp_engine::contract::CONTRACT_VERSION,
     );
-    for (stored_name, stored_version, error) in [
-        (
-            name,
-            "99.0.0",
-            format!("Cannot migrate from newer version (99.0.0) to older ({version})"),
-        ),
-        (
-            "crates.io:cw20-base",
-            version,
-            format!("Cannot migrate from crates.io:cw20-base to {name}"),
-        ),
-    ] {
+    for (stored_name, stored_version, error) in
+        tranche_perps_testing::migrate_refusals(name, version)
+    {
         cw2::set_contract_version(
             suite.app.contract_storage_mut(&engine).as_mut(),
-            stored_name,
-            stored_version,
+            &stored_name,
+            &stored_version,
         )
         .unwrap();
         let before = snap(&suite);
@@ -1215,7 +1206,7 @@ fn migrate_refuses_a_newer_stored_version_and_another_contract_name() {
         let stored = cw2::query_contract_info(&suite.app.wrap(), engine.clone()).unwrap();
         assert_eq!(
             (stored.contract.as_str(), stored.version.as_str()),
-            (stored_name, stored_version)
+            (stored_name.as_str(), stored_version.as_str())
         );
     }
 }

@@ -338,22 +338,13 @@ fn migrate_records_versions_keeps_the_settings_and_refuses_newer_or_foreign_code
     );
 
     // a newer stored version or another contract's name is refused and changes nothing
-    for (stored_name, stored_version, error) in [
-        (
-            name,
-            "99.0.0",
-            format!("Cannot migrate from newer version (99.0.0) to older ({version})"),
-        ),
-        (
-            "crates.io:cw20-base",
-            version,
-            format!("Cannot migrate from crates.io:cw20-base to {name}"),
-        ),
-    ] {
+    for (stored_name, stored_version, error) in
+        tranche_perps_testing::migrate_refusals(name, version)
+    {
         cw2::set_contract_version(
             suite.app.contract_storage_mut(&contract).as_mut(),
-            stored_name,
-            stored_version,
+            &stored_name,
+            &stored_version,
         )
         .unwrap();
         let err = migrate(&mut suite, &admin, &contract, code_id).unwrap_err();
@@ -361,7 +352,7 @@ fn migrate_records_versions_keeps_the_settings_and_refuses_newer_or_foreign_code
         let stored = cw2::query_contract_info(&suite.app.wrap(), contract.to_string()).unwrap();
         assert_eq!(
             (stored.contract.as_str(), stored.version.as_str()),
-            (stored_name, stored_version)
+            (stored_name.as_str(), stored_version.as_str())
         );
         assert_eq!(config(&suite), before);
     }
