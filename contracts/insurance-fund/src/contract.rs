@@ -1,7 +1,5 @@
 //! Entry points and dispatch only; logic lives in the feature modules.
 
-#[cfg(not(feature = "library"))]
-use cosmwasm_std::entry_point;
 use cosmwasm_std::{
     to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Order, Reply, Response, StdError,
     StdResult, SubMsg, Timestamp, Uint128, WasmMsg,
@@ -20,6 +18,14 @@ use crate::state::{
     STATE,
 };
 use crate::{deposit, governance, premium, query, shortfall, withdraw};
+
+tranche_perps_json::entry_points! {
+    instantiate: instantiate,
+    execute: execute,
+    query: query,
+    migrate: migrate,
+    reply: reply,
+}
 
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -79,7 +85,6 @@ fn validate_token_info(info: &ShareTokenInfo) -> Result<(), ContractError> {
     }
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
     deps: DepsMut,
     env: Env,
@@ -177,7 +182,6 @@ pub fn instantiate(
         .add_attribute("governor", governor))
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
     let id = ReplyId::try_from(msg.id)?;
     let result = msg.result.into_result().map_err(StdError::generic_err)?;
@@ -206,7 +210,6 @@ pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractE
         .add_attribute("token", token))
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn execute(
     deps: DepsMut,
     env: Env,
@@ -264,7 +267,6 @@ pub fn execute(
     }
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
@@ -314,7 +316,6 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
     }?)
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
     let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     // Before 0.2.0 the loss ledger was keyed by shortfall id alone; it becomes engine epoch 0.

@@ -1,6 +1,5 @@
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, BankMsg, CosmosMsg, DepsMut, Env, MessageInfo, Response,
-    Uint128, WasmMsg,
+    to_json_binary, Addr, BankMsg, CosmosMsg, DepsMut, Env, MessageInfo, Response, Uint128, WasmMsg,
 };
 use cw20::Cw20ExecuteMsg;
 use cw_utils::nonpayable;
@@ -30,7 +29,7 @@ pub fn receive(
                 token: info.sender.to_string(),
             })?;
     let owner = deps.api.addr_validate(&wrapper.sender)?;
-    match from_json(&wrapper.msg)? {
+    match tranche_perps_json::from_slice(&wrapper.msg)? {
         ReceiveMsg::RequestWithdrawal {} => {
             request_withdrawal(deps, env, owner, tranche, wrapper.amount)
         }

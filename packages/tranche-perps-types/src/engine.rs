@@ -10,11 +10,13 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, Decimal, Decimal256, Int128, Timestamp, Uint128};
 use cw_ownable::cw_ownable_query;
+use tranche_perps_json::FromJson;
 
 use crate::fund::GovernorAction;
 
 /// Governed risk and fee parameters of one market.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct MarketParams {
     /// Margin / notional needed to open or grow a position and left after removing margin
@@ -57,6 +59,7 @@ pub struct MarketParams {
 
 /// A market as the governor creates it.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct NewMarket {
     /// Market id, e.g. `"BTC-USD"` (3 ..= 20 characters: letters, digits, `-`).
@@ -73,6 +76,7 @@ pub struct NewMarket {
 
 /// Engine-wide fee split and sweep settings.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct FeeConfig {
     /// Fund's fraction of trading fees while coverage < 1. Range 0 ..= 1.
@@ -95,6 +99,7 @@ impl Default for FeeConfig {
 
 /// Pause switches; closing positions and adding margin stay open unless `halted`.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 #[derive(Copy, Default, Eq)]
 pub struct EnginePause {
@@ -110,6 +115,7 @@ pub struct EnginePause {
 
 /// Instantiates the engine.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct InstantiateMsg {
     /// Governor (any address).
@@ -128,6 +134,7 @@ pub struct InstantiateMsg {
 
 /// Execute messages of the engine.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub enum ExecuteMsg {
     /// Open, grow, shrink, flip or close the sender's position in a market by `size_delta`
@@ -261,12 +268,14 @@ pub enum ExecuteMsg {
 
 /// Migrate message of the engine.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct MigrateMsg {}
 
 /// Query messages of the engine.
 #[cw_ownable_query]
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
@@ -326,6 +335,7 @@ pub enum QueryMsg {
 
 /// Response to [`QueryMsg::Owed`].
 #[cw_serde]
+#[derive(FromJson)]
 pub struct OwedResponse {
     /// The address asked about.
     pub address: Addr,
@@ -335,6 +345,7 @@ pub struct OwedResponse {
 
 /// Response to [`QueryMsg::Config`].
 #[cw_serde]
+#[derive(FromJson)]
 pub struct EngineConfigResponse {
     /// Insurance fund.
     pub fund: Addr,
@@ -352,6 +363,7 @@ pub struct EngineConfigResponse {
 
 /// Response to [`QueryMsg::Market`].
 #[cw_serde]
+#[derive(FromJson)]
 pub struct MarketResponse {
     /// Market id.
     pub id: String,
@@ -388,6 +400,7 @@ pub struct MarketResponse {
 
 /// Response to [`QueryMsg::Markets`].
 #[cw_serde]
+#[derive(FromJson)]
 pub struct MarketsResponse {
     /// The page.
     pub markets: Vec<MarketResponse>,
@@ -395,6 +408,7 @@ pub struct MarketsResponse {
 
 /// Response to [`QueryMsg::Position`].
 #[cw_serde]
+#[derive(FromJson)]
 pub struct PositionResponse {
     /// Market id.
     pub market: String,
@@ -418,6 +432,7 @@ pub struct PositionResponse {
 
 /// Response to [`QueryMsg::Positions`].
 #[cw_serde]
+#[derive(FromJson)]
 pub struct PositionsResponse {
     /// The page.
     pub positions: Vec<PositionResponse>,
@@ -425,6 +440,7 @@ pub struct PositionsResponse {
 
 /// Response to [`QueryMsg::State`].
 #[cw_serde]
+#[derive(FromJson)]
 pub struct EngineStateResponse {
     /// Fees owed to the treasury.
     pub treasury_fees: Uint128,
@@ -445,6 +461,7 @@ pub struct EngineStateResponse {
 
 /// One socialized loss.
 #[cw_serde]
+#[derive(FromJson)]
 pub struct SocializedLoss {
     /// Shortfall id sent to the fund.
     pub shortfall_id: u64,
@@ -470,6 +487,7 @@ pub struct SocializedLoss {
 
 /// Response to [`QueryMsg::SocializedLosses`].
 #[cw_serde]
+#[derive(FromJson)]
 pub struct SocializedLossesResponse {
     /// The page.
     pub losses: Vec<SocializedLoss>,

@@ -11,6 +11,7 @@ use cosmwasm_std::{
 };
 use cw_ownable::cw_ownable_query;
 use cw_utils::Expiration;
+use tranche_perps_json::FromJson;
 
 /// Virtual share offset `V` added to a tranche's supply in every price computation.
 pub const VIRTUAL_SHARES: u128 = 1_000;
@@ -21,6 +22,7 @@ pub const SHARE_EXTRA_DECIMALS: u8 = 3;
 
 /// One of the two risk layers of the fund.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 #[derive(Copy, Eq, Hash, PartialOrd, Ord)]
 pub enum Tranche {
@@ -45,6 +47,7 @@ impl Tranche {
 
 /// A per-tranche deposit limit.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 #[derive(Copy, Eq)]
 pub enum DepositCap {
@@ -56,6 +59,7 @@ pub enum DepositCap {
 
 /// Every governed economic parameter of the fund. Ranges are enforced on instantiate and update.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct FundParams {
     /// Seconds between a withdrawal request and the start of its claim window. Range 60 s ..= 90 d.
@@ -114,6 +118,7 @@ impl FundParams {
 
 /// A partial update of [`FundParams`]: every field left out keeps its value.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 #[derive(Default)]
 pub struct FundParamsUpdate {
@@ -143,6 +148,7 @@ pub struct FundParamsUpdate {
 
 /// Emergency switches. A paused operation fails with a typed error; nothing else is affected.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 #[derive(Copy, Default, Eq)]
 pub struct PauseFlags {
@@ -154,6 +160,7 @@ pub struct PauseFlags {
 
 /// Name and symbol of one share token.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct ShareTokenInfo {
     /// cw20 token name, 3 ..= 50 characters.
@@ -164,6 +171,7 @@ pub struct ShareTokenInfo {
 
 /// Instantiates the fund and, by submessage, its two cw20-base share tokens (fund = minter).
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct InstantiateMsg {
     /// Address allowed to change parameters; any address (a DAO, a multisig, an account).
@@ -190,6 +198,7 @@ pub struct InstantiateMsg {
 
 /// Where an allocation from the protocol reserve goes.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub enum ReserveTarget {
     /// Added to a tranche's assets, raising its share price (the tranche must have shares).
@@ -200,6 +209,7 @@ pub enum ReserveTarget {
 
 /// The cw20 receive envelope, field for field `cw20::Cw20ReceiveMsg`, refusing unknown fields.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct Cw20Receive {
     /// Account that sent the tokens.
@@ -213,6 +223,7 @@ pub struct Cw20Receive {
 /// Two-step transfer of the governor role (cw-ownable's actions, wire-compatible). There is
 /// deliberately no renounce: the fund always has a governor.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub enum GovernorAction {
     /// The governor proposes a new governor, optionally with an expiry for the offer.
@@ -239,6 +250,7 @@ impl From<GovernorAction> for cw_ownable::Action {
 
 /// Execute messages of the fund.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub enum ExecuteMsg {
     /// Deposit exactly one coin of the collateral denom into a tranche and mint shares to the
@@ -321,6 +333,7 @@ pub enum ExecuteMsg {
 
 /// Messages accepted in the `msg` of a cw20 `Send` of share tokens to the fund.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub enum ReceiveMsg {
     /// Start a withdrawal of the sent shares: cooldown, then a claim window.
@@ -329,12 +342,14 @@ pub enum ReceiveMsg {
 
 /// Migrate message of the fund.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct MigrateMsg {}
 
 /// Query messages of the fund.
 #[cw_ownable_query]
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
@@ -421,6 +436,7 @@ pub enum QueryMsg {
 
 /// Response to [`QueryMsg::Config`].
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigResponse {
     /// Collateral denom.
@@ -448,6 +464,7 @@ pub struct ConfigResponse {
 
 /// Figures of one tranche.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct TrancheView {
     /// Which tranche.
@@ -466,6 +483,7 @@ pub struct TrancheView {
 
 /// Usage of the current payout window.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct PayoutWindowView {
     /// Start of the window.
@@ -483,6 +501,7 @@ pub struct PayoutWindowView {
 
 /// Response to [`QueryMsg::State`].
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct FundStateResponse {
     /// Junior tranche.
@@ -503,6 +522,7 @@ pub struct FundStateResponse {
 
 /// Response to [`QueryMsg::Yield`].
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct YieldResponse {
     /// Tranche measured.
@@ -522,6 +542,7 @@ pub struct YieldResponse {
 
 /// Response to [`QueryMsg::Coverage`].
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct CoverageResponse {
     /// Reserve plus both tranches.
@@ -537,6 +558,7 @@ pub struct CoverageResponse {
 
 /// One tranche of an underwriter's holdings.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct UnderwriterTranche {
     /// Shares in the underwriter's wallet.
@@ -547,6 +569,7 @@ pub struct UnderwriterTranche {
 
 /// Response to [`QueryMsg::Underwriter`].
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct UnderwriterResponse {
     /// Underwriter.
@@ -561,6 +584,7 @@ pub struct UnderwriterResponse {
 
 /// Where a withdrawal request stands.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 #[derive(Copy, Eq)]
 pub enum RequestStatus {
@@ -574,6 +598,7 @@ pub enum RequestStatus {
 
 /// A withdrawal request as stored, with its status and value now.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawalRequestResponse {
     /// Request id.
@@ -600,6 +625,7 @@ pub struct WithdrawalRequestResponse {
 
 /// Response to [`QueryMsg::WithdrawalRequests`].
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawalRequestsResponse {
     /// The page.
@@ -608,6 +634,7 @@ pub struct WithdrawalRequestsResponse {
 
 /// One entry of the loss ledger.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct LossRecord {
     /// Shortfall id given by the engine.
@@ -632,6 +659,7 @@ pub struct LossRecord {
 
 /// Response to [`QueryMsg::LossLedger`].
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct LossLedgerResponse {
     /// The page.
@@ -640,6 +668,7 @@ pub struct LossLedgerResponse {
 
 /// Response data of [`ExecuteMsg::CoverShortfall`], read by the engine's reply.
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct CoverShortfallResponse {
     /// Shortfall id.
@@ -654,6 +683,7 @@ pub struct CoverShortfallResponse {
 
 /// Response to [`QueryMsg::SimulateLoss`].
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct SimulateLossResponse {
     /// Amount simulated.
@@ -676,6 +706,7 @@ pub struct SimulateLossResponse {
 
 /// Response to [`QueryMsg::PreviewDeposit`].
 #[cw_serde]
+#[derive(FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewDepositResponse {
     /// Shares the deposit would mint now (zero means it would be refused).

@@ -1,0 +1,223 @@
+//! `#[derive(FromJson)]`: a `tranche_perps_json::FromJson` implementation that decodes the JSON
+//! form serde gives the same type, for the subset of serde's data model the suite's messages
+//! use: structs with named fields (also empty `{}`), newtype structs, and externally tagged
+//! enums with unit, newtype and struct variants. Serde attributes that change the wire form are
+//! read (`rename_all = "snake_case"`, `rename`, `default`, `deny_unknown_fields`); any other
+//! attribute that affects deserialization is rejected at compile time, so the two decoders can
+//! never silently disagree about a type's shape.
+
+use proc_macro::TokenStream;
+use proc_macro2::TokenStream as Tokens;
+use quote::quote;
+use syn::{parse_macro_input, Attribute, Data, DeriveInput, Error, Expr, Fields, LitStr, Result};
+
+#[proc_macro_derive(FromJson, attributes(serde))]
+pub fn derive_from_json(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand(&input)
+        .unwrap_or_else(Error::into_compile_error)
+        .into()
+}
+
+/// What the serde attributes of a container or a field say.
+#[derive(Default)]
+struct SerdeAttrs {
+    rename: Option<String>,
+    snake_case: bool,
+    deny_unknown_fields: bool,
+    /// `default` (None inside) or `default = "path"` (Some).
+    default: Option<Option<syn::Path>>,
+}
+
+fn serde_attrs(attrs: &[Attribute]) -> Result<SerdeAttrs> {
+    let mut out = SerdeAttrs::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            let name = meta
+                .path
+                .get_ident()
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            match name.as_str() {
+                "rename_all" => {
+                    let value: LitStr = meta.value()?.parse()?;
+                    if value.value() != "snake_case" {
+                        return Err(
+                            meta.error("FromJson supports rename_all = \"snake_case\" only")
+                        );
+                    }
+                    out.snake_case = true;
+                }
+                "rename" => {
+                    let value: LitStr = meta.value()?.parse()?;
+                    out.rename = Some(value.value());
+                }
+                "deny_unknown_fields" => out.deny_unknown_fields = true,
+                "default" => {
+                    if meta.input.peek(syn::Token![=]) {
+                        let value: LitStr = meta.value()?.parse()?;
+                        out.default = Some(Some(value.parse()?));
+                    } else {
+                        out.default = Some(None);
+                    }
+                }
+                // Serialization-only or bookkeeping attributes.
+                "crate" | "skip_serializing_if" | "serialize_with" | "bound" => {
+                    if meta.input.peek(syn::Token![=]) {
+                        let _: Expr = meta.value()?.parse()?;
+                    }
+                }
+                _ => {
+                    return Err(meta.error(format!(
+                        "serde attribute `{name}` is not supported by FromJson"
+                    )))
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
+}
+
+/// serde's `snake_case` renaming of a variant name.
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in name.char_indices() {
+        if ch.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.extend(ch.to_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// The decoding of named fields from the object `obj` into `path { .. }`.
+fn named_fields(path: Tokens, fields: &syn::FieldsNamed, deny: bool) -> Result<Tokens> {
+    let mut names = Vec::new();
+    let mut inits = Vec::new();
+    for field in &fields.named {
+        let attrs = serde_attrs(&field.attrs)?;
+        let ident = field.ident.as_ref().expect("named field");
+        let key = attrs
+            .rename
+            .clone()
+            .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());
+        let key = LitStr::new(&key, ident.span());
+        let init = match attrs.default {
+            None => quote!(obj.get(#key)?),
+            Some(None) => quote!(obj.get_or(#key, ::core::default::Default::default)?),
+            Some(Some(path)) => quote!(obj.get_or(#key, #path)?),
+        };
+        names.push(key);
+        inits.push(quote!(#ident: #init));
+    }
+    let known = if deny {
+        quote!(::core::option::Option::Some(&[#(#names),*]))
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    Ok(quote! {{
+        let obj = value.object(#known)?;
+        #path { #(#inits),* }
+    }})
+}
+
+fn expand(input: &DeriveInput) -> Result<Tokens> {
+    if !input.generics.params.is_empty() {
+        return Err(Error::new_spanned(
+            &input.generics,
+            "FromJson does not support generic types",
+        ));
+    }
+    let ident = &input.ident;
+    let container = serde_attrs(&input.attrs)?;
+    if container.default.is_some() || container.rename.is_some() {
+        return Err(Error::new_spanned(
+            ident,
+            "container-level `default` and `rename` are not supported by FromJson",
+        ));
+    }
+    let deny = container.deny_unknown_fields;
+    let body = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(fields) => {
+                let build = named_fields(quote!(#ident), fields, deny)?;
+                quote!(::core::result::Result::Ok(#build))
+            }
+            Fields::Unnamed(fields) if fields.unnamed.len() == 1 => quote! {
+                ::core::result::Result::Ok(#ident(
+                    ::tranche_perps_json::FromJson::from_json(value)?
+                ))
+            },
+            _ => {
+                return Err(Error::new_spanned(
+                    ident,
+                    "FromJson supports structs with named fields or one unnamed field",
+                ))
+            }
+        },
+        Data::Enum(data) => {
+            let mut arms = Vec::new();
+            for variant in &data.variants {
+                let attrs = serde_attrs(&variant.attrs)?;
+                let vident = &variant.ident;
+                let tag = attrs.rename.clone().unwrap_or_else(|| {
+                    if container.snake_case {
+                        snake_case(&vident.to_string())
+                    } else {
+                        vident.to_string()
+                    }
+                });
+                let tag = LitStr::new(&tag, vident.span());
+                let arm = match &variant.fields {
+                    Fields::Unit => quote! {
+                        (#tag, ::core::option::Option::None) =>
+                            ::core::result::Result::Ok(#ident::#vident),
+                    },
+                    Fields::Unnamed(fields) if fields.unnamed.len() == 1 => quote! {
+                        (#tag, ::core::option::Option::Some(value)) =>
+                            ::core::result::Result::Ok(#ident::#vident(
+                                ::tranche_perps_json::FromJson::from_json(value)?
+                            )),
+                    },
+                    Fields::Named(fields) => {
+                        let build = named_fields(quote!(#ident::#vident), fields, deny)?;
+                        quote! {
+                            (#tag, ::core::option::Option::Some(value)) =>
+                                ::core::result::Result::Ok(#build),
+                        }
+                    }
+                    _ => {
+                        return Err(Error::new_spanned(
+                            vident,
+                            "FromJson supports unit, newtype and struct variants",
+                        ))
+                    }
+                };
+                arms.push(arm);
+            }
+            quote! {
+                match value.variant()? {
+                    #(#arms)*
+                    (tag, _) => ::core::result::Result::Err(
+                        ::tranche_perps_json::Error::unknown_variant(tag)
+                    ),
+                }
+            }
+        }
+        Data::Union(_) => return Err(Error::new_spanned(ident, "unions are not supported")),
+    };
+    Ok(quote! {
+        impl ::tranche_perps_json::FromJson for #ident {
+            fn from_json(
+                value: &::tranche_perps_json::Json<'_>,
+            ) -> ::core::result::Result<Self, ::tranche_perps_json::Error> {
+                #body
+            }
+        }
+    })
+}
