@@ -1,10 +1,8 @@
 //! Entry points and dispatch only; logic lives in the feature modules.
 
-#[cfg(not(feature = "library"))]
-use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    from_json, to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, QuerierWrapper, Reply,
-    Response, SubMsgResult,
+    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, QuerierWrapper, Reply, Response,
+    SubMsgResult,
 };
 use cw_utils::nonpayable;
 use tranche_perps_types::governance::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
@@ -14,6 +12,14 @@ use crate::proposal::{self, validate_config};
 use crate::querier::CachingQuerier;
 use crate::state::{Config, CONFIG, NEXT_PROPOSAL_ID};
 use crate::{query, staking};
+
+tranche_perps_json::entry_points! {
+    instantiate: instantiate,
+    execute: execute,
+    query: query,
+    migrate: migrate,
+    reply: reply,
+}
 
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -37,7 +43,6 @@ impl TryFrom<u64> for ReplyId {
     }
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
     deps: DepsMut,
     _env: Env,
@@ -66,7 +71,6 @@ pub fn instantiate(
         .add_attribute("staking_token", config.staking_token))
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn execute(
     deps: DepsMut,
     env: Env,
@@ -114,11 +118,10 @@ pub fn execute(
     }
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
     match ReplyId::try_from(msg.id)? {
         ReplyId::Execution => {
-            let id: u64 = from_json(&msg.payload)?;
+            let id: u64 = tranche_perps_json::from_slice(&msg.payload)?;
             let error = match msg.result {
                 SubMsgResult::Err(error) => error,
                 SubMsgResult::Ok(_) => return Ok(Response::new()),
@@ -130,7 +133,6 @@ pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractE
     }
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     let querier = CachingQuerier::new(deps.querier);
     let deps = Deps {
@@ -179,7 +181,6 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
     }?)
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
     let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     Ok(Response::new()

@@ -55,9 +55,11 @@ pub fn required_deposit(deps: Deps, config: &Config) -> Result<Uint128, Contract
 
 /// The largest deposit allowed now: a tenth of the staking token's total supply, rounded down.
 fn deposit_cap(deps: Deps, staking_token: &Addr) -> Result<Uint128, ContractError> {
-    let info: TokenInfoResponse = deps
-        .querier
-        .query_wasm_smart(staking_token, &Cw20QueryMsg::TokenInfo {})?;
+    let info: TokenInfoResponse = tranche_perps_json::query_wasm_smart(
+        &deps.querier,
+        staking_token,
+        &Cw20QueryMsg::TokenInfo {},
+    )?;
     Ok(info.total_supply.mul_floor(MAX_DEPOSIT_SHARE))
 }
 
@@ -67,16 +69,22 @@ fn deposit_cap(deps: Deps, staking_token: &Addr) -> Result<Uint128, ContractErro
 /// [`crate::querier::CachingQuerier`], so within one message a repeated query is answered from
 /// the first asking instead of costing another cross-contract query.
 fn fund_answers(deps: Deps, fund: &Addr) -> bool {
-    deps.querier
-        .query_wasm_smart::<fund::ConfigResponse>(fund, &fund::QueryMsg::Config {})
-        .is_ok()
+    tranche_perps_json::query_wasm_smart::<fund::ConfigResponse>(
+        &deps.querier,
+        fund,
+        &fund::QueryMsg::Config {},
+    )
+    .is_ok()
 }
 
 /// Whether `engine` answers the engine's `Config` query with the response governance reads.
 fn engine_answers(deps: Deps, engine: &Addr) -> bool {
-    deps.querier
-        .query_wasm_smart::<engine::EngineConfigResponse>(engine, &engine::QueryMsg::Config {})
-        .is_ok()
+    tranche_perps_json::query_wasm_smart::<engine::EngineConfigResponse>(
+        &deps.querier,
+        engine,
+        &engine::QueryMsg::Config {},
+    )
+    .is_ok()
 }
 
 /// Checks every setting against its documented range, and a nonzero proposal deposit against
@@ -348,9 +356,11 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
     Ok(match action {
         Action::UpdateFundParams(update) => {
             let fund = target(&config.fund, "fund")?;
-            let current: fund::ConfigResponse = deps
-                .querier
-                .query_wasm_smart(fund, &fund::QueryMsg::Config {})?;
+            let current: fund::ConfigResponse = tranche_perps_json::query_wasm_smart(
+                &deps.querier,
+                fund,
+                &fund::QueryMsg::Config {},
+            )?;
             let p = current.params;
             update
                 .min_junior_ratio
@@ -372,7 +382,8 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
         Action::UpdateGovAddresses(update) => update.fund.is_some() || update.engine.is_some(),
         Action::UpdateMarket { market, params } => {
             let engine = target(&config.engine, "engine")?;
-            let current: engine::MarketResponse = deps.querier.query_wasm_smart(
+            let current: engine::MarketResponse = tranche_perps_json::query_wasm_smart(
+                &deps.querier,
                 engine,
                 &engine::QueryMsg::Market {
                     market: market.clone(),
@@ -431,15 +442,18 @@ const MAX_EXIT_WINDOW_SECONDS: u64 = 120 * DAY;
 /// The fund's exit window now (cooldown plus claim window, at most
 /// [`MAX_EXIT_WINDOW_SECONDS`]), `None` when the fund does not answer.
 fn fund_exit_window(deps: Deps, fund: &Addr) -> Option<u64> {
-    deps.querier
-        .query_wasm_smart::<fund::ConfigResponse>(fund, &fund::QueryMsg::Config {})
-        .ok()
-        .map(|c| {
-            c.params
-                .cooldown_seconds
-                .saturating_add(c.params.claim_window_seconds)
-                .min(MAX_EXIT_WINDOW_SECONDS)
-        })
+    tranche_perps_json::query_wasm_smart::<fund::ConfigResponse>(
+        &deps.querier,
+        fund,
+        &fund::QueryMsg::Config {},
+    )
+    .ok()
+    .map(|c| {
+        c.params
+            .cooldown_seconds
+            .saturating_add(c.params.claim_window_seconds)
+            .min(MAX_EXIT_WINDOW_SECONDS)
+    })
 }
 
 /// The timelock of a risky proposal: `base`, raised to the fund's current exit window, or to

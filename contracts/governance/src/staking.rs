@@ -1,6 +1,4 @@
-use cosmwasm_std::{
-    from_json, to_json_binary, Addr, DepsMut, Env, MessageInfo, Response, Uint128, WasmMsg,
-};
+use cosmwasm_std::{to_json_binary, Addr, DepsMut, Env, MessageInfo, Response, Uint128, WasmMsg};
 use cw20::Cw20ExecuteMsg;
 use cw_utils::{nonpayable, Expiration};
 use tranche_perps_types::fund::Cw20Receive;
@@ -28,7 +26,7 @@ pub fn receive(
         });
     }
     let sender = deps.api.addr_validate(&wrapper.sender)?;
-    match from_json(&wrapper.msg)? {
+    match tranche_perps_json::from_slice(&wrapper.msg)? {
         ReceiveMsg::Stake {} => stake(deps, env, sender, wrapper.amount),
         ReceiveMsg::Propose {
             title,

@@ -2,11 +2,14 @@ use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Timestamp, Uint128};
 use cw3::Vote;
 use cw_controllers::Claims;
-use cw_storage_plus::{Item, Map, SnapshotItem, SnapshotMap, Strategy};
+use cw_storage_plus::{SnapshotItem, SnapshotMap, Strategy};
+use tranche_perps_json::storage::{Item, Map};
+use tranche_perps_json::FromJson;
 use tranche_perps_types::governance::{Action, GovConfig, ProposalStatus, Tally, VotingRules};
 
 /// Addresses and settings.
 #[cw_serde]
+#[derive(FromJson)]
 pub struct Config {
     pub staking_token: Addr,
     pub fund: Option<Addr>,
@@ -18,6 +21,7 @@ pub struct Config {
 
 /// A proposal as stored; `status` is the last settled status (see `proposal::status_now`).
 #[cw_serde]
+#[derive(FromJson)]
 pub struct Proposal {
     pub title: String,
     pub description: String,
@@ -63,6 +67,7 @@ impl Proposal {
 
 /// A ballot.
 #[cw_serde]
+#[derive(FromJson)]
 pub struct Ballot {
     pub vote: Vote,
     pub weight: Uint128,

@@ -1,9 +1,7 @@
 //! Entry points and dispatch only; logic lives in the feature modules.
 
-#[cfg(not(feature = "library"))]
-use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    from_json, to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, Uint128,
+    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, Uint128,
 };
 use cw_utils::nonpayable;
 use tranche_perps_types::engine::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
@@ -13,6 +11,14 @@ use crate::governance::validate_fees;
 use crate::solvency::{accrue, write_off, Pool};
 use crate::state::{Config, EngineState, CONFIG, FEES, PAUSE, STATE};
 use crate::{fees, funding, governance, liquidate, oracle, query, solvency, trade};
+
+tranche_perps_json::entry_points! {
+    instantiate: instantiate,
+    execute: execute,
+    query: query,
+    migrate: migrate,
+    reply: reply,
+}
 
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -42,7 +48,6 @@ impl TryFrom<u64> for ReplyId {
     }
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
     deps: DepsMut,
     _env: Env,
@@ -86,7 +91,6 @@ pub fn instantiate(
         .add_attribute("fund", config.fund))
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn execute(
     deps: DepsMut,
     env: Env,
@@ -146,12 +150,11 @@ pub fn execute(
     }
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractError> {
     match ReplyId::try_from(msg.id)? {
         ReplyId::Shortfall => liquidate::shortfall_reply(deps, env, &msg.payload, msg.result),
         ReplyId::AutoSweep => {
-            let premium: Uint128 = from_json(&msg.payload)?;
+            let premium: Uint128 = tranche_perps_json::from_slice(&msg.payload)?;
             let mut state = STATE.load(deps.storage)?;
             accrue(&mut state, Pool::Premium, premium)?;
             STATE.save(deps.storage, &state)?;
@@ -165,7 +168,6 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
     }
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
@@ -190,7 +192,6 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
     }?)
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
     let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     // Older versions kept fee pools beside uncovered bad debt: write it off against them now,

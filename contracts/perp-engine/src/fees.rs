@@ -89,7 +89,8 @@ fn query_coverage(
     fund: &cosmwasm_std::Addr,
     notional: Uint128,
 ) -> Result<Option<Decimal256>, ContractError> {
-    let coverage: fund::CoverageResponse = querier.query_wasm_smart(
+    let coverage: fund::CoverageResponse = tranche_perps_json::query_wasm_smart(
+        querier,
         fund,
         &fund::QueryMsg::Coverage {
             open_interest: Some(notional),

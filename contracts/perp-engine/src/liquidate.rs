@@ -1,9 +1,10 @@
 use cosmwasm_std::{
-    coins, from_json, to_json_binary, BankMsg, CosmosMsg, DepsMut, Env, Int128, MessageInfo,
-    Response, SubMsg, SubMsgResult, Uint128, WasmMsg,
+    coins, to_json_binary, BankMsg, CosmosMsg, DepsMut, Env, Int128, MessageInfo, Response, SubMsg,
+    SubMsgResult, Uint128, WasmMsg,
 };
 use cw_utils::{nonpayable, parse_execute_response_data};
 use serde::{Deserialize, Serialize};
+use tranche_perps_json::FromJson;
 use tranche_perps_types::engine::SocializedLoss;
 use tranche_perps_types::fund;
 
@@ -18,7 +19,7 @@ use crate::state::{CONFIG, MARKETS, PAUSE, POSITIONS, SOCIALIZED, STATE};
 use crate::trade::{equity_at, fill, load_market, load_position, notional_at, requirement};
 
 /// Context of a shortfall submessage, carried in its payload.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, FromJson)]
 pub struct ShortfallContext {
     pub shortfall_id: u64,
     pub market: String,
@@ -172,7 +173,7 @@ pub fn shortfall_reply(
     payload: &[u8],
     result: SubMsgResult,
 ) -> Result<Response, ContractError> {
-    let context: ShortfallContext = from_json(payload)?;
+    let context: ShortfallContext = tranche_perps_json::from_slice(payload)?;
     let paid = match result {
         SubMsgResult::Ok(response) => {
             #[allow(deprecated)]
@@ -182,7 +183,8 @@ pub fn shortfall_reply(
             };
             match raw {
                 Some(data) => {
-                    let covered: fund::CoverShortfallResponse = from_json(data)?;
+                    let covered: fund::CoverShortfallResponse =
+                        tranche_perps_json::from_slice(&data)?;
                     covered.paid.min(context.bad_debt)
                 }
                 None => Uint128::zero(),

@@ -1,10 +1,12 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Decimal256, Int128, SignedDecimal256, Timestamp, Uint128, Uint256};
-use cw_storage_plus::{Item, Map};
+use tranche_perps_json::storage::{Item, Map};
+use tranche_perps_json::FromJson;
 use tranche_perps_types::engine::{EnginePause, FeeConfig, MarketParams, SocializedLoss};
 
 /// Addresses and the collateral denom.
 #[cw_serde]
+#[derive(FromJson)]
 pub struct Config {
     pub fund: Addr,
     pub treasury: Addr,
@@ -14,7 +16,7 @@ pub struct Config {
 
 /// Engine-wide money books.
 #[cw_serde]
-#[derive(Default)]
+#[derive(FromJson, Default)]
 pub struct EngineState {
     /// Trading fees not yet split between fund and treasury (split at sweep by coverage).
     pub unsplit_fees: Uint128,
@@ -41,6 +43,7 @@ pub struct EngineState {
 
 /// One market: parameters, vAMM, oracle, open interest and funding.
 #[cw_serde]
+#[derive(FromJson)]
 pub struct Market {
     pub params: MarketParams,
     /// vAMM base reserve now.
@@ -79,6 +82,7 @@ pub struct Market {
 
 /// A trader's isolated position in one market.
 #[cw_serde]
+#[derive(FromJson)]
 pub struct Position {
     /// Signed size in base units (positive long).
     pub size: Int128,

@@ -348,3 +348,33 @@ impl FromJson for cw3::Vote {
         }
     }
 }
+
+impl FromJson for cw20::BalanceResponse {
+    fn from_json(value: &Json<'_>) -> Result<Self, Error> {
+        let obj = value.object(None)?;
+        Ok(cw20::BalanceResponse {
+            balance: obj.get("balance")?,
+        })
+    }
+}
+
+impl FromJson for cw20::TokenInfoResponse {
+    fn from_json(value: &Json<'_>) -> Result<Self, Error> {
+        let obj = value.object(None)?;
+        Ok(cw20::TokenInfoResponse {
+            name: obj.get("name")?,
+            symbol: obj.get("symbol")?,
+            decimals: obj.get("decimals")?,
+            total_supply: obj.get("total_supply")?,
+        })
+    }
+}
+
+impl FromJson for () {
+    fn from_json(value: &Json<'_>) -> Result<Self, Error> {
+        match value {
+            Json::Null => Ok(()),
+            _ => Err(Error::invalid_type("null")),
+        }
+    }
+}

@@ -22,7 +22,11 @@ pub mod wasm;
 
 use std::borrow::Cow;
 
-use cosmwasm_std::{StdError, StdResult};
+use cosmwasm_std::{
+    to_json_binary, to_json_vec, ContractResult, Empty, QuerierWrapper, QueryRequest, StdError,
+    StdResult, SystemResult, WasmQuery,
+};
+use serde::Serialize;
 
 pub use tranche_perps_json_derive::FromJson;
 
@@ -129,6 +133,31 @@ pub fn from_slice<T: FromJson>(bytes: &[u8]) -> StdResult<T> {
 
 fn from_slice_inner<T: FromJson>(bytes: &[u8]) -> Result<T, Error> {
     T::from_json(&parse::parse(bytes)?)
+}
+
+/// `QuerierWrapper::query_wasm_smart` decoding the answer with [`FromJson`]: the same request,
+/// the same errors.
+pub fn query_wasm_smart<T: FromJson>(
+    querier: &QuerierWrapper,
+    contract: impl Into<String>,
+    msg: &impl Serialize,
+) -> StdResult<T> {
+    let request: QueryRequest<Empty> = WasmQuery::Smart {
+        contract_addr: contract.into(),
+        msg: to_json_binary(msg)?,
+    }
+    .into();
+    let raw = to_json_vec(&request)
+        .map_err(|err| StdError::generic_err(format!("Serializing QueryRequest: {err}")))?;
+    match querier.raw_query(&raw) {
+        SystemResult::Err(err) => Err(StdError::generic_err(format!(
+            "Querier system error: {err}"
+        ))),
+        SystemResult::Ok(ContractResult::Err(err)) => Err(StdError::generic_err(format!(
+            "Querier contract error: {err}"
+        ))),
+        SystemResult::Ok(ContractResult::Ok(value)) => from_slice(&value),
+    }
 }
 
 /// The members of a JSON object, for reading fields.

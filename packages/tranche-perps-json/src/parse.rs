@@ -115,7 +115,8 @@ impl<'a> Parser<'a> {
                 Ok(Json::Obj(members, &self.text[start..self.pos]))
             }
             Some(b'[' | b'{') => Err(syntax("nested too deeply")),
-            _ => Err(syntax("expected a value")),
+            Some(_) => Err(syntax("expected a value")),
+            None => Err(syntax("unexpected end of input")),
         }
     }
 
