@@ -117,7 +117,7 @@ pub fn instantiate(
         .transpose()?;
 
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    cw_ownable::initialize_owner(deps.storage, deps.api, Some(governor.as_str()))?;
+    tranche_perps_json::ownable::initialize_owner(deps.storage, deps.api, Some(governor.as_str()))?;
     let share_decimals = msg.collateral_decimals + SHARE_EXTRA_DECIMALS;
     CONFIG.save(
         deps.storage,
@@ -257,8 +257,12 @@ pub fn execute(
         }
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;
-            let ownership =
-                cw_ownable::update_ownership(deps, &env.block, &info.sender, action.into())?;
+            let ownership = tranche_perps_json::ownable::update_ownership(
+                deps,
+                &env.block,
+                &info.sender,
+                action.into(),
+            )?;
             Ok(Response::new()
                 .add_attribute("action", "update_ownership")
                 .add_attribute("sender", info.sender)
@@ -312,12 +316,18 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::PreviewDeposit { tranche, amount } => {
             to_json_binary(&query::preview_deposit(deps, tranche, amount)?)
         }
-        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
+        QueryMsg::Ownership {} => {
+            to_json_binary(&tranche_perps_json::ownable::get_ownership(deps.storage)?)
+        }
     }?)
 }
 
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    let previous = tranche_perps_json::version::ensure_from_older_version(
+        deps.storage,
+        CONTRACT_NAME,
+        CONTRACT_VERSION,
+    )?;
     // Before 0.2.0 the loss ledger was keyed by shortfall id alone; it becomes engine epoch 0.
     // This runs once, over a ledger that only grows on bad debt.
     let mut moved = 0u64;

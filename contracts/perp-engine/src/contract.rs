@@ -73,7 +73,7 @@ pub fn instantiate(
         collateral_denom: msg.collateral_denom,
     };
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    cw_ownable::initialize_owner(deps.storage, deps.api, Some(governor.as_str()))?;
+    tranche_perps_json::ownable::initialize_owner(deps.storage, deps.api, Some(governor.as_str()))?;
     CONFIG.save(deps.storage, &config)?;
     FEES.save(deps.storage, &fees)?;
     PAUSE.save(deps.storage, &Default::default())?;
@@ -140,8 +140,12 @@ pub fn execute(
         ExecuteMsg::ClaimOwed {} => solvency::claim_owed(deps, env, info),
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;
-            let ownership =
-                cw_ownable::update_ownership(deps, &env.block, &info.sender, action.into())?;
+            let ownership = tranche_perps_json::ownable::update_ownership(
+                deps,
+                &env.block,
+                &info.sender,
+                action.into(),
+            )?;
             Ok(Response::new()
                 .add_attribute("action", "update_ownership")
                 .add_attribute("sender", info.sender)
@@ -188,12 +192,18 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             to_json_binary(&query::socialized_losses(deps, start_after, limit)?)
         }
         QueryMsg::Owed { address } => to_json_binary(&query::owed(deps, address)?),
-        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
+        QueryMsg::Ownership {} => {
+            to_json_binary(&tranche_perps_json::ownable::get_ownership(deps.storage)?)
+        }
     }?)
 }
 
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    let previous = tranche_perps_json::version::ensure_from_older_version(
+        deps.storage,
+        CONTRACT_NAME,
+        CONTRACT_VERSION,
+    )?;
     // Older versions kept fee pools beside uncovered bad debt: write it off against them now,
     // so that uncovered bad debt above zero again implies empty pools.
     let mut state = STATE.load(deps.storage)?;

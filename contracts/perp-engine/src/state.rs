@@ -107,7 +107,7 @@ pub const STATE: Item<EngineState> = Item::new("state");
 /// Markets by id.
 pub const MARKETS: Map<&str, Market> = Map::new("markets");
 /// Feeders by (market, feeder).
-pub const FEEDERS: Map<(&str, &Addr), ()> = Map::new("feeders");
+pub const FEEDERS: cw_storage_plus::Map<(&str, &Addr), ()> = cw_storage_plus::Map::new("feeders");
 /// Positions by (trader, market).
 pub const POSITIONS: Map<(&Addr, &str), Position> = Map::new("positions");
 /// Socialized-loss history by shortfall id.

@@ -378,3 +378,24 @@ impl FromJson for () {
         }
     }
 }
+
+impl FromJson for cw_ownable::Ownership<Addr> {
+    fn from_json(value: &Json<'_>) -> Result<Self, Error> {
+        let obj = value.object(None)?;
+        Ok(cw_ownable::Ownership {
+            owner: obj.get("owner")?,
+            pending_owner: obj.get("pending_owner")?,
+            pending_expiry: obj.get("pending_expiry")?,
+        })
+    }
+}
+
+impl FromJson for cw2::ContractVersion {
+    fn from_json(value: &Json<'_>) -> Result<Self, Error> {
+        let obj = value.object(None)?;
+        Ok(cw2::ContractVersion {
+            contract: obj.get("contract")?,
+            version: obj.get("version")?,
+        })
+    }
+}

@@ -15,16 +15,18 @@
 #![deny(missing_docs)]
 
 mod impls;
+pub mod ownable;
 mod parse;
 pub mod storage;
+pub mod version;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
 use std::borrow::Cow;
 
 use cosmwasm_std::{
-    to_json_binary, to_json_vec, ContractResult, Empty, QuerierWrapper, QueryRequest, StdError,
-    StdResult, SystemResult, WasmQuery,
+    to_json_binary, to_json_vec, BankQuery, Binary, Coin, ContractResult, Empty, QuerierWrapper,
+    QueryRequest, StdError, StdResult, SystemResult, WasmQuery,
 };
 use serde::Serialize;
 
@@ -142,12 +144,33 @@ pub fn query_wasm_smart<T: FromJson>(
     contract: impl Into<String>,
     msg: &impl Serialize,
 ) -> StdResult<T> {
-    let request: QueryRequest<Empty> = WasmQuery::Smart {
+    let request = WasmQuery::Smart {
         contract_addr: contract.into(),
         msg: to_json_binary(msg)?,
-    }
-    .into();
-    let raw = to_json_vec(&request)
+    };
+    from_slice(&query_raw(querier, &request.into())?)
+}
+
+/// `QuerierWrapper::query_balance` decoding the answer with [`FromJson`].
+pub fn query_balance(
+    querier: &QuerierWrapper,
+    address: impl Into<String>,
+    denom: impl Into<String>,
+) -> StdResult<Coin> {
+    let request = BankQuery::Balance {
+        address: address.into(),
+        denom: denom.into(),
+    };
+    let answer = query_raw(querier, &request.into())?;
+    let tree = parse::parse(&answer)
+        .and_then(|v| v.object(None)?.get::<Coin>("amount"))
+        .map_err(|e| StdError::parse_err("BalanceResponse", e))?;
+    Ok(tree)
+}
+
+/// The answer to `request`, with `QuerierWrapper`'s errors.
+fn query_raw(querier: &QuerierWrapper, request: &QueryRequest<Empty>) -> StdResult<Binary> {
+    let raw = to_json_vec(request)
         .map_err(|err| StdError::generic_err(format!("Serializing QueryRequest: {err}")))?;
     match querier.raw_query(&raw) {
         SystemResult::Err(err) => Err(StdError::generic_err(format!(
@@ -156,7 +179,7 @@ pub fn query_wasm_smart<T: FromJson>(
         SystemResult::Ok(ContractResult::Err(err)) => Err(StdError::generic_err(format!(
             "Querier contract error: {err}"
         ))),
-        SystemResult::Ok(ContractResult::Ok(value)) => from_slice(&value),
+        SystemResult::Ok(ContractResult::Ok(value)) => Ok(value),
     }
 }
 

@@ -4,8 +4,9 @@
 use std::marker::PhantomData;
 use std::ops::Deref;
 
-use cosmwasm_std::{to_json_vec, StdError, StdResult, Storage};
-use cw_storage_plus::PrimaryKey;
+use cosmwasm_std::storage_keys::to_length_prefixed_nested;
+use cosmwasm_std::{to_json_vec, Order, StdError, StdResult, Storage};
+use cw_storage_plus::{range_with_prefix, Bound, KeyDeserialize, Prefixer, PrimaryKey};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -80,9 +81,11 @@ impl<T: FromJson + Serialize> Item<T> {
     }
 }
 
-/// A `cw_storage_plus::Map` whose `load`, `may_load` and `update` read with [`FromJson`]; every
-/// other method (`save`, `remove`, `has`, ranges, prefixes) is the wrapped map's.
+/// A `cw_storage_plus::Map` whose `load`, `may_load`, `update`, `range` and `prefix` ranges
+/// read with [`FromJson`]; every other method (`save`, `remove`, `has`, `keys`) is the wrapped
+/// map's.
 pub struct Map<K, T> {
+    namespace: &'static str,
     inner: cw_storage_plus::Map<K, T>,
 }
 
@@ -90,8 +93,62 @@ impl<K, T> Map<K, T> {
     /// The map under `namespace`.
     pub const fn new(namespace: &'static str) -> Self {
         Map {
+            namespace,
             inner: cw_storage_plus::Map::new(namespace),
         }
+    }
+}
+
+/// Entries under `prefix` (a length-prefixed namespace) within the bounds, in `order`, each key
+/// decoded as `K` (relative to the prefix) and each value as `T`, as cw-storage-plus ranges.
+fn range_under<'c, K, T>(
+    storage: &'c dyn Storage,
+    prefix: &[u8],
+    min: Option<cw_storage_plus::RawBound>,
+    max: Option<cw_storage_plus::RawBound>,
+    order: Order,
+) -> Box<dyn Iterator<Item = StdResult<(K::Output, T)>> + 'c>
+where
+    K: KeyDeserialize,
+    T: FromJson + 'c,
+    K::Output: 'static,
+{
+    Box::new(
+        range_with_prefix(storage, prefix, min, max, order)
+            .map(|(key, value)| Ok((K::from_vec(key)?, from_slice(&value)?))),
+    )
+}
+
+/// The entries of a [`Map`] under one prefix of its keys (`Map::prefix`).
+pub struct Prefix<K, T> {
+    storage_prefix: Vec<u8>,
+    entries: PhantomData<(K, T)>,
+}
+
+impl<'b, K, T> Prefix<K, T>
+where
+    K: PrimaryKey<'b> + KeyDeserialize,
+    T: FromJson,
+    K::Output: 'static,
+{
+    /// Entries within the bounds, as `cw_storage_plus::Prefix::range`.
+    pub fn range<'c>(
+        &self,
+        storage: &'c dyn Storage,
+        min: Option<Bound<'b, K>>,
+        max: Option<Bound<'b, K>>,
+        order: Order,
+    ) -> Box<dyn Iterator<Item = StdResult<(K::Output, T)>> + 'c>
+    where
+        T: 'c,
+    {
+        range_under::<K, T>(
+            storage,
+            &self.storage_prefix,
+            min.map(|b| b.to_raw_bound()),
+            max.map(|b| b.to_raw_bound()),
+            order,
+        )
     }
 }
 
@@ -138,5 +195,38 @@ where
         let new = action(old)?;
         storage.set(&path, &to_json_vec(&new)?);
         Ok(new)
+    }
+
+    /// Entries within the bounds, as `cw_storage_plus::Map::range`.
+    pub fn range<'c>(
+        &self,
+        storage: &'c dyn Storage,
+        min: Option<Bound<'a, K>>,
+        max: Option<Bound<'a, K>>,
+        order: Order,
+    ) -> Box<dyn Iterator<Item = StdResult<(K::Output, T)>> + 'c>
+    where
+        T: 'c,
+        K: KeyDeserialize,
+        K::Output: 'static,
+    {
+        range_under::<K, T>(
+            storage,
+            &to_length_prefixed_nested(&[self.namespace.as_bytes()]),
+            min.map(|b| b.to_raw_bound()),
+            max.map(|b| b.to_raw_bound()),
+            order,
+        )
+    }
+
+    /// The entries whose keys start with `prefix`, as `cw_storage_plus::Map::prefix`.
+    pub fn prefix(&self, prefix: K::Prefix) -> Prefix<K::Suffix, T> {
+        let keys = prefix.prefix();
+        let mut parts: Vec<&[u8]> = vec![self.namespace.as_bytes()];
+        parts.extend(keys.iter().map(|k| k.as_ref()));
+        Prefix {
+            storage_prefix: to_length_prefixed_nested(&parts),
+            entries: PhantomData,
+        }
     }
 }

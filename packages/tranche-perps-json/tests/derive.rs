@@ -1,0 +1,113 @@
+//! `#[derive(FromJson)]` against serde's derive on the shapes the suite uses.
+
+use cosmwasm_std::{from_json, Uint128};
+use serde::{Deserialize, Serialize};
+use tranche_perps_json::{from_slice, FromJson};
+
+fn seven() -> u32 {
+    7
+}
+
+#[derive(Serialize, Deserialize, FromJson, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Strict {
+    amount: Uint128,
+    note: Option<String>,
+    #[serde(default)]
+    count: u64,
+    #[serde(default = "seven")]
+    weight: u32,
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+#[derive(Serialize, Deserialize, FromJson, Debug, PartialEq)]
+struct Lenient {
+    flag: bool,
+}
+
+#[derive(Serialize, Deserialize, FromJson, Debug, PartialEq)]
+struct Wrapper(Uint128);
+
+#[derive(Serialize, Deserialize, FromJson, Debug, PartialEq)]
+struct Empty {}
+
+#[derive(Serialize, Deserialize, FromJson, Debug, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum Msg {
+    Unit,
+    NewType(Wrapper),
+    LongerVariantName { strict: Strict, list: Vec<Lenient> },
+    NoFields {},
+}
+
+fn agree<T>(text: &str)
+where
+    T: serde::de::DeserializeOwned + FromJson + PartialEq + std::fmt::Debug,
+{
+    let ours = from_slice::<T>(text.as_bytes());
+    let serde = from_json::<T>(text.as_bytes());
+    match (&ours, &serde) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
+        (Err(_), Err(_)) => {}
+        _ => panic!("decoders disagree on {text}: ours {ours:?}, serde {serde:?}"),
+    }
+}
+
+#[test]
+fn derived_decoders_agree_with_serde() {
+    let strict = r#"{"amount":"5","note":null,"type":"k"}"#;
+    assert_eq!(
+        from_slice::<Strict>(strict.as_bytes()).unwrap(),
+        Strict {
+            amount: Uint128::new(5),
+            note: None,
+            count: 0,
+            weight: 7,
+            kind: "k".into(),
+        }
+    );
+    for text in [
+        strict,
+        r#"{"amount":"5","type":"k","count":3,"weight":2,"note":"n"}"#,
+        r#"{"amount":"5","type":"k","extra":1}"#,
+        r#"{"amount":"5"}"#,
+        r#"{"amount":"5","type":"k","count":null}"#,
+        r#"{"amount":"5","type":"k","amount":"6"}"#,
+        r#"{"amount":5,"type":"k"}"#,
+        r#"[]"#,
+    ] {
+        agree::<Strict>(text);
+    }
+    for text in [
+        r#"{"flag":true,"extra":[1,{"x":null}]}"#,
+        r#"{"flag":1}"#,
+        "{}",
+    ] {
+        agree::<Lenient>(text);
+    }
+    for text in [r#""9""#, "9", r#"["9"]"#] {
+        agree::<Wrapper>(text);
+    }
+    for text in ["{}", r#"{"a":1}"#, "null"] {
+        agree::<Empty>(text);
+    }
+    for text in [
+        r#""unit""#,
+        r#""Unit""#,
+        r#"{"new_type":"3"}"#,
+        r#"{"new_type":3}"#,
+        r#""new_type""#,
+        r#"{"longer_variant_name":{"strict":{"amount":"1","type":"t"},"list":[{"flag":false}]}}"#,
+        r#"{"longer_variant_name":{"strict":{"amount":"1","type":"t"}}}"#,
+        r#"{"longer_variant_name":{"strict":{"amount":"1","type":"t"},"list":[],"x":0}}"#,
+        r#"{"no_fields":{}}"#,
+        r#"{"no_fields":{"a":1}}"#,
+        r#""no_fields""#,
+        r#"{"unknown":{}}"#,
+        r#"{"unit":{},"new_type":"1"}"#,
+        r#"{}"#,
+    ] {
+        agree::<Msg>(text);
+    }
+}
