@@ -1,7 +1,8 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Decimal256, Timestamp, Uint128};
-use cw_storage_plus::{Index, IndexList, IndexedMap, Map, MultiIndex};
-use tranche_perps_json::{storage::Item, FromJson};
+use cw_storage_plus::{Index, IndexList, IndexedMap, MultiIndex};
+use tranche_perps_json::storage::{Item, Map};
+use tranche_perps_json::FromJson;
 use tranche_perps_types::fund::{FundParams, PauseFlags, Tranche};
 
 use crate::error::ContractError;

@@ -99,27 +99,9 @@ impl<K, T> Map<K, T> {
     }
 }
 
-/// Entries under `prefix` (a length-prefixed namespace) within the bounds, in `order`, each key
-/// decoded as `K` (relative to the prefix) and each value as `T`, as cw-storage-plus ranges.
-fn range_under<'c, K, T>(
-    storage: &'c dyn Storage,
-    prefix: &[u8],
-    min: Option<cw_storage_plus::RawBound>,
-    max: Option<cw_storage_plus::RawBound>,
-    order: Order,
-) -> Box<dyn Iterator<Item = StdResult<(K::Output, T)>> + 'c>
-where
-    K: KeyDeserialize,
-    T: FromJson + 'c,
-    K::Output: 'static,
-{
-    Box::new(
-        range_with_prefix(storage, prefix, min, max, order)
-            .map(|(key, value)| Ok((K::from_vec(key)?, from_slice(&value)?))),
-    )
-}
-
-/// The entries of a [`Map`] under one prefix of its keys (`Map::prefix`).
+/// The entries of a [`Map`] under one prefix of its keys (`Map::prefix`), or all of them (the
+/// empty prefix, for `Map::range`). Keys are decoded as `K` relative to the prefix and values
+/// as `T`, as cw-storage-plus ranges do.
 pub struct Prefix<K, T> {
     storage_prefix: Vec<u8>,
     entries: PhantomData<(K, T)>,
@@ -142,12 +124,15 @@ where
     where
         T: 'c,
     {
-        range_under::<K, T>(
-            storage,
-            &self.storage_prefix,
-            min.map(|b| b.to_raw_bound()),
-            max.map(|b| b.to_raw_bound()),
-            order,
+        Box::new(
+            range_with_prefix(
+                storage,
+                &self.storage_prefix,
+                min.map(|b| b.to_raw_bound()),
+                max.map(|b| b.to_raw_bound()),
+                order,
+            )
+            .map(|(key, value)| Ok((K::from_vec(key)?, from_slice(&value)?))),
         )
     }
 }
@@ -210,13 +195,11 @@ where
         K: KeyDeserialize,
         K::Output: 'static,
     {
-        range_under::<K, T>(
-            storage,
-            &to_length_prefixed_nested(&[self.namespace.as_bytes()]),
-            min.map(|b| b.to_raw_bound()),
-            max.map(|b| b.to_raw_bound()),
-            order,
-        )
+        Prefix::<K, T> {
+            storage_prefix: to_length_prefixed_nested(&[self.namespace.as_bytes()]),
+            entries: PhantomData,
+        }
+        .range(storage, min, max, order)
     }
 
     /// The entries whose keys start with `prefix`, as `cw_storage_plus::Map::prefix`.

@@ -85,11 +85,16 @@ fn with_deps<R>(handler: impl FnOnce(DepsMut<Empty>) -> R) -> R {
     })
 }
 
-/// Decodes the region at `ptr`; a failure becomes the handler's error string.
-fn read<T: FromJson>(ptr: u32) -> Result<T, String> {
+/// Takes the regions the VM passed to an entry point, all of them before decoding any, so none
+/// is left allocated when one fails to decode (as cosmwasm-std's entry points do).
+fn take_all<const N: usize>(ptrs: [u32; N]) -> [Vec<u8>; N] {
     // SAFETY: every pointer the VM passes to an entry point is a region from `allocate`.
-    let bytes = unsafe { take(ptr) };
-    from_slice(&bytes).map_err(|err| err.to_string())
+    ptrs.map(|ptr| unsafe { take(ptr) })
+}
+
+/// Decodes one entry-point argument; a failure becomes the handler's error string.
+fn decode<T: FromJson>(bytes: &[u8]) -> Result<T, String> {
+    from_slice(bytes).map_err(|err| err.to_string())
 }
 
 fn finish<T: serde::Serialize>(result: Result<T, String>) -> u32 {
@@ -104,8 +109,9 @@ pub fn execute<M: FromJson, E: ToString>(
     info: u32,
     msg: u32,
 ) -> u32 {
+    let [env, info, msg] = take_all([env, info, msg]);
     let run = || {
-        let (env, info, msg) = (read(env)?, read(info)?, read(msg)?);
+        let (env, info, msg) = (decode(&env)?, decode(&info)?, decode(&msg)?);
         with_deps(|deps| handler(deps, env, info, msg).map_err(|e| e.to_string()))
     };
     finish(run())
@@ -117,8 +123,9 @@ pub fn migrate<M: FromJson, E: ToString>(
     env: u32,
     msg: u32,
 ) -> u32 {
+    let [env, msg] = take_all([env, msg]);
     let run = || {
-        let (env, msg) = (read(env)?, read(msg)?);
+        let (env, msg) = (decode(&env)?, decode(&msg)?);
         with_deps(|deps| handler(deps, env, msg).map_err(|e| e.to_string()))
     };
     finish(run())
@@ -139,8 +146,9 @@ pub fn query<M: FromJson, E: ToString>(
     env: u32,
     msg: u32,
 ) -> u32 {
+    let [env, msg] = take_all([env, msg]);
     let run = || {
-        let (env, msg) = (read(env)?, read(msg)?);
+        let (env, msg) = (decode(&env)?, decode(&msg)?);
         with_deps(|deps| handler(deps.as_ref(), env, msg).map_err(|e| e.to_string()))
     };
     finish(run())

@@ -2,7 +2,7 @@
 //! (property tests), the parser's grammar, and the storage and query helpers against
 //! cw-storage-plus and `QuerierWrapper`.
 
-use cosmwasm_std::testing::{message_info, mock_env, MockApi, MockQuerier, MockStorage};
+use cosmwasm_std::testing::{message_info, mock_env, MockQuerier, MockStorage};
 use cosmwasm_std::{
     coins, from_json, to_json_binary, to_json_vec, Addr, Attribute, Binary, ContractResult,
     Decimal, Empty, Env, Event, MessageInfo, MsgResponse, QuerierWrapper, Reply, StdError,
@@ -307,7 +307,6 @@ fn smart_queries_answer_and_fail_as_the_querier_wrappers() {
         }),
     });
     let querier = QuerierWrapper::<Empty>::new(&chain);
-    let _api = MockApi::default();
     for contract in ["fund", "engine", "gone"] {
         let ours = query_wasm_smart::<Uint128>(&querier, contract, &"config");
         let theirs = querier.query_wasm_smart::<Uint128>(contract, &"config");
@@ -316,5 +315,76 @@ fn smart_queries_answer_and_fail_as_the_querier_wrappers() {
     assert_eq!(
         query_wasm_smart::<Uint128>(&querier, "fund", &"config").unwrap(),
         Uint128::new(42)
+    );
+}
+
+#[test]
+fn ranges_and_prefixes_match_cw_storage_plus() {
+    use cosmwasm_std::Order;
+    use cw_storage_plus::Bound;
+
+    let mut storage = MockStorage::new();
+    let ours: Map<(&str, u64), Uint128> = Map::new("pairs");
+    let theirs: cw_storage_plus::Map<(&str, u64), Uint128> = cw_storage_plus::Map::new("pairs");
+    // A neighbouring namespace that shares a prefix must not leak into the range.
+    let other: cw_storage_plus::Map<&str, Uint128> = cw_storage_plus::Map::new("pairs2");
+    other.save(&mut storage, "a", &Uint128::new(99)).unwrap();
+    for (i, (a, b)) in [
+        ("a", 1),
+        ("a", 2),
+        ("a", 300),
+        ("b", 1),
+        ("bb", 0),
+        ("c", 7),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        theirs
+            .save(&mut storage, (a, b), &Uint128::new(i as u128))
+            .unwrap();
+    }
+    for order in [Order::Ascending, Order::Descending] {
+        for (min, max) in [
+            (None, None),
+            (Some(Bound::exclusive(("a", 2))), None),
+            (
+                Some(Bound::inclusive(("a", 2))),
+                Some(Bound::exclusive(("bb", 0))),
+            ),
+            (None, Some(Bound::inclusive(("b", 1)))),
+        ] {
+            let got: Vec<_> = ours
+                .range(&storage, min.clone(), max.clone(), order)
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let want: Vec<_> = theirs
+                .range(&storage, min, max, order)
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(got, want);
+        }
+        for (prefix, min) in [
+            ("a", None),
+            ("a", Some(Bound::exclusive(1u64))),
+            ("b", None),
+            ("z", None),
+        ] {
+            let got: Vec<_> = ours
+                .prefix(prefix)
+                .range(&storage, min.clone(), None, order)
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let want: Vec<_> = theirs
+                .prefix(prefix)
+                .range(&storage, min, None, order)
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(got, want, "prefix {prefix}");
+        }
+    }
+    assert_eq!(
+        ours.range(&storage, None, None, Order::Ascending).count(),
+        6
     );
 }
