@@ -1,10 +1,10 @@
 //! Entry points and dispatch only; logic lives in the feature modules.
 
 use cosmwasm_std::{
-    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, QuerierWrapper, Reply, Response,
-    SubMsgResult,
+    Binary, Deps, DepsMut, Env, MessageInfo, QuerierWrapper, Reply, Response, SubMsgResult,
 };
 use cw_utils::nonpayable;
+use tranche_perps_json::to_binary;
 use tranche_perps_types::governance::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::ContractError;
@@ -62,7 +62,11 @@ pub fn instantiate(
         treasury: deps.api.addr_validate(&msg.treasury)?,
         config: gov,
     };
-    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    tranche_perps_json::version::set_contract_version(
+        deps.storage,
+        CONTRACT_NAME,
+        CONTRACT_VERSION,
+    )?;
     CONFIG.save(deps.storage, &config)?;
     NEXT_PROPOSAL_ID.save(deps.storage, &1)?;
     Ok(Response::new()
@@ -140,12 +144,10 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         ..deps
     };
     Ok(match msg {
-        QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
-        QueryMsg::Threshold {} => to_json_binary(&query::threshold(deps)?),
-        QueryMsg::Proposal { proposal_id } => {
-            to_json_binary(&query::proposal(deps, env, proposal_id)?)
-        }
-        QueryMsg::ListProposals { start_after, limit } => to_json_binary(&query::list_proposals(
+        QueryMsg::Config {} => to_binary(&query::config(deps)?),
+        QueryMsg::Threshold {} => to_binary(&query::threshold(deps)?),
+        QueryMsg::Proposal { proposal_id } => to_binary(&query::proposal(deps, env, proposal_id)?),
+        QueryMsg::ListProposals { start_after, limit } => to_binary(&query::list_proposals(
             deps,
             env,
             start_after,
@@ -155,28 +157,30 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::ReverseProposals {
             start_before,
             limit,
-        } => to_json_binary(&query::list_proposals(
+        } => to_binary(&query::list_proposals(
             deps,
             env,
             start_before,
             limit,
             true,
         )?),
-        QueryMsg::Vote { proposal_id, voter } => {
-            to_json_binary(&query::vote(deps, proposal_id, voter)?)
-        }
+        QueryMsg::Vote { proposal_id, voter } => to_binary(&query::vote(deps, proposal_id, voter)?),
         QueryMsg::ListVotes {
             proposal_id,
             start_after,
             limit,
-        } => to_json_binary(&query::list_votes(deps, proposal_id, start_after, limit)?),
+        } => to_binary(&query::list_votes(deps, proposal_id, start_after, limit)?),
         QueryMsg::VotingPower { address, height } => {
-            to_json_binary(&query::voting_power(deps, env, address, height)?)
+            to_binary(&query::voting_power(deps, env, address, height)?)
         }
-        QueryMsg::TotalPower { height } => to_json_binary(&query::total_power(deps, env, height)?),
+        QueryMsg::TotalPower { height } => to_binary(&query::total_power(deps, env, height)?),
         QueryMsg::Claims { address } => {
             let address = deps.api.addr_validate(&address)?;
-            to_json_binary(&crate::state::CLAIMS.query_claims(deps, &address)?)
+            to_binary(&cw_controllers::ClaimsResponse {
+                claims: crate::state::CLAIMS
+                    .may_load(deps.storage, &address)?
+                    .unwrap_or_default(),
+            })
         }
     }?)
 }

@@ -1,10 +1,12 @@
 use cosmwasm_std::{
-    to_json_binary, to_json_vec, Addr, CosmosMsg, Decimal, Deps, DepsMut, Env, MessageInfo,
-    Response, SubMsg, Timestamp, Uint128, Uint256, WasmMsg,
+    Addr, CosmosMsg, Decimal, Deps, DepsMut, Env, MessageInfo, Response, SubMsg, Timestamp,
+    Uint128, Uint256, WasmMsg,
 };
-use cw20::{Cw20ExecuteMsg, Cw20QueryMsg, TokenInfoResponse};
+use cw20::TokenInfoResponse;
 use cw3::Vote;
 use cw_utils::nonpayable;
+use tranche_perps_json::{to_binary, to_vec, ToJson};
+use tranche_perps_types::cw20::{Cw20Msg, Cw20Query};
 use tranche_perps_types::fund::GovernorAction;
 use tranche_perps_types::governance::{
     Action, GovAddressesUpdate, GovConfig, ProposalStatus, Tally, VotingRules,
@@ -58,7 +60,7 @@ fn deposit_cap(deps: Deps, staking_token: &Addr) -> Result<Uint128, ContractErro
     let info: TokenInfoResponse = tranche_perps_json::query_wasm_smart(
         &deps.querier,
         staking_token,
-        &Cw20QueryMsg::TokenInfo {},
+        &Cw20Query::TokenInfo {},
     )?;
     Ok(info.total_supply.mul_floor(MAX_DEPOSIT_SHARE))
 }
@@ -264,10 +266,13 @@ fn target(addr: &Option<Addr>, name: &'static str) -> Result<Addr, ContractError
     addr.clone().ok_or(ContractError::NoTarget { target: name })
 }
 
-fn wasm(contract: &Addr, msg: &impl serde::Serialize) -> Result<CosmosMsg, ContractError> {
+fn wasm(
+    contract: &Addr,
+    msg: &(impl ToJson + serde::Serialize),
+) -> Result<CosmosMsg, ContractError> {
     Ok(WasmMsg::Execute {
         contract_addr: contract.to_string(),
-        msg: to_json_binary(msg)?,
+        msg: to_binary(msg)?,
         funds: vec![],
     }
     .into())
@@ -536,7 +541,7 @@ pub fn propose(
             max: gov.max_actions,
         });
     }
-    let size = to_json_vec(&actions)?.len() as u64;
+    let size = to_vec(&actions).len() as u64;
     if size > u64::from(gov.max_action_bytes) {
         return Err(ContractError::ActionsTooLarge {
             size,
@@ -738,7 +743,7 @@ fn settle_deposit(
     }
     Ok(Some(wasm(
         &config.staking_token,
-        &Cw20ExecuteMsg::Transfer {
+        &Cw20Msg::Transfer {
             recipient: to.to_string(),
             amount: p.deposit,
         },
@@ -815,8 +820,7 @@ pub fn execute(
     )?;
     Ok(Response::new()
         .add_submessage(
-            SubMsg::reply_on_error(run, ReplyId::Execution as u64)
-                .with_payload(to_json_binary(&id)?),
+            SubMsg::reply_on_error(run, ReplyId::Execution as u64).with_payload(to_binary(&id)?),
         )
         .add_messages(deposit_back)
         .add_attribute("action", "execute")

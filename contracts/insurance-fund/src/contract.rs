@@ -116,7 +116,11 @@ pub fn instantiate(
         .map(|a| deps.api.addr_validate(&a))
         .transpose()?;
 
-    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    tranche_perps_json::version::set_contract_version(
+        deps.storage,
+        CONTRACT_NAME,
+        CONTRACT_VERSION,
+    )?;
     tranche_perps_json::ownable::initialize_owner(deps.storage, deps.api, Some(governor.as_str()))?;
     let share_decimals = msg.collateral_decimals + SHARE_EXTRA_DECIMALS;
     CONFIG.save(

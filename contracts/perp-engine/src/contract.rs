@@ -72,7 +72,11 @@ pub fn instantiate(
             .transpose()?,
         collateral_denom: msg.collateral_denom,
     };
-    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    tranche_perps_json::version::set_contract_version(
+        deps.storage,
+        CONTRACT_NAME,
+        CONTRACT_VERSION,
+    )?;
     tranche_perps_json::ownable::initialize_owner(deps.storage, deps.api, Some(governor.as_str()))?;
     CONFIG.save(deps.storage, &config)?;
     FEES.save(deps.storage, &fees)?;

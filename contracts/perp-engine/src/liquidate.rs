@@ -4,7 +4,7 @@ use cosmwasm_std::{
 };
 use cw_utils::{nonpayable, parse_execute_response_data};
 use serde::{Deserialize, Serialize};
-use tranche_perps_json::FromJson;
+use tranche_perps_json::{FromJson, ToJson};
 use tranche_perps_types::engine::SocializedLoss;
 use tranche_perps_types::fund;
 
@@ -19,7 +19,7 @@ use crate::state::{CONFIG, MARKETS, PAUSE, POSITIONS, SOCIALIZED, STATE};
 use crate::trade::{equity_at, fill, load_market, load_position, notional_at, requirement};
 
 /// Context of a shortfall submessage, carried in its payload.
-#[derive(Serialize, Deserialize, FromJson)]
+#[derive(Serialize, Deserialize, FromJson, ToJson)]
 pub struct ShortfallContext {
     pub shortfall_id: u64,
     pub market: String,

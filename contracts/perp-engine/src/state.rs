@@ -1,12 +1,12 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Decimal256, Int128, SignedDecimal256, Timestamp, Uint128, Uint256};
 use tranche_perps_json::storage::{Item, Map};
-use tranche_perps_json::FromJson;
+use tranche_perps_json::{FromJson, ToJson};
 use tranche_perps_types::engine::{EnginePause, FeeConfig, MarketParams, SocializedLoss};
 
 /// Addresses and the collateral denom.
 #[cw_serde]
-#[derive(FromJson)]
+#[derive(FromJson, ToJson)]
 pub struct Config {
     pub fund: Addr,
     pub treasury: Addr,
@@ -16,7 +16,7 @@ pub struct Config {
 
 /// Engine-wide money books.
 #[cw_serde]
-#[derive(FromJson, Default)]
+#[derive(FromJson, ToJson, Default)]
 pub struct EngineState {
     /// Trading fees not yet split between fund and treasury (split at sweep by coverage).
     pub unsplit_fees: Uint128,
@@ -43,7 +43,7 @@ pub struct EngineState {
 
 /// One market: parameters, vAMM, oracle, open interest and funding.
 #[cw_serde]
-#[derive(FromJson)]
+#[derive(FromJson, ToJson)]
 pub struct Market {
     pub params: MarketParams,
     /// vAMM base reserve now.
@@ -82,7 +82,7 @@ pub struct Market {
 
 /// A trader's isolated position in one market.
 #[cw_serde]
-#[derive(FromJson)]
+#[derive(FromJson, ToJson)]
 pub struct Position {
     /// Signed size in base units (positive long).
     pub size: Int128,

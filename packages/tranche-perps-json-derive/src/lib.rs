@@ -11,6 +11,14 @@ use proc_macro2::TokenStream as Tokens;
 use quote::quote;
 use syn::{parse_macro_input, Attribute, Data, DeriveInput, Error, Expr, Fields, LitStr, Result};
 
+#[proc_macro_derive(ToJson, attributes(serde))]
+pub fn derive_to_json(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand_to_json(&input)
+        .unwrap_or_else(Error::into_compile_error)
+        .into()
+}
+
 #[proc_macro_derive(FromJson, attributes(serde))]
 pub fn derive_from_json(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -27,6 +35,9 @@ struct SerdeAttrs {
     deny_unknown_fields: bool,
     /// `default` (None inside) or `default = "path"` (Some).
     default: Option<Option<syn::Path>>,
+    /// An attribute that changes only the encoding (`skip_serializing_if`, `serialize_with`),
+    /// which `ToJson` does not follow.
+    changes_encoding: bool,
 }
 
 fn serde_attrs(attrs: &[Attribute]) -> Result<SerdeAttrs> {
@@ -63,6 +74,7 @@ fn serde_attrs(attrs: &[Attribute]) -> Result<SerdeAttrs> {
                 }
                 // Serialization-only or bookkeeping attributes.
                 "crate" | "skip_serializing_if" | "serialize_with" | "bound" => {
+                    out.changes_encoding |= name != "crate" && name != "bound";
                     if meta.input.peek(syn::Token![=]) {
                         let _: Expr = meta.value()?.parse()?;
                     }
@@ -216,6 +228,170 @@ fn expand(input: &DeriveInput) -> Result<Tokens> {
             fn from_json(
                 value: &::tranche_perps_json::Json<'_>,
             ) -> ::core::result::Result<Self, ::tranche_perps_json::Error> {
+                #body
+            }
+        }
+    })
+}
+
+/// The member keys of named fields (after renames); refuses encoding-only attributes.
+fn member_keys(fields: &syn::FieldsNamed) -> Result<Vec<(syn::Ident, String)>> {
+    let mut keys = Vec::new();
+    for field in &fields.named {
+        let attrs = serde_attrs(&field.attrs)?;
+        let ident = field.ident.clone().expect("named field");
+        if attrs.changes_encoding {
+            return Err(Error::new_spanned(
+                &ident,
+                "ToJson does not support skip_serializing_if or serialize_with",
+            ));
+        }
+        let key = attrs
+            .rename
+            .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());
+        keys.push((ident, key));
+    }
+    Ok(keys)
+}
+
+/// Writes the members of named fields bound to local idents as a JSON object, `prefix` written
+/// before the opening brace and `suffix` after the closing one. The constant text between
+/// values is one byte string each, so a field costs one append and one call.
+fn write_members(prefix: &str, keys: &[(syn::Ident, String)], suffix: &str) -> Tokens {
+    if keys.is_empty() {
+        let text = syn::LitByteStr::new(
+            format!("{prefix}{{}}{suffix}").as_bytes(),
+            proc_macro2::Span::call_site(),
+        );
+        return quote!(out.extend_from_slice(#text););
+    }
+    let mut steps = Vec::new();
+    for (i, (ident, key)) in keys.iter().enumerate() {
+        let lead = if i == 0 {
+            format!("{prefix}{{\"{key}\":")
+        } else {
+            format!(",\"{key}\":")
+        };
+        let lead = syn::LitByteStr::new(lead.as_bytes(), ident.span());
+        steps.push(quote! {
+            out.extend_from_slice(#lead);
+            ::tranche_perps_json::ToJson::write_json(#ident, out);
+        });
+    }
+    let close = syn::LitByteStr::new(
+        format!("}}{suffix}").as_bytes(),
+        proc_macro2::Span::call_site(),
+    );
+    quote!(#(#steps)* out.extend_from_slice(#close);)
+}
+
+/// The JSON text serde-json-wasm gives a string (the tags and keys here need no escapes).
+fn quoted(name: &str, span: proc_macro2::Span) -> Result<String> {
+    if name
+        .chars()
+        .any(|c| c == '"' || c == '\\' || c.is_control())
+    {
+        return Err(Error::new(
+            span,
+            "ToJson needs names without quotes, backslashes or controls",
+        ));
+    }
+    Ok(format!("\"{name}\""))
+}
+
+fn expand_to_json(input: &DeriveInput) -> Result<Tokens> {
+    if !input.generics.params.is_empty() {
+        return Err(Error::new_spanned(
+            &input.generics,
+            "ToJson does not support generic types",
+        ));
+    }
+    let ident = &input.ident;
+    let container = serde_attrs(&input.attrs)?;
+    if container.rename.is_some() || container.changes_encoding {
+        return Err(Error::new_spanned(
+            ident,
+            "container-level `rename` and encoding attributes are not supported by ToJson",
+        ));
+    }
+    let body = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(fields) => {
+                let keys = member_keys(fields)?;
+                let idents = keys.iter().map(|(i, _)| i);
+                let write = write_members("", &keys, "");
+                quote! {
+                    let #ident { #(#idents),* } = self;
+                    #write
+                }
+            }
+            Fields::Unnamed(fields) if fields.unnamed.len() == 1 => quote! {
+                ::tranche_perps_json::ToJson::write_json(&self.0, out);
+            },
+            _ => {
+                return Err(Error::new_spanned(
+                    ident,
+                    "ToJson supports structs with named fields or one unnamed field",
+                ))
+            }
+        },
+        Data::Enum(data) => {
+            let mut arms = Vec::new();
+            for variant in &data.variants {
+                let attrs = serde_attrs(&variant.attrs)?;
+                let vident = &variant.ident;
+                let tag = attrs.rename.clone().unwrap_or_else(|| {
+                    if container.snake_case {
+                        snake_case(&vident.to_string())
+                    } else {
+                        vident.to_string()
+                    }
+                });
+                let tag = quoted(&tag, vident.span())?;
+                let arm = match &variant.fields {
+                    Fields::Unit => {
+                        let text = syn::LitByteStr::new(tag.as_bytes(), vident.span());
+                        quote!(#ident::#vident => out.extend_from_slice(#text),)
+                    }
+                    Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                        let open =
+                            syn::LitByteStr::new(format!("{{{tag}:").as_bytes(), vident.span());
+                        quote! {
+                            #ident::#vident(value) => {
+                                out.extend_from_slice(#open);
+                                ::tranche_perps_json::ToJson::write_json(value, out);
+                                out.push(b'}');
+                            }
+                        }
+                    }
+                    Fields::Named(fields) => {
+                        let keys = member_keys(fields)?;
+                        let idents = keys.iter().map(|(i, _)| i);
+                        let write = write_members(&format!("{{{tag}:"), &keys, "}");
+                        quote! {
+                            #ident::#vident { #(#idents),* } => { #write }
+                        }
+                    }
+                    _ => {
+                        return Err(Error::new_spanned(
+                            vident,
+                            "ToJson supports unit, newtype and struct variants",
+                        ))
+                    }
+                };
+                arms.push(arm);
+            }
+            quote! {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+        Data::Union(_) => return Err(Error::new_spanned(ident, "unions are not supported")),
+    };
+    Ok(quote! {
+        impl ::tranche_perps_json::ToJson for #ident {
+            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
                 #body
             }
         }

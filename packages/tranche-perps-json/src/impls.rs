@@ -155,9 +155,19 @@ impl FromJson for Expiration {
         match value.variant()? {
             ("at_height", Some(v)) => Ok(Expiration::AtHeight(u64::from_json(v)?)),
             ("at_time", Some(v)) => Ok(Expiration::AtTime(Timestamp::from_json(v)?)),
-            ("never", Some(v)) => v.object(None).map(|_| Expiration::Never {}),
+            ("never", Some(v)) => v.object(Some(&[])).map(|_| Expiration::Never {}),
             (tag, _) => Err(Error::unknown_variant(tag)),
         }
+    }
+}
+
+impl FromJson for cw_controllers::Claim {
+    fn from_json(value: &Json<'_>) -> Result<Self, Error> {
+        let obj = value.object(Some(&["amount", "release_at"]))?;
+        Ok(cw_controllers::Claim {
+            amount: obj.get("amount")?,
+            release_at: obj.get("release_at")?,
+        })
     }
 }
 

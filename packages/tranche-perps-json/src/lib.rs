@@ -10,13 +10,17 @@
 //! schemas, clients and the serde encoding stay the one definition of the wire format. The
 //! suite's tests decode every message they send both ways and require the same result.
 //!
-//! Encoding (responses, storage) stays with serde.
+//! [`ToJson`] is the encoding counterpart: it writes the bytes serde-json-wasm writes, and off
+//! wasm [`to_vec`] encodes both ways and panics on a difference, so every value the tests
+//! store, send or answer checks it.
 
 #![deny(missing_docs)]
 
 mod impls;
 pub mod ownable;
 mod parse;
+mod ser;
+pub mod snapshot;
 pub mod storage;
 pub mod version;
 #[cfg(target_arch = "wasm32")]
@@ -25,11 +29,11 @@ pub mod wasm;
 use std::borrow::Cow;
 
 use cosmwasm_std::{
-    to_json_binary, to_json_vec, BankQuery, Binary, Coin, ContractResult, Empty, QuerierWrapper,
-    QueryRequest, StdError, StdResult, SystemResult, WasmQuery,
+    Binary, Coin, ContractResult, QuerierWrapper, StdError, StdResult, SystemResult,
 };
 use serde::Serialize;
 
+pub use ser::{to_binary, to_vec, write_key, write_str, ToJson};
 pub use tranche_perps_json_derive::FromJson;
 
 /// A parsed JSON value borrowing from its input.
@@ -142,13 +146,45 @@ fn from_slice_inner<T: FromJson>(bytes: &[u8]) -> Result<T, Error> {
 pub fn query_wasm_smart<T: FromJson>(
     querier: &QuerierWrapper,
     contract: impl Into<String>,
-    msg: &impl Serialize,
+    msg: &(impl ToJson + Serialize),
 ) -> StdResult<T> {
-    let request = WasmQuery::Smart {
+    let request = SmartQuery {
         contract_addr: contract.into(),
-        msg: to_json_binary(msg)?,
+        msg: to_binary(msg)?,
     };
-    from_slice(&query_raw(querier, &request.into())?)
+    from_slice(&query_raw(querier, &request)?)
+}
+
+/// `QueryRequest::Wasm(WasmQuery::Smart { .. })`, written as serde writes it.
+struct SmartQuery {
+    contract_addr: String,
+    msg: Binary,
+}
+
+impl ToJson for SmartQuery {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"wasm\":{\"smart\":{\"contract_addr\":");
+        self.contract_addr.write_json(out);
+        out.extend_from_slice(b",\"msg\":");
+        self.msg.write_json(out);
+        out.extend_from_slice(b"}}}");
+    }
+}
+
+/// `QueryRequest::Bank(BankQuery::Balance { .. })`, written as serde writes it.
+struct BalanceQuery {
+    address: String,
+    denom: String,
+}
+
+impl ToJson for BalanceQuery {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"bank\":{\"balance\":{\"address\":");
+        self.address.write_json(out);
+        out.extend_from_slice(b",\"denom\":");
+        self.denom.write_json(out);
+        out.extend_from_slice(b"}}}");
+    }
 }
 
 /// `QuerierWrapper::query_balance` decoding the answer with [`FromJson`].
@@ -157,20 +193,20 @@ pub fn query_balance(
     address: impl Into<String>,
     denom: impl Into<String>,
 ) -> StdResult<Coin> {
-    let request = BankQuery::Balance {
+    let request = BalanceQuery {
         address: address.into(),
         denom: denom.into(),
     };
-    let answer = query_raw(querier, &request.into())?;
+    let answer = query_raw(querier, &request)?;
     parse::parse(&answer)
         .and_then(|v| v.object(None)?.get::<Coin>("amount"))
         .map_err(|e| StdError::parse_err("BalanceResponse", e))
 }
 
 /// The answer to `request`, with `QuerierWrapper`'s errors.
-fn query_raw(querier: &QuerierWrapper, request: &QueryRequest<Empty>) -> StdResult<Binary> {
-    let raw = to_json_vec(request)
-        .map_err(|err| StdError::generic_err(format!("Serializing QueryRequest: {err}")))?;
+fn query_raw(querier: &QuerierWrapper, request: &impl ToJson) -> StdResult<Binary> {
+    let mut raw = Vec::new();
+    request.write_json(&mut raw);
     match querier.raw_query(&raw) {
         SystemResult::Err(err) => Err(StdError::generic_err(format!(
             "Querier system error: {err}"

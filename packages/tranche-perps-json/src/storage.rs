@@ -1,16 +1,16 @@
-//! Storage that reads with [`FromJson`] and writes with serde: the same keys and bytes as
+//! Storage that reads with [`FromJson`] and writes with [`ToJson`]: the same keys and bytes as
 //! `cw_storage_plus`'s `Item` and `Map`, so they are interchangeable over stored data.
 
 use std::marker::PhantomData;
 use std::ops::Deref;
 
 use cosmwasm_std::storage_keys::to_length_prefixed_nested;
-use cosmwasm_std::{to_json_vec, Order, StdError, StdResult, Storage};
+use cosmwasm_std::{Order, StdError, StdResult, Storage};
 use cw_storage_plus::{range_with_prefix, Bound, KeyDeserialize, Prefixer, PrimaryKey};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::{from_slice, FromJson};
+use crate::{from_slice, to_vec, FromJson, ToJson};
 
 /// cw-storage-plus's error for a missing value.
 #[cold]
@@ -25,7 +25,7 @@ pub struct Item<T> {
     value: PhantomData<T>,
 }
 
-impl<T: FromJson + Serialize> Item<T> {
+impl<T> Item<T> {
     /// The item stored under `key`.
     pub const fn new(key: &'static str) -> Self {
         Item {
@@ -33,7 +33,9 @@ impl<T: FromJson + Serialize> Item<T> {
             value: PhantomData,
         }
     }
+}
 
+impl<T: FromJson + ToJson + Serialize> Item<T> {
     /// The storage key.
     pub fn as_slice(&self) -> &[u8] {
         self.key.as_bytes()
@@ -41,7 +43,7 @@ impl<T: FromJson + Serialize> Item<T> {
 
     /// Stores `value`.
     pub fn save(&self, storage: &mut dyn Storage, value: &T) -> StdResult<()> {
-        storage.set(self.key.as_bytes(), &to_json_vec(value)?);
+        storage.set(self.key.as_bytes(), &to_vec(value));
         Ok(())
     }
 
@@ -148,8 +150,14 @@ impl<K, T> Deref for Map<K, T> {
 impl<'a, K, T> Map<K, T>
 where
     K: PrimaryKey<'a>,
-    T: FromJson + Serialize + DeserializeOwned,
+    T: FromJson + ToJson + Serialize + DeserializeOwned,
 {
+    /// Stores `value` under `key`.
+    pub fn save(&self, storage: &mut dyn Storage, key: K, value: &T) -> StdResult<()> {
+        storage.set(&self.inner.key(key), &to_vec(value));
+        Ok(())
+    }
+
     /// The value under `key`, `None` when there is none.
     pub fn may_load(&self, storage: &dyn Storage, key: K) -> StdResult<Option<T>> {
         storage
@@ -178,7 +186,7 @@ where
         let path = self.inner.key(key);
         let old = storage.get(&path).map(|b| from_slice(&b)).transpose()?;
         let new = action(old)?;
-        storage.set(&path, &to_json_vec(&new)?);
+        storage.set(&path, &to_vec(&new));
         Ok(new)
     }
 

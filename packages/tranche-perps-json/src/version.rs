@@ -1,4 +1,5 @@
-//! cw2's migration check over the same storage item, read with [`FromJson`].
+//! cw2's version record and migration check over the same storage item, with
+//! [`FromJson`](crate::FromJson) and [`ToJson`](crate::ToJson).
 
 use cosmwasm_std::{StdError, StdResult, Storage};
 use cw2::ContractVersion;
@@ -10,6 +11,17 @@ const CONTRACT: Item<ContractVersion> = Item::new("contract_info");
 
 fn from_semver(err: semver::Error) -> StdError {
     StdError::generic_err(format!("Semver: {err}"))
+}
+
+/// `cw2::set_contract_version`: records the contract's name and version.
+pub fn set_contract_version(storage: &mut dyn Storage, name: &str, version: &str) -> StdResult<()> {
+    CONTRACT.save(
+        storage,
+        &ContractVersion {
+            contract: name.to_string(),
+            version: version.to_string(),
+        },
+    )
 }
 
 /// `cw2::ensure_from_older_version`: refuses another contract's or a newer version's state,
@@ -35,7 +47,7 @@ pub fn ensure_from_older_version(
         )));
     }
     if storage_version < version {
-        cw2::set_contract_version(storage, name, new_version)?;
+        set_contract_version(storage, name, new_version)?;
     }
     Ok(storage_version)
 }

@@ -8,12 +8,11 @@
 use std::mem::ManuallyDrop;
 
 use cosmwasm_std::{
-    to_json_vec, Binary, ContractResult, Deps, DepsMut, Empty, Env, ExternalApi, ExternalStorage,
-    MessageInfo, Querier, QuerierResult, QuerierWrapper, Reply, Response, SystemError,
-    SystemResult,
+    Binary, ContractResult, Deps, DepsMut, Empty, Env, ExternalApi, ExternalStorage, MessageInfo,
+    Querier, QuerierResult, QuerierWrapper, Reply, Response, SystemError, SystemResult,
 };
 
-use crate::{from_slice, FromJson};
+use crate::{from_slice, FromJson, ToJson};
 
 /// The VM's description of a byte buffer in linear memory (same layout as cosmwasm-std's and
 /// cosmwasm-vm's `Region`).
@@ -97,9 +96,11 @@ fn decode<T: FromJson>(bytes: &[u8]) -> Result<T, String> {
     from_slice(bytes).map_err(|err| err.to_string())
 }
 
-fn finish<T: serde::Serialize>(result: Result<T, String>) -> u32 {
+fn finish<T: ToJson>(result: Result<T, String>) -> u32 {
     let result: ContractResult<T> = result.into();
-    give(to_json_vec(&result).expect("a contract result always serializes"))
+    let mut out = Vec::new();
+    result.write_json(&mut out);
+    give(out)
 }
 
 /// The `instantiate` and `execute` exports.

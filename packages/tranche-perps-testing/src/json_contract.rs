@@ -4,12 +4,18 @@
 //! or both refuse it. The schema and the clients are generated from the serde definitions, so
 //! this checks the wasm decoder against the published wire format on every message of every
 //! test.
+//!
+//! Every result is also encoded as the wasm entry point encodes it (`ContractResult` with
+//! [`tranche_perps_json::ToJson`]), which panics if serde would write other bytes: responses,
+//! their messages, events and data, query answers and error texts.
 
 use anyhow::{bail, Result as AnyResult};
-use cosmwasm_std::{Binary, Deps, DepsMut, Empty, Env, MessageInfo, Reply, Response};
+use cosmwasm_std::{
+    Binary, ContractResult, Deps, DepsMut, Empty, Env, MessageInfo, Reply, Response,
+};
 use cw_multi_test::Contract;
 use serde::de::DeserializeOwned;
-use tranche_perps_json::FromJson;
+use tranche_perps_json::{FromJson, ToJson};
 
 /// Decodes `msg` with the contract's decoder, after checking that serde agrees.
 fn from_slice<T>(msg: &[u8]) -> cosmwasm_std::StdResult<T>
@@ -32,6 +38,21 @@ where
         ),
     }
     ours
+}
+
+/// Passes `result` on after encoding it as the wasm entry point does, which checks the encoding
+/// against serde's.
+fn encoded<T, E>(result: Result<T, E>) -> AnyResult<T>
+where
+    T: ToJson + serde::Serialize + Clone,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let as_chain: ContractResult<T> = match &result {
+        Ok(value) => ContractResult::Ok(value.clone()),
+        Err(err) => ContractResult::Err(err.to_string()),
+    };
+    tranche_perps_json::to_vec(&as_chain);
+    Ok(result?)
 }
 
 /// The entry points of one of the suite's contracts, each with its message type.
@@ -63,7 +84,7 @@ where
         info: MessageInfo,
         msg: Vec<u8>,
     ) -> AnyResult<Response> {
-        Ok((self.instantiate)(deps, env, info, from_slice(&msg)?)?)
+        encoded((self.instantiate)(deps, env, info, from_slice(&msg)?))
     }
 
     fn execute(
@@ -73,15 +94,15 @@ where
         info: MessageInfo,
         msg: Vec<u8>,
     ) -> AnyResult<Response> {
-        Ok((self.execute)(deps, env, info, from_slice(&msg)?)?)
+        encoded((self.execute)(deps, env, info, from_slice(&msg)?))
     }
 
     fn query(&self, deps: Deps, env: Env, msg: Vec<u8>) -> AnyResult<Binary> {
-        Ok((self.query)(deps, env, from_slice(&msg)?)?)
+        encoded((self.query)(deps, env, from_slice(&msg)?))
     }
 
     fn reply(&self, deps: DepsMut, env: Env, msg: Reply) -> AnyResult<Response> {
-        Ok((self.reply)(deps, env, msg)?)
+        encoded((self.reply)(deps, env, msg))
     }
 
     fn sudo(&self, _deps: DepsMut, _env: Env, _msg: Vec<u8>) -> AnyResult<Response> {
@@ -89,6 +110,6 @@ where
     }
 
     fn migrate(&self, deps: DepsMut, env: Env, msg: Vec<u8>) -> AnyResult<Response> {
-        Ok((self.migrate)(deps, env, from_slice(&msg)?)?)
+        encoded((self.migrate)(deps, env, from_slice(&msg)?))
     }
 }
