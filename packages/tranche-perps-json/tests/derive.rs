@@ -1,14 +1,15 @@
-//! `#[derive(FromJson)]` against serde's derive on the shapes the suite uses.
+//! `#[derive(FromJson)]` and `#[derive(ToJson)]` against serde's derives on the shapes the
+//! suite uses.
 
 use cosmwasm_std::{from_json, Uint128};
 use serde::{Deserialize, Serialize};
-use tranche_perps_json::{from_slice, FromJson};
+use tranche_perps_json::{from_slice, FromJson, ToJson};
 
 fn seven() -> u32 {
     7
 }
 
-#[derive(Serialize, Deserialize, FromJson, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, FromJson, ToJson, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 struct Strict {
     amount: Uint128,
@@ -21,18 +22,18 @@ struct Strict {
     kind: String,
 }
 
-#[derive(Serialize, Deserialize, FromJson, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, FromJson, ToJson, Debug, PartialEq)]
 struct Lenient {
     flag: bool,
 }
 
-#[derive(Serialize, Deserialize, FromJson, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, FromJson, ToJson, Debug, PartialEq)]
 struct Wrapper(Uint128);
 
-#[derive(Serialize, Deserialize, FromJson, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, FromJson, ToJson, Debug, PartialEq)]
 struct Empty {}
 
-#[derive(Serialize, Deserialize, FromJson, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, FromJson, ToJson, Debug, PartialEq)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 enum Msg {
     Unit,
@@ -110,4 +111,68 @@ fn derived_decoders_agree_with_serde() {
     ] {
         agree::<Msg>(text);
     }
+}
+
+/// `value`'s ToJson bytes, which must be serde-json-wasm's.
+fn encodes_as_serde<T: Serialize + ToJson>(value: &T) -> String {
+    let mut ours = Vec::new();
+    value.write_json(&mut ours);
+    let serde = cosmwasm_std::to_json_vec(value).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&ours),
+        String::from_utf8_lossy(&serde)
+    );
+    String::from_utf8(ours).unwrap()
+}
+
+#[test]
+fn derived_encoders_write_what_serde_writes() {
+    let strict = Strict {
+        amount: Uint128::new(5),
+        note: Some("a \"quoted\" \\ note\n\u{1}\u{7f}\u{e9}".into()),
+        count: u64::MAX,
+        weight: 0,
+        kind: "k".into(),
+    };
+    assert_eq!(
+        encodes_as_serde(&strict),
+        r#"{"amount":"5","note":"a \"quoted\" \\ note\n\u0001\u{7f}é","count":18446744073709551615,"weight":0,"type":"k"}"#
+            .replace("\\u{7f}", "\u{7f}")
+    );
+    encodes_as_serde(&Strict {
+        note: None,
+        ..strict
+    });
+    encodes_as_serde(&Lenient { flag: false });
+    assert_eq!(
+        encodes_as_serde(&Wrapper(Uint128::MAX)),
+        format!("\"{}\"", u128::MAX)
+    );
+    assert_eq!(encodes_as_serde(&Empty {}), "{}");
+    assert_eq!(encodes_as_serde(&Msg::Unit), r#""unit""#);
+    assert_eq!(
+        encodes_as_serde(&Msg::NewType(Wrapper(Uint128::zero()))),
+        r#"{"new_type":"0"}"#
+    );
+    encodes_as_serde(&Msg::LongerVariantName {
+        strict: Strict {
+            amount: Uint128::new(1),
+            note: None,
+            count: 1,
+            weight: 2,
+            kind: String::new(),
+        },
+        list: vec![Lenient { flag: true }, Lenient { flag: false }],
+    });
+    encodes_as_serde(&Msg::LongerVariantName {
+        strict: Strict {
+            amount: Uint128::new(1),
+            note: None,
+            count: 1,
+            weight: 2,
+            kind: String::new(),
+        },
+        list: vec![],
+    });
+    assert_eq!(encodes_as_serde(&Msg::NoFields {}), r#"{"no_fields":{}}"#);
 }
