@@ -4,10 +4,10 @@
 use std::str::FromStr;
 
 use cosmwasm_std::{
-    Addr, Attribute, Binary, BlockInfo, Coin, ContractInfo, ContractResult, CosmosMsg, Decimal,
-    Decimal256, Empty, Env, Event, Int128, MessageInfo, MsgResponse, Reply, SignedDecimal256,
-    SubMsgResponse, SubMsgResult, SystemError, SystemResult, Timestamp, TransactionInfo, Uint128,
-    Uint256, Uint64,
+    Addr, Attribute, BankMsg, Binary, BlockInfo, Coin, ContractInfo, ContractResult, CosmosMsg,
+    Decimal, Decimal256, Empty, Env, Event, Int128, MessageInfo, MsgResponse, Reply,
+    SignedDecimal256, SubMsgResponse, SubMsgResult, SystemError, SystemResult, Timestamp,
+    TransactionInfo, Uint128, Uint256, Uint64, WasmMsg,
 };
 use cw_utils::Expiration;
 
@@ -138,14 +138,95 @@ impl FromJson for Coin {
     }
 }
 
-/// Messages the suite forwards without inspecting: read by serde from the object's text.
+impl FromJson for BankMsg {
+    fn from_json(value: &Json<'_>) -> Result<Self, Error> {
+        match value.variant()? {
+            ("send", Some(v)) => {
+                let obj = v.object(None)?;
+                Ok(BankMsg::Send {
+                    to_address: obj.get("to_address")?,
+                    amount: obj.get("amount")?,
+                })
+            }
+            ("burn", Some(v)) => Ok(BankMsg::Burn {
+                amount: v.object(None)?.get("amount")?,
+            }),
+            (tag, _) => Err(Error::unknown_variant(tag)),
+        }
+    }
+}
+
+impl FromJson for WasmMsg {
+    fn from_json(value: &Json<'_>) -> Result<Self, Error> {
+        let (tag, Some(v)) = value.variant()? else {
+            return Err(Error::invalid_type("an object with one member"));
+        };
+        let obj = v.object(None)?;
+        Ok(match tag {
+            "execute" => WasmMsg::Execute {
+                contract_addr: obj.get("contract_addr")?,
+                msg: obj.get("msg")?,
+                funds: obj.get("funds")?,
+            },
+            "instantiate" => WasmMsg::Instantiate {
+                admin: obj.get("admin")?,
+                code_id: obj.get("code_id")?,
+                msg: obj.get("msg")?,
+                funds: obj.get("funds")?,
+                label: obj.get("label")?,
+            },
+            #[cfg(feature = "cosmwasm_2_0")]
+            "instantiate2" => WasmMsg::Instantiate2 {
+                admin: obj.get("admin")?,
+                code_id: obj.get("code_id")?,
+                label: obj.get("label")?,
+                msg: obj.get("msg")?,
+                funds: obj.get("funds")?,
+                salt: obj.get("salt")?,
+            },
+            "migrate" => WasmMsg::Migrate {
+                contract_addr: obj.get("contract_addr")?,
+                new_code_id: obj.get("new_code_id")?,
+                msg: obj.get("msg")?,
+            },
+            "update_admin" => WasmMsg::UpdateAdmin {
+                contract_addr: obj.get("contract_addr")?,
+                admin: obj.get("admin")?,
+            },
+            "clear_admin" => WasmMsg::ClearAdmin {
+                contract_addr: obj.get("contract_addr")?,
+            },
+            _ => return Err(Error::unknown_variant(tag)),
+        })
+    }
+}
+
+/// The messages a proposal may carry raw: bank, custom (empty), `Any` and wasm messages, the
+/// variants cosmwasm-std has with the contracts' features. Off wasm, where the tests' build
+/// also enables cosmwasm-std's staking and IBC variants, any other tag is read by serde.
 impl FromJson for CosmosMsg<Empty> {
     fn from_json(value: &Json<'_>) -> Result<Self, Error> {
-        match value {
-            Json::Obj(_, text) => {
-                cosmwasm_std::from_json(text.as_bytes()).map_err(Error::invalid_value)
+        match value.variant()? {
+            ("bank", Some(v)) => Ok(CosmosMsg::Bank(BankMsg::from_json(v)?)),
+            ("custom", Some(v)) => Ok(CosmosMsg::Custom(Empty::from_json(v)?)),
+            #[cfg(feature = "cosmwasm_2_0")]
+            ("any", Some(v)) => {
+                let obj = v.object(None)?;
+                Ok(CosmosMsg::Any(cosmwasm_std::AnyMsg {
+                    type_url: obj.get("type_url")?,
+                    value: obj.get("value")?,
+                }))
             }
-            _ => Err(Error::invalid_type("an object")),
+            ("wasm", Some(v)) => Ok(CosmosMsg::Wasm(WasmMsg::from_json(v)?)),
+            #[cfg(not(target_arch = "wasm32"))]
+            _ => match value {
+                Json::Obj(_, text) => {
+                    cosmwasm_std::from_json(text.as_bytes()).map_err(Error::invalid_value)
+                }
+                _ => Err(Error::invalid_type("an object")),
+            },
+            #[cfg(target_arch = "wasm32")]
+            (tag, _) => Err(Error::unknown_variant(tag)),
         }
     }
 }

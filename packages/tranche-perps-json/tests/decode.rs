@@ -388,3 +388,90 @@ fn ranges_and_prefixes_match_cw_storage_plus() {
         6
     );
 }
+
+#[test]
+fn raw_messages_decode_as_serde_encodes_them() {
+    let msg = Binary::from(br#"{"x":{}}"#);
+    let messages: Vec<cosmwasm_std::CosmosMsg> = vec![
+        cosmwasm_std::BankMsg::Send {
+            to_address: "to".into(),
+            amount: coins(17, "uusd"),
+        }
+        .into(),
+        cosmwasm_std::BankMsg::Burn { amount: vec![] }.into(),
+        cosmwasm_std::CosmosMsg::Custom(Empty {}),
+        cosmwasm_std::CosmosMsg::Any(cosmwasm_std::AnyMsg {
+            type_url: "/cosmos.bank.v1beta1.MsgSend".into(),
+            value: Binary::from(vec![0u8, 1, 255]),
+        }),
+        cosmwasm_std::WasmMsg::Execute {
+            contract_addr: "c".into(),
+            msg: msg.clone(),
+            funds: coins(1, "a"),
+        }
+        .into(),
+        cosmwasm_std::WasmMsg::Instantiate {
+            admin: None,
+            code_id: 7,
+            msg: msg.clone(),
+            funds: vec![],
+            label: "l".into(),
+        }
+        .into(),
+        cosmwasm_std::WasmMsg::Instantiate2 {
+            admin: Some("admin".into()),
+            code_id: u64::MAX,
+            label: String::new(),
+            msg: msg.clone(),
+            funds: vec![],
+            salt: Binary::from(b"salt"),
+        }
+        .into(),
+        cosmwasm_std::WasmMsg::Migrate {
+            contract_addr: "c".into(),
+            new_code_id: 0,
+            msg,
+        }
+        .into(),
+        cosmwasm_std::WasmMsg::UpdateAdmin {
+            contract_addr: "c".into(),
+            admin: "a".into(),
+        }
+        .into(),
+        cosmwasm_std::WasmMsg::ClearAdmin {
+            contract_addr: "c".into(),
+        }
+        .into(),
+    ];
+    for m in &messages {
+        round_trip(m);
+    }
+    for text in [
+        r#"{"bank":{"send":{"to_address":"t","amount":[],"extra":1}}}"#,
+        r#"{"bank":{"send":{"to_address":"t"}}}"#,
+        r#"{"bank":{"burn":{"amount":[{"denom":"a","amount":"1"}],"amount":[]}}}"#,
+        r#"{"bank":"burn"}"#,
+        r#"{"bank":{"mint":{"amount":[]}}}"#,
+        r#"{"bank":{"burn":{"amount":[]}},"wasm":{}}"#,
+        r#"{"custom":{}}"#,
+        r#"{"custom":{"x":1}}"#,
+        r#"{"custom":null}"#,
+        r#"{"any":{"type_url":"/x","value":"AAE="}}"#,
+        r#"{"any":{"type_url":"/x","value":"not base64!"}}"#,
+        r#"{"wasm":{"execute":{"contract_addr":"c","msg":"e30=","funds":[]}}}"#,
+        r#"{"wasm":{"execute":{"contract_addr":"c","msg":"e30="}}}"#,
+        r#"{"wasm":{"instantiate":{"code_id":1,"msg":"e30=","funds":[],"label":"l"}}}"#,
+        r#"{"wasm":{"instantiate":{"admin":null,"code_id":-1,"msg":"e30=","funds":[],"label":"l"}}}"#,
+        r#"{"wasm":{"migrate":{"contract_addr":"c","new_code_id":"1","msg":"e30="}}}"#,
+        r#"{"wasm":{"clear_admin":{"contract_addr":"c","admin":"x"}}}"#,
+        r#"{"wasm":"clear_admin"}"#,
+        r#"{"wasm":{"sudo":{"contract_addr":"c"}}}"#,
+        r#"{"staking":{"delegate":{"validator":"v","amount":{"denom":"a","amount":"1"}}}}"#,
+        r#"{"teleport":{}}"#,
+        r#""bank""#,
+        r#"[]"#,
+        r#"{}"#,
+    ] {
+        agree::<cosmwasm_std::CosmosMsg>(text);
+    }
+}
