@@ -1,11 +1,12 @@
 //! Entry points and dispatch only; logic lives in the feature modules.
 
 use cosmwasm_std::{
-    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Order, Reply, Response, StdError,
-    StdResult, SubMsg, Timestamp, Uint128, WasmMsg,
+    Binary, Deps, DepsMut, Env, MessageInfo, Order, Reply, Response, StdError, StdResult, SubMsg,
+    Timestamp, Uint128, WasmMsg,
 };
 use cw20::MinterResponse;
 use cw_utils::{nonpayable, parse_instantiate_response_data};
+use tranche_perps_json::to_binary;
 use tranche_perps_types::fund::{
     ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ShareTokenInfo, Tranche, SHARE_EXTRA_DECIMALS,
 };
@@ -171,7 +172,7 @@ pub fn instantiate(
             WasmMsg::Instantiate {
                 admin: token_admin.as_ref().map(|a| a.to_string()),
                 code_id: msg.share_token_code_id,
-                msg: to_json_binary(&init)?,
+                msg: cosmwasm_std::to_json_binary(&init)?,
                 funds: vec![],
                 label,
             },
@@ -277,28 +278,26 @@ pub fn execute(
 
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
-        QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
-        QueryMsg::State {} => to_json_binary(&query::state(deps, env)?),
+        QueryMsg::Config {} => to_binary(&query::config(deps)?),
+        QueryMsg::State {} => to_binary(&query::state(deps, env)?),
         QueryMsg::Yield {
             tranche,
             window_seconds,
-        } => to_json_binary(&query::yield_of(deps, env, tranche, window_seconds)?),
-        QueryMsg::Coverage { open_interest } => {
-            to_json_binary(&query::coverage(deps, open_interest)?)
-        }
+        } => to_binary(&query::yield_of(deps, env, tranche, window_seconds)?),
+        QueryMsg::Coverage { open_interest } => to_binary(&query::coverage(deps, open_interest)?),
         QueryMsg::Underwriter {
             address,
             start_after,
             limit,
-        } => to_json_binary(&query::underwriter(deps, env, address, start_after, limit)?),
+        } => to_binary(&query::underwriter(deps, env, address, start_after, limit)?),
         QueryMsg::WithdrawalRequest { request_id } => {
-            to_json_binary(&query::withdrawal_request(deps, env, request_id)?)
+            to_binary(&query::withdrawal_request(deps, env, request_id)?)
         }
         QueryMsg::WithdrawalRequests {
             owner,
             start_after,
             limit,
-        } => to_json_binary(&query::withdrawal_requests(
+        } => to_binary(&query::withdrawal_requests(
             deps,
             env,
             owner,
@@ -308,20 +307,18 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::Loss {
             shortfall_id,
             engine_epoch,
-        } => to_json_binary(&query::loss(deps, engine_epoch, shortfall_id)?),
+        } => to_binary(&query::loss(deps, engine_epoch, shortfall_id)?),
         QueryMsg::LossLedger {
             engine_epoch,
             start_after,
             limit,
-        } => to_json_binary(&query::loss_ledger(deps, engine_epoch, start_after, limit)?),
-        QueryMsg::SimulateLoss { amount } => {
-            to_json_binary(&query::simulate_loss(deps, env, amount)?)
-        }
+        } => to_binary(&query::loss_ledger(deps, engine_epoch, start_after, limit)?),
+        QueryMsg::SimulateLoss { amount } => to_binary(&query::simulate_loss(deps, env, amount)?),
         QueryMsg::PreviewDeposit { tranche, amount } => {
-            to_json_binary(&query::preview_deposit(deps, tranche, amount)?)
+            to_binary(&query::preview_deposit(deps, tranche, amount)?)
         }
         QueryMsg::Ownership {} => {
-            to_json_binary(&tranche_perps_json::ownable::get_ownership(deps.storage)?)
+            to_binary(&tranche_perps_json::ownable::get_ownership(deps.storage)?)
         }
     }?)
 }

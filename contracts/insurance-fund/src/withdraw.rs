@@ -1,8 +1,9 @@
 use cosmwasm_std::{
-    to_json_binary, Addr, BankMsg, CosmosMsg, DepsMut, Env, MessageInfo, Response, Uint128, WasmMsg,
+    Addr, BankMsg, CosmosMsg, DepsMut, Env, MessageInfo, Response, Uint128, WasmMsg,
 };
-use cw20::Cw20ExecuteMsg;
 use cw_utils::nonpayable;
+use tranche_perps_json::to_binary;
+use tranche_perps_types::cw20::Cw20Msg;
 use tranche_perps_types::fund::{Cw20Receive, ReceiveMsg, Tranche};
 
 use crate::error::ContractError;
@@ -155,7 +156,7 @@ pub fn claim_withdrawal(
 
     let mut msgs: Vec<CosmosMsg> = vec![WasmMsg::Execute {
         contract_addr: config.token(request.tranche)?.into_string(),
-        msg: to_json_binary(&Cw20ExecuteMsg::Burn {
+        msg: to_binary(&Cw20Msg::Burn {
             amount: request.shares,
         })?,
         funds: vec![],
@@ -246,7 +247,7 @@ fn return_shares(
 
     let transfer = WasmMsg::Execute {
         contract_addr: config.token(request.tranche)?.into_string(),
-        msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
+        msg: to_binary(&Cw20Msg::Transfer {
             recipient: request.owner.to_string(),
             amount: request.shares,
         })?,

@@ -1,9 +1,8 @@
 //! Entry points and dispatch only; logic lives in the feature modules.
 
-use cosmwasm_std::{
-    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, Uint128,
-};
+use cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, Uint128};
 use cw_utils::nonpayable;
+use tranche_perps_json::to_binary;
 use tranche_perps_types::engine::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::ContractError;
@@ -178,26 +177,24 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
 
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
-        QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
-        QueryMsg::Market { market } => to_json_binary(&query::market(deps, market)?),
+        QueryMsg::Config {} => to_binary(&query::config(deps)?),
+        QueryMsg::Market { market } => to_binary(&query::market(deps, market)?),
         QueryMsg::Markets { start_after, limit } => {
-            to_json_binary(&query::markets(deps, start_after, limit)?)
+            to_binary(&query::markets(deps, start_after, limit)?)
         }
-        QueryMsg::Position { market, trader } => {
-            to_json_binary(&query::position(deps, market, trader)?)
-        }
+        QueryMsg::Position { market, trader } => to_binary(&query::position(deps, market, trader)?),
         QueryMsg::Positions {
             trader,
             start_after,
             limit,
-        } => to_json_binary(&query::positions(deps, trader, start_after, limit)?),
-        QueryMsg::State {} => to_json_binary(&query::state(deps, env)?),
+        } => to_binary(&query::positions(deps, trader, start_after, limit)?),
+        QueryMsg::State {} => to_binary(&query::state(deps, env)?),
         QueryMsg::SocializedLosses { start_after, limit } => {
-            to_json_binary(&query::socialized_losses(deps, start_after, limit)?)
+            to_binary(&query::socialized_losses(deps, start_after, limit)?)
         }
-        QueryMsg::Owed { address } => to_json_binary(&query::owed(deps, address)?),
+        QueryMsg::Owed { address } => to_binary(&query::owed(deps, address)?),
         QueryMsg::Ownership {} => {
-            to_json_binary(&tranche_perps_json::ownable::get_ownership(deps.storage)?)
+            to_binary(&tranche_perps_json::ownable::get_ownership(deps.storage)?)
         }
     }?)
 }

@@ -4,10 +4,11 @@
 //! `DepositPremium` and reports the total open interest now.
 
 use cosmwasm_std::{
-    coins, to_json_binary, CosmosMsg, Decimal, Decimal256, DepsMut, Env, MessageInfo, Order,
-    QuerierWrapper, Response, Storage, SubMsg, Uint128, WasmMsg,
+    coins, CosmosMsg, Decimal, Decimal256, DepsMut, Env, MessageInfo, Order, QuerierWrapper,
+    Response, Storage, SubMsg, Uint128, WasmMsg,
 };
 use cw_utils::nonpayable;
+use tranche_perps_json::to_binary;
 use tranche_perps_types::fund;
 
 use crate::contract::ReplyId;
@@ -131,14 +132,14 @@ fn sweep_messages(
     state.pending_premium = Uint128::zero();
     let report = WasmMsg::Execute {
         contract_addr: config.fund.to_string(),
-        msg: to_json_binary(&fund::ExecuteMsg::ReportOpenInterest { notional })?,
+        msg: to_binary(&fund::ExecuteMsg::ReportOpenInterest { notional })?,
         funds: vec![],
     };
     let deposit = (!premium.is_zero())
         .then(|| -> Result<CosmosMsg, ContractError> {
             Ok(WasmMsg::Execute {
                 contract_addr: config.fund.to_string(),
-                msg: to_json_binary(&fund::ExecuteMsg::DepositPremium {})?,
+                msg: to_binary(&fund::ExecuteMsg::DepositPremium {})?,
                 funds: coins(premium.u128(), &config.collateral_denom),
             }
             .into())
@@ -204,7 +205,7 @@ pub fn auto_sweep(
         return Ok(vec![]);
     };
     let sweep = sweep_messages(storage, state, coverage, open_interest.now)?;
-    let payload = to_json_binary(&sweep.premium)?;
+    let payload = to_binary(&sweep.premium)?;
     let mut msgs = vec![sweep.report];
     msgs.extend(sweep.deposit.map(|deposit| {
         SubMsg::reply_on_error(deposit, ReplyId::AutoSweep as u64).with_payload(payload)

@@ -1,9 +1,10 @@
 use cosmwasm_std::{
-    coins, to_json_binary, BankMsg, CosmosMsg, DepsMut, Env, Int128, MessageInfo, Response, SubMsg,
-    SubMsgResult, Uint128, WasmMsg,
+    coins, BankMsg, CosmosMsg, DepsMut, Env, Int128, MessageInfo, Response, SubMsg, SubMsgResult,
+    Uint128, WasmMsg,
 };
 use cw_utils::{nonpayable, parse_execute_response_data};
 use serde::{Deserialize, Serialize};
+use tranche_perps_json::to_binary;
 use tranche_perps_json::{FromJson, ToJson};
 use tranche_perps_types::engine::SocializedLoss;
 use tranche_perps_types::fund;
@@ -96,7 +97,7 @@ pub fn liquidate(
         };
         let cover = WasmMsg::Execute {
             contract_addr: config.fund.to_string(),
-            msg: to_json_binary(&fund::ExecuteMsg::CoverShortfall {
+            msg: to_binary(&fund::ExecuteMsg::CoverShortfall {
                 shortfall_id,
                 amount: bad_debt,
             })?,
@@ -104,7 +105,7 @@ pub fn liquidate(
         };
         submsgs.push(
             SubMsg::reply_always(cover, ReplyId::Shortfall as u64)
-                .with_payload(to_json_binary(&context)?),
+                .with_payload(to_binary(&context)?),
         );
     } else {
         let remaining = remaining.unsigned_abs();
