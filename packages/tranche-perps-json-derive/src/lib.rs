@@ -5,6 +5,10 @@
 //! read (`rename_all = "snake_case"`, `rename`, `default`, `deny_unknown_fields`); any other
 //! attribute that affects deserialization is rejected at compile time, so the two decoders can
 //! never silently disagree about a type's shape.
+//!
+//! `#[derive(ToJson)]`: the `tranche_perps_json::ToJson` implementation that writes the bytes
+//! serde-json-wasm writes for the same type and attributes; `skip_serializing_if` and
+//! `serialize_with` are refused.
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as Tokens;

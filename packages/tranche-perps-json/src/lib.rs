@@ -1,4 +1,4 @@
-//! Compact JSON decoding for the suite's contracts.
+//! Compact JSON decoding and encoding for the suite's contracts.
 //!
 //! serde's derived decoders are generic over the deserializer and cost about a kilobyte of wasm
 //! per field; with every message, response and cosmwasm-std entry type that made up a third of

@@ -84,8 +84,8 @@ impl<T: FromJson + ToJson + Serialize> Item<T> {
 }
 
 /// A `cw_storage_plus::Map` whose `load`, `may_load`, `update`, `range` and `prefix` ranges
-/// read with [`FromJson`]; every other method (`save`, `remove`, `has`, `keys`) is the wrapped
-/// map's.
+/// read with [`FromJson`] and whose `save` and `update` write with [`ToJson`]; every other
+/// method (`remove`, `has`, `keys`) is the wrapped map's.
 pub struct Map<K, T> {
     namespace: &'static str,
     inner: cw_storage_plus::Map<K, T>,
