@@ -111,6 +111,19 @@ fn snake_case(name: &str) -> String {
     out
 }
 
+/// A variant's tag: its `rename`, else its name, in snake case under `rename_all`.
+fn variant_tag(container: &SerdeAttrs, variant: &syn::Variant) -> Result<String> {
+    let attrs = serde_attrs(&variant.attrs)?;
+    let name = variant.ident.to_string();
+    Ok(attrs.rename.unwrap_or_else(|| {
+        if container.snake_case {
+            snake_case(&name)
+        } else {
+            name
+        }
+    }))
+}
+
 /// The decoding of named fields from the object `obj` into `path { .. }`.
 fn named_fields(path: Tokens, fields: &syn::FieldsNamed, deny: bool) -> Result<Tokens> {
     let mut names = Vec::new();
@@ -179,16 +192,8 @@ fn expand(input: &DeriveInput) -> Result<Tokens> {
         Data::Enum(data) => {
             let mut arms = Vec::new();
             for variant in &data.variants {
-                let attrs = serde_attrs(&variant.attrs)?;
                 let vident = &variant.ident;
-                let tag = attrs.rename.clone().unwrap_or_else(|| {
-                    if container.snake_case {
-                        snake_case(&vident.to_string())
-                    } else {
-                        vident.to_string()
-                    }
-                });
-                let tag = LitStr::new(&tag, vident.span());
+                let tag = LitStr::new(&variant_tag(&container, variant)?, vident.span());
                 let arm = match &variant.fields {
                     Fields::Unit => quote! {
                         (#tag, ::core::option::Option::None) =>
@@ -342,16 +347,8 @@ fn expand_to_json(input: &DeriveInput) -> Result<Tokens> {
         Data::Enum(data) => {
             let mut arms = Vec::new();
             for variant in &data.variants {
-                let attrs = serde_attrs(&variant.attrs)?;
                 let vident = &variant.ident;
-                let tag = attrs.rename.clone().unwrap_or_else(|| {
-                    if container.snake_case {
-                        snake_case(&vident.to_string())
-                    } else {
-                        vident.to_string()
-                    }
-                });
-                let tag = quoted(&tag, vident.span())?;
+                let tag = quoted(&variant_tag(&container, variant)?, vident.span())?;
                 let arm = match &variant.fields {
                     Fields::Unit => {
                         let text = syn::LitByteStr::new(tag.as_bytes(), vident.span());

@@ -240,60 +240,63 @@ impl<T: ToJson> ToJson for Vec<T> {
     }
 }
 
+/// Writes `{"key":value,...}`: the members of an object in order.
+macro_rules! object {
+    ($out:expr; $($key:literal => $value:expr),+ $(,)?) => {{
+        let out: &mut Vec<u8> = $out;
+        let mut lead = b'{';
+        $(
+            write_key(lead, $key, out);
+            ToJson::write_json($value, out);
+            lead = b',';
+        )+
+        let _ = lead;
+        out.push(b'}');
+    }};
+}
+
+/// Writes `{"tag":content}`, an externally tagged variant with content.
+fn tagged(tag: &str, out: &mut Vec<u8>, content: impl FnOnce(&mut Vec<u8>)) {
+    write_key(b'{', tag, out);
+    content(out);
+    out.push(b'}');
+}
+
 impl ToJson for Coin {
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_key(b'{', "denom", out);
-        self.denom.write_json(out);
-        write_key(b',', "amount", out);
-        self.amount.write_json(out);
-        out.push(b'}');
+        object!(out; "denom" => &self.denom, "amount" => &self.amount)
     }
 }
 
 impl ToJson for Expiration {
     fn write_json(&self, out: &mut Vec<u8>) {
         match self {
-            Expiration::AtHeight(height) => {
-                write_key(b'{', "at_height", out);
-                height.write_json(out);
-            }
-            Expiration::AtTime(time) => {
-                write_key(b'{', "at_time", out);
-                time.write_json(out);
-            }
-            Expiration::Never {} => out.extend_from_slice(b"{\"never\":{}"),
+            Expiration::AtHeight(height) => tagged("at_height", out, |out| height.write_json(out)),
+            Expiration::AtTime(time) => tagged("at_time", out, |out| time.write_json(out)),
+            Expiration::Never {} => out.extend_from_slice(b"{\"never\":{}}"),
         }
-        out.push(b'}');
     }
 }
 
 impl ToJson for cw_ownable::Ownership<Addr> {
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_key(b'{', "owner", out);
-        self.owner.write_json(out);
-        write_key(b',', "pending_owner", out);
-        self.pending_owner.write_json(out);
-        write_key(b',', "pending_expiry", out);
-        self.pending_expiry.write_json(out);
-        out.push(b'}');
+        object!(out;
+            "owner" => &self.owner,
+            "pending_owner" => &self.pending_owner,
+            "pending_expiry" => &self.pending_expiry,
+        )
     }
 }
 
 impl ToJson for cw_controllers::Claim {
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_key(b'{', "amount", out);
-        self.amount.write_json(out);
-        write_key(b',', "release_at", out);
-        self.release_at.write_json(out);
-        out.push(b'}');
+        object!(out; "amount" => &self.amount, "release_at" => &self.release_at)
     }
 }
 
 impl ToJson for cw_controllers::ClaimsResponse {
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_key(b'{', "claims", out);
-        self.claims.write_json(out);
-        out.push(b'}');
+        object!(out; "claims" => &self.claims)
     }
 }
 
@@ -314,13 +317,11 @@ impl ToJson for cw3::Vote {
 impl ToJson for cw_ownable::Action {
     fn write_json(&self, out: &mut Vec<u8>) {
         match self {
-            cw_ownable::Action::TransferOwnership { new_owner, expiry } => {
-                struct_variant("transfer_ownership", "new_owner", out);
-                new_owner.write_json(out);
-                write_key(b',', "expiry", out);
-                expiry.write_json(out);
-                out.extend_from_slice(b"}}");
-            }
+            cw_ownable::Action::TransferOwnership { new_owner, expiry } => tagged(
+                "transfer_ownership",
+                out,
+                |out| object!(out; "new_owner" => new_owner, "expiry" => expiry),
+            ),
             cw_ownable::Action::AcceptOwnership => write_str("accept_ownership", out),
             cw_ownable::Action::RenounceOwnership => write_str("renounce_ownership", out),
         }
@@ -329,38 +330,20 @@ impl ToJson for cw_ownable::Action {
 
 impl ToJson for cw2::ContractVersion {
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_key(b'{', "contract", out);
-        self.contract.write_json(out);
-        write_key(b',', "version", out);
-        self.version.write_json(out);
-        out.push(b'}');
+        object!(out; "contract" => &self.contract, "version" => &self.version)
     }
 }
 
 impl ToJson for Attribute {
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_key(b'{', "key", out);
-        self.key.write_json(out);
-        write_key(b',', "value", out);
-        self.value.write_json(out);
-        out.push(b'}');
+        object!(out; "key" => &self.key, "value" => &self.value)
     }
 }
 
 impl ToJson for Event {
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_key(b'{', "type", out);
-        self.ty.write_json(out);
-        write_key(b',', "attributes", out);
-        self.attributes.write_json(out);
-        out.push(b'}');
+        object!(out; "type" => &self.ty, "attributes" => &self.attributes)
     }
-}
-
-/// A variant whose content is an object: `{"tag":{` with the first member's key.
-fn struct_variant(tag: &str, first: &str, out: &mut Vec<u8>) {
-    write_key(b'{', tag, out);
-    write_key(b'{', first, out);
 }
 
 /// A variant not written here (one that only exists with cosmwasm-std features the contracts do
@@ -374,19 +357,14 @@ fn serde_fallback<T: Serialize>(value: &T, out: &mut Vec<u8>) {
 impl ToJson for BankMsg {
     fn write_json(&self, out: &mut Vec<u8>) {
         match self {
-            BankMsg::Send { to_address, amount } => {
-                struct_variant("send", "to_address", out);
-                to_address.write_json(out);
-                write_key(b',', "amount", out);
-                amount.write_json(out);
-            }
-            BankMsg::Burn { amount } => {
-                struct_variant("burn", "amount", out);
-                amount.write_json(out);
-            }
-            other => return serde_fallback(other, out),
+            BankMsg::Send { to_address, amount } => tagged(
+                "send",
+                out,
+                |out| object!(out; "to_address" => to_address, "amount" => amount),
+            ),
+            BankMsg::Burn { amount } => tagged("burn", out, |out| object!(out; "amount" => amount)),
+            other => serde_fallback(other, out),
         }
-        out.extend_from_slice(b"}}");
     }
 }
 
@@ -397,32 +375,26 @@ impl ToJson for WasmMsg {
                 contract_addr,
                 msg,
                 funds,
-            } => {
-                struct_variant("execute", "contract_addr", out);
-                contract_addr.write_json(out);
-                write_key(b',', "msg", out);
-                msg.write_json(out);
-                write_key(b',', "funds", out);
-                funds.write_json(out);
-            }
+            } => tagged(
+                "execute",
+                out,
+                |out| object!(out; "contract_addr" => contract_addr, "msg" => msg, "funds" => funds),
+            ),
             WasmMsg::Instantiate {
                 admin,
                 code_id,
                 msg,
                 funds,
                 label,
-            } => {
-                struct_variant("instantiate", "admin", out);
-                admin.write_json(out);
-                write_key(b',', "code_id", out);
-                code_id.write_json(out);
-                write_key(b',', "msg", out);
-                msg.write_json(out);
-                write_key(b',', "funds", out);
-                funds.write_json(out);
-                write_key(b',', "label", out);
-                label.write_json(out);
-            }
+            } => tagged("instantiate", out, |out| {
+                object!(out;
+                    "admin" => admin,
+                    "code_id" => code_id,
+                    "msg" => msg,
+                    "funds" => funds,
+                    "label" => label,
+                )
+            }),
             #[cfg(feature = "cosmwasm_2_0")]
             WasmMsg::Instantiate2 {
                 admin,
@@ -431,77 +403,59 @@ impl ToJson for WasmMsg {
                 msg,
                 funds,
                 salt,
-            } => {
-                struct_variant("instantiate2", "admin", out);
-                admin.write_json(out);
-                write_key(b',', "code_id", out);
-                code_id.write_json(out);
-                write_key(b',', "label", out);
-                label.write_json(out);
-                write_key(b',', "msg", out);
-                msg.write_json(out);
-                write_key(b',', "funds", out);
-                funds.write_json(out);
-                write_key(b',', "salt", out);
-                salt.write_json(out);
-            }
+            } => tagged("instantiate2", out, |out| {
+                object!(out;
+                    "admin" => admin,
+                    "code_id" => code_id,
+                    "label" => label,
+                    "msg" => msg,
+                    "funds" => funds,
+                    "salt" => salt,
+                )
+            }),
             WasmMsg::Migrate {
                 contract_addr,
                 new_code_id,
                 msg,
-            } => {
-                struct_variant("migrate", "contract_addr", out);
-                contract_addr.write_json(out);
-                write_key(b',', "new_code_id", out);
-                new_code_id.write_json(out);
-                write_key(b',', "msg", out);
-                msg.write_json(out);
-            }
+            } => tagged("migrate", out, |out| {
+                object!(out;
+                    "contract_addr" => contract_addr,
+                    "new_code_id" => new_code_id,
+                    "msg" => msg,
+                )
+            }),
             WasmMsg::UpdateAdmin {
                 contract_addr,
                 admin,
-            } => {
-                struct_variant("update_admin", "contract_addr", out);
-                contract_addr.write_json(out);
-                write_key(b',', "admin", out);
-                admin.write_json(out);
-            }
-            WasmMsg::ClearAdmin { contract_addr } => {
-                struct_variant("clear_admin", "contract_addr", out);
-                contract_addr.write_json(out);
-            }
-            other => return serde_fallback(other, out),
+            } => tagged(
+                "update_admin",
+                out,
+                |out| object!(out; "contract_addr" => contract_addr, "admin" => admin),
+            ),
+            WasmMsg::ClearAdmin { contract_addr } => tagged(
+                "clear_admin",
+                out,
+                |out| object!(out; "contract_addr" => contract_addr),
+            ),
+            other => serde_fallback(other, out),
         }
-        out.extend_from_slice(b"}}");
     }
 }
 
 impl ToJson for CosmosMsg<Empty> {
     fn write_json(&self, out: &mut Vec<u8>) {
         match self {
-            CosmosMsg::Bank(msg) => {
-                write_key(b'{', "bank", out);
-                msg.write_json(out);
-            }
-            CosmosMsg::Custom(msg) => {
-                write_key(b'{', "custom", out);
-                msg.write_json(out);
-            }
+            CosmosMsg::Bank(msg) => tagged("bank", out, |out| msg.write_json(out)),
+            CosmosMsg::Custom(msg) => tagged("custom", out, |out| msg.write_json(out)),
             #[cfg(feature = "cosmwasm_2_0")]
-            CosmosMsg::Any(msg) => {
-                struct_variant("any", "type_url", out);
-                msg.type_url.write_json(out);
-                write_key(b',', "value", out);
-                msg.value.write_json(out);
-                out.push(b'}');
-            }
-            CosmosMsg::Wasm(msg) => {
-                write_key(b'{', "wasm", out);
-                msg.write_json(out);
-            }
-            other => return serde_fallback(other, out),
+            CosmosMsg::Any(msg) => tagged(
+                "any",
+                out,
+                |out| object!(out; "type_url" => &msg.type_url, "value" => &msg.value),
+            ),
+            CosmosMsg::Wasm(msg) => tagged("wasm", out, |out| msg.write_json(out)),
+            other => serde_fallback(other, out),
         }
-        out.push(b'}');
     }
 }
 
@@ -521,46 +475,32 @@ impl ToJson for ReplyOn {
 
 impl ToJson for SubMsg<Empty> {
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_key(b'{', "id", out);
-        self.id.write_json(out);
-        write_key(b',', "payload", out);
-        self.payload.write_json(out);
-        write_key(b',', "msg", out);
-        self.msg.write_json(out);
-        write_key(b',', "gas_limit", out);
-        self.gas_limit.write_json(out);
-        write_key(b',', "reply_on", out);
-        self.reply_on.write_json(out);
-        out.push(b'}');
+        object!(out;
+            "id" => &self.id,
+            "payload" => &self.payload,
+            "msg" => &self.msg,
+            "gas_limit" => &self.gas_limit,
+            "reply_on" => &self.reply_on,
+        )
     }
 }
 
 impl ToJson for Response<Empty> {
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_key(b'{', "messages", out);
-        self.messages.write_json(out);
-        write_key(b',', "attributes", out);
-        self.attributes.write_json(out);
-        write_key(b',', "events", out);
-        self.events.write_json(out);
-        write_key(b',', "data", out);
-        self.data.write_json(out);
-        out.push(b'}');
+        object!(out;
+            "messages" => &self.messages,
+            "attributes" => &self.attributes,
+            "events" => &self.events,
+            "data" => &self.data,
+        )
     }
 }
 
 impl<T: ToJson> ToJson for ContractResult<T> {
     fn write_json(&self, out: &mut Vec<u8>) {
         match self {
-            ContractResult::Ok(value) => {
-                write_key(b'{', "ok", out);
-                value.write_json(out);
-            }
-            ContractResult::Err(err) => {
-                write_key(b'{', "error", out);
-                err.write_json(out);
-            }
+            ContractResult::Ok(value) => tagged("ok", out, |out| value.write_json(out)),
+            ContractResult::Err(err) => tagged("error", out, |out| err.write_json(out)),
         }
-        out.push(b'}');
     }
 }
