@@ -272,7 +272,7 @@ fn write_members(prefix: &str, keys: &[(syn::Ident, String)], suffix: &str) -> T
             format!("{prefix}{{}}{suffix}").as_bytes(),
             proc_macro2::Span::call_site(),
         );
-        return quote!(out.extend_from_slice(#text););
+        return quote!(__out.extend_from_slice(#text););
     }
     let mut steps = Vec::new();
     for (i, (ident, key)) in keys.iter().enumerate() {
@@ -283,15 +283,15 @@ fn write_members(prefix: &str, keys: &[(syn::Ident, String)], suffix: &str) -> T
         };
         let lead = syn::LitByteStr::new(lead.as_bytes(), ident.span());
         steps.push(quote! {
-            out.extend_from_slice(#lead);
-            ::tranche_perps_json::ToJson::write_json(#ident, out);
+            __out.extend_from_slice(#lead);
+            ::tranche_perps_json::ToJson::write_json(#ident, __out);
         });
     }
     let close = syn::LitByteStr::new(
         format!("}}{suffix}").as_bytes(),
         proc_macro2::Span::call_site(),
     );
-    quote!(#(#steps)* out.extend_from_slice(#close);)
+    quote!(#(#steps)* __out.extend_from_slice(#close);)
 }
 
 /// The JSON text serde-json-wasm gives a string (the tags and keys here need no escapes).
@@ -335,7 +335,7 @@ fn expand_to_json(input: &DeriveInput) -> Result<Tokens> {
                 }
             }
             Fields::Unnamed(fields) if fields.unnamed.len() == 1 => quote! {
-                ::tranche_perps_json::ToJson::write_json(&self.0, out);
+                ::tranche_perps_json::ToJson::write_json(&self.0, __out);
             },
             _ => {
                 return Err(Error::new_spanned(
@@ -352,16 +352,16 @@ fn expand_to_json(input: &DeriveInput) -> Result<Tokens> {
                 let arm = match &variant.fields {
                     Fields::Unit => {
                         let text = syn::LitByteStr::new(tag.as_bytes(), vident.span());
-                        quote!(#ident::#vident => out.extend_from_slice(#text),)
+                        quote!(#ident::#vident => __out.extend_from_slice(#text),)
                     }
                     Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
                         let open =
                             syn::LitByteStr::new(format!("{{{tag}:").as_bytes(), vident.span());
                         quote! {
-                            #ident::#vident(value) => {
-                                out.extend_from_slice(#open);
-                                ::tranche_perps_json::ToJson::write_json(value, out);
-                                out.push(b'}');
+                            #ident::#vident(__value) => {
+                                __out.extend_from_slice(#open);
+                                ::tranche_perps_json::ToJson::write_json(__value, __out);
+                                __out.push(b'}');
                             }
                         }
                     }
@@ -392,7 +392,7 @@ fn expand_to_json(input: &DeriveInput) -> Result<Tokens> {
     };
     Ok(quote! {
         impl ::tranche_perps_json::ToJson for #ident {
-            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+            fn write_json(&self, __out: &mut ::std::vec::Vec<u8>) {
                 #body
             }
         }

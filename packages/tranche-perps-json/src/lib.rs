@@ -33,7 +33,7 @@ use cosmwasm_std::{
 };
 use serde::Serialize;
 
-pub use ser::{to_binary, to_vec, write_key, write_str, ToJson};
+pub use ser::{to_binary, to_vec, ToJson};
 pub use tranche_perps_json_derive::FromJson;
 
 /// A parsed JSON value borrowing from its input.

@@ -45,7 +45,7 @@ pub fn to_binary<T: ToJson + Serialize + ?Sized>(value: &T) -> cosmwasm_std::Std
 }
 
 /// A JSON string with serde-json-wasm's escapes.
-pub fn write_str(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     for &b in s.as_bytes() {
         match b {
@@ -99,7 +99,7 @@ fn write_u64(mut n: u64, out: &mut Vec<u8>) {
 }
 
 /// A member key and colon, preceded by `lead` (`{` or `,`).
-pub fn write_key(lead: u8, key: &str, out: &mut Vec<u8>) {
+pub(crate) fn write_key(lead: u8, key: &str, out: &mut Vec<u8>) {
     out.push(lead);
     out.push(b'"');
     out.extend_from_slice(key.as_bytes());

@@ -11,8 +11,10 @@ use cosmwasm_std::{Order, StdResult, Storage};
 use cw_storage_plus::{Bound, KeyDeserialize, Prefixer, PrimaryKey};
 use serde::{Deserialize, Serialize};
 
+use crate::ser::write_key;
+use crate::storage::Prefix;
 use crate::storage::{Item, Map};
-use crate::{write_key, FromJson, Json, ToJson};
+use crate::{FromJson, Json, ToJson};
 
 /// A changelog entry: the value before the first change at its height (`None`: there was none).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -34,6 +36,30 @@ impl<T: ToJson> ToJson for ChangeSet<T> {
         write_key(b'{', "old", out);
         self.old.write_json(out);
         out.push(b'}');
+    }
+}
+
+/// The value at the start of block `height` from one key's changelog (`changes`, keyed by
+/// height): the earlier value recorded by the first change at or after `height`, else
+/// `current` (nothing changed since).
+fn value_at<T: FromJson>(
+    storage: &dyn Storage,
+    changes: Prefix<u64, ChangeSet<T>>,
+    height: u64,
+    current: impl FnOnce() -> StdResult<Option<T>>,
+) -> StdResult<Option<T>> {
+    let first_change = changes
+        .range(
+            storage,
+            Some(Bound::inclusive(height)),
+            None,
+            Order::Ascending,
+        )
+        .next()
+        .transpose()?;
+    match first_change {
+        Some((_, change)) => Ok(change.old),
+        None => current(),
     }
 }
 
@@ -71,21 +97,9 @@ where
         key: K,
         height: u64,
     ) -> StdResult<Option<T>> {
-        let first_change = self
-            .changelog
-            .prefix(key.clone())
-            .range(
-                storage,
-                Some(Bound::inclusive(height)),
-                None,
-                Order::Ascending,
-            )
-            .next()
-            .transpose()?;
-        match first_change {
-            Some((_, change)) => Ok(change.old),
-            None => self.may_load(storage, key),
-        }
+        value_at(storage, self.changelog.prefix(key.clone()), height, || {
+            self.may_load(storage, key)
+        })
     }
 
     /// Stores `value` under `key` at block `height`, recording the earlier value if this is the
@@ -133,20 +147,9 @@ where
 
     /// The value at the start of block `height`.
     pub fn may_load_at_height(&self, storage: &dyn Storage, height: u64) -> StdResult<Option<T>> {
-        let first_change = self
-            .changelog
-            .range(
-                storage,
-                Some(Bound::inclusive(height)),
-                None,
-                Order::Ascending,
-            )
-            .next()
-            .transpose()?;
-        match first_change {
-            Some((_, change)) => Ok(change.old),
-            None => self.may_load(storage),
-        }
+        value_at(storage, self.changelog.prefix(()), height, || {
+            self.may_load(storage)
+        })
     }
 
     /// Stores `value` at block `height`, recording the earlier value if this is the first

@@ -113,6 +113,14 @@ fn derived_decoders_agree_with_serde() {
     }
 }
 
+/// Fields named like the locals a derive might generate.
+#[derive(Serialize, Deserialize, FromJson, ToJson, Debug, PartialEq)]
+#[serde(rename_all = "snake_case")]
+enum Shadowing {
+    Fields { out: u32, value: bool, obj: String },
+    Value(bool),
+}
+
 /// `value`'s ToJson bytes, which must be serde-json-wasm's.
 fn encodes_as_serde<T: Serialize + ToJson>(value: &T) -> String {
     let mut ours = Vec::new();
@@ -175,4 +183,16 @@ fn derived_encoders_write_what_serde_writes() {
         list: vec![],
     });
     assert_eq!(encodes_as_serde(&Msg::NoFields {}), r#"{"no_fields":{}}"#);
+    let shadowing = Shadowing::Fields {
+        out: 1,
+        value: true,
+        obj: "o".into(),
+    };
+    let text = encodes_as_serde(&shadowing);
+    assert_eq!(text, r#"{"fields":{"out":1,"value":true,"obj":"o"}}"#);
+    assert_eq!(from_slice::<Shadowing>(text.as_bytes()).unwrap(), shadowing);
+    assert_eq!(
+        encodes_as_serde(&Shadowing::Value(false)),
+        r#"{"value":false}"#
+    );
 }
