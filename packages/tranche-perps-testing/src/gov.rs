@@ -92,7 +92,7 @@ pub(crate) fn deploy(suite: &mut Suite, voters: &[(String, u128)]) {
             },
             &[],
             "governance",
-            None,
+            Some(suite.operator.to_string()),
         )
         .expect("governance instantiates");
     // Two-step transfer of both governor roles; the acceptance is sent as governance itself

@@ -1,0 +1,136 @@
+//! The committed storage fixtures (`fixtures/*.json`, see `src/fixtures.rs`) against the code as
+//! it is now: it reads the storage a deployed suite holds, answers every query with the same
+//! bytes, plays the journey on with the same events and data and writes the same storage, and
+//! migrates from the stored version.
+
+use cosmwasm_std::Empty;
+use cw_multi_test::Executor;
+use tranche_perps_testing::fixtures::{
+    answer_queries, capture_all, contracts, dump, fixture_file, fixture_suite, load, play, Dump,
+    Fixture, QueryCase, Record, Step,
+};
+use tranche_perps_testing::gov::governance_contract;
+use tranche_perps_testing::perp::engine_contract;
+use tranche_perps_testing::{fund_contract, Suite};
+
+fn committed() -> Vec<Fixture> {
+    (0..2)
+        .map(|index| {
+            let path = fixture_file(index);
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+            serde_json::from_str(&text).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+        })
+        .collect()
+}
+
+fn assert_queries(name: &str, got: &[QueryCase], want: &[QueryCase]) {
+    assert_eq!(got.len(), want.len(), "{name}: number of queries");
+    let differ: Vec<String> = got
+        .iter()
+        .zip(want)
+        .filter(|(g, w)| g != w)
+        .map(|(g, w)| {
+            format!(
+                "{} {}\n  now:    {}\n  before: {}",
+                w.contract, w.msg, g.answer, w.answer
+            )
+        })
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{name}: {} answers differ:\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
+}
+
+fn assert_continuation(name: &str, suite: &mut Suite, steps: &[Step]) {
+    for step in steps {
+        let outcome = play(suite, step);
+        assert_eq!(outcome, step.outcome, "{name}: step {:?}", step.label);
+    }
+}
+
+/// Storage equal record by record, ignoring the keys `skip` names (hex).
+fn assert_storage(name: &str, got: &Dump, want: &Dump, skip: &[String]) {
+    for (contract, records) in &want.storage {
+        let keep = |r: &&Record| !skip.contains(&r.key);
+        let got: Vec<&Record> = got.storage[contract].iter().filter(keep).collect();
+        let want: Vec<&Record> = records.iter().filter(keep).collect();
+        assert_eq!(got, want, "{name}: storage of {contract}");
+    }
+    assert_eq!(got.balances, want.balances, "{name}: bank balances");
+    assert_eq!(got.height, want.height, "{name}: height");
+    assert_eq!(got.time_nanos, want.time_nanos, "{name}: time");
+}
+
+/// cw2's key, `contract_info`, in the hex of the fixtures.
+fn cw2_key() -> String {
+    b"contract_info"
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn every_fixture_loads_answers_and_plays_on() {
+    for fixture in committed() {
+        let mut suite = fixture_suite();
+        load(&mut suite, &fixture.start);
+        assert_storage(&fixture.name, &dump(&suite), &fixture.start, &[]);
+        assert_queries(&fixture.name, &answer_queries(&suite), &fixture.queries);
+        assert_continuation(&fixture.name, &mut suite, &fixture.continuation);
+        assert_storage(&fixture.name, &dump(&suite), &fixture.end, &[]);
+    }
+}
+
+#[test]
+fn the_journeys_write_the_committed_storage() {
+    let fresh = capture_all().expect("journeys play");
+    for (fresh, fixture) in fresh.iter().zip(committed()) {
+        assert_storage(&fixture.name, &fresh.start, &fixture.start, &[]);
+        assert_queries(&fixture.name, &fresh.queries, &fixture.queries);
+        assert_eq!(fresh.continuation, fixture.continuation, "{}", fixture.name);
+        assert_storage(&fixture.name, &fresh.end, &fixture.end, &[]);
+    }
+}
+
+#[test]
+fn every_contract_migrates_from_the_fixture_version() {
+    for fixture in committed() {
+        let mut suite = fixture_suite();
+        load(&mut suite, &fixture.start);
+        let addresses = contracts(&suite);
+        let (governor, operator) = (suite.addr("governor"), suite.addr("operator"));
+        let new_codes = [
+            ("fund", suite.app.store_code(fund_contract()), &governor),
+            ("engine", suite.app.store_code(engine_contract()), &governor),
+            (
+                "governance",
+                suite.app.store_code(governance_contract()),
+                &operator,
+            ),
+        ];
+        for (name, code_id, admin) in new_codes {
+            let res = suite
+                .app
+                .migrate_contract(admin.clone(), addresses[name].clone(), &Empty {}, code_id)
+                .unwrap_or_else(|err| panic!("{}: {name} migrates: {err:#}", fixture.name));
+            let attrs = tranche_perps_testing::wasm_attrs(&res);
+            assert!(
+                attrs.contains(&format!("to_version={}", env!("CARGO_PKG_VERSION"))),
+                "{}: {name} reports its new version: {attrs:?}",
+                fixture.name
+            );
+            let stored: cw2::ContractVersion =
+                cw2::get_contract_version(suite.app.contract_storage(&addresses[name]).as_ref())
+                    .expect("cw2 version");
+            assert_eq!(stored.version, env!("CARGO_PKG_VERSION"));
+        }
+        assert_storage(&fixture.name, &dump(&suite), &fixture.start, &[cw2_key()]);
+        assert_queries(&fixture.name, &answer_queries(&suite), &fixture.queries);
+        assert_continuation(&fixture.name, &mut suite, &fixture.continuation);
+        assert_storage(&fixture.name, &dump(&suite), &fixture.end, &[cw2_key()]);
+    }
+}
