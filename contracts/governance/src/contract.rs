@@ -1,10 +1,12 @@
 //! Entry points and dispatch only; logic lives in the feature modules.
 
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    Binary, Deps, DepsMut, Env, MessageInfo, QuerierWrapper, Reply, Response, SubMsgResult,
+    from_json, to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, QuerierWrapper, Reply,
+    Response, SubMsgResult,
 };
 use cw_utils::nonpayable;
-use tranche_perps_json::to_binary;
 use tranche_perps_types::governance::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::ContractError;
@@ -12,14 +14,6 @@ use crate::proposal::{self, validate_config};
 use crate::querier::CachingQuerier;
 use crate::state::{Config, CONFIG, NEXT_PROPOSAL_ID};
 use crate::{query, staking};
-
-tranche_perps_json::entry_points! {
-    instantiate: instantiate,
-    execute: execute,
-    query: query,
-    migrate: migrate,
-    reply: reply,
-}
 
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -43,6 +37,7 @@ impl TryFrom<u64> for ReplyId {
     }
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
     deps: DepsMut,
     _env: Env,
@@ -62,11 +57,7 @@ pub fn instantiate(
         treasury: deps.api.addr_validate(&msg.treasury)?,
         config: gov,
     };
-    tranche_perps_json::version::set_contract_version(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?;
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     CONFIG.save(deps.storage, &config)?;
     NEXT_PROPOSAL_ID.save(deps.storage, &1)?;
     Ok(Response::new()
@@ -75,6 +66,7 @@ pub fn instantiate(
         .add_attribute("staking_token", config.staking_token))
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn execute(
     deps: DepsMut,
     env: Env,
@@ -122,10 +114,11 @@ pub fn execute(
     }
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
     match ReplyId::try_from(msg.id)? {
         ReplyId::Execution => {
-            let id: u64 = tranche_perps_json::from_slice(&msg.payload)?;
+            let id: u64 = from_json(&msg.payload)?;
             let error = match msg.result {
                 SubMsgResult::Err(error) => error,
                 SubMsgResult::Ok(_) => return Ok(Response::new()),
@@ -137,6 +130,7 @@ pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractE
     }
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     let querier = CachingQuerier::new(deps.querier);
     let deps = Deps {
@@ -144,10 +138,12 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         ..deps
     };
     Ok(match msg {
-        QueryMsg::Config {} => to_binary(&query::config(deps)?),
-        QueryMsg::Threshold {} => to_binary(&query::threshold(deps)?),
-        QueryMsg::Proposal { proposal_id } => to_binary(&query::proposal(deps, env, proposal_id)?),
-        QueryMsg::ListProposals { start_after, limit } => to_binary(&query::list_proposals(
+        QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
+        QueryMsg::Threshold {} => to_json_binary(&query::threshold(deps)?),
+        QueryMsg::Proposal { proposal_id } => {
+            to_json_binary(&query::proposal(deps, env, proposal_id)?)
+        }
+        QueryMsg::ListProposals { start_after, limit } => to_json_binary(&query::list_proposals(
             deps,
             env,
             start_after,
@@ -157,40 +153,35 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::ReverseProposals {
             start_before,
             limit,
-        } => to_binary(&query::list_proposals(
+        } => to_json_binary(&query::list_proposals(
             deps,
             env,
             start_before,
             limit,
             true,
         )?),
-        QueryMsg::Vote { proposal_id, voter } => to_binary(&query::vote(deps, proposal_id, voter)?),
+        QueryMsg::Vote { proposal_id, voter } => {
+            to_json_binary(&query::vote(deps, proposal_id, voter)?)
+        }
         QueryMsg::ListVotes {
             proposal_id,
             start_after,
             limit,
-        } => to_binary(&query::list_votes(deps, proposal_id, start_after, limit)?),
+        } => to_json_binary(&query::list_votes(deps, proposal_id, start_after, limit)?),
         QueryMsg::VotingPower { address, height } => {
-            to_binary(&query::voting_power(deps, env, address, height)?)
+            to_json_binary(&query::voting_power(deps, env, address, height)?)
         }
-        QueryMsg::TotalPower { height } => to_binary(&query::total_power(deps, env, height)?),
+        QueryMsg::TotalPower { height } => to_json_binary(&query::total_power(deps, env, height)?),
         QueryMsg::Claims { address } => {
             let address = deps.api.addr_validate(&address)?;
-            to_binary(&cw_controllers::ClaimsResponse {
-                claims: crate::state::CLAIMS
-                    .may_load(deps.storage, &address)?
-                    .unwrap_or_default(),
-            })
+            to_json_binary(&crate::state::CLAIMS.query_claims(deps, &address)?)
         }
     }?)
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    let previous = tranche_perps_json::version::ensure_from_older_version(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?;
+    let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     Ok(Response::new()
         .add_attribute("action", "migrate")
         .add_attribute("from_version", previous.to_string())

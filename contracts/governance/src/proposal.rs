@@ -1,12 +1,10 @@
 use cosmwasm_std::{
-    Addr, CosmosMsg, Decimal, Deps, DepsMut, Env, MessageInfo, Response, SubMsg, Timestamp,
-    Uint128, Uint256, WasmMsg,
+    to_json_binary, to_json_vec, Addr, CosmosMsg, Decimal, Deps, DepsMut, Env, MessageInfo,
+    Response, SubMsg, Timestamp, Uint128, Uint256, WasmMsg,
 };
-use cw20::TokenInfoResponse;
+use cw20::{Cw20ExecuteMsg, Cw20QueryMsg, TokenInfoResponse};
 use cw3::Vote;
 use cw_utils::nonpayable;
-use tranche_perps_json::{to_binary, to_vec, ToJson};
-use tranche_perps_types::cw20::{Cw20Msg, Cw20Query};
 use tranche_perps_types::fund::GovernorAction;
 use tranche_perps_types::governance::{
     Action, GovAddressesUpdate, GovConfig, ProposalStatus, Tally, VotingRules,
@@ -57,11 +55,9 @@ pub fn required_deposit(deps: Deps, config: &Config) -> Result<Uint128, Contract
 
 /// The largest deposit allowed now: a tenth of the staking token's total supply, rounded down.
 fn deposit_cap(deps: Deps, staking_token: &Addr) -> Result<Uint128, ContractError> {
-    let info: TokenInfoResponse = tranche_perps_json::query_wasm_smart(
-        &deps.querier,
-        staking_token,
-        &Cw20Query::TokenInfo {},
-    )?;
+    let info: TokenInfoResponse = deps
+        .querier
+        .query_wasm_smart(staking_token, &Cw20QueryMsg::TokenInfo {})?;
     Ok(info.total_supply.mul_floor(MAX_DEPOSIT_SHARE))
 }
 
@@ -71,22 +67,16 @@ fn deposit_cap(deps: Deps, staking_token: &Addr) -> Result<Uint128, ContractErro
 /// [`crate::querier::CachingQuerier`], so within one message a repeated query is answered from
 /// the first asking instead of costing another cross-contract query.
 fn fund_answers(deps: Deps, fund: &Addr) -> bool {
-    tranche_perps_json::query_wasm_smart::<fund::ConfigResponse>(
-        &deps.querier,
-        fund,
-        &fund::QueryMsg::Config {},
-    )
-    .is_ok()
+    deps.querier
+        .query_wasm_smart::<fund::ConfigResponse>(fund, &fund::QueryMsg::Config {})
+        .is_ok()
 }
 
 /// Whether `engine` answers the engine's `Config` query with the response governance reads.
 fn engine_answers(deps: Deps, engine: &Addr) -> bool {
-    tranche_perps_json::query_wasm_smart::<engine::EngineConfigResponse>(
-        &deps.querier,
-        engine,
-        &engine::QueryMsg::Config {},
-    )
-    .is_ok()
+    deps.querier
+        .query_wasm_smart::<engine::EngineConfigResponse>(engine, &engine::QueryMsg::Config {})
+        .is_ok()
 }
 
 /// Checks every setting against its documented range, and a nonzero proposal deposit against
@@ -266,13 +256,10 @@ fn target(addr: &Option<Addr>, name: &'static str) -> Result<Addr, ContractError
     addr.clone().ok_or(ContractError::NoTarget { target: name })
 }
 
-fn wasm(
-    contract: &Addr,
-    msg: &(impl ToJson + serde::Serialize),
-) -> Result<CosmosMsg, ContractError> {
+fn wasm(contract: &Addr, msg: &impl serde::Serialize) -> Result<CosmosMsg, ContractError> {
     Ok(WasmMsg::Execute {
         contract_addr: contract.to_string(),
-        msg: to_binary(msg)?,
+        msg: to_json_binary(msg)?,
         funds: vec![],
     }
     .into())
@@ -361,11 +348,9 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
     Ok(match action {
         Action::UpdateFundParams(update) => {
             let fund = target(&config.fund, "fund")?;
-            let current: fund::ConfigResponse = tranche_perps_json::query_wasm_smart(
-                &deps.querier,
-                fund,
-                &fund::QueryMsg::Config {},
-            )?;
+            let current: fund::ConfigResponse = deps
+                .querier
+                .query_wasm_smart(fund, &fund::QueryMsg::Config {})?;
             let p = current.params;
             update
                 .min_junior_ratio
@@ -387,8 +372,7 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
         Action::UpdateGovAddresses(update) => update.fund.is_some() || update.engine.is_some(),
         Action::UpdateMarket { market, params } => {
             let engine = target(&config.engine, "engine")?;
-            let current: engine::MarketResponse = tranche_perps_json::query_wasm_smart(
-                &deps.querier,
+            let current: engine::MarketResponse = deps.querier.query_wasm_smart(
                 engine,
                 &engine::QueryMsg::Market {
                     market: market.clone(),
@@ -447,18 +431,15 @@ const MAX_EXIT_WINDOW_SECONDS: u64 = 120 * DAY;
 /// The fund's exit window now (cooldown plus claim window, at most
 /// [`MAX_EXIT_WINDOW_SECONDS`]), `None` when the fund does not answer.
 fn fund_exit_window(deps: Deps, fund: &Addr) -> Option<u64> {
-    tranche_perps_json::query_wasm_smart::<fund::ConfigResponse>(
-        &deps.querier,
-        fund,
-        &fund::QueryMsg::Config {},
-    )
-    .ok()
-    .map(|c| {
-        c.params
-            .cooldown_seconds
-            .saturating_add(c.params.claim_window_seconds)
-            .min(MAX_EXIT_WINDOW_SECONDS)
-    })
+    deps.querier
+        .query_wasm_smart::<fund::ConfigResponse>(fund, &fund::QueryMsg::Config {})
+        .ok()
+        .map(|c| {
+            c.params
+                .cooldown_seconds
+                .saturating_add(c.params.claim_window_seconds)
+                .min(MAX_EXIT_WINDOW_SECONDS)
+        })
 }
 
 /// The timelock of a risky proposal: `base`, raised to the fund's current exit window, or to
@@ -541,7 +522,7 @@ pub fn propose(
             max: gov.max_actions,
         });
     }
-    let size = to_vec(&actions).len() as u64;
+    let size = to_json_vec(&actions)?.len() as u64;
     if size > u64::from(gov.max_action_bytes) {
         return Err(ContractError::ActionsTooLarge {
             size,
@@ -743,7 +724,7 @@ fn settle_deposit(
     }
     Ok(Some(wasm(
         &config.staking_token,
-        &Cw20Msg::Transfer {
+        &Cw20ExecuteMsg::Transfer {
             recipient: to.to_string(),
             amount: p.deposit,
         },
@@ -820,7 +801,8 @@ pub fn execute(
     )?;
     Ok(Response::new()
         .add_submessage(
-            SubMsg::reply_on_error(run, ReplyId::Execution as u64).with_payload(to_binary(&id)?),
+            SubMsg::reply_on_error(run, ReplyId::Execution as u64)
+                .with_payload(to_json_binary(&id)?),
         )
         .add_messages(deposit_back)
         .add_attribute("action", "execute")

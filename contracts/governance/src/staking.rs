@@ -1,8 +1,8 @@
-use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128, WasmMsg};
-use cw_controllers::Claim;
+use cosmwasm_std::{
+    from_json, to_json_binary, Addr, DepsMut, Env, MessageInfo, Response, Uint128, WasmMsg,
+};
+use cw20::Cw20ExecuteMsg;
 use cw_utils::{nonpayable, Expiration};
-use tranche_perps_json::to_binary;
-use tranche_perps_types::cw20::Cw20Msg;
 use tranche_perps_types::fund::Cw20Receive;
 use tranche_perps_types::governance::ReceiveMsg;
 
@@ -28,7 +28,7 @@ pub fn receive(
         });
     }
     let sender = deps.api.addr_validate(&wrapper.sender)?;
-    match tranche_perps_json::from_slice(&wrapper.msg)? {
+    match from_json(&wrapper.msg)? {
         ReceiveMsg::Stake {} => stake(deps, env, sender, wrapper.amount),
         ReceiveMsg::Propose {
             title,
@@ -91,10 +91,11 @@ pub fn unstake(
     if staked < amount {
         return Err(ContractError::InsufficientStake { staked, amount });
     }
-    let mut claims = CLAIMS
-        .may_load(deps.storage, &info.sender)?
-        .unwrap_or_default();
-    if claims.len() >= MAX_CLAIMS {
+    let pending = CLAIMS
+        .query_claims(deps.as_ref(), &info.sender)?
+        .claims
+        .len();
+    if pending >= MAX_CLAIMS {
         return Err(ContractError::TooManyClaims { max: MAX_CLAIMS });
     }
     let height = env.block.height;
@@ -102,11 +103,7 @@ pub fn unstake(
     let total = TOTAL_STAKED.load(deps.storage)?.checked_sub(amount)?;
     TOTAL_STAKED.save(deps.storage, &total, height)?;
     let release = Expiration::AtTime(env.block.time.plus_seconds(config.config.unbonding_seconds));
-    claims.push(Claim {
-        amount,
-        release_at: release,
-    });
-    CLAIMS.save(deps.storage, &info.sender, &claims)?;
+    CLAIMS.create_claim(deps.storage, &info.sender, amount, release)?;
     Ok(Response::new()
         .add_attribute("action", "unstake")
         .add_attribute("sender", info.sender)
@@ -118,22 +115,14 @@ pub fn unstake(
 pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let config = CONFIG.load(deps.storage)?;
-    let (mature, waiting): (Vec<Claim>, Vec<Claim>) = CLAIMS
-        .may_load(deps.storage, &info.sender)?
-        .unwrap_or_default()
-        .into_iter()
-        .partition(|c| c.release_at.is_expired(&env.block));
-    let amount = mature
-        .iter()
-        .try_fold(Uint128::zero(), |sum, c| sum.checked_add(c.amount))?;
+    let amount = CLAIMS.claim_tokens(deps.storage, &info.sender, &env.block, None)?;
     if amount.is_zero() {
         return Err(ContractError::NothingToClaim);
     }
-    CLAIMS.save(deps.storage, &info.sender, &waiting)?;
     Ok(Response::new()
         .add_message(WasmMsg::Execute {
             contract_addr: config.staking_token.to_string(),
-            msg: to_binary(&Cw20Msg::Transfer {
+            msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
                 recipient: info.sender.to_string(),
                 amount,
             })?,

@@ -1,15 +1,12 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Timestamp, Uint128};
 use cw3::Vote;
-use cw_controllers::Claim;
-use tranche_perps_json::snapshot::{SnapshotItem, SnapshotMap};
-use tranche_perps_json::storage::{Item, Map};
-use tranche_perps_json::{FromJson, ToJson};
+use cw_controllers::Claims;
+use cw_storage_plus::{Item, Map, SnapshotItem, SnapshotMap, Strategy};
 use tranche_perps_types::governance::{Action, GovConfig, ProposalStatus, Tally, VotingRules};
 
 /// Addresses and settings.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct Config {
     pub staking_token: Addr,
     pub fund: Option<Addr>,
@@ -21,7 +18,6 @@ pub struct Config {
 
 /// A proposal as stored; `status` is the last settled status (see `proposal::status_now`).
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct Proposal {
     pub title: String,
     pub description: String,
@@ -67,7 +63,6 @@ impl Proposal {
 
 /// A ballot.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct Ballot {
     pub vote: Vote,
     pub weight: Uint128,
@@ -75,14 +70,22 @@ pub struct Ballot {
 
 /// Addresses and settings.
 pub const CONFIG: Item<Config> = Item::new("config");
-/// Staked power per address, with a snapshot per block height (cw-storage-plus's
-/// `SnapshotMap` layout with the `EveryBlock` strategy).
-pub const STAKES: SnapshotMap<&Addr, Uint128> = SnapshotMap::new("stakes", "stakes__changelog");
+/// Staked power per address, with a snapshot per block height.
+pub const STAKES: SnapshotMap<&Addr, Uint128> = SnapshotMap::new(
+    "stakes",
+    "stakes__checkpoints",
+    "stakes__changelog",
+    Strategy::EveryBlock,
+);
 /// Total staked power, with a snapshot per block height.
-pub const TOTAL_STAKED: SnapshotItem<Uint128> =
-    SnapshotItem::new("total_staked", "total_staked__changelog");
-/// Unbonding claims per address (cw-controllers' `Claims` layout).
-pub const CLAIMS: Map<&Addr, Vec<Claim>> = Map::new("claims");
+pub const TOTAL_STAKED: SnapshotItem<Uint128> = SnapshotItem::new(
+    "total_staked",
+    "total_staked__checkpoints",
+    "total_staked__changelog",
+    Strategy::EveryBlock,
+);
+/// Unbonding claims.
+pub const CLAIMS: Claims = Claims::new("claims");
 /// Proposals by id.
 pub const PROPOSALS: Map<u64, Proposal> = Map::new("proposals");
 /// Id of the next proposal.

@@ -1,12 +1,13 @@
 //! Entry points and dispatch only; logic lives in the feature modules.
 
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    Binary, Deps, DepsMut, Env, MessageInfo, Order, Reply, Response, StdError, StdResult, SubMsg,
-    Timestamp, Uint128, WasmMsg,
+    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Order, Reply, Response, StdError,
+    StdResult, SubMsg, Timestamp, Uint128, WasmMsg,
 };
 use cw20::MinterResponse;
 use cw_utils::{nonpayable, parse_instantiate_response_data};
-use tranche_perps_json::to_binary;
 use tranche_perps_types::fund::{
     ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ShareTokenInfo, Tranche, SHARE_EXTRA_DECIMALS,
 };
@@ -19,14 +20,6 @@ use crate::state::{
     STATE,
 };
 use crate::{deposit, governance, premium, query, shortfall, withdraw};
-
-tranche_perps_json::entry_points! {
-    instantiate: instantiate,
-    execute: execute,
-    query: query,
-    migrate: migrate,
-    reply: reply,
-}
 
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -86,6 +79,7 @@ fn validate_token_info(info: &ShareTokenInfo) -> Result<(), ContractError> {
     }
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
     deps: DepsMut,
     env: Env,
@@ -117,12 +111,8 @@ pub fn instantiate(
         .map(|a| deps.api.addr_validate(&a))
         .transpose()?;
 
-    tranche_perps_json::version::set_contract_version(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?;
-    tranche_perps_json::ownable::initialize_owner(deps.storage, deps.api, Some(governor.as_str()))?;
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    cw_ownable::initialize_owner(deps.storage, deps.api, Some(governor.as_str()))?;
     let share_decimals = msg.collateral_decimals + SHARE_EXTRA_DECIMALS;
     CONFIG.save(
         deps.storage,
@@ -172,7 +162,7 @@ pub fn instantiate(
             WasmMsg::Instantiate {
                 admin: token_admin.as_ref().map(|a| a.to_string()),
                 code_id: msg.share_token_code_id,
-                msg: cosmwasm_std::to_json_binary(&init)?,
+                msg: to_json_binary(&init)?,
                 funds: vec![],
                 label,
             },
@@ -187,6 +177,7 @@ pub fn instantiate(
         .add_attribute("governor", governor))
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
     let id = ReplyId::try_from(msg.id)?;
     let result = msg.result.into_result().map_err(StdError::generic_err)?;
@@ -215,6 +206,7 @@ pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractE
         .add_attribute("token", token))
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn execute(
     deps: DepsMut,
     env: Env,
@@ -262,12 +254,8 @@ pub fn execute(
         }
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;
-            let ownership = tranche_perps_json::ownable::update_ownership(
-                deps,
-                &env.block,
-                &info.sender,
-                action.into(),
-            )?;
+            let ownership =
+                cw_ownable::update_ownership(deps, &env.block, &info.sender, action.into())?;
             Ok(Response::new()
                 .add_attribute("action", "update_ownership")
                 .add_attribute("sender", info.sender)
@@ -276,28 +264,31 @@ pub fn execute(
     }
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
-        QueryMsg::Config {} => to_binary(&query::config(deps)?),
-        QueryMsg::State {} => to_binary(&query::state(deps, env)?),
+        QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
+        QueryMsg::State {} => to_json_binary(&query::state(deps, env)?),
         QueryMsg::Yield {
             tranche,
             window_seconds,
-        } => to_binary(&query::yield_of(deps, env, tranche, window_seconds)?),
-        QueryMsg::Coverage { open_interest } => to_binary(&query::coverage(deps, open_interest)?),
+        } => to_json_binary(&query::yield_of(deps, env, tranche, window_seconds)?),
+        QueryMsg::Coverage { open_interest } => {
+            to_json_binary(&query::coverage(deps, open_interest)?)
+        }
         QueryMsg::Underwriter {
             address,
             start_after,
             limit,
-        } => to_binary(&query::underwriter(deps, env, address, start_after, limit)?),
+        } => to_json_binary(&query::underwriter(deps, env, address, start_after, limit)?),
         QueryMsg::WithdrawalRequest { request_id } => {
-            to_binary(&query::withdrawal_request(deps, env, request_id)?)
+            to_json_binary(&query::withdrawal_request(deps, env, request_id)?)
         }
         QueryMsg::WithdrawalRequests {
             owner,
             start_after,
             limit,
-        } => to_binary(&query::withdrawal_requests(
+        } => to_json_binary(&query::withdrawal_requests(
             deps,
             env,
             owner,
@@ -307,28 +298,25 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::Loss {
             shortfall_id,
             engine_epoch,
-        } => to_binary(&query::loss(deps, engine_epoch, shortfall_id)?),
+        } => to_json_binary(&query::loss(deps, engine_epoch, shortfall_id)?),
         QueryMsg::LossLedger {
             engine_epoch,
             start_after,
             limit,
-        } => to_binary(&query::loss_ledger(deps, engine_epoch, start_after, limit)?),
-        QueryMsg::SimulateLoss { amount } => to_binary(&query::simulate_loss(deps, env, amount)?),
+        } => to_json_binary(&query::loss_ledger(deps, engine_epoch, start_after, limit)?),
+        QueryMsg::SimulateLoss { amount } => {
+            to_json_binary(&query::simulate_loss(deps, env, amount)?)
+        }
         QueryMsg::PreviewDeposit { tranche, amount } => {
-            to_binary(&query::preview_deposit(deps, tranche, amount)?)
+            to_json_binary(&query::preview_deposit(deps, tranche, amount)?)
         }
-        QueryMsg::Ownership {} => {
-            to_binary(&tranche_perps_json::ownable::get_ownership(deps.storage)?)
-        }
+        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
     }?)
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    let previous = tranche_perps_json::version::ensure_from_older_version(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?;
+    let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     // Before 0.2.0 the loss ledger was keyed by shortfall id alone; it becomes engine epoch 0.
     // This runs once, over a ledger that only grows on bad debt.
     let mut moved = 0u64;

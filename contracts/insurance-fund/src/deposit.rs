@@ -1,7 +1,6 @@
-use cosmwasm_std::{DepsMut, Env, MessageInfo, Response, Uint128, WasmMsg};
+use cosmwasm_std::{to_json_binary, DepsMut, Env, MessageInfo, Response, Uint128, WasmMsg};
+use cw20::Cw20ExecuteMsg;
 use cw_utils::must_pay;
-use tranche_perps_json::to_binary;
-use tranche_perps_types::cw20::Cw20Msg;
 use tranche_perps_types::fund::{DepositCap, Tranche};
 
 use crate::error::ContractError;
@@ -58,7 +57,7 @@ pub fn deposit(
 
     let mint = WasmMsg::Execute {
         contract_addr: token.into_string(),
-        msg: to_binary(&Cw20Msg::Mint {
+        msg: to_json_binary(&Cw20ExecuteMsg::Mint {
             recipient: info.sender.to_string(),
             amount: shares,
         })?,

@@ -133,7 +133,7 @@ pub fn update_params(
     update: FundParamsUpdate,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    tranche_perps_json::ownable::assert_owner(deps.storage, &info.sender)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let params = apply_update(PARAMS.load(deps.storage)?, update);
     validate_params(&params)?;
     PARAMS.save(deps.storage, &params)?;
@@ -151,7 +151,7 @@ pub fn update_config(
     remove_guardian: Option<bool>,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    tranche_perps_json::ownable::assert_owner(deps.storage, &info.sender)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let mut config = CONFIG.load(deps.storage)?;
     if let Some(engine) = engine {
         let engine = deps.api.addr_validate(&engine)?;
@@ -191,7 +191,7 @@ pub fn set_pause(
     withdrawals: Option<bool>,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let is_governor = tranche_perps_json::ownable::assert_owner(deps.storage, &info.sender).is_ok();
+    let is_governor = cw_ownable::assert_owner(deps.storage, &info.sender).is_ok();
     if !is_governor {
         let config = CONFIG.load(deps.storage)?;
         if config.guardian.as_ref() != Some(&info.sender) {
@@ -226,7 +226,7 @@ pub fn allocate_reserve(
     target: ReserveTarget,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    tranche_perps_json::ownable::assert_owner(deps.storage, &info.sender)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
     if amount.is_zero() {
         return Err(ContractError::ZeroAmount);
     }
@@ -288,7 +288,7 @@ pub fn sweep_donations(
     denom: Option<String>,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    tranche_perps_json::ownable::assert_owner(deps.storage, &info.sender)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let recipient = deps.api.addr_validate(&recipient)?;
     if recipient == env.contract.address {
         return Err(ContractError::RecipientIsFund);
@@ -298,8 +298,10 @@ pub fn sweep_donations(
     if !tranche_perps_types::is_valid_denom(&denom) {
         return Err(ContractError::InvalidDenom { denom });
     }
-    let balance =
-        tranche_perps_json::query_balance(&deps.querier, &env.contract.address, &denom)?.amount;
+    let balance = deps
+        .querier
+        .query_balance(&env.contract.address, &denom)?
+        .amount;
     // The books hold only collateral: of it only what is above them is a donation.
     let surplus = if denom == config.collateral_denom {
         balance.saturating_sub(total_assets(&STATE.load(deps.storage)?)?)

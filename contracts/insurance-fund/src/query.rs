@@ -1,9 +1,8 @@
 use cosmwasm_std::{
     Addr, Decimal256, Deps, Env, Int256, Order, SignedDecimal256, StdResult, Timestamp, Uint128,
 };
-use cw20::BalanceResponse;
+use cw20::{BalanceResponse, Cw20QueryMsg};
 use cw_storage_plus::Bound;
-use tranche_perps_types::cw20::Cw20Query;
 use tranche_perps_types::fund::{
     ConfigResponse, CoverageResponse, FundStateResponse, LossLedgerResponse, LossRecord,
     PayoutWindowView, PreviewDepositResponse, RequestStatus, SimulateLossResponse, Tranche,
@@ -255,7 +254,7 @@ pub fn underwriter(
     let holding = |tranche: Tranche| -> Result<UnderwriterTranche, ContractError> {
         let balance: BalanceResponse = deps.querier.query_wasm_smart(
             config.token(tranche)?,
-            &Cw20Query::Balance {
+            &Cw20QueryMsg::Balance {
                 address: address.to_string(),
             },
         )?;

@@ -1,6 +1,7 @@
-use cosmwasm_std::{coins, BankMsg, DepsMut, Env, MessageInfo, Response, Timestamp, Uint128};
+use cosmwasm_std::{
+    coins, to_json_binary, BankMsg, DepsMut, Env, MessageInfo, Response, Timestamp, Uint128,
+};
 use cw_utils::nonpayable;
-use tranche_perps_json::to_binary;
 use tranche_perps_types::fund::{CoverShortfallResponse, FundParams, LossRecord, Tranche};
 
 use crate::error::ContractError;
@@ -154,7 +155,7 @@ pub fn cover_shortfall(
         unpaid: plan.unpaid,
     };
     let mut response = Response::new()
-        .set_data(to_binary(&data)?)
+        .set_data(to_json_binary(&data)?)
         .add_attribute("action", "cover_shortfall")
         .add_attribute("sender", info.sender.as_str())
         .add_attribute("shortfall_id", shortfall_id.to_string())

@@ -1,15 +1,12 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Decimal256, Timestamp, Uint128};
-use cw_storage_plus::{Index, IndexList, IndexedMap, MultiIndex};
-use tranche_perps_json::storage::{Item, Map};
-use tranche_perps_json::{FromJson, ToJson};
+use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use tranche_perps_types::fund::{FundParams, PauseFlags, Tranche};
 
 use crate::error::ContractError;
 
 /// Addresses and the collateral denom.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct Config {
     pub collateral_denom: String,
     pub share_decimals: u8,
@@ -48,7 +45,7 @@ impl Config {
 
 /// Internal books of one tranche.
 #[cw_serde]
-#[derive(FromJson, ToJson, Default, Copy)]
+#[derive(Default, Copy)]
 pub struct TrancheState {
     /// Collateral owned by the tranche.
     pub assets: Uint128,
@@ -61,7 +58,6 @@ pub struct TrancheState {
 /// Every number the fund's money operations read and write, kept in one record so an
 /// operation costs one read and one write.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct FundState {
     pub junior: TrancheState,
     pub senior: TrancheState,
@@ -98,7 +94,6 @@ impl FundState {
 /// A withdrawal request as stored; the price at request is kept as the exact fraction
 /// `price_num / price_den` = `(assets + 1) / (supply + V)` at request time.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct WithdrawalRequest {
     pub owner: Addr,
     pub tranche: Tranche,

@@ -1,9 +1,9 @@
 use cosmwasm_std::{
-    Addr, BankMsg, CosmosMsg, DepsMut, Env, MessageInfo, Response, Uint128, WasmMsg,
+    from_json, to_json_binary, Addr, BankMsg, CosmosMsg, DepsMut, Env, MessageInfo, Response,
+    Uint128, WasmMsg,
 };
+use cw20::Cw20ExecuteMsg;
 use cw_utils::nonpayable;
-use tranche_perps_json::to_binary;
-use tranche_perps_types::cw20::Cw20Msg;
 use tranche_perps_types::fund::{Cw20Receive, ReceiveMsg, Tranche};
 
 use crate::error::ContractError;
@@ -30,7 +30,7 @@ pub fn receive(
                 token: info.sender.to_string(),
             })?;
     let owner = deps.api.addr_validate(&wrapper.sender)?;
-    match tranche_perps_json::from_slice(&wrapper.msg)? {
+    match from_json(&wrapper.msg)? {
         ReceiveMsg::RequestWithdrawal {} => {
             request_withdrawal(deps, env, owner, tranche, wrapper.amount)
         }
@@ -156,7 +156,7 @@ pub fn claim_withdrawal(
 
     let mut msgs: Vec<CosmosMsg> = vec![WasmMsg::Execute {
         contract_addr: config.token(request.tranche)?.into_string(),
-        msg: to_binary(&Cw20Msg::Burn {
+        msg: to_json_binary(&Cw20ExecuteMsg::Burn {
             amount: request.shares,
         })?,
         funds: vec![],
@@ -247,7 +247,7 @@ fn return_shares(
 
     let transfer = WasmMsg::Execute {
         contract_addr: config.token(request.tranche)?.into_string(),
-        msg: to_binary(&Cw20Msg::Transfer {
+        msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
             recipient: request.owner.to_string(),
             amount: request.shares,
         })?,

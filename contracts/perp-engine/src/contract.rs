@@ -1,8 +1,11 @@
 //! Entry points and dispatch only; logic lives in the feature modules.
 
-use cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, Uint128};
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{
+    from_json, to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, Uint128,
+};
 use cw_utils::nonpayable;
-use tranche_perps_json::to_binary;
 use tranche_perps_types::engine::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::ContractError;
@@ -10,14 +13,6 @@ use crate::governance::validate_fees;
 use crate::solvency::{accrue, write_off, Pool};
 use crate::state::{Config, EngineState, CONFIG, FEES, PAUSE, STATE};
 use crate::{fees, funding, governance, liquidate, oracle, query, solvency, trade};
-
-tranche_perps_json::entry_points! {
-    instantiate: instantiate,
-    execute: execute,
-    query: query,
-    migrate: migrate,
-    reply: reply,
-}
 
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -47,6 +42,7 @@ impl TryFrom<u64> for ReplyId {
     }
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
     deps: DepsMut,
     _env: Env,
@@ -71,12 +67,8 @@ pub fn instantiate(
             .transpose()?,
         collateral_denom: msg.collateral_denom,
     };
-    tranche_perps_json::version::set_contract_version(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?;
-    tranche_perps_json::ownable::initialize_owner(deps.storage, deps.api, Some(governor.as_str()))?;
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    cw_ownable::initialize_owner(deps.storage, deps.api, Some(governor.as_str()))?;
     CONFIG.save(deps.storage, &config)?;
     FEES.save(deps.storage, &fees)?;
     PAUSE.save(deps.storage, &Default::default())?;
@@ -94,6 +86,7 @@ pub fn instantiate(
         .add_attribute("fund", config.fund))
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn execute(
     deps: DepsMut,
     env: Env,
@@ -143,12 +136,8 @@ pub fn execute(
         ExecuteMsg::ClaimOwed {} => solvency::claim_owed(deps, env, info),
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;
-            let ownership = tranche_perps_json::ownable::update_ownership(
-                deps,
-                &env.block,
-                &info.sender,
-                action.into(),
-            )?;
+            let ownership =
+                cw_ownable::update_ownership(deps, &env.block, &info.sender, action.into())?;
             Ok(Response::new()
                 .add_attribute("action", "update_ownership")
                 .add_attribute("sender", info.sender)
@@ -157,11 +146,12 @@ pub fn execute(
     }
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractError> {
     match ReplyId::try_from(msg.id)? {
         ReplyId::Shortfall => liquidate::shortfall_reply(deps, env, &msg.payload, msg.result),
         ReplyId::AutoSweep => {
-            let premium: Uint128 = tranche_perps_json::from_slice(&msg.payload)?;
+            let premium: Uint128 = from_json(&msg.payload)?;
             let mut state = STATE.load(deps.storage)?;
             accrue(&mut state, Pool::Premium, premium)?;
             STATE.save(deps.storage, &state)?;
@@ -175,36 +165,34 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
     }
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
-        QueryMsg::Config {} => to_binary(&query::config(deps)?),
-        QueryMsg::Market { market } => to_binary(&query::market(deps, market)?),
+        QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
+        QueryMsg::Market { market } => to_json_binary(&query::market(deps, market)?),
         QueryMsg::Markets { start_after, limit } => {
-            to_binary(&query::markets(deps, start_after, limit)?)
+            to_json_binary(&query::markets(deps, start_after, limit)?)
         }
-        QueryMsg::Position { market, trader } => to_binary(&query::position(deps, market, trader)?),
+        QueryMsg::Position { market, trader } => {
+            to_json_binary(&query::position(deps, market, trader)?)
+        }
         QueryMsg::Positions {
             trader,
             start_after,
             limit,
-        } => to_binary(&query::positions(deps, trader, start_after, limit)?),
-        QueryMsg::State {} => to_binary(&query::state(deps, env)?),
+        } => to_json_binary(&query::positions(deps, trader, start_after, limit)?),
+        QueryMsg::State {} => to_json_binary(&query::state(deps, env)?),
         QueryMsg::SocializedLosses { start_after, limit } => {
-            to_binary(&query::socialized_losses(deps, start_after, limit)?)
+            to_json_binary(&query::socialized_losses(deps, start_after, limit)?)
         }
-        QueryMsg::Owed { address } => to_binary(&query::owed(deps, address)?),
-        QueryMsg::Ownership {} => {
-            to_binary(&tranche_perps_json::ownable::get_ownership(deps.storage)?)
-        }
+        QueryMsg::Owed { address } => to_json_binary(&query::owed(deps, address)?),
+        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
     }?)
 }
 
+#[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    let previous = tranche_perps_json::version::ensure_from_older_version(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?;
+    let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     // Older versions kept fee pools beside uncovered bad debt: write it off against them now,
     // so that uncovered bad debt above zero again implies empty pools.
     let mut state = STATE.load(deps.storage)?;

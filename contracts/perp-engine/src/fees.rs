@@ -4,11 +4,10 @@
 //! `DepositPremium` and reports the total open interest now.
 
 use cosmwasm_std::{
-    coins, CosmosMsg, Decimal, Decimal256, DepsMut, Env, MessageInfo, Order, QuerierWrapper,
-    Response, Storage, SubMsg, Uint128, WasmMsg,
+    coins, to_json_binary, CosmosMsg, Decimal, Decimal256, DepsMut, Env, MessageInfo, Order,
+    QuerierWrapper, Response, Storage, SubMsg, Uint128, WasmMsg,
 };
 use cw_utils::nonpayable;
-use tranche_perps_json::to_binary;
 use tranche_perps_types::fund;
 
 use crate::contract::ReplyId;
@@ -90,8 +89,7 @@ fn query_coverage(
     fund: &cosmwasm_std::Addr,
     notional: Uint128,
 ) -> Result<Option<Decimal256>, ContractError> {
-    let coverage: fund::CoverageResponse = tranche_perps_json::query_wasm_smart(
-        querier,
+    let coverage: fund::CoverageResponse = querier.query_wasm_smart(
         fund,
         &fund::QueryMsg::Coverage {
             open_interest: Some(notional),
@@ -132,14 +130,14 @@ fn sweep_messages(
     state.pending_premium = Uint128::zero();
     let report = WasmMsg::Execute {
         contract_addr: config.fund.to_string(),
-        msg: to_binary(&fund::ExecuteMsg::ReportOpenInterest { notional })?,
+        msg: to_json_binary(&fund::ExecuteMsg::ReportOpenInterest { notional })?,
         funds: vec![],
     };
     let deposit = (!premium.is_zero())
         .then(|| -> Result<CosmosMsg, ContractError> {
             Ok(WasmMsg::Execute {
                 contract_addr: config.fund.to_string(),
-                msg: to_binary(&fund::ExecuteMsg::DepositPremium {})?,
+                msg: to_json_binary(&fund::ExecuteMsg::DepositPremium {})?,
                 funds: coins(premium.u128(), &config.collateral_denom),
             }
             .into())
@@ -205,7 +203,7 @@ pub fn auto_sweep(
         return Ok(vec![]);
     };
     let sweep = sweep_messages(storage, state, coverage, open_interest.now)?;
-    let payload = to_binary(&sweep.premium)?;
+    let payload = to_json_binary(&sweep.premium)?;
     let mut msgs = vec![sweep.report];
     msgs.extend(sweep.deposit.map(|deposit| {
         SubMsg::reply_on_error(deposit, ReplyId::AutoSweep as u64).with_payload(payload)

@@ -162,7 +162,7 @@ pub fn add_market(
     new: NewMarket,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    tranche_perps_json::ownable::assert_owner(deps.storage, &info.sender)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
     if !valid_market_id(&new.id) {
         return Err(ContractError::InvalidMarketId { market: new.id });
     }
@@ -234,7 +234,7 @@ pub fn update_market(
     params: MarketParams,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    tranche_perps_json::ownable::assert_owner(deps.storage, &info.sender)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let mut market = load_market(deps.storage, &market_id)?;
     validate_market_params(&params)?;
     if !PAUSE.load(deps.storage)?.halted {
@@ -261,7 +261,7 @@ pub fn set_feeders(
     feeders: Vec<String>,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    tranche_perps_json::ownable::assert_owner(deps.storage, &info.sender)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
     load_market(deps.storage, &market_id)?;
     let feeders = validate_feeders(&deps, &feeders)?;
     let old: Vec<Addr> = FEEDERS
@@ -288,7 +288,7 @@ pub fn update_fees(
     fees: FeeConfig,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    tranche_perps_json::ownable::assert_owner(deps.storage, &info.sender)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
     validate_fees(&fees)?;
     FEES.save(deps.storage, &fees)?;
     Ok(Response::new()
@@ -305,7 +305,7 @@ pub fn update_config(
     guardian: Option<String>,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    tranche_perps_json::ownable::assert_owner(deps.storage, &info.sender)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let mut config = CONFIG.load(deps.storage)?;
     if let Some(fund) = fund {
         config.fund = deps.api.addr_validate(&fund)?;
@@ -338,7 +338,7 @@ pub fn set_pause(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let current = PAUSE.load(deps.storage)?;
-    if tranche_perps_json::ownable::assert_owner(deps.storage, &info.sender).is_err() {
+    if cw_ownable::assert_owner(deps.storage, &info.sender).is_err() {
         let config = CONFIG.load(deps.storage)?;
         if config.guardian.as_ref() != Some(&info.sender) {
             return Err(ContractError::NotGovernorOrGuardian);
@@ -379,7 +379,7 @@ pub fn set_pause(
 /// Governor only: pay accrued treasury fees to the treasury.
 pub fn withdraw_treasury(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    tranche_perps_json::ownable::assert_owner(deps.storage, &info.sender)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let config = CONFIG.load(deps.storage)?;
     let mut state = STATE.load(deps.storage)?;
     let amount = state.treasury_fees;

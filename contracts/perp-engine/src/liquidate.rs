@@ -1,11 +1,9 @@
 use cosmwasm_std::{
-    coins, BankMsg, CosmosMsg, DepsMut, Env, Int128, MessageInfo, Response, SubMsg, SubMsgResult,
-    Uint128, WasmMsg,
+    coins, from_json, to_json_binary, BankMsg, CosmosMsg, DepsMut, Env, Int128, MessageInfo,
+    Response, SubMsg, SubMsgResult, Uint128, WasmMsg,
 };
 use cw_utils::{nonpayable, parse_execute_response_data};
 use serde::{Deserialize, Serialize};
-use tranche_perps_json::to_binary;
-use tranche_perps_json::{FromJson, ToJson};
 use tranche_perps_types::engine::SocializedLoss;
 use tranche_perps_types::fund;
 
@@ -20,7 +18,7 @@ use crate::state::{CONFIG, MARKETS, PAUSE, POSITIONS, SOCIALIZED, STATE};
 use crate::trade::{equity_at, fill, load_market, load_position, notional_at, requirement};
 
 /// Context of a shortfall submessage, carried in its payload.
-#[derive(Serialize, Deserialize, FromJson, ToJson)]
+#[derive(Serialize, Deserialize)]
 pub struct ShortfallContext {
     pub shortfall_id: u64,
     pub market: String,
@@ -97,7 +95,7 @@ pub fn liquidate(
         };
         let cover = WasmMsg::Execute {
             contract_addr: config.fund.to_string(),
-            msg: to_binary(&fund::ExecuteMsg::CoverShortfall {
+            msg: to_json_binary(&fund::ExecuteMsg::CoverShortfall {
                 shortfall_id,
                 amount: bad_debt,
             })?,
@@ -105,7 +103,7 @@ pub fn liquidate(
         };
         submsgs.push(
             SubMsg::reply_always(cover, ReplyId::Shortfall as u64)
-                .with_payload(to_binary(&context)?),
+                .with_payload(to_json_binary(&context)?),
         );
     } else {
         let remaining = remaining.unsigned_abs();
@@ -174,7 +172,7 @@ pub fn shortfall_reply(
     payload: &[u8],
     result: SubMsgResult,
 ) -> Result<Response, ContractError> {
-    let context: ShortfallContext = tranche_perps_json::from_slice(payload)?;
+    let context: ShortfallContext = from_json(payload)?;
     let paid = match result {
         SubMsgResult::Ok(response) => {
             #[allow(deprecated)]
@@ -184,8 +182,7 @@ pub fn shortfall_reply(
             };
             match raw {
                 Some(data) => {
-                    let covered: fund::CoverShortfallResponse =
-                        tranche_perps_json::from_slice(&data)?;
+                    let covered: fund::CoverShortfallResponse = from_json(data)?;
                     covered.paid.min(context.bad_debt)
                 }
                 None => Uint128::zero(),

@@ -92,8 +92,10 @@ pub fn payable(
     if state.uncovered_bad_debt.is_zero() || payout.is_zero() {
         return Ok(Ok(()));
     }
-    let available =
-        tranche_perps_json::query_balance(&deps.querier, &env.contract.address, denom)?.amount;
+    let available = deps
+        .querier
+        .query_balance(&env.contract.address, denom)?
+        .amount;
     Ok(if payout > available {
         Err(available)
     } else {

@@ -1,12 +1,10 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Decimal256, Int128, SignedDecimal256, Timestamp, Uint128, Uint256};
-use tranche_perps_json::storage::{Item, Map};
-use tranche_perps_json::{FromJson, ToJson};
+use cw_storage_plus::{Item, Map};
 use tranche_perps_types::engine::{EnginePause, FeeConfig, MarketParams, SocializedLoss};
 
 /// Addresses and the collateral denom.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct Config {
     pub fund: Addr,
     pub treasury: Addr,
@@ -16,7 +14,7 @@ pub struct Config {
 
 /// Engine-wide money books.
 #[cw_serde]
-#[derive(FromJson, ToJson, Default)]
+#[derive(Default)]
 pub struct EngineState {
     /// Trading fees not yet split between fund and treasury (split at sweep by coverage).
     pub unsplit_fees: Uint128,
@@ -43,7 +41,6 @@ pub struct EngineState {
 
 /// One market: parameters, vAMM, oracle, open interest and funding.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct Market {
     pub params: MarketParams,
     /// vAMM base reserve now.
@@ -82,7 +79,6 @@ pub struct Market {
 
 /// A trader's isolated position in one market.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct Position {
     /// Signed size in base units (positive long).
     pub size: Int128,
@@ -107,7 +103,7 @@ pub const STATE: Item<EngineState> = Item::new("state");
 /// Markets by id.
 pub const MARKETS: Map<&str, Market> = Map::new("markets");
 /// Feeders by (market, feeder).
-pub const FEEDERS: cw_storage_plus::Map<(&str, &Addr), ()> = cw_storage_plus::Map::new("feeders");
+pub const FEEDERS: Map<(&str, &Addr), ()> = Map::new("feeders");
 /// Positions by (trader, market).
 pub const POSITIONS: Map<(&Addr, &str), Position> = Map::new("positions");
 /// Socialized-loss history by shortfall id.

@@ -4,7 +4,7 @@
 use cosmwasm_std::{to_json_binary, Addr, Empty, StdError, Uint128};
 use cw20::{Cw20Coin, Cw20ExecuteMsg};
 use cw3::Vote;
-use cw_multi_test::{AppResponse, Contract, Executor};
+use cw_multi_test::{AppResponse, Contract, ContractWrapper, Executor};
 use governance::ContractError as GovError;
 use tranche_perps_types::fund::GovernorAction;
 use tranche_perps_types::governance::{
@@ -20,14 +20,15 @@ pub type GovResult<T = AppResponse> = Result<T, GovError>;
 
 /// The governance contract.
 pub fn governance_contract() -> Box<dyn Contract<Empty>> {
-    use governance::contract as c;
-    Box::new(crate::JsonContract {
-        instantiate: c::instantiate,
-        execute: c::execute,
-        query: c::query,
-        migrate: c::migrate,
-        reply: c::reply,
-    })
+    Box::new(
+        ContractWrapper::new(
+            governance::contract::execute,
+            governance::contract::instantiate,
+            governance::contract::query,
+        )
+        .with_reply(governance::contract::reply)
+        .with_migrate(governance::contract::migrate),
+    )
 }
 
 /// Turns a multi-test error into governance's error; others keep their text in `Std`.

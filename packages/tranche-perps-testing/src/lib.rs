@@ -9,11 +9,8 @@
 pub mod counting;
 pub mod fixtures;
 pub mod gov;
-mod json_contract;
 pub mod perp;
 pub mod scenario;
-
-pub use json_contract::JsonContract;
 
 use cosmwasm_std::{coin, coins, to_json_binary, Addr, Coin, Empty, StdError, Uint128, Uint256};
 use cw20::{BalanceResponse, Cw20ExecuteMsg, Cw20QueryMsg, TokenInfoResponse};
@@ -93,14 +90,15 @@ pub fn cw20_contract() -> Box<dyn Contract<Empty>> {
 
 /// The insurance fund.
 pub fn fund_contract() -> Box<dyn Contract<Empty>> {
-    use insurance_fund::contract as c;
-    Box::new(JsonContract {
-        instantiate: c::instantiate,
-        execute: c::execute,
-        query: c::query,
-        migrate: c::migrate,
-        reply: c::reply,
-    })
+    Box::new(
+        ContractWrapper::new(
+            insurance_fund::contract::execute,
+            insurance_fund::contract::instantiate,
+            insurance_fund::contract::query,
+        )
+        .with_reply(insurance_fund::contract::reply)
+        .with_migrate(insurance_fund::contract::migrate),
+    )
 }
 
 /// Turns a multi-test error into the fund's error. Errors raised elsewhere (bank, cw20) keep

@@ -21,7 +21,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use cosmwasm_std::{coins, Addr, Decimal, Decimal256, Empty, Int128, StdError, Uint128};
-use cw_multi_test::{AppResponse, Contract, Executor};
+use cw_multi_test::{AppResponse, Contract, ContractWrapper, Executor};
 use perp_engine::ContractError as EngineError;
 use tranche_perps_types::engine::{
     EngineStateResponse, ExecuteMsg, FeeConfig, InstantiateMsg, MarketParams, MarketResponse,
@@ -36,14 +36,15 @@ pub type EngineResult<T = AppResponse> = Result<T, EngineError>;
 
 /// The perp engine.
 pub fn engine_contract() -> Box<dyn Contract<Empty>> {
-    use perp_engine::contract as c;
-    Box::new(crate::JsonContract {
-        instantiate: c::instantiate,
-        execute: c::execute,
-        query: c::query,
-        migrate: c::migrate,
-        reply: c::reply,
-    })
+    Box::new(
+        ContractWrapper::new(
+            perp_engine::contract::execute,
+            perp_engine::contract::instantiate,
+            perp_engine::contract::query,
+        )
+        .with_reply(perp_engine::contract::reply)
+        .with_migrate(perp_engine::contract::migrate),
+    )
 }
 
 /// Turns a multi-test error into the engine's error; others keep their text in `Std`.

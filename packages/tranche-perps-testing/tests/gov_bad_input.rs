@@ -119,7 +119,7 @@ fn refused(suite: &mut Suite, expected: GovError, step: impl FnOnce(&mut Suite) 
     assert_eq!(snapshot(suite), before, "a refused step changed something");
 }
 
-/// Runs `step`, which must fail with a parse error whose text holds `needle` (messages
+/// Runs `step`, which must fail with a serde parse error whose text holds `needle` (messages
 /// that do not parse never reach governance's code, or fail in `from_json` of a hook), and
 /// change nothing.
 fn refused_unparsed(suite: &mut Suite, needle: &str, step: impl FnOnce(&mut Suite) -> GovResult) {
@@ -1211,11 +1211,8 @@ fn malformed_hooks_are_refused_and_the_tokens_stay() {
     suite.execute_gov(&a, &ExecuteMsg::Claim {}).unwrap();
     assert_eq!(suite.gov_balance(&a), 10 * ONE);
     let cases: Vec<(&str, Binary)> = vec![
-        (
-            "syntax error: invalid literal",
-            Binary::from(b"not json".to_vec()),
-        ),
-        ("syntax error: unexpected end of input", Binary::default()),
+        ("Expected", Binary::from(b"not json".to_vec())),
+        ("EOF", Binary::default()),
         ("unknown variant", Binary::from(br#"{"steal":{}}"#.to_vec())),
         (
             "unknown field",

@@ -10,13 +10,11 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, Decimal, Decimal256, Int128, Timestamp, Uint128};
 use cw_ownable::cw_ownable_query;
-use tranche_perps_json::{FromJson, ToJson};
 
 use crate::fund::GovernorAction;
 
 /// Governed risk and fee parameters of one market.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct MarketParams {
     /// Margin / notional needed to open or grow a position and left after removing margin
@@ -59,7 +57,6 @@ pub struct MarketParams {
 
 /// A market as the governor creates it.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct NewMarket {
     /// Market id, e.g. `"BTC-USD"` (3 ..= 20 characters: letters, digits, `-`).
@@ -76,7 +73,6 @@ pub struct NewMarket {
 
 /// Engine-wide fee split and sweep settings.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct FeeConfig {
     /// Fund's fraction of trading fees while coverage < 1. Range 0 ..= 1.
@@ -99,7 +95,6 @@ impl Default for FeeConfig {
 
 /// Pause switches; closing positions and adding margin stay open unless `halted`.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 #[derive(Copy, Default, Eq)]
 pub struct EnginePause {
@@ -115,7 +110,6 @@ pub struct EnginePause {
 
 /// Instantiates the engine.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct InstantiateMsg {
     /// Governor (any address).
@@ -134,7 +128,6 @@ pub struct InstantiateMsg {
 
 /// Execute messages of the engine.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub enum ExecuteMsg {
     /// Open, grow, shrink, flip or close the sender's position in a market by `size_delta`
@@ -268,14 +261,12 @@ pub enum ExecuteMsg {
 
 /// Migrate message of the engine.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct MigrateMsg {}
 
 /// Query messages of the engine.
 #[cw_ownable_query]
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
@@ -335,7 +326,6 @@ pub enum QueryMsg {
 
 /// Response to [`QueryMsg::Owed`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct OwedResponse {
     /// The address asked about.
     pub address: Addr,
@@ -345,7 +335,6 @@ pub struct OwedResponse {
 
 /// Response to [`QueryMsg::Config`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct EngineConfigResponse {
     /// Insurance fund.
     pub fund: Addr,
@@ -363,7 +352,6 @@ pub struct EngineConfigResponse {
 
 /// Response to [`QueryMsg::Market`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct MarketResponse {
     /// Market id.
     pub id: String,
@@ -400,7 +388,6 @@ pub struct MarketResponse {
 
 /// Response to [`QueryMsg::Markets`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct MarketsResponse {
     /// The page.
     pub markets: Vec<MarketResponse>,
@@ -408,7 +395,6 @@ pub struct MarketsResponse {
 
 /// Response to [`QueryMsg::Position`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct PositionResponse {
     /// Market id.
     pub market: String,
@@ -432,7 +418,6 @@ pub struct PositionResponse {
 
 /// Response to [`QueryMsg::Positions`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct PositionsResponse {
     /// The page.
     pub positions: Vec<PositionResponse>,
@@ -440,7 +425,6 @@ pub struct PositionsResponse {
 
 /// Response to [`QueryMsg::State`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct EngineStateResponse {
     /// Fees owed to the treasury.
     pub treasury_fees: Uint128,
@@ -461,7 +445,6 @@ pub struct EngineStateResponse {
 
 /// One socialized loss.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct SocializedLoss {
     /// Shortfall id sent to the fund.
     pub shortfall_id: u64,
@@ -487,7 +470,6 @@ pub struct SocializedLoss {
 
 /// Response to [`QueryMsg::SocializedLosses`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct SocializedLossesResponse {
     /// The page.
     pub losses: Vec<SocializedLoss>,

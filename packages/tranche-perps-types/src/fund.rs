@@ -11,7 +11,6 @@ use cosmwasm_std::{
 };
 use cw_ownable::cw_ownable_query;
 use cw_utils::Expiration;
-use tranche_perps_json::{FromJson, ToJson};
 
 /// Virtual share offset `V` added to a tranche's supply in every price computation.
 pub const VIRTUAL_SHARES: u128 = 1_000;
@@ -22,7 +21,6 @@ pub const SHARE_EXTRA_DECIMALS: u8 = 3;
 
 /// One of the two risk layers of the fund.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 #[derive(Copy, Eq, Hash, PartialOrd, Ord)]
 pub enum Tranche {
@@ -47,7 +45,6 @@ impl Tranche {
 
 /// A per-tranche deposit limit.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 #[derive(Copy, Eq)]
 pub enum DepositCap {
@@ -59,7 +56,6 @@ pub enum DepositCap {
 
 /// Every governed economic parameter of the fund. Ranges are enforced on instantiate and update.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct FundParams {
     /// Seconds between a withdrawal request and the start of its claim window. Range 60 s ..= 90 d.
@@ -118,7 +114,6 @@ impl FundParams {
 
 /// A partial update of [`FundParams`]: every field left out keeps its value.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 #[derive(Default)]
 pub struct FundParamsUpdate {
@@ -148,7 +143,6 @@ pub struct FundParamsUpdate {
 
 /// Emergency switches. A paused operation fails with a typed error; nothing else is affected.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 #[derive(Copy, Default, Eq)]
 pub struct PauseFlags {
@@ -160,7 +154,6 @@ pub struct PauseFlags {
 
 /// Name and symbol of one share token.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct ShareTokenInfo {
     /// cw20 token name, 3 ..= 50 characters.
@@ -171,7 +164,6 @@ pub struct ShareTokenInfo {
 
 /// Instantiates the fund and, by submessage, its two cw20-base share tokens (fund = minter).
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct InstantiateMsg {
     /// Address allowed to change parameters; any address (a DAO, a multisig, an account).
@@ -198,7 +190,6 @@ pub struct InstantiateMsg {
 
 /// Where an allocation from the protocol reserve goes.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub enum ReserveTarget {
     /// Added to a tranche's assets, raising its share price (the tranche must have shares).
@@ -209,7 +200,6 @@ pub enum ReserveTarget {
 
 /// The cw20 receive envelope, field for field `cw20::Cw20ReceiveMsg`, refusing unknown fields.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct Cw20Receive {
     /// Account that sent the tokens.
@@ -223,7 +213,6 @@ pub struct Cw20Receive {
 /// Two-step transfer of the governor role (cw-ownable's actions, wire-compatible). There is
 /// deliberately no renounce: the fund always has a governor.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub enum GovernorAction {
     /// The governor proposes a new governor, optionally with an expiry for the offer.
@@ -250,7 +239,6 @@ impl From<GovernorAction> for cw_ownable::Action {
 
 /// Execute messages of the fund.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub enum ExecuteMsg {
     /// Deposit exactly one coin of the collateral denom into a tranche and mint shares to the
@@ -333,7 +321,6 @@ pub enum ExecuteMsg {
 
 /// Messages accepted in the `msg` of a cw20 `Send` of share tokens to the fund.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub enum ReceiveMsg {
     /// Start a withdrawal of the sent shares: cooldown, then a claim window.
@@ -342,14 +329,12 @@ pub enum ReceiveMsg {
 
 /// Migrate message of the fund.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct MigrateMsg {}
 
 /// Query messages of the fund.
 #[cw_ownable_query]
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
@@ -436,7 +421,6 @@ pub enum QueryMsg {
 
 /// Response to [`QueryMsg::Config`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigResponse {
     /// Collateral denom.
@@ -464,7 +448,6 @@ pub struct ConfigResponse {
 
 /// Figures of one tranche.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct TrancheView {
     /// Which tranche.
@@ -483,7 +466,6 @@ pub struct TrancheView {
 
 /// Usage of the current payout window.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct PayoutWindowView {
     /// Start of the window.
@@ -501,7 +483,6 @@ pub struct PayoutWindowView {
 
 /// Response to [`QueryMsg::State`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct FundStateResponse {
     /// Junior tranche.
@@ -522,7 +503,6 @@ pub struct FundStateResponse {
 
 /// Response to [`QueryMsg::Yield`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct YieldResponse {
     /// Tranche measured.
@@ -542,7 +522,6 @@ pub struct YieldResponse {
 
 /// Response to [`QueryMsg::Coverage`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct CoverageResponse {
     /// Reserve plus both tranches.
@@ -558,7 +537,6 @@ pub struct CoverageResponse {
 
 /// One tranche of an underwriter's holdings.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct UnderwriterTranche {
     /// Shares in the underwriter's wallet.
@@ -569,7 +547,6 @@ pub struct UnderwriterTranche {
 
 /// Response to [`QueryMsg::Underwriter`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct UnderwriterResponse {
     /// Underwriter.
@@ -584,7 +561,6 @@ pub struct UnderwriterResponse {
 
 /// Where a withdrawal request stands.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 #[derive(Copy, Eq)]
 pub enum RequestStatus {
@@ -598,7 +574,6 @@ pub enum RequestStatus {
 
 /// A withdrawal request as stored, with its status and value now.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawalRequestResponse {
     /// Request id.
@@ -625,7 +600,6 @@ pub struct WithdrawalRequestResponse {
 
 /// Response to [`QueryMsg::WithdrawalRequests`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawalRequestsResponse {
     /// The page.
@@ -634,7 +608,6 @@ pub struct WithdrawalRequestsResponse {
 
 /// One entry of the loss ledger.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct LossRecord {
     /// Shortfall id given by the engine.
@@ -659,7 +632,6 @@ pub struct LossRecord {
 
 /// Response to [`QueryMsg::LossLedger`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct LossLedgerResponse {
     /// The page.
@@ -668,7 +640,6 @@ pub struct LossLedgerResponse {
 
 /// Response data of [`ExecuteMsg::CoverShortfall`], read by the engine's reply.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct CoverShortfallResponse {
     /// Shortfall id.
@@ -683,7 +654,6 @@ pub struct CoverShortfallResponse {
 
 /// Response to [`QueryMsg::SimulateLoss`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct SimulateLossResponse {
     /// Amount simulated.
@@ -706,7 +676,6 @@ pub struct SimulateLossResponse {
 
 /// Response to [`QueryMsg::PreviewDeposit`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewDepositResponse {
     /// Shares the deposit would mint now (zero means it would be refused).

@@ -7,14 +7,12 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, CosmosMsg, Decimal, Empty, Timestamp, Uint128};
 use cw3::Vote;
-use tranche_perps_json::{FromJson, ToJson};
 
 use crate::engine::{EnginePause, FeeConfig, MarketParams, NewMarket};
 use crate::fund::{FundParamsUpdate, GovernorAction};
 
 /// Voting rules; copied into each proposal when it is made.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct VotingRules {
     /// Least share of total power that must vote. Range 0.01 ..< 1 (1 would let any one
@@ -46,7 +44,6 @@ impl Default for VotingRules {
 
 /// Governance settings.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct GovConfig {
     /// Voting rules for new proposals.
@@ -97,7 +94,6 @@ impl Default for GovConfig {
 
 /// A typed action a proposal executes.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub enum Action {
     /// Change the fund's parameters.
@@ -156,7 +152,6 @@ pub enum Action {
 
 /// A change of governance's own addresses; absent fields stay as they are.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 #[derive(Default)]
 pub struct GovAddressesUpdate {
@@ -174,7 +169,6 @@ pub struct GovAddressesUpdate {
 
 /// Instantiates governance.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct InstantiateMsg {
     /// The cw20 staked for voting power (any cw20, a tranche share included).
@@ -193,7 +187,6 @@ pub struct InstantiateMsg {
 
 /// Messages accepted in the `msg` of a cw20 `Send` of the staking token.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub enum ReceiveMsg {
     /// Stake the sent tokens for the sender.
@@ -212,7 +205,6 @@ pub enum ReceiveMsg {
 
 /// Execute messages of governance (cw3 shapes where cw3 has one).
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub enum ExecuteMsg {
     /// cw20 receive hook of the staking token.
@@ -277,13 +269,11 @@ pub enum ExecuteMsg {
 
 /// Migrate message of governance.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 pub struct MigrateMsg {}
 
 /// Query messages (cw3 shapes plus staking).
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 #[serde(deny_unknown_fields)]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
@@ -357,7 +347,6 @@ pub enum QueryMsg {
 
 /// Response to [`QueryMsg::Config`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct GovConfigResponse {
     /// Staking token.
     pub staking_token: Addr,
@@ -375,7 +364,6 @@ pub struct GovConfigResponse {
 
 /// Response to [`QueryMsg::Threshold`] (cw3's threshold-with-quorum shape, 128-bit weights).
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct ThresholdResponse {
     /// Pass threshold of non-abstain votes.
     pub threshold: Decimal,
@@ -389,7 +377,7 @@ pub struct ThresholdResponse {
 
 /// Where a proposal stands.
 #[cw_serde]
-#[derive(FromJson, ToJson, Copy, Eq)]
+#[derive(Copy, Eq)]
 pub enum ProposalStatus {
     /// Open for votes.
     Open,
@@ -407,7 +395,7 @@ pub enum ProposalStatus {
 
 /// Votes cast on a proposal.
 #[cw_serde]
-#[derive(FromJson, ToJson, Default)]
+#[derive(Default)]
 pub struct Tally {
     /// Yes power.
     pub yes: Uint128,
@@ -421,7 +409,6 @@ pub struct Tally {
 
 /// Response to [`QueryMsg::Proposal`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct ProposalResponse {
     /// Id.
     pub id: u64,
@@ -469,7 +456,6 @@ pub struct ProposalResponse {
 
 /// Response to the proposal list queries.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct ProposalListResponse {
     /// The page.
     pub proposals: Vec<ProposalResponse>,
@@ -477,7 +463,6 @@ pub struct ProposalListResponse {
 
 /// One ballot (cw3's `VoteInfo` with a 128-bit weight).
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct VoteInfo {
     /// Proposal id.
     pub proposal_id: u64,
@@ -491,7 +476,6 @@ pub struct VoteInfo {
 
 /// Response to [`QueryMsg::Vote`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct VoteResponse {
     /// The ballot, if any.
     pub vote: Option<VoteInfo>,
@@ -499,7 +483,6 @@ pub struct VoteResponse {
 
 /// Response to [`QueryMsg::ListVotes`].
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct VoteListResponse {
     /// The page.
     pub votes: Vec<VoteInfo>,
@@ -507,7 +490,6 @@ pub struct VoteListResponse {
 
 /// Response to the power queries.
 #[cw_serde]
-#[derive(FromJson, ToJson)]
 pub struct PowerResponse {
     /// Power.
     pub power: Uint128,

@@ -4,7 +4,6 @@
 //! wire format of each contract is defined in exactly one place.
 #![deny(missing_docs)]
 
-pub mod cw20;
 pub mod engine;
 pub mod fund;
 pub mod governance;
