@@ -15,7 +15,7 @@ TP_CACHE="${TP_CACHE:-$HOME/.cache/tranche-perps}"
 # Pinned tool versions.
 BINARYEN_VERSION="132.0.0"          # npm package `binaryen`; wasm-opt reports "version 132"
 COSMWASM_CHECK_VERSION="3.0.10"     # 3.0.11 needs a newer rustc
-WASM_RUST_TOOLCHAIN="1.86"          # last rustc whose wasm output has no bulk-memory ops
+WASM_RUST_TOOLCHAIN="1.86.0"        # last rustc whose wasm output has no bulk-memory ops
 
 # Filled in by ensure_binaryen / ensure_cosmwasm_check.
 WASM_OPT=""

@@ -9,7 +9,8 @@ use cosmwasm_std::{
 use cw20::MinterResponse;
 use cw_utils::{nonpayable, parse_instantiate_response_data};
 use tranche_perps_types::fund::{
-    ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ShareTokenInfo, Tranche, SHARE_EXTRA_DECIMALS,
+    bounds, ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ShareTokenInfo, Tranche,
+    SHARE_EXTRA_DECIMALS,
 };
 
 use crate::error::ContractError;
@@ -88,14 +89,7 @@ pub fn instantiate(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     validate_denom(&msg.collateral_denom)?;
-    // Share tokens get three more decimals and cw20-base allows at most 18.
-    if msg.collateral_decimals > 15 {
-        return Err(ContractError::ParamOutOfRange {
-            name: "collateral_decimals",
-            value: msg.collateral_decimals.to_string(),
-            range: "0 ..= 15",
-        });
-    }
+    bounds::COLLATERAL_DECIMALS.check(msg.collateral_decimals)?;
     validate_token_info(&msg.junior_token)?;
     validate_token_info(&msg.senior_token)?;
     let params = msg.params.unwrap_or_default();

@@ -131,7 +131,7 @@ pub enum ContractError {
     ParamOutOfRange {
         name: &'static str,
         value: String,
-        range: &'static str,
+        range: String,
     },
 
     #[error("invalid share token info: {reason}")]
@@ -142,4 +142,14 @@ pub enum ContractError {
 
     #[error("the share tokens are not instantiated yet")]
     TokensNotReady,
+}
+
+impl From<tranche_perps_types::bounds::OutOfRange> for ContractError {
+    fn from(e: tranche_perps_types::bounds::OutOfRange) -> Self {
+        Self::ParamOutOfRange {
+            name: e.name,
+            value: e.value,
+            range: e.range,
+        }
+    }
 }

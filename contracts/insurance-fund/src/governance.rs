@@ -1,6 +1,8 @@
-use cosmwasm_std::{coins, Addr, BankMsg, Decimal, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{coins, Addr, BankMsg, DepsMut, Env, MessageInfo, Response, Uint128};
 use cw_utils::nonpayable;
-use tranche_perps_types::fund::{DepositCap, FundParams, FundParamsUpdate, ReserveTarget, Tranche};
+use tranche_perps_types::fund::{
+    bounds, DepositCap, FundParams, FundParamsUpdate, ReserveTarget, Tranche,
+};
 
 use crate::error::ContractError;
 use crate::math::check_subordination;
@@ -8,87 +10,30 @@ use crate::premium::save_checkpoint;
 use crate::shortfall::total_assets;
 use crate::state::{CONFIG, PARAMS, PAUSE, STATE};
 
-const MINUTE: u64 = 60;
-const HOUR: u64 = 3_600;
-const DAY: u64 = 86_400;
-
-fn check_range<T: PartialOrd + ToString>(
-    name: &'static str,
-    value: T,
-    min: T,
-    max: T,
-    range: &'static str,
-) -> Result<(), ContractError> {
-    if value < min || value > max {
-        return Err(ContractError::ParamOutOfRange {
-            name,
-            value: value.to_string(),
-            range,
-        });
-    }
-    Ok(())
-}
-
 fn check_cap(name: &'static str, cap: DepositCap) -> Result<(), ContractError> {
     match cap {
         DepositCap::Limit(limit) if limit.is_zero() => Err(ContractError::ParamOutOfRange {
             name,
             value: "0".to_string(),
-            range: "unlimited or 1 ..= 2^128-1",
+            range: bounds::DEPOSIT_CAP_RANGE.to_string(),
         }),
         _ => Ok(()),
     }
 }
 
-/// Checks every parameter against its documented range.
+/// Checks every parameter against its bound (`tranche_perps_types::fund::bounds`).
 pub fn validate_params(p: &FundParams) -> Result<(), ContractError> {
-    check_range(
-        "cooldown_seconds",
-        p.cooldown_seconds,
-        MINUTE,
-        90 * DAY,
-        "60 ..= 7776000",
-    )?;
-    check_range(
-        "claim_window_seconds",
-        p.claim_window_seconds,
-        MINUTE,
-        30 * DAY,
-        "60 ..= 2592000",
-    )?;
-    check_range("junior_weight", p.junior_weight, 1, 100, "1 ..= 100")?;
-    check_range("senior_weight", p.senior_weight, 1, 100, "1 ..= 100")?;
-    check_range(
-        "min_junior_ratio",
-        p.min_junior_ratio,
-        Decimal::zero(),
-        Decimal::percent(90),
-        "0 ..= 0.9",
-    )?;
-    check_range("max_payout_bps", p.max_payout_bps, 1, 10_000, "1 ..= 10000")?;
-    check_range(
-        "payout_window_seconds",
-        p.payout_window_seconds,
-        HOUR,
-        30 * DAY,
-        "3600 ..= 2592000",
-    )?;
+    bounds::COOLDOWN_SECONDS.check(p.cooldown_seconds)?;
+    bounds::CLAIM_WINDOW_SECONDS.check(p.claim_window_seconds)?;
+    bounds::JUNIOR_WEIGHT.check(p.junior_weight)?;
+    bounds::SENIOR_WEIGHT.check(p.senior_weight)?;
+    bounds::MIN_JUNIOR_RATIO.check(p.min_junior_ratio)?;
+    bounds::MAX_PAYOUT_BPS.check(p.max_payout_bps)?;
+    bounds::PAYOUT_WINDOW_SECONDS.check(p.payout_window_seconds)?;
     check_cap("junior_deposit_cap", p.junior_deposit_cap)?;
     check_cap("senior_deposit_cap", p.senior_deposit_cap)?;
-    check_range(
-        "target_coverage_bps",
-        p.target_coverage_bps,
-        1,
-        100_000,
-        "1 ..= 100000",
-    )?;
-    check_range(
-        "min_remaining",
-        p.min_remaining,
-        Uint128::one(),
-        Uint128::new(1_000_000_000_000),
-        "1 ..= 1000000000000",
-    )?;
+    bounds::TARGET_COVERAGE_BPS.check(p.target_coverage_bps)?;
+    bounds::MIN_REMAINING.check(p.min_remaining)?;
     Ok(())
 }
 

@@ -19,6 +19,84 @@ pub const VIRTUAL_ASSETS: u128 = 1;
 /// How many more decimals a share token has than the collateral coin (log10 of `VIRTUAL_SHARES`).
 pub const SHARE_EXTRA_DECIMALS: u8 = 3;
 
+/// Bounds of the fund's parameters ([`FundParams`]): the one table validation, the
+/// `ParamOutOfRange` error and the docs read.
+pub mod bounds {
+    use cosmwasm_std::{Decimal, Uint128};
+
+    use crate::bounds::{Bound, Row, DAY, HOUR, MINUTE};
+
+    /// `cooldown_seconds`: 1 minute to 90 days.
+    pub const COOLDOWN_SECONDS: Bound<u64> = Bound::inclusive("cooldown_seconds", MINUTE, 90 * DAY);
+    /// `claim_window_seconds`: 1 minute to 30 days.
+    pub const CLAIM_WINDOW_SECONDS: Bound<u64> =
+        Bound::inclusive("claim_window_seconds", MINUTE, 30 * DAY);
+    /// `junior_weight`.
+    pub const JUNIOR_WEIGHT: Bound<u32> = Bound::inclusive("junior_weight", 1, 100);
+    /// `senior_weight`.
+    pub const SENIOR_WEIGHT: Bound<u32> = Bound::inclusive("senior_weight", 1, 100);
+    /// `min_junior_ratio`: 0 to 90%.
+    pub const MIN_JUNIOR_RATIO: Bound<Decimal> =
+        Bound::inclusive("min_junior_ratio", Decimal::zero(), Decimal::percent(90));
+    /// `max_payout_bps`.
+    pub const MAX_PAYOUT_BPS: Bound<u16> = Bound::inclusive("max_payout_bps", 1, 10_000);
+    /// `payout_window_seconds`: 1 hour to 30 days.
+    pub const PAYOUT_WINDOW_SECONDS: Bound<u64> =
+        Bound::inclusive("payout_window_seconds", HOUR, 30 * DAY);
+    /// `target_coverage_bps`.
+    pub const TARGET_COVERAGE_BPS: Bound<u32> = Bound::inclusive("target_coverage_bps", 1, 100_000);
+    /// `min_remaining`: 1 to 10^12 base units.
+    pub const MIN_REMAINING: Bound<Uint128> = Bound::inclusive(
+        "min_remaining",
+        Uint128::one(),
+        Uint128::new(1_000_000_000_000),
+    );
+    /// `collateral_decimals` at instantiation: share tokens get [`super::SHARE_EXTRA_DECIMALS`]
+    /// more and cw20-base allows at most 18.
+    pub const COLLATERAL_DECIMALS: Bound<u8> =
+        Bound::inclusive("collateral_decimals", 0, 18 - super::SHARE_EXTRA_DECIMALS);
+    /// The range of a limited deposit cap (`junior_deposit_cap`, `senior_deposit_cap`).
+    pub const DEPOSIT_CAP_RANGE: &str = "unlimited or 1 ..= 2^128-1";
+
+    /// The longest exit window an underwriter can be promised: the longest cooldown plus the
+    /// longest claim window.
+    pub const MAX_EXIT_WINDOW_SECONDS: u64 = COOLDOWN_SECONDS.max + CLAIM_WINDOW_SECONDS.max;
+    /// The exit window of the default parameters: default cooldown plus default claim window.
+    pub const DEFAULT_EXIT_WINDOW_SECONDS: u64 =
+        super::DEFAULT_COOLDOWN_SECONDS + super::DEFAULT_CLAIM_WINDOW_SECONDS;
+
+    /// The fund's parameter table, with defaults, for the docs.
+    pub fn table() -> Vec<Row> {
+        let d = super::FundParams::default();
+        vec![
+            COOLDOWN_SECONDS.row(d.cooldown_seconds),
+            CLAIM_WINDOW_SECONDS.row(d.claim_window_seconds),
+            JUNIOR_WEIGHT.row(d.junior_weight),
+            SENIOR_WEIGHT.row(d.senior_weight),
+            MIN_JUNIOR_RATIO.row(d.min_junior_ratio),
+            MAX_PAYOUT_BPS.row(d.max_payout_bps),
+            PAYOUT_WINDOW_SECONDS.row(d.payout_window_seconds),
+            Row {
+                name: "junior_deposit_cap",
+                default: "unlimited".into(),
+                range: DEPOSIT_CAP_RANGE.into(),
+            },
+            Row {
+                name: "senior_deposit_cap",
+                default: "unlimited".into(),
+                range: DEPOSIT_CAP_RANGE.into(),
+            },
+            TARGET_COVERAGE_BPS.row(d.target_coverage_bps),
+            MIN_REMAINING.row(d.min_remaining),
+        ]
+    }
+}
+
+/// Default `cooldown_seconds`: 7 days.
+pub const DEFAULT_COOLDOWN_SECONDS: u64 = 7 * crate::bounds::DAY;
+/// Default `claim_window_seconds`: 2 days.
+pub const DEFAULT_CLAIM_WINDOW_SECONDS: u64 = 2 * crate::bounds::DAY;
+
 /// One of the two risk layers of the fund.
 #[cw_serde]
 #[serde(deny_unknown_fields)]
@@ -58,37 +136,37 @@ pub enum DepositCap {
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 pub struct FundParams {
-    /// Seconds between a withdrawal request and the start of its claim window. Range 60 s ..= 90 d.
+    /// Seconds between a withdrawal request and the start of its claim window. Range: [`bounds`], docs/fund.md#parameters.
     pub cooldown_seconds: u64,
-    /// Seconds during which a cooled-down request can be claimed. Range 60 s ..= 30 d.
+    /// Seconds during which a cooled-down request can be claimed. Range: [`bounds`], docs/fund.md#parameters.
     pub claim_window_seconds: u64,
-    /// Risk weight of junior assets in the premium split. Range 1 ..= 100.
+    /// Risk weight of junior assets in the premium split. Range: [`bounds`], docs/fund.md#parameters.
     pub junior_weight: u32,
-    /// Risk weight of senior assets in the premium split. Range 1 ..= 100.
+    /// Risk weight of senior assets in the premium split. Range: [`bounds`], docs/fund.md#parameters.
     pub senior_weight: u32,
     /// Least share of junior in total tranche assets that senior deposits and junior withdrawals
-    /// may leave. Range 0 ..= 0.9.
+    /// may leave. Range: [`bounds`], docs/fund.md#parameters.
     pub min_junior_ratio: Decimal,
     /// Most the fund pays out within one payout window, in basis points of its assets at the
-    /// window's start. Range 1 ..= 10000.
+    /// window's start. Range: [`bounds`], docs/fund.md#parameters.
     pub max_payout_bps: u16,
-    /// Length of a payout window in seconds. Range 1 h ..= 30 d.
+    /// Length of a payout window in seconds. Range: [`bounds`], docs/fund.md#parameters.
     pub payout_window_seconds: u64,
     /// Deposit cap of the junior tranche.
     pub junior_deposit_cap: DepositCap,
     /// Deposit cap of the senior tranche.
     pub senior_deposit_cap: DepositCap,
-    /// Target fund size in basis points of total open-interest notional. Range 1 ..= 100000.
+    /// Target fund size in basis points of total open-interest notional. Range: [`bounds`], docs/fund.md#parameters.
     pub target_coverage_bps: u32,
-    /// Base units a tranche always keeps when paying a shortfall. Range 1 ..= 10^12.
+    /// Base units a tranche always keeps when paying a shortfall. Range: [`bounds`], docs/fund.md#parameters.
     pub min_remaining: Uint128,
 }
 
 impl Default for FundParams {
     fn default() -> Self {
         Self {
-            cooldown_seconds: 7 * 86_400,
-            claim_window_seconds: 2 * 86_400,
+            cooldown_seconds: DEFAULT_COOLDOWN_SECONDS,
+            claim_window_seconds: DEFAULT_CLAIM_WINDOW_SECONDS,
             junior_weight: 3,
             senior_weight: 1,
             min_junior_ratio: Decimal::percent(20),

@@ -4,6 +4,7 @@
 //! wire format of each contract is defined in exactly one place.
 #![deny(missing_docs)]
 
+pub mod bounds;
 pub mod engine;
 pub mod fund;
 pub mod governance;
