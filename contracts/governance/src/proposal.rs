@@ -3,9 +3,9 @@ use cosmwasm_std::{
     Response, SubMsg, Timestamp, Uint128, Uint256, WasmMsg,
 };
 use cw20::{Cw20ExecuteMsg, Cw20QueryMsg, TokenInfoResponse};
-use cw3::Vote;
 use cw_utils::nonpayable;
 use tranche_perps_types::fund::GovernorAction;
+use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{
     Action, GovAddressesUpdate, GovConfig, ProposalStatus, Tally, VotingRules,
 };

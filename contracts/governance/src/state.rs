@@ -1,8 +1,8 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Timestamp, Uint128};
-use cw3::Vote;
 use cw_controllers::Claims;
 use cw_storage_plus::{Item, Map, SnapshotItem, SnapshotMap, Strategy};
+use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{Action, GovConfig, ProposalStatus, Tally, VotingRules};
 
 /// Addresses and settings.

@@ -8,10 +8,12 @@ use cosmwasm_std::{
 };
 use cw20::MinterResponse;
 use cw_utils::{nonpayable, parse_instantiate_response_data};
+use tranche_perps_types::fund::GovernorAction;
 use tranche_perps_types::fund::{
     bounds, ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ShareTokenInfo, Tranche,
     SHARE_EXTRA_DECIMALS,
 };
+use tranche_perps_types::Expiration;
 
 use crate::error::ContractError;
 use crate::governance::validate_params;
@@ -248,8 +250,12 @@ pub fn execute(
         }
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;
-            let ownership =
-                cw_ownable::update_ownership(deps, &env.block, &info.sender, action.into())?;
+            let ownership = cw_ownable::update_ownership(
+                deps,
+                &env.block,
+                &info.sender,
+                ownable_action(action),
+            )?;
             Ok(Response::new()
                 .add_attribute("action", "update_ownership")
                 .add_attribute("sender", info.sender)
@@ -338,4 +344,21 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
         .add_attribute("to_version", CONTRACT_VERSION)
         .add_attribute("moved_loss_records", moved.to_string())
         .add_attribute("released_to_reserve", released))
+}
+
+/// The cw-ownable action of a governor-role message (the same two actions; no renounce).
+fn ownable_action(action: GovernorAction) -> cw_ownable::Action {
+    match action {
+        GovernorAction::TransferOwnership { new_owner, expiry } => {
+            cw_ownable::Action::TransferOwnership {
+                new_owner,
+                expiry: expiry.map(|e| match e {
+                    Expiration::AtHeight(height) => cw_utils::Expiration::AtHeight(height),
+                    Expiration::AtTime(time) => cw_utils::Expiration::AtTime(time),
+                    Expiration::Never {} => cw_utils::Expiration::Never {},
+                }),
+            }
+        }
+        GovernorAction::AcceptOwnership => cw_ownable::Action::AcceptOwnership,
+    }
 }

@@ -7,6 +7,8 @@ use cosmwasm_std::{
 };
 use cw_utils::nonpayable;
 use tranche_perps_types::engine::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+use tranche_perps_types::fund::GovernorAction;
+use tranche_perps_types::Expiration;
 
 use crate::error::ContractError;
 use crate::governance::validate_fees;
@@ -136,8 +138,12 @@ pub fn execute(
         ExecuteMsg::ClaimOwed {} => solvency::claim_owed(deps, env, info),
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;
-            let ownership =
-                cw_ownable::update_ownership(deps, &env.block, &info.sender, action.into())?;
+            let ownership = cw_ownable::update_ownership(
+                deps,
+                &env.block,
+                &info.sender,
+                ownable_action(action),
+            )?;
             Ok(Response::new()
                 .add_attribute("action", "update_ownership")
                 .add_attribute("sender", info.sender)
@@ -206,4 +212,21 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
         .add_attribute("written_off_premium", written_off.premium)
         .add_attribute("written_off_treasury", written_off.treasury)
         .add_attribute("uncovered_bad_debt", state.uncovered_bad_debt))
+}
+
+/// The cw-ownable action of a governor-role message (the same two actions; no renounce).
+fn ownable_action(action: GovernorAction) -> cw_ownable::Action {
+    match action {
+        GovernorAction::TransferOwnership { new_owner, expiry } => {
+            cw_ownable::Action::TransferOwnership {
+                new_owner,
+                expiry: expiry.map(|e| match e {
+                    Expiration::AtHeight(height) => cw_utils::Expiration::AtHeight(height),
+                    Expiration::AtTime(time) => cw_utils::Expiration::AtTime(time),
+                    Expiration::Never {} => cw_utils::Expiration::Never {},
+                }),
+            }
+        }
+        GovernorAction::AcceptOwnership => cw_ownable::Action::AcceptOwnership,
+    }
 }

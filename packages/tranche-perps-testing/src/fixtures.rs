@@ -22,7 +22,7 @@ use cw_multi_test::{App, Executor};
 use serde::{Deserialize, Serialize};
 use tranche_perps_types::engine;
 use tranche_perps_types::fund::{self, FundParamsUpdate, Tranche};
-use tranche_perps_types::governance::{self, Action};
+use tranche_perps_types::governance::{self, Action, Vote};
 
 use crate::{Suite, DENOM, ONE};
 
@@ -603,7 +603,7 @@ fn propose(label: &str, sender: &str, actions: Vec<Action>) -> Step {
     )
 }
 
-fn vote(sender: &str, proposal_id: u64, vote: cw3::Vote) -> Step {
+fn vote(sender: &str, proposal_id: u64, vote: Vote) -> Step {
     step(
         &format!("{sender} votes {vote:?} on proposal {proposal_id}"),
         5,
@@ -661,8 +661,8 @@ pub fn governance_journey(suite: &Suite) -> Vec<Step> {
             &stake,
         ),
         propose("lower the payout cap to 40%", "alice", vec![lower_cap]),
-        vote("alice", 1, cw3::Vote::Yes),
-        vote("bob", 1, cw3::Vote::Yes),
+        vote("alice", 1, Vote::Yes),
+        vote("bob", 1, Vote::Yes),
         step(
             "anyone executes proposal 1 after its timelock",
             3 * DAY + 2 * DAY,
@@ -675,10 +675,10 @@ pub fn governance_journey(suite: &Suite) -> Vec<Step> {
             "bob",
             vec![shorter_cooldown],
         ),
-        vote("alice", 2, cw3::Vote::Yes),
-        vote("bob", 2, cw3::Vote::Yes),
+        vote("alice", 2, Vote::Yes),
+        vote("bob", 2, Vote::Yes),
         propose("pause new positions", "carol", vec![pause_new_positions]),
-        vote("carol", 3, cw3::Vote::No),
+        vote("carol", 3, Vote::No),
         step(
             "bob unstakes 1,000 GOV",
             5,
@@ -715,8 +715,8 @@ pub fn closing_journey(suite: &Suite) -> Vec<Step> {
     let now = suite.app.block_info().time.seconds();
     let request = fund::ReceiveMsg::RequestWithdrawal {};
     vec![
-        vote("alice", 3, cw3::Vote::Yes),
-        vote("bob", 3, cw3::Vote::No),
+        vote("alice", 3, Vote::Yes),
+        vote("bob", 3, Vote::No),
         step(
             "anyone closes the rejected proposal 3 after its vote",
             3 * DAY,

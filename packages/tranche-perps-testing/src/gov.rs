@@ -3,10 +3,10 @@
 
 use cosmwasm_std::{to_json_binary, Addr, Empty, StdError, Uint128};
 use cw20::{Cw20Coin, Cw20ExecuteMsg};
-use cw3::Vote;
 use cw_multi_test::{AppResponse, Contract, ContractWrapper, Executor};
 use governance::ContractError as GovError;
 use tranche_perps_types::fund::GovernorAction;
+use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{
     Action, ExecuteMsg, GovConfig, GovConfigResponse, InstantiateMsg, PowerResponse,
     ProposalResponse, QueryMsg, ReceiveMsg,

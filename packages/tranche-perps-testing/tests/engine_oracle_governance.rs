@@ -5,7 +5,7 @@
 use cosmwasm_std::{coins, Addr, Decimal, Decimal256, Uint128};
 use cw_multi_test::{AppResponse, Executor};
 use cw_ownable::{Ownership, OwnershipError};
-use cw_utils::{Expiration, PaymentError};
+use cw_utils::PaymentError;
 use perp_engine::ContractError;
 use tranche_perps_testing::perp::{default_market_params, engine_contract, into_engine_error};
 use tranche_perps_testing::wasm_attrs;
@@ -15,6 +15,7 @@ use tranche_perps_types::engine::{
     MarketParams, MarketResponse, MigrateMsg, NewMarket, PositionResponse, QueryMsg,
 };
 use tranche_perps_types::fund::GovernorAction;
+use tranche_perps_types::Expiration;
 
 const BTC: &str = "BTC-USD";
 const B0: u128 = 1_000_000_000_000;

@@ -6,13 +6,13 @@
 //! refused.
 
 use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, Decimal, Timestamp, Uint128, WasmMsg};
-use cw3::Vote;
 use cw_multi_test::{AppResponse, Executor};
 use governance::ContractError as GovError;
 use tranche_perps_testing::perp::{default_market_params, engine_contract};
 use tranche_perps_testing::{Suite, DENOM, ONE};
 use tranche_perps_types::engine::{self, EngineConfigResponse, EnginePause, FeeConfig, NewMarket};
 use tranche_perps_types::fund::{self, FundParamsUpdate};
+use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{
     Action, ExecuteMsg, GovAddressesUpdate, GovConfig, ProposalStatus,
 };

@@ -8,7 +8,6 @@ use cosmwasm_std::{
     OverflowError, OverflowOperation, StdError, Uint128,
 };
 use cw20::Cw20ExecuteMsg;
-use cw3::Vote;
 use cw_controllers::{Claim, ClaimsResponse};
 use cw_multi_test::Executor;
 use cw_utils::PaymentError;
@@ -19,6 +18,7 @@ use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_testing::{Suite, DENOM, ONE};
 use tranche_perps_types::engine::NewMarket;
 use tranche_perps_types::fund::{Cw20Receive, GovernorAction};
+use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{
     Action, ExecuteMsg, GovAddressesUpdate, GovConfig, GovConfigResponse, InstantiateMsg,
     PowerResponse, ProposalListResponse, ProposalResponse, ProposalStatus, QueryMsg, ReceiveMsg,

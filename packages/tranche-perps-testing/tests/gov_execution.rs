@@ -5,7 +5,6 @@
 use cosmwasm_std::{
     coins, to_json_vec, Addr, BankMsg, Coin, CosmosMsg, Decimal, Timestamp, Uint128,
 };
-use cw3::Vote;
 use cw_ownable::Ownership;
 use governance::ContractError as GovError;
 use tranche_perps_testing::perp::default_market_params;
@@ -14,6 +13,7 @@ use tranche_perps_types::engine::{
     self, EngineConfigResponse, EnginePause, FeeConfig, MarketParams, NewMarket,
 };
 use tranche_perps_types::fund::{self, FundParams, FundParamsUpdate, GovernorAction, PauseFlags};
+use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{
     Action, ExecuteMsg, GovAddressesUpdate, GovConfig, ProposalStatus,
 };

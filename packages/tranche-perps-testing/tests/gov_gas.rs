@@ -19,12 +19,12 @@ use cosmwasm_std::{
     SubMsgResult, SystemResult, Uint128, WasmQuery,
 };
 use cw20::{Cw20QueryMsg, TokenInfoResponse};
-use cw3::Vote;
 use governance::contract::{execute, instantiate, reply, ReplyId};
 use tranche_perps_testing::counting::{counting_deps, CountingStorage, Counts};
 use tranche_perps_types::fund::{
     self, Cw20Receive, FundParams, FundParamsUpdate, PauseFlags, VIRTUAL_SHARES,
 };
+use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{Action, ExecuteMsg, GovConfig, InstantiateMsg, ReceiveMsg};
 
 const ONE: u128 = 1_000_000;

@@ -5,7 +5,6 @@
 
 use cosmwasm_std::{Addr, Decimal, Timestamp, Uint128};
 use cw20::Cw20Coin;
-use cw3::Vote;
 use cw_multi_test::Executor;
 use cw_ownable::{Ownership, OwnershipError};
 use governance::ContractError as GovError;
@@ -17,6 +16,7 @@ use tranche_perps_types::engine::{self, MarketParams};
 use tranche_perps_types::fund::{
     self, FundParams, FundParamsUpdate, GovernorAction, RequestStatus, Tranche,
 };
+use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{Action, GovConfig, InstantiateMsg, ProposalStatus};
 
 const DAY: u64 = 86_400;

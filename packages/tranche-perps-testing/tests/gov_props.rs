@@ -37,7 +37,6 @@ use std::collections::BTreeMap;
 
 use cosmwasm_std::{Addr, Decimal, Uint128};
 use cw20::Cw20ExecuteMsg;
-use cw3::Vote;
 use cw_controllers::ClaimsResponse;
 use cw_multi_test::Executor;
 use cw_utils::Expiration;
@@ -46,6 +45,7 @@ use proptest::prelude::*;
 use tranche_perps_testing::gov::GovResult;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::GovernorAction;
+use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{
     Action, ExecuteMsg, GovConfig, PowerResponse, ProposalStatus, QueryMsg, Tally,
     VoteListResponse, VotingRules,

@@ -5,10 +5,10 @@
 //! the new version and refuses a newer stored version or another contract's code.
 
 use cosmwasm_std::{Addr, Decimal, StdResult, Uint128};
-use cw3::Vote;
 use governance::ContractError as GovError;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::FundParamsUpdate;
+use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{
     Action, ExecuteMsg, GovConfig, ProposalResponse, ProposalStatus, QueryMsg,
     DEFAULT_MAX_ACTION_BYTES,

@@ -7,12 +7,12 @@ use cosmwasm_std::{
     to_json_vec, Addr, Binary, ContractResult, Decimal, Deps, DepsMut, Empty, Env, MessageInfo,
     QueryRequest, Response, StdError, StdResult, SystemResult, Timestamp, WasmQuery,
 };
-use cw3::Vote;
 use cw_multi_test::{AppResponse, ContractWrapper, Executor};
 use governance::ContractError as GovError;
 use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::{FundParams, FundParamsUpdate};
+use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{Action, GovAddressesUpdate, ProposalStatus};
 
 const DAY: u64 = 86_400;

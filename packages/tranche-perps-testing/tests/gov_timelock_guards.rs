@@ -4,10 +4,10 @@
 //! actions can be run only by that proposal's own execution.
 
 use cosmwasm_std::{to_json_binary, Decimal, WasmMsg};
-use cw3::Vote;
 use governance::ContractError;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::{FundParamsUpdate, Tranche};
+use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{Action, ExecuteMsg, ProposalStatus};
 
 const DAY: u64 = 86_400;

@@ -5,7 +5,6 @@
 
 use cosmwasm_std::{to_json_binary, Addr, Decimal, Timestamp, Uint128};
 use cw20::Cw20ExecuteMsg;
-use cw3::Vote;
 use cw_multi_test::Executor;
 use governance::proposal::outcome;
 use governance::state::Proposal;
@@ -14,6 +13,7 @@ use serde_json::json;
 use tranche_perps_testing::gov::{into_gov_error, GovRecords, GovResult};
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::EnginePause;
+use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{
     Action, ExecuteMsg, GovConfig, InstantiateMsg, ProposalListResponse, ProposalStatus, QueryMsg,
     ReceiveMsg, Tally, ThresholdResponse, VoteInfo, VoteListResponse, VoteResponse, VotingRules,

@@ -9,7 +9,6 @@
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, Decimal, Decimal256, Int128, Timestamp, Uint128};
-use cw_ownable::cw_ownable_query;
 
 use crate::fund::GovernorAction;
 
@@ -265,11 +264,13 @@ pub enum ExecuteMsg {
 pub struct MigrateMsg {}
 
 /// Query messages of the engine.
-#[cw_ownable_query]
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
+    /// The governor and any pending transfer of the role.
+    #[returns(crate::Ownership)]
+    Ownership {},
     /// Addresses, fee split, pauses.
     #[returns(EngineConfigResponse)]
     Config {},

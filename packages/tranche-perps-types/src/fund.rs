@@ -5,12 +5,11 @@
 //! `(assets + 1) / (supply + VIRTUAL_SHARES)` with `VIRTUAL_SHARES = 1000`, so the first deposit
 //! of `a` base units mints `1000 * a` share units, i.e. one whole share per whole coin.
 
+use crate::Expiration;
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{
     Addr, Binary, Decimal, Decimal256, SignedDecimal256, Timestamp, Uint128, Uint256,
 };
-use cw_ownable::cw_ownable_query;
-use cw_utils::Expiration;
 
 /// Virtual share offset `V` added to a tranche's supply in every price computation.
 pub const VIRTUAL_SHARES: u128 = 1_000;
@@ -304,17 +303,6 @@ pub enum GovernorAction {
     AcceptOwnership,
 }
 
-impl From<GovernorAction> for cw_ownable::Action {
-    fn from(action: GovernorAction) -> Self {
-        match action {
-            GovernorAction::TransferOwnership { new_owner, expiry } => {
-                cw_ownable::Action::TransferOwnership { new_owner, expiry }
-            }
-            GovernorAction::AcceptOwnership => cw_ownable::Action::AcceptOwnership,
-        }
-    }
-}
-
 /// Execute messages of the fund.
 #[cw_serde]
 #[serde(deny_unknown_fields)]
@@ -411,11 +399,13 @@ pub enum ReceiveMsg {
 pub struct MigrateMsg {}
 
 /// Query messages of the fund.
-#[cw_ownable_query]
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
+    /// The governor and any pending transfer of the role.
+    #[returns(crate::Ownership)]
+    Ownership {},
     /// Addresses, parameters and pause flags.
     #[returns(ConfigResponse)]
     Config {},

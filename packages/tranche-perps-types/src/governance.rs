@@ -6,7 +6,6 @@
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, CosmosMsg, Decimal, Empty, Timestamp, Uint128};
-use cw3::Vote;
 
 use crate::engine::{EnginePause, FeeConfig, MarketParams, NewMarket};
 use crate::fund::{FundParamsUpdate, GovernorAction};
@@ -338,7 +337,7 @@ pub enum QueryMsg {
         height: Option<u64>,
     },
     /// Unbonding claims of an address.
-    #[returns(cw_controllers::ClaimsResponse)]
+    #[returns(ClaimsResponse)]
     Claims {
         /// Address.
         address: String,
@@ -495,4 +494,34 @@ pub struct PowerResponse {
     pub power: Uint128,
     /// Height it was read at.
     pub height: u64,
+}
+
+/// A ballot's choice (cw3's `Vote`, the same on the wire).
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum Vote {
+    /// For.
+    Yes,
+    /// Against.
+    No,
+    /// Counts toward quorum only.
+    Abstain,
+    /// Against, and a veto share above `veto_threshold` rejects the proposal.
+    Veto,
+}
+
+/// One unbonding claim (cw-controllers' `Claim`, the same on the wire).
+#[cw_serde]
+pub struct Claim {
+    /// Staking tokens it returns.
+    pub amount: Uint128,
+    /// When they can be claimed.
+    pub release_at: crate::Expiration,
+}
+
+/// Response to [`QueryMsg::Claims`] (cw-controllers' `ClaimsResponse`, the same on the wire).
+#[cw_serde]
+pub struct ClaimsResponse {
+    /// Pending claims, oldest first.
+    pub claims: Vec<Claim>,
 }

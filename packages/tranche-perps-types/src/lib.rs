@@ -9,6 +9,33 @@ pub mod engine;
 pub mod fund;
 pub mod governance;
 
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Timestamp};
+
+/// When something lapses (cw-utils' `Expiration`, field for field on the wire).
+#[cw_serde]
+#[derive(Copy)]
+pub enum Expiration {
+    /// At a block height.
+    AtHeight(u64),
+    /// At a block time.
+    AtTime(Timestamp),
+    /// Never.
+    Never {},
+}
+
+/// The governor and any pending transfer of the role (cw-ownable's `Ownership`, field for field
+/// on the wire): the answer to the fund's and the engine's `Ownership {}` query.
+#[cw_serde]
+pub struct Ownership {
+    /// The governor; `None` only if the role was renounced, which the suite never does.
+    pub owner: Option<Addr>,
+    /// The proposed governor of a transfer in progress.
+    pub pending_owner: Option<Addr>,
+    /// When the pending transfer lapses.
+    pub pending_expiry: Option<Expiration>,
+}
+
 /// Page size of a paginated query when the caller gives no `limit`.
 pub const DEFAULT_PAGE_LIMIT: u32 = 10;
 /// Largest page any paginated query returns, whatever `limit` asks for.
