@@ -4,7 +4,8 @@
 # target/localnet/gas.json), generate and type-check the TypeScript client from schema/ and run
 # its journey (a deposit and a fund query), measure how gas of open, deposit, stake and vote
 # changes between 10 and 1,000 other positions, underwriters and voters (also written to
-# target/localnet/gas-scaling.json), and stop the node, whatever happens.
+# target/localnet/gas-scaling.json), write docs/generated/gas.md and gas-scaling.md from both,
+# and stop the node, whatever happens.
 #
 #   scripts/e2e.sh            (builds the wasm artifacts first if artifacts/ is empty)
 set -euo pipefail
@@ -12,7 +13,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-[[ -f artifacts/checksums.txt && -f artifacts/governance.wasm ]] || bash scripts/build-wasm.sh
+[[ -f artifacts/governance.wasm ]] || bash scripts/build-wasm.sh
 
 ensure_wasmd
 export WASMD
@@ -39,3 +40,7 @@ header "TypeScript client: generate from schema/, type-check, run its journey"
     MNEMONIC="$(grep -oP '^TS_CLIENT_MNEMONIC="\K[^"]+' ../../scripts/localnet.sh)" \
         node dist/scaling.js "../../$OUT/deployment.json" "../../$OUT/gas-scaling.json" 1000
 )
+
+header "Generated gas pages"
+python3 scripts/chain/gas_tables.py journeys "$OUT/gas.json" docs/generated/gas.md
+python3 scripts/chain/gas_tables.py scaling "$OUT/gas-scaling.json" docs/generated/gas-scaling.md

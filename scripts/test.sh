@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Run every check: formatting, clippy, tests, wasm build, schema drift, and the journeys on a
-# real single-node wasmd chain.
+# Run every check: formatting, clippy, tests (the workspace, then each crate on its own, so a
+# crate that only works inside the workspace is caught), the reproducible wasm build verified
+# against the committed checksums, schema drift, and the journeys on a real single-node wasmd
+# chain.
 #
 # With CI=true proptest runs 2000 cases per property unless PROPTEST_CASES is
 # set; otherwise proptest's own default (or your PROPTEST_CASES) applies.
@@ -22,8 +24,15 @@ cargo clippy --workspace --all-targets -- -D warnings
 header "cargo test (PROPTEST_CASES=${PROPTEST_CASES:-proptest default})"
 cargo test --workspace
 
-header "Build wasm artifacts"
-bash scripts/build-wasm.sh
+header "cargo test, each crate on its own (PROPTEST_CASES=${PROPTEST_CASES_ALONE:-256})"
+for crate in $(cargo metadata --no-deps --format-version 1 \
+    | python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(sys.stdin)["packages"]))'); do
+    echo "--- cargo test -p $crate"
+    PROPTEST_CASES="${PROPTEST_CASES_ALONE:-256}" cargo test -p "$crate"
+done
+
+header "Wasm build, verified against artifacts/checksums.txt"
+bash scripts/build-wasm.sh --verify
 
 header "Check schema"
 bash scripts/check-schema.sh

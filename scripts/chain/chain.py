@@ -124,8 +124,8 @@ def event_attr(res, event_type, key):
 
 # ----- deploy -----
 
-def verify_artifacts(names):
-    sums_path = os.path.join(ROOT, "artifacts", "checksums.txt")
+def verify_artifacts(names, artifacts):
+    sums_path = os.path.join(artifacts, "checksums.txt")
     if not os.path.exists(sums_path):
         raise ChainError("artifacts/checksums.txt is missing: run scripts/build-wasm.sh")
     sums = {}
@@ -133,7 +133,7 @@ def verify_artifacts(names):
         digest, name = line.split()
         sums[name.lstrip("*")] = digest
     for name in names:
-        path = os.path.join(ROOT, "artifacts", name)
+        path = os.path.join(artifacts, name)
         if not os.path.exists(path):
             raise ChainError(f"artifact {name} is missing: run scripts/build-wasm.sh")
         digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
@@ -160,16 +160,16 @@ def instantiate(chain, code_id, msg, label, sender, admin):
     return event_attr(res, "instantiate", "_contract_address"), res
 
 
-def deploy(cfg, out_path):
+def deploy(cfg, out_path, artifacts):
     chain = Chain(cfg)
     codes = {"share_token": "share_token.wasm", "insurance_fund": "insurance_fund.wasm",
              "perp_engine": "perp_engine.wasm", "governance": "governance.wasm"}
-    verify_artifacts(codes.values())
+    verify_artifacts(codes.values(), artifacts)
     deployer = cfg["deployer"]
     governor = chain.addr(deployer)
     code_ids = {}
     for name, file in codes.items():
-        res = chain.tx(["tx", "wasm", "store", os.path.join(ROOT, "artifacts", file)], deployer)
+        res = chain.tx(["tx", "wasm", "store", os.path.join(artifacts, file)], deployer)
         code_ids[name] = int(event_attr(res, "store_code", "code_id"))
         print(f"stored {file}: code {code_ids[name]}")
 
@@ -348,6 +348,8 @@ def main():
     d = sub.add_parser("deploy")
     d.add_argument("--config", required=True)
     d.add_argument("--out", required=True)
+    d.add_argument("--artifacts", default=os.path.join(ROOT, "artifacts"),
+                   help="directory of the wasm files and their checksums.txt (default artifacts/)")
     j = sub.add_parser("journey")
     j.add_argument("--config", required=True)
     j.add_argument("--deployment", required=True)
@@ -357,7 +359,7 @@ def main():
     cfg = json.load(open(args.config))
     try:
         if args.command == "deploy":
-            deploy(cfg, args.out)
+            deploy(cfg, args.out, os.path.abspath(args.artifacts))
         else:
             journey(cfg, args.deployment, args.files, args.gas_out)
     except ChainError as err:
