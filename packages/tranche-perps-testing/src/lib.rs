@@ -7,6 +7,7 @@
 //! so every test is also an invariant test.
 
 pub mod counting;
+pub mod docs;
 pub mod fixtures;
 pub mod gov;
 pub mod perp;
