@@ -92,7 +92,10 @@ pub enum ContractError {
     #[error("only the contract itself may do this")]
     Unauthorized,
 
-    #[error("proposal deposit {deposit} is above {max}, a tenth of the staking token's supply")]
+    #[error(
+        "proposal deposit {deposit} is above {max}, {share} of the staking token's supply",
+        share = tranche_perps_types::governance::bounds::MAX_DEPOSIT_SHARE
+    )]
     DepositTooLarge { deposit: Uint128, max: Uint128 },
 
     #[error("action {index}: {field} {address:?} is not a valid address")]
@@ -115,6 +118,16 @@ pub enum ContractError {
     ParamOutOfRange {
         name: &'static str,
         value: String,
-        range: &'static str,
+        range: String,
     },
+}
+
+impl From<tranche_perps_types::bounds::OutOfRange> for ContractError {
+    fn from(e: tranche_perps_types::bounds::OutOfRange) -> Self {
+        Self::ParamOutOfRange {
+            name: e.name,
+            value: e.value,
+            range: e.range,
+        }
+    }
 }

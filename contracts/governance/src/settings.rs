@@ -2,33 +2,16 @@
 //! proposal needs now and its cap, and the two self-calls that change settings and addresses
 //! (`update_config`, `update_addresses`).
 
-use cosmwasm_std::{Addr, Decimal, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Addr, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
 use cw20::{Cw20QueryMsg, TokenInfoResponse};
-use tranche_perps_types::governance::{GovAddressesUpdate, GovConfig};
+use tranche_perps_types::governance::{bounds, GovAddressesUpdate, GovConfig};
 
 use crate::error::ContractError;
 use crate::state::{Config, CONFIG};
 
-const MINUTE: u64 = 60;
-const DAY: u64 = 86_400;
-
-fn range_error(name: &'static str, value: impl ToString, range: &'static str) -> ContractError {
-    ContractError::ParamOutOfRange {
-        name,
-        value: value.to_string(),
-        range,
-    }
-}
-
-/// The largest proposal deposit as a share of the staking token's total supply: a larger
-/// deposit could leave nobody able to propose, not even the fix. Checked when the settings are
-/// set, and applied again at every proposal (see [`required_deposit`]) because the supply can
-/// shrink later.
-const MAX_DEPOSIT_SHARE: Decimal = Decimal::percent(10);
-
-/// The deposit a proposal needs now: the configured deposit, but never more than a tenth of
-/// the staking token's current total supply (rounded down), so burns after the settings were
-/// set cannot make the deposit unpayable and lock governance.
+/// The deposit a proposal needs now: the configured deposit, but never more than
+/// [`bounds::MAX_DEPOSIT_SHARE`] of the staking token's current total supply (rounded down), so
+/// burns after the settings were set cannot make the deposit unpayable and lock governance.
 pub fn required_deposit(deps: Deps, config: &Config) -> Result<Uint128, ContractError> {
     let configured = config.config.proposal_deposit;
     if configured.is_zero() {
@@ -37,88 +20,33 @@ pub fn required_deposit(deps: Deps, config: &Config) -> Result<Uint128, Contract
     Ok(configured.min(deposit_cap(deps, &config.staking_token)?))
 }
 
-/// The largest deposit allowed now: a tenth of the staking token's total supply, rounded down.
+/// The largest deposit allowed now: [`bounds::MAX_DEPOSIT_SHARE`] of the staking token's total
+/// supply, rounded down.
 fn deposit_cap(deps: Deps, staking_token: &Addr) -> Result<Uint128, ContractError> {
     let info: TokenInfoResponse = deps
         .querier
         .query_wasm_smart(staking_token, &Cw20QueryMsg::TokenInfo {})?;
-    Ok(info.total_supply.mul_floor(MAX_DEPOSIT_SHARE))
+    Ok(info.total_supply.mul_floor(bounds::MAX_DEPOSIT_SHARE))
 }
 
-/// Checks every setting against its documented range, and a nonzero proposal deposit against
-/// a tenth of the staking token's total supply now.
-///
-/// The vote ranges keep governance able to pass something: a unanimous yes always passes
-/// (threshold below 1, veto needing a positive share), and a stake that does not vote cannot
-/// block everything unless it is more than `1 - quorum` of all power (quorum below 1).
+/// Checks every setting against its bound (`tranche_perps_types::governance::bounds`), and a
+/// nonzero proposal deposit against [`bounds::MAX_DEPOSIT_SHARE`] of the staking token's total
+/// supply now.
 pub fn validate_config(
     deps: Deps,
     staking_token: &Addr,
     config: &GovConfig,
 ) -> Result<(), ContractError> {
     let r = &config.rules;
-    let share = |d: Decimal, lo: Decimal, one_allowed: bool, name, range| {
-        if d < lo || d > Decimal::one() || (d == Decimal::one() && !one_allowed) {
-            Err(range_error(name, d, range))
-        } else {
-            Ok(())
-        }
-    };
-    share(r.quorum, Decimal::percent(1), false, "quorum", "0.01 ..< 1")?;
-    share(
-        r.threshold,
-        Decimal::percent(50),
-        false,
-        "threshold",
-        "0.5 ..< 1",
-    )?;
-    share(
-        r.veto_threshold,
-        Decimal::percent(1),
-        true,
-        "veto_threshold",
-        "0.01 ..= 1",
-    )?;
-    if !(MINUTE..=30 * DAY).contains(&r.voting_period_seconds) {
-        return Err(range_error(
-            "voting_period_seconds",
-            r.voting_period_seconds,
-            "60 ..= 2592000",
-        ));
-    }
-    if r.timelock_seconds > 30 * DAY {
-        return Err(range_error(
-            "timelock_seconds",
-            r.timelock_seconds,
-            "0 ..= 2592000",
-        ));
-    }
-    if !(MINUTE..=60 * DAY).contains(&config.unbonding_seconds) {
-        return Err(range_error(
-            "unbonding_seconds",
-            config.unbonding_seconds,
-            "60 ..= 5184000",
-        ));
-    }
-    if !(1..=20).contains(&config.max_actions) {
-        return Err(range_error("max_actions", config.max_actions, "1 ..= 20"));
-    }
-    if !(64..=10_000).contains(&config.max_text_bytes) {
-        return Err(range_error(
-            "max_text_bytes",
-            config.max_text_bytes,
-            "64 ..= 10000",
-        ));
-    }
-    // The lower end still fits the largest settings change and a full address change, so the
-    // cap cannot keep governance from raising it again.
-    if !(1_024..=64_000).contains(&config.max_action_bytes) {
-        return Err(range_error(
-            "max_action_bytes",
-            config.max_action_bytes,
-            "1024 ..= 64000",
-        ));
-    }
+    bounds::QUORUM.check(r.quorum)?;
+    bounds::THRESHOLD.check(r.threshold)?;
+    bounds::VETO_THRESHOLD.check(r.veto_threshold)?;
+    bounds::VOTING_PERIOD_SECONDS.check(r.voting_period_seconds)?;
+    bounds::TIMELOCK_SECONDS.check(r.timelock_seconds)?;
+    bounds::UNBONDING_SECONDS.check(config.unbonding_seconds)?;
+    bounds::MAX_ACTIONS.check(config.max_actions)?;
+    bounds::MAX_TEXT_BYTES.check(config.max_text_bytes)?;
+    bounds::MAX_ACTION_BYTES.check(config.max_action_bytes)?;
     if !config.proposal_deposit.is_zero() {
         let max = deposit_cap(deps, staking_token)?;
         if config.proposal_deposit > max {
