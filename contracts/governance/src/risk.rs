@@ -16,14 +16,13 @@ use crate::error::ContractError;
 use crate::state::{Config, Proposal};
 use crate::tally::status_now;
 
-const DAY: u64 = 86_400;
-
 /// Timelock of a proposal made while the fund or engine cannot answer the risk check (a typo
 /// in an address change, a target migrated away): such a proposal is taken as risk-raising and
-/// waits at least the fund's default cooldown plus claim window (7 + 2 days). Refusing it
-/// instead would refuse the address change that repairs governance. Execution and veto check
-/// the timelock again and raise it to the fund's actual exit window if the fund answers then.
-pub const FALLBACK_RISKY_TIMELOCK_SECONDS: u64 = 9 * DAY;
+/// waits at least the fund's default cooldown plus claim window
+/// ([`fund::bounds::DEFAULT_EXIT_WINDOW_SECONDS`]). Refusing it instead would refuse the
+/// address change that repairs governance. Execution and veto check the timelock again and
+/// raise it to the fund's actual exit window if the fund answers then.
+pub const FALLBACK_RISKY_TIMELOCK_SECONDS: u64 = fund::bounds::DEFAULT_EXIT_WINDOW_SECONDS;
 
 /// Whether an action adds risk for underwriters (so it must wait out a withdrawal).
 fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, ContractError> {
@@ -105,13 +104,10 @@ fn risky_now(deps: Deps, config: &Config, action: &Action) -> bool {
     raises_risk(deps, config, action).unwrap_or(true)
 }
 
-/// Longest exit window a timelock waits: the fund's longest cooldown plus longest claim window
-/// (90 + 30 days). A replaced fund answering more cannot push a timestamp past its range and
-/// make the proposal unexecutable.
-const MAX_EXIT_WINDOW_SECONDS: u64 = 120 * DAY;
-
-/// The fund's exit window now (cooldown plus claim window, at most
-/// [`MAX_EXIT_WINDOW_SECONDS`]), `None` when the fund does not answer.
+/// The fund's exit window now (cooldown plus claim window), `None` when the fund does not
+/// answer. At most [`fund::bounds::MAX_EXIT_WINDOW_SECONDS`], the longest exit window the
+/// fund's bounds allow: a replaced fund answering more cannot push a timestamp past its range
+/// and make the proposal unexecutable.
 fn fund_exit_window(deps: Deps, fund: &Addr) -> Option<u64> {
     deps.querier
         .query_wasm_smart::<fund::ConfigResponse>(fund, &fund::QueryMsg::Config {})
@@ -120,7 +116,7 @@ fn fund_exit_window(deps: Deps, fund: &Addr) -> Option<u64> {
             c.params
                 .cooldown_seconds
                 .saturating_add(c.params.claim_window_seconds)
-                .min(MAX_EXIT_WINDOW_SECONDS)
+                .min(fund::bounds::MAX_EXIT_WINDOW_SECONDS)
         })
 }
 
@@ -224,6 +220,7 @@ pub(crate) fn settle_timelock(p: &mut Proposal, window: &TimelockWindow) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tranche_perps_types::bounds::DAY;
 
     #[test]
     fn the_fallback_timelock_is_the_funds_default_exit_window() {
@@ -232,5 +229,6 @@ mod tests {
             FALLBACK_RISKY_TIMELOCK_SECONDS,
             p.cooldown_seconds + p.claim_window_seconds
         );
+        assert_eq!(FALLBACK_RISKY_TIMELOCK_SECONDS, 9 * DAY);
     }
 }

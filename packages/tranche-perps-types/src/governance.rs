@@ -536,9 +536,10 @@ pub struct ProposalResponse {
     pub voting_end: Timestamp,
     /// Timelock after passing, in seconds, as judged when the proposal was made: for a
     /// proposal with an action that adds underwriter risk (or whose risk check the fund or
-    /// engine could not answer), raised to the fund's cooldown plus claim window, or to 9 days,
-    /// the fund's default exit window, when the fund itself could not answer. Execution and
-    /// veto check it again and record what they enforced.
+    /// engine could not answer), raised to the fund's cooldown plus claim window, or to the
+    /// fund's default exit window ([`crate::fund::bounds::DEFAULT_EXIT_WINDOW_SECONDS`]) when
+    /// the fund itself could not answer. Execution and veto check it again and record what
+    /// they enforced.
     pub timelock_seconds: u64,
     /// Once passed, the earliest execution time: for a proposal still waiting, the timelock
     /// `Execute` and `Veto` would enforce now (see [`ExecuteMsg::Execute`]: never below
