@@ -230,10 +230,13 @@ pub fn run_actions(
     info: MessageInfo,
     id: u64,
 ) -> Result<Response, ContractError> {
+    if info.sender != env.contract.address {
+        return Err(ContractError::Unauthorized);
+    }
     // Only the proposal being executed right now, once: an action of one proposal cannot run
     // another's (for instance a vetoed one).
-    if info.sender != env.contract.address || EXECUTING.may_load(deps.storage)? != Some(id) {
-        return Err(ContractError::Unauthorized);
+    if EXECUTING.may_load(deps.storage)? != Some(id) {
+        return Err(ContractError::NotExecuting { id });
     }
     EXECUTING.remove(deps.storage);
     let config = CONFIG.load(deps.storage)?;

@@ -185,7 +185,8 @@ pub(crate) struct TimelockWindow {
 }
 
 /// When a passed proposal passed and when its timelock ends, the timelock checked against the
-/// fund's parameters now; `NotPassed` for any other status.
+/// fund's parameters now. `NotPassed` for a proposal that has not passed (open, or decided
+/// against and not closed yet), `AlreadySettled` for one that was closed, vetoed or executed.
 ///
 /// See [`required_timelock`]: a fund or engine that cannot answer (migrated to code that no
 /// longer knows the query, or replaced by an address that is not a contract) never leaves the
@@ -197,9 +198,12 @@ pub(crate) fn timelock_window(
     id: u64,
     now: Timestamp,
 ) -> Result<TimelockWindow, ContractError> {
-    let passed_at = match status_now(p, now) {
-        (ProposalStatus::Passed, Some(at)) => at,
-        _ => return Err(ContractError::NotPassed { id }),
+    let passed_at = match (p.status, status_now(p, now)) {
+        (_, (ProposalStatus::Passed, Some(at))) => at,
+        (ProposalStatus::Open | ProposalStatus::Passed, _) => {
+            return Err(ContractError::NotPassed { id })
+        }
+        (status, _) => return Err(ContractError::AlreadySettled { id, status }),
     };
     let (timelock_seconds, risky) = required_timelock(deps, config, p);
     Ok(TimelockWindow {
