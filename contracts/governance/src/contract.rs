@@ -10,8 +10,9 @@ use cw_utils::nonpayable;
 use tranche_perps_types::governance::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::ContractError;
-use crate::proposal::{self, validate_config};
+use crate::proposal;
 use crate::querier::CachingQuerier;
+use crate::settings::{self, validate_config};
 use crate::state::{Config, CONFIG, NEXT_PROPOSAL_ID};
 use crate::{query, staking};
 
@@ -109,8 +110,8 @@ pub fn execute(
         ExecuteMsg::RunActions { proposal_id } => {
             proposal::run_actions(deps, env, info, proposal_id)
         }
-        ExecuteMsg::UpdateConfig(gov) => proposal::update_config(deps, env, info, gov),
-        ExecuteMsg::UpdateAddresses(update) => proposal::update_addresses(deps, env, info, update),
+        ExecuteMsg::UpdateConfig(gov) => settings::update_config(deps, env, info, gov),
+        ExecuteMsg::UpdateAddresses(update) => settings::update_addresses(deps, env, info, update),
     }
 }
 

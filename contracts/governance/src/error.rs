@@ -1,6 +1,7 @@
 use cosmwasm_std::{OverflowError, StdError, Uint128};
 use cw_utils::PaymentError;
 use thiserror::Error;
+use tranche_perps_types::governance::ProposalStatus;
 
 /// Every way a governance message can fail.
 #[derive(Error, Debug, PartialEq)]
@@ -77,6 +78,9 @@ pub enum ContractError {
     #[error("proposal {id} has not passed")]
     NotPassed { id: u64 },
 
+    #[error("proposal {id} is already settled ({status:?})")]
+    AlreadySettled { id: u64, status: ProposalStatus },
+
     #[error("proposal {id} is timelocked until {executable_at}")]
     Timelocked { id: u64, executable_at: u64 },
 
@@ -92,7 +96,13 @@ pub enum ContractError {
     #[error("only the contract itself may do this")]
     Unauthorized,
 
-    #[error("proposal deposit {deposit} is above {max}, a tenth of the staking token's supply")]
+    #[error("proposal {id} is not the proposal being executed")]
+    NotExecuting { id: u64 },
+
+    #[error(
+        "proposal deposit {deposit} is above {max}, {share} of the staking token's supply",
+        share = tranche_perps_types::governance::bounds::MAX_DEPOSIT_SHARE
+    )]
     DepositTooLarge { deposit: Uint128, max: Uint128 },
 
     #[error("action {index}: {field} {address:?} is not a valid address")]
@@ -115,6 +125,16 @@ pub enum ContractError {
     ParamOutOfRange {
         name: &'static str,
         value: String,
-        range: &'static str,
+        range: String,
     },
+}
+
+impl From<tranche_perps_types::bounds::OutOfRange> for ContractError {
+    fn from(e: tranche_perps_types::bounds::OutOfRange) -> Self {
+        Self::ParamOutOfRange {
+            name: e.name,
+            value: e.value,
+            range: e.range,
+        }
+    }
 }

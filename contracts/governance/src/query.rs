@@ -7,8 +7,10 @@ use tranche_perps_types::governance::{
 use tranche_perps_types::page_limit;
 
 use crate::error::ContractError;
-use crate::proposal::{load, required_timelock, status_now};
+use crate::proposal::load;
+use crate::risk::required_timelock;
 use crate::state::{Config, Proposal, BALLOTS, CONFIG, PROPOSALS, STAKES, TOTAL_STAKED};
+use crate::tally::status_now;
 
 pub fn config(deps: Deps) -> Result<GovConfigResponse, ContractError> {
     let c = CONFIG.load(deps.storage)?;

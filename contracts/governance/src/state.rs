@@ -16,7 +16,7 @@ pub struct Config {
     pub config: GovConfig,
 }
 
-/// A proposal as stored; `status` is the last settled status (see `proposal::status_now`).
+/// A proposal as stored; `status` is the last settled status (see `tally::status_now`).
 #[cw_serde]
 pub struct Proposal {
     pub title: String,

@@ -19,11 +19,18 @@ pub struct Section {
 
 /// Every generated section of the docs.
 pub fn sections() -> Vec<Section> {
-    vec![Section {
-        page: "docs/fund.md",
-        name: "fund-parameters",
-        content: markdown(&tranche_perps_types::fund::bounds::table()),
-    }]
+    vec![
+        Section {
+            page: "docs/fund.md",
+            name: "fund-parameters",
+            content: markdown(&tranche_perps_types::fund::bounds::table()),
+        },
+        Section {
+            page: "docs/governance.md",
+            name: "governance-settings",
+            content: markdown(&tranche_perps_types::governance::bounds::table()),
+        },
+    ]
 }
 
 /// The repository root.

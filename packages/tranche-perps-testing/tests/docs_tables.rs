@@ -6,8 +6,8 @@ use tranche_perps_testing::docs::{fill, repo_root, sections};
 fn docs_parameter_tables_match_the_bounds() {
     for section in sections() {
         let path = repo_root().join(section.page);
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|err| panic!("{}: {err}", section.page));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", section.page));
         let filled = fill(&text, section.name, &section.content)
             .unwrap_or_else(|| panic!("{}: no generated:{} markers", section.page, section.name));
         assert!(

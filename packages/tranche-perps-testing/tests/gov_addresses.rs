@@ -667,7 +667,7 @@ fn the_dao_repairs_a_fund_address_that_cannot_answer() {
     let swap = point_fund_at(&dao.suite, &gone);
     dao.enact(vec![swap]);
     assert_eq!(dao.suite.gov_config().fund, Some(gone));
-    assert_eq!(governance::proposal::FALLBACK_RISKY_TIMELOCK_SECONDS, EXIT);
+    assert_eq!(governance::risk::FALLBACK_RISKY_TIMELOCK_SECONDS, EXIT);
 
     let pause = raw_engine_pause(&dao.suite);
     let lower_ratio = Action::UpdateFundParams(FundParamsUpdate {

@@ -456,7 +456,7 @@ fn instantiate_refuses_funds_bad_addresses_and_bad_settings() {
         GovError::ParamOutOfRange {
             name: "threshold",
             value: "0.49".to_string(),
-            range: "0.5 ..< 1",
+            range: "0.5 ..< 1".to_string(),
         }
     );
     // Settings that could lock governance are refused from the start too (GOV supply 1000).
@@ -617,13 +617,13 @@ fn execute_and_vote_in_the_wrong_state() {
 fn a_proposal_with_an_out_of_range_config_action_is_refused() {
     let mut suite = setup();
     let a = alice(&suite);
-    let out_of_range = |f: fn(&mut GovConfig), name, value: &str, range| {
+    let out_of_range = |f: fn(&mut GovConfig), name, value: &str, range: &str| {
         let mut config = GovConfig::default();
         f(&mut config);
         let error = GovError::ParamOutOfRange {
             name,
             value: value.to_string(),
-            range,
+            range: range.to_string(),
         };
         (config, error)
     };
@@ -674,7 +674,7 @@ fn lock_configs() -> Vec<(GovConfig, GovError)> {
             GovError::ParamOutOfRange {
                 name: "threshold",
                 value: "1".to_string(),
-                range: "0.5 ..< 1",
+                range: "0.5 ..< 1".to_string(),
             },
         ),
         // Any one staker who does not vote would block every proposal.
@@ -683,7 +683,7 @@ fn lock_configs() -> Vec<(GovConfig, GovError)> {
             GovError::ParamOutOfRange {
                 name: "quorum",
                 value: "1".to_string(),
-                range: "0.01 ..< 1",
+                range: "0.01 ..< 1".to_string(),
             },
         ),
         (
@@ -691,7 +691,7 @@ fn lock_configs() -> Vec<(GovConfig, GovError)> {
             GovError::ParamOutOfRange {
                 name: "veto_threshold",
                 value: "0".to_string(),
-                range: "0.01 ..= 1",
+                range: "0.01 ..= 1".to_string(),
             },
         ),
         // A cap below the largest settings change could keep the DAO from raising it again.
@@ -700,7 +700,7 @@ fn lock_configs() -> Vec<(GovConfig, GovError)> {
             GovError::ParamOutOfRange {
                 name: "max_action_bytes",
                 value: "1023".to_string(),
-                range: "1024 ..= 64000",
+                range: "1024 ..= 64000".to_string(),
             },
         ),
         // Nobody might hold enough to propose (the fix included).

@@ -458,17 +458,21 @@ fn risky_timelock_follows_the_funds_exit_time_but_never_undercuts_the_default() 
 // ----- not executable -----
 
 #[test]
-fn executing_twice_is_not_passed() {
+fn executing_twice_is_refused_as_settled() {
     let mut dao = dao();
     let id = dao.enact(vec![fund_pause(true)]);
-    assert_eq!(dao.execute(id).unwrap_err(), GovError::NotPassed { id });
+    let executed = GovError::AlreadySettled {
+        id,
+        status: ProposalStatus::Executed,
+    };
+    assert_eq!(dao.execute(id).unwrap_err(), executed);
     // Even a guardian veto comes too late for an executed proposal.
     let guardian = dao.suite.guardian.clone();
     assert_eq!(
         dao.suite
             .execute_gov(&guardian, &ExecuteMsg::Veto { proposal_id: id })
             .unwrap_err(),
-        GovError::NotPassed { id }
+        executed
     );
     assert_eq!(dao.suite.proposal(id).status, ProposalStatus::Executed);
 }
@@ -561,7 +565,13 @@ fn a_failing_action_is_recorded_and_undoes_the_valid_ones_before_it() {
     assert_eq!(config.pause, PauseFlags::default());
     assert_eq!(config.params, FundParams::default());
     // A failed proposal is settled: it cannot be executed again.
-    assert_eq!(dao.execute(id).unwrap_err(), GovError::NotPassed { id });
+    assert_eq!(
+        dao.execute(id).unwrap_err(),
+        GovError::AlreadySettled {
+            id,
+            status: ProposalStatus::ExecutionFailed
+        }
+    );
 }
 
 #[test]
@@ -685,13 +695,17 @@ fn the_guardian_vetoes_during_the_timelock_and_the_deposit_goes_to_treasury() {
     assert_eq!(dao.suite.gov_balance(&carol), 40 * ONE);
 
     dao.suite.advance(1);
-    assert_eq!(dao.execute(id).unwrap_err(), GovError::NotPassed { id });
+    let vetoed = GovError::AlreadySettled {
+        id,
+        status: ProposalStatus::Vetoed,
+    };
+    assert_eq!(dao.execute(id).unwrap_err(), vetoed);
     // A second veto finds nothing to veto, and pays nothing twice.
     assert_eq!(
         dao.suite
             .execute_gov(&guardian, &ExecuteMsg::Veto { proposal_id: id })
             .unwrap_err(),
-        GovError::NotPassed { id }
+        vetoed
     );
     assert_eq!(
         dao.suite

@@ -288,6 +288,19 @@ impl Prop {
         }
     }
 
+    /// Why `Execute` and `Veto` refuse a proposal that is not passed now: it has not passed
+    /// (open, or decided against and not closed), or it is settled (closed, vetoed or
+    /// executed).
+    fn not_executable(&self) -> GovError {
+        match self.stored {
+            ProposalStatus::Open | ProposalStatus::Passed => GovError::NotPassed { id: self.id },
+            status => GovError::AlreadySettled {
+                id: self.id,
+                status,
+            },
+        }
+    }
+
     /// None of the actions raise underwriters' risk: the timelock is the rules'.
     fn executable_at(&self, now: u64) -> Option<u64> {
         self.status_now(now)
@@ -698,7 +711,7 @@ impl World {
                 executable_at: at,
             }),
             (ProposalStatus::Passed, Some(_)) => None,
-            _ => Some(GovError::NotPassed { id }),
+            _ => Some(p.not_executable()),
         };
         let res = self.suite.execute_proposal(&self.addrs[who], id);
         expect(res, prediction, "execute")?;
@@ -751,7 +764,7 @@ impl World {
                     Some(GovError::VetoTooLate { id })
                 }
                 (ProposalStatus::Passed, Some(_)) => None,
-                _ => Some(GovError::NotPassed { id }),
+                _ => Some(p.not_executable()),
             }
         };
         let sender = if guardian {
@@ -945,8 +958,8 @@ impl World {
         // Every deposit went where the policy copied into its proposal says, once.
         for idx in 0..self.model.proposals.len() {
             let p = &self.model.proposals[idx];
-            let (id, paid_to) = (p.id, p.paid_to);
-            let policy = match p.stored {
+            let (id, paid_to, status) = (p.id, p.paid_to, p.stored);
+            let policy = match status {
                 ProposalStatus::Executed | ProposalStatus::ExecutionFailed => Payee::Proposer,
                 ProposalStatus::Rejected if p.refund_rejected => Payee::Proposer,
                 ProposalStatus::Rejected | ProposalStatus::Vetoed => Payee::Treasury,
@@ -954,11 +967,9 @@ impl World {
             };
             assert_eq!(paid_to, Some(policy), "deposit of {id}");
             assert_eq!(self.close(keeper, idx), Err(GovError::NotClosable { id }));
-            assert_eq!(self.execute(keeper, idx), Err(GovError::NotPassed { id }));
-            assert_eq!(
-                self.veto(true, keeper, idx),
-                Err(GovError::NotPassed { id })
-            );
+            let settled = || GovError::AlreadySettled { id, status };
+            assert_eq!(self.execute(keeper, idx), Err(settled()));
+            assert_eq!(self.veto(true, keeper, idx), Err(settled()));
         }
         self.check();
         // Everyone claims what is due, unstakes everything and claims it after unbonding.

@@ -246,6 +246,12 @@ fn an_action_cannot_run_another_proposals_actions() {
     suite.execute_proposal(&bob, sneaky).unwrap();
     let p = suite.proposal(sneaky);
     assert_eq!(p.status, ProposalStatus::ExecutionFailed);
-    assert!(p.execution_error.is_some());
+    let error = p.execution_error.expect("error recorded");
+    assert!(
+        error.contains(&format!(
+            "proposal {vetoed} is not the proposal being executed"
+        )),
+        "{error}"
+    );
     assert_eq!(suite.config().params.junior_weight, 3);
 }

@@ -6,8 +6,8 @@
 use cosmwasm_std::{to_json_binary, Addr, Decimal, Timestamp, Uint128};
 use cw20::Cw20ExecuteMsg;
 use cw_multi_test::Executor;
-use governance::proposal::outcome;
 use governance::state::Proposal;
+use governance::tally::outcome;
 use governance::ContractError as GovError;
 use serde_json::json;
 use tranche_perps_testing::gov::{into_gov_error, GovRecords, GovResult};

@@ -7,25 +7,118 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, CosmosMsg, Decimal, Empty, Timestamp, Uint128};
 
+use crate::bounds::DAY;
 use crate::engine::{EnginePause, FeeConfig, MarketParams, NewMarket};
 use crate::fund::{FundParamsUpdate, GovernorAction};
+
+/// Bounds of governance's settings ([`GovConfig`], [`VotingRules`]): the one table validation,
+/// the `ParamOutOfRange` error and the docs read.
+///
+/// The vote ranges keep governance able to pass something: a unanimous yes always passes
+/// (threshold below 1, veto needing a positive share), and a stake that does not vote cannot
+/// block everything unless it is more than `1 - quorum` of all power (quorum below 1).
+pub mod bounds {
+    use cosmwasm_std::Decimal;
+
+    use crate::bounds::{Bound, Row, DAY, MINUTE};
+
+    /// `quorum`: 1% up to, not including, 100% (at 100% any one staker who does not vote would
+    /// block every proposal).
+    pub const QUORUM: Bound<Decimal> =
+        Bound::exclusive("quorum", Decimal::percent(1), Decimal::one());
+    /// `threshold`: 50% up to, not including, 100% (passing needs yes strictly above it, so at
+    /// 100% not even a unanimous yes would pass).
+    pub const THRESHOLD: Bound<Decimal> =
+        Bound::exclusive("threshold", Decimal::percent(50), Decimal::one());
+    /// `veto_threshold`: 1% to 100%.
+    pub const VETO_THRESHOLD: Bound<Decimal> =
+        Bound::inclusive("veto_threshold", Decimal::percent(1), Decimal::one());
+    /// `voting_period_seconds`: 1 minute to 30 days.
+    pub const VOTING_PERIOD_SECONDS: Bound<u64> =
+        Bound::inclusive("voting_period_seconds", MINUTE, 30 * DAY);
+    /// `timelock_seconds`: none to 30 days.
+    pub const TIMELOCK_SECONDS: Bound<u64> = Bound::inclusive("timelock_seconds", 0, 30 * DAY);
+    /// `unbonding_seconds`: 1 minute to 60 days.
+    pub const UNBONDING_SECONDS: Bound<u64> =
+        Bound::inclusive("unbonding_seconds", MINUTE, 60 * DAY);
+    /// `max_actions`.
+    pub const MAX_ACTIONS: Bound<u32> = Bound::inclusive("max_actions", 1, 20);
+    /// `max_text_bytes`.
+    pub const MAX_TEXT_BYTES: Bound<u32> = Bound::inclusive("max_text_bytes", 64, 10_000);
+    /// `max_action_bytes`: the lower end still fits the largest settings change and a full
+    /// address change, so the cap cannot keep governance from raising it again.
+    pub const MAX_ACTION_BYTES: Bound<u32> = Bound::inclusive("max_action_bytes", 1_024, 64_000);
+    /// The largest `proposal_deposit` as a share of the staking token's total supply: a larger
+    /// deposit could leave nobody able to propose, not even the fix. Checked when the settings
+    /// are set, and applied again at every proposal because the supply can shrink later.
+    pub const MAX_DEPOSIT_SHARE: Decimal = Decimal::percent(10);
+
+    /// The range of `proposal_deposit`, which depends on the staking token's supply.
+    pub fn proposal_deposit_range() -> String {
+        format!("0 ..= {MAX_DEPOSIT_SHARE} of the staking token's total supply")
+    }
+
+    /// Governance's settings table, with defaults, for the docs.
+    pub fn table() -> Vec<Row> {
+        let d = super::GovConfig::default();
+        vec![
+            QUORUM.row(d.rules.quorum),
+            THRESHOLD.row(d.rules.threshold),
+            VETO_THRESHOLD.row(d.rules.veto_threshold),
+            VOTING_PERIOD_SECONDS.row(d.rules.voting_period_seconds),
+            TIMELOCK_SECONDS.row(d.rules.timelock_seconds),
+            UNBONDING_SECONDS.row(d.unbonding_seconds),
+            Row {
+                name: "proposal_deposit",
+                default: d.proposal_deposit.to_string(),
+                range: proposal_deposit_range(),
+            },
+            MAX_ACTIONS.row(d.max_actions),
+            MAX_TEXT_BYTES.row(d.max_text_bytes),
+            MAX_ACTION_BYTES.row(d.max_action_bytes),
+        ]
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn the_settings_table_shows_every_bound_with_its_default() {
+            assert_eq!(
+                crate::bounds::markdown(&table()),
+                "| parameter | default | range |\n\
+                 | --- | --- | --- |\n\
+                 | `quorum` | 0.334 | 0.01 ..< 1 |\n\
+                 | `threshold` | 0.5 | 0.5 ..< 1 |\n\
+                 | `veto_threshold` | 0.334 | 0.01 ..= 1 |\n\
+                 | `voting_period_seconds` | 259200 | 60 ..= 2592000 |\n\
+                 | `timelock_seconds` | 172800 | 0 ..= 2592000 |\n\
+                 | `unbonding_seconds` | 604800 | 60 ..= 5184000 |\n\
+                 | `proposal_deposit` | 0 | 0 ..= 0.1 of the staking token's total supply |\n\
+                 | `max_actions` | 10 | 1 ..= 20 |\n\
+                 | `max_text_bytes` | 4000 | 64 ..= 10000 |\n\
+                 | `max_action_bytes` | 10000 | 1024 ..= 64000 |\n"
+            );
+        }
+    }
+}
 
 /// Voting rules; copied into each proposal when it is made.
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 pub struct VotingRules {
-    /// Least share of total power that must vote. Range 0.01 ..< 1 (1 would let any one
-    /// staker who does not vote block every proposal).
+    /// Least share of total power that must vote. Range: [`bounds`], docs/governance.md#settings.
     pub quorum: Decimal,
     /// Share of yes among non-abstain votes (yes + no + veto) needed to pass, exclusive.
-    /// Range 0.5 ..< 1 (at 1 not even a unanimous yes would pass).
+    /// Range: [`bounds`], docs/governance.md#settings.
     pub threshold: Decimal,
     /// Share of veto among all votes that rejects a proposal and keeps its deposit.
-    /// Range 0.01 ..= 1.
+    /// Range: [`bounds`], docs/governance.md#settings.
     pub veto_threshold: Decimal,
-    /// Seconds a proposal is open for votes. Range 60 s ..= 30 d.
+    /// Seconds a proposal is open for votes. Range: [`bounds`], docs/governance.md#settings.
     pub voting_period_seconds: u64,
-    /// Seconds between passing and execution. Range 0 ..= 30 d.
+    /// Seconds between passing and execution. Range: [`bounds`], docs/governance.md#settings.
     pub timelock_seconds: u64,
 }
 
@@ -35,8 +128,8 @@ impl Default for VotingRules {
             quorum: Decimal::permille(334),
             threshold: Decimal::percent(50),
             veto_threshold: Decimal::permille(334),
-            voting_period_seconds: 3 * 86_400,
-            timelock_seconds: 2 * 86_400,
+            voting_period_seconds: 3 * DAY,
+            timelock_seconds: 2 * DAY,
         }
     }
 }
@@ -47,25 +140,28 @@ impl Default for VotingRules {
 pub struct GovConfig {
     /// Voting rules for new proposals.
     pub rules: VotingRules,
-    /// Seconds unstaked tokens wait before they can be claimed. Range 60 s ..= 60 d.
+    /// Seconds unstaked tokens wait before they can be claimed. Range: [`bounds`],
+    /// docs/governance.md#settings.
     pub unbonding_seconds: u64,
-    /// Staking tokens a proposer must send with a proposal. At most a tenth of the staking
-    /// token's total supply when the settings are set (0 needs no check). A proposal needs the
-    /// smaller of this and a tenth of the token's total supply at that time (rounded down), so
-    /// burns that shrink the supply later cannot make the deposit unpayable.
+    /// Staking tokens a proposer must send with a proposal. Range: [`bounds`],
+    /// docs/governance.md#settings: at most [`bounds::MAX_DEPOSIT_SHARE`] of the staking token's
+    /// total supply when the settings are set (0 needs no check). A proposal needs the smaller
+    /// of this and that share of the token's total supply at that time (rounded down), so burns
+    /// that shrink the supply later cannot make the deposit unpayable.
     pub proposal_deposit: Uint128,
     /// Whether a deposit comes back when the proposal is rejected without a veto (it always
     /// comes back when the proposal passes; a vetoed proposal's deposit goes to the treasury).
     /// Copied into each proposal when it is made.
     pub refund_rejected: bool,
-    /// Most actions one proposal may carry. Range 1 ..= 20.
+    /// Most actions one proposal may carry. Range: [`bounds`], docs/governance.md#settings.
     pub max_actions: u32,
-    /// Longest title plus description, in bytes. Range 64 ..= 10000.
+    /// Longest title plus description, in bytes. Range: [`bounds`],
+    /// docs/governance.md#settings.
     pub max_text_bytes: u32,
     /// Largest serialized size of a proposal's actions (their JSON list), in bytes: caps raw
-    /// messages and feeder lists. Range 1024 ..= 64000 (the lower end still fits the largest
-    /// settings change or address change, so no value can lock governance). Default 10000;
-    /// the default also applies when the field is absent (settings stored before it existed).
+    /// messages and feeder lists. Range: [`bounds`], docs/governance.md#settings. The default
+    /// ([`DEFAULT_MAX_ACTION_BYTES`]) also applies when the field is absent (settings stored
+    /// before it existed).
     #[serde(default = "default_max_action_bytes")]
     pub max_action_bytes: u32,
 }
@@ -81,7 +177,7 @@ impl Default for GovConfig {
     fn default() -> Self {
         Self {
             rules: VotingRules::default(),
-            unbonding_seconds: 7 * 86_400,
+            unbonding_seconds: 7 * DAY,
             proposal_deposit: Uint128::zero(),
             refund_rejected: true,
             max_actions: 10,
@@ -439,9 +535,10 @@ pub struct ProposalResponse {
     pub voting_end: Timestamp,
     /// Timelock after passing, in seconds, as judged when the proposal was made: for a
     /// proposal with an action that adds underwriter risk (or whose risk check the fund or
-    /// engine could not answer), raised to the fund's cooldown plus claim window, or to 9 days,
-    /// the fund's default exit window, when the fund itself could not answer. Execution and
-    /// veto check it again and record what they enforced.
+    /// engine could not answer), raised to the fund's cooldown plus claim window, or to the
+    /// fund's default exit window ([`crate::fund::bounds::DEFAULT_EXIT_WINDOW_SECONDS`]) when
+    /// the fund itself could not answer. Execution and veto check it again and record what
+    /// they enforced.
     pub timelock_seconds: u64,
     /// Once passed, the earliest execution time: for a proposal still waiting, the timelock
     /// `Execute` and `Veto` would enforce now (see [`ExecuteMsg::Execute`]: never below
