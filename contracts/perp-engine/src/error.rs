@@ -1,3 +1,5 @@
+//! The engine's error type: every way an engine message can fail.
+
 use cosmwasm_std::{
     CheckedFromRatioError, CheckedMultiplyFractionError, CheckedMultiplyRatioError,
     ConversionOverflowError, Decimal256, DivideByZeroError, Int128, OverflowError,

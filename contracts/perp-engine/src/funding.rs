@@ -14,14 +14,10 @@
 //! pushed since; see [`index_fresh_at`]), whether or not it is still fresh now; otherwise the
 //! interval is forfeited. So a brief oracle gap after an interval ended cannot be used to
 //! cancel it with a tiny reduce or a settle.
-
-use cosmwasm_std::{
-    Decimal256, DepsMut, Env, Int128, Int256, MessageInfo, Response, SignedDecimal256, Timestamp,
-};
-use cw_utils::nonpayable;
+use cosmwasm_std::{Decimal256, Int128, Int256, SignedDecimal256, Timestamp};
 
 use crate::error::ContractError;
-use crate::state::{Market, Position, MARKETS, PAUSE};
+use crate::state::{Market, Position};
 use crate::vamm::mark_price;
 
 /// The funding index of the side of `size`.
@@ -196,43 +192,4 @@ pub fn catch_up_funding(market: &mut Market, now: Timestamp) -> Result<Settlemen
         index_fresh_at(market, latest_interval_end(market, now), now)
     };
     settle_ended_intervals(market, index, now)
-}
-
-/// Anyone settles the funding of a market: [`catch_up_funding`]. The index need not be fresh
-/// now, only at the end of the interval it prices; an interval whose end the index was stale at
-/// is forfeited (the settle succeeds, charges nothing and reports
-/// `index_fresh_at_interval_end` false), exactly as a fill would. A market that never had an
-/// index price is refused with `NoPrice`. Refused while the engine is halted (traders can
-/// neither close nor add margin then); switching a halt on catches every market up first, and
-/// ending it moves every market's clock to the latest boundary without charging, so no
-/// interval that ended during a halt is ever charged.
-pub fn settle_funding(
-    deps: DepsMut,
-    env: Env,
-    info: MessageInfo,
-    market_id: String,
-) -> Result<Response, ContractError> {
-    nonpayable(&info)?;
-    if PAUSE.load(deps.storage)?.halted {
-        return Err(ContractError::Halted);
-    }
-    let mut market = crate::trade::load_market(deps.storage, &market_id)?;
-    let now = env.block.time;
-    if intervals_ended(&market, now) == 0 {
-        return Err(ContractError::FundingNotDue);
-    }
-    if market.index_price.is_none() {
-        return Err(ContractError::NoPrice { market: market_id });
-    }
-    let settlement = catch_up_funding(&mut market, now)?;
-    MARKETS.save(deps.storage, &market_id, &market)?;
-    Ok(Response::new()
-        .add_attribute("action", "settle_funding")
-        .add_attribute("sender", info.sender)
-        .add_attribute("market", market_id)
-        .add_attribute("intervals_elapsed", settlement.elapsed.to_string())
-        .add_attribute("intervals_charged", settlement.charged.to_string())
-        .add_attribute("index_fresh_at_interval_end", settlement.priced.to_string())
-        .add_attribute("rate", settlement.rate.to_string())
-        .add_attribute("paid", settlement.paid.to_string()))
 }
