@@ -161,9 +161,19 @@ pub enum ContractError {
     ParamOutOfRange {
         name: &'static str,
         value: String,
-        range: &'static str,
+        range: String,
     },
 
     #[error("invalid collateral denom {denom}")]
     InvalidDenom { denom: String },
+}
+
+impl From<tranche_perps_types::bounds::OutOfRange> for ContractError {
+    fn from(e: tranche_perps_types::bounds::OutOfRange) -> Self {
+        Self::ParamOutOfRange {
+            name: e.name,
+            value: e.value,
+            range: e.range,
+        }
+    }
 }

@@ -37,8 +37,8 @@ pub fn fund_share(
     Ok(max - drop)
 }
 
-/// Open-interest notionals over all markets (at most `MAX_MARKETS`), each market at its last
-/// index price; a market without a price yet counts nothing.
+/// Open-interest notionals over all markets (at most `bounds::MARKETS.max`), each market at its
+/// last index price; a market without a price yet counts nothing.
 pub(crate) struct OpenInterest {
     /// Open interest now: what a sweep reports.
     pub(crate) now: Uint128,
@@ -149,9 +149,9 @@ pub(crate) fn sweep_messages(
 }
 
 /// The sweep a trade or liquidation triggers once fees and premium pass the threshold, split as
-/// in [`crate::upkeep::sweep_premium`] (at the peak open interest since the previous sweep). It runs
-/// as submessages whose failure is caught in the reply (the premium is then kept), so a fund
-/// that cannot take it never blocks trading.
+/// in [`crate::upkeep::sweep_premium`] (at the peak open interest since the previous sweep). It
+/// runs as submessages whose failure is caught in the reply (the premium is then kept), so a
+/// fund that cannot take it never blocks trading.
 pub fn auto_sweep(
     storage: &mut dyn Storage,
     querier: &QuerierWrapper,

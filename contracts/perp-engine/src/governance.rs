@@ -6,12 +6,12 @@ use cosmwasm_std::{
     Uint256,
 };
 use cw_utils::nonpayable;
-use tranche_perps_types::engine::{EnginePause, FeeConfig, MarketParams, NewMarket};
+use tranche_perps_types::engine::{bounds, EnginePause, FeeConfig, MarketParams, NewMarket};
 
 use crate::error::ContractError;
 use crate::funding::{catch_up_funding, settle_ended_intervals};
 use crate::params::{
-    check, valid_market_id, validate_feeders, validate_fees, validate_market_params, MAX_MARKETS,
+    valid_market_id, validate_feeders, validate_fees, validate_market_params, validate_reserves,
 };
 use crate::state::{load_market, Market, CONFIG, FEEDERS, FEES, MARKETS, PAUSE, STATE};
 use crate::vamm::quote_reserve;
@@ -34,24 +34,13 @@ pub fn add_market(
     let count = MARKETS
         .keys(deps.storage, None, None, Order::Ascending)
         .count() as u32;
-    if count >= MAX_MARKETS {
-        return Err(ContractError::TooManyMarkets { max: MAX_MARKETS });
+    if count >= bounds::MARKETS.max {
+        return Err(ContractError::TooManyMarkets {
+            max: bounds::MARKETS.max,
+        });
     }
     validate_market_params(&new.params)?;
-    // Reserves bounded so that k fits comfortably and trades have room on both sides.
-    let limit = Uint128::new(1_000_000_000_000_000_000_000_000);
-    check(
-        new.base_reserve >= Uint128::new(1_000) && new.base_reserve <= limit,
-        "base_reserve",
-        new.base_reserve,
-        "1000 ..= 10^24",
-    )?;
-    check(
-        new.quote_reserve >= Uint128::new(1_000) && new.quote_reserve <= limit,
-        "quote_reserve",
-        new.quote_reserve,
-        "1000 ..= 10^24",
-    )?;
+    validate_reserves(new.base_reserve, new.quote_reserve)?;
     let feeders = validate_feeders(&deps, &new.feeders)?;
     let k = Uint256::from(new.base_reserve).checked_mul(Uint256::from(new.quote_reserve))?;
     debug_assert_eq!(quote_reserve(k, new.base_reserve)?, new.quote_reserve);
@@ -115,7 +104,8 @@ pub fn update_market(
         .add_attribute("market", market_id))
 }
 
-/// Governor only: replace a market's feeders (at most `crate::params::MAX_FEEDERS`, so the loop is bounded).
+/// Governor only: replace a market's feeders (at most `bounds::FEEDERS.max`, so the loop is
+/// bounded).
 pub fn set_feeders(
     deps: DepsMut,
     info: MessageInfo,
@@ -191,7 +181,7 @@ pub fn update_config(
 /// interval that ended before the halt is charged. Ending a halt moves every market's funding
 /// clock to its latest interval boundary without charging: nobody could close, add margin or
 /// settle during the halt, so no interval that ended in it is charged. The running interval
-/// is charged as usual when it ends. Both loops are bounded by `MAX_MARKETS`.
+/// is charged as usual when it ends. Both loops are bounded by `bounds::MARKETS.max`.
 pub fn set_pause(
     deps: DepsMut,
     env: Env,

@@ -1,149 +1,70 @@
-//! Validation of the governed values: market parameters, the fee split, feeders and market ids.
+//! Validation of the governed values against their bounds
+//! ([`tranche_perps_types::engine::bounds`]): market parameters, the fee split, a new market's
+//! reserves and id, and feeders.
 
-use cosmwasm_std::{Addr, Decimal, DepsMut};
-use tranche_perps_types::engine::{FeeConfig, MarketParams};
+use cosmwasm_std::{Addr, DepsMut, Uint128};
+use tranche_perps_types::engine::{bounds, FeeConfig, MarketParams};
 
 use crate::error::ContractError;
 
-/// Most markets the engine holds (sweeps report open interest over all of them).
-pub const MAX_MARKETS: u32 = 20;
-/// Most feeders per market.
-pub const MAX_FEEDERS: usize = 10;
-
-fn out_of_range(name: &'static str, value: impl ToString, range: &'static str) -> ContractError {
-    ContractError::ParamOutOfRange {
-        name,
-        value: value.to_string(),
-        range,
-    }
-}
-
-pub fn check(
-    ok: bool,
-    name: &'static str,
-    value: impl ToString,
-    range: &'static str,
-) -> Result<(), ContractError> {
-    if ok {
-        Ok(())
-    } else {
-        Err(out_of_range(name, value, range))
-    }
-}
-
-/// Checks every market parameter against its documented range.
+/// Checks every market parameter against its bound; `initial_margin_ratio` must also be above
+/// the market's `maintenance_margin_ratio`.
 pub fn validate_market_params(p: &MarketParams) -> Result<(), ContractError> {
-    let mmr = p.maintenance_margin_ratio;
-    check(
-        mmr >= Decimal::permille(5) && mmr <= Decimal::percent(50),
-        "maintenance_margin_ratio",
-        mmr,
-        "0.005 ..= 0.5",
-    )?;
+    let mmr = bounds::MAINTENANCE_MARGIN_RATIO.check(p.maintenance_margin_ratio)?;
     let imr = p.initial_margin_ratio;
-    check(
-        imr > mmr && imr <= Decimal::one(),
-        "initial_margin_ratio",
-        imr,
-        "above maintenance_margin_ratio, at most 1",
-    )?;
-    check(
-        p.taker_fee <= Decimal::percent(5),
-        "taker_fee",
-        p.taker_fee,
-        "0 ..= 0.05",
-    )?;
-    check(
-        p.liquidation_fee <= Decimal::percent(10),
-        "liquidation_fee",
-        p.liquidation_fee,
-        "0 ..= 0.1",
-    )?;
-    check(
-        p.keeper_share <= Decimal::one(),
-        "keeper_share",
-        p.keeper_share,
-        "0 ..= 1",
-    )?;
-    check(
-        !p.min_notional.is_zero(),
-        "min_notional",
-        p.min_notional,
-        "at least 1",
-    )?;
-    check(
-        !p.max_long_oi.is_zero(),
-        "max_long_oi",
-        p.max_long_oi,
-        "at least 1",
-    )?;
-    check(
-        !p.max_short_oi.is_zero(),
-        "max_short_oi",
-        p.max_short_oi,
-        "at least 1",
-    )?;
-    check(
-        p.max_spread >= Decimal::permille(1) && p.max_spread <= Decimal::percent(50),
-        "max_spread",
-        p.max_spread,
-        "0.001 ..= 0.5",
-    )?;
-    check(
-        p.funding_factor <= Decimal::percent(1000),
-        "funding_factor",
-        p.funding_factor,
-        "0 ..= 10",
-    )?;
-    check(
-        p.max_funding_rate <= Decimal::percent(5),
-        "max_funding_rate",
-        p.max_funding_rate,
-        "0 ..= 0.05",
-    )?;
-    check(
-        (60..=86_400).contains(&p.funding_interval_seconds),
-        "funding_interval_seconds",
-        p.funding_interval_seconds,
-        "60 ..= 86400",
-    )?;
-    check(
-        (5..=86_400).contains(&p.oracle_max_age_seconds),
-        "oracle_max_age_seconds",
-        p.oracle_max_age_seconds,
-        "5 ..= 86400",
-    )
+    if !(bounds::INITIAL_MARGIN_RATIO.contains(&imr) && imr > mmr) {
+        return Err(ContractError::ParamOutOfRange {
+            name: bounds::INITIAL_MARGIN_RATIO.name,
+            value: imr.to_string(),
+            range: bounds::initial_margin_ratio_range(),
+        });
+    }
+    bounds::TAKER_FEE.check(p.taker_fee)?;
+    bounds::LIQUIDATION_FEE.check(p.liquidation_fee)?;
+    bounds::KEEPER_SHARE.check(p.keeper_share)?;
+    bounds::MIN_NOTIONAL.check(p.min_notional)?;
+    bounds::MAX_LONG_OI.check(p.max_long_oi)?;
+    bounds::MAX_SHORT_OI.check(p.max_short_oi)?;
+    bounds::MAX_SPREAD.check(p.max_spread)?;
+    bounds::FUNDING_FACTOR.check(p.funding_factor)?;
+    bounds::MAX_FUNDING_RATE.check(p.max_funding_rate)?;
+    bounds::FUNDING_INTERVAL_SECONDS.check(p.funding_interval_seconds)?;
+    bounds::ORACLE_MAX_AGE_SECONDS.check(p.oracle_max_age_seconds)?;
+    Ok(())
 }
 
-/// Checks the fee split.
+/// Checks the fee split; `fund_share_min` must also be at most `fund_share_max`.
 pub fn validate_fees(fees: &FeeConfig) -> Result<(), ContractError> {
-    check(
-        fees.fund_share_max <= Decimal::one(),
-        "fund_share_max",
-        fees.fund_share_max,
-        "0 ..= 1",
-    )?;
-    check(
-        fees.fund_share_min <= fees.fund_share_max,
-        "fund_share_min",
-        fees.fund_share_min,
-        "0 ..= fund_share_max",
-    )
+    bounds::FUND_SHARE_MAX.check(fees.fund_share_max)?;
+    let min = fees.fund_share_min;
+    if !(bounds::FUND_SHARE_MIN.contains(&min) && min <= fees.fund_share_max) {
+        return Err(ContractError::ParamOutOfRange {
+            name: bounds::FUND_SHARE_MIN.name,
+            value: min.to_string(),
+            range: bounds::fund_share_min_range(),
+        });
+    }
+    Ok(())
 }
 
+/// Checks a new market's vAMM reserves.
+pub fn validate_reserves(base: Uint128, quote: Uint128) -> Result<(), ContractError> {
+    bounds::BASE_RESERVE.check(base)?;
+    bounds::QUOTE_RESERVE.check(quote)?;
+    Ok(())
+}
+
+/// Checks how many feeders there are and validates their addresses.
 pub fn validate_feeders(deps: &DepsMut, feeders: &[String]) -> Result<Vec<Addr>, ContractError> {
-    check(
-        feeders.len() <= MAX_FEEDERS,
-        "feeders",
-        feeders.len(),
-        "at most 10 addresses",
-    )?;
+    bounds::FEEDERS.check(feeders.len())?;
     feeders
         .iter()
         .map(|f| Ok(deps.api.addr_validate(f)?))
         .collect()
 }
 
+/// Whether `id` is a valid market id: its length within bounds, letters, digits and `-` only.
 pub fn valid_market_id(id: &str) -> bool {
-    (3..=20).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    bounds::MARKET_ID_LENGTH.contains(&id.len())
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }

@@ -7,7 +7,9 @@
 //! larger than the engine's balance is refused with a typed error ([`ensure_payable`]); the
 //! balance is queried only in that state, so the normal path costs nothing extra. A
 //! liquidation is never refused for it: what it cannot pay its keeper and trader is owed
-//! ([`owe`]) and collected with `ClaimOwed` ([`crate::deficit::claim_owed`]) once the engine can pay.
+//! ([`owe`]) and collected with `ClaimOwed` ([`crate::deficit::claim_owed`]) once the engine
+//! can pay.
+
 use cosmwasm_std::{Addr, Deps, Env, Storage, Uint128};
 
 use crate::error::ContractError;
