@@ -33,7 +33,11 @@ pub fn fund_share(
     }
     // max - (max - min) * (coverage - 1), rounded up (in the fund's favour).
     let drop = Decimal256::from(max - min).checked_mul(coverage - one)?;
-    let drop = Decimal::try_from(drop).map_err(|_| ContractError::ZeroPrice)?;
+    let drop = Decimal::try_from(drop).map_err(|_| ContractError::FeeSplitOverflow {
+        coverage,
+        max,
+        min,
+    })?;
     Ok(max - drop)
 }
 

@@ -138,7 +138,7 @@ pub fn settle_ended_intervals(
     let premium = SignedDecimal256::try_from(mark)?
         .checked_sub(index_signed)?
         .checked_div(index_signed)
-        .map_err(|_| ContractError::ZeroPrice)?;
+        .map_err(|_| ContractError::FundingPremiumOverflow { mark, index })?;
     let factor = SignedDecimal256::try_from(Decimal256::from(market.params.funding_factor))?;
     let cap = SignedDecimal256::try_from(Decimal256::from(market.params.max_funding_rate))?;
     let rate = premium.checked_mul(factor)?.max(-cap).min(cap);
@@ -155,19 +155,23 @@ pub fn settle_ended_intervals(
     let magnitude = SignedDecimal256::try_from(rate.abs_diff(SignedDecimal256::zero()))?;
     let per_unit = magnitude.checked_mul(index_signed)?;
     let longs_pay = rate > SignedDecimal256::zero();
-    let (payer_oi, receiver_oi) = if longs_pay {
+    let (payer_open, receiver_open) = if longs_pay {
         (market.long_oi, market.short_oi)
     } else {
         (market.short_oi, market.long_oi)
     };
-    let payer_oi = SignedDecimal256::from_ratio(Int256::from(payer_oi.u128()), 1);
-    let receiver_oi = SignedDecimal256::from_ratio(Int256::from(receiver_oi.u128()), 1);
+    let payer_oi = SignedDecimal256::from_ratio(Int256::from(payer_open.u128()), 1);
+    let receiver_oi = SignedDecimal256::from_ratio(Int256::from(receiver_open.u128()), 1);
     // Receivers share exactly what payers pay: per receiving unit = per_unit * payer / receiver,
     // rounded down by the division.
     let received_per_unit = per_unit
         .checked_mul(payer_oi)?
         .checked_div(receiver_oi)
-        .map_err(|_| ContractError::ZeroPrice)?;
+        .map_err(|_| ContractError::FundingReceiptOverflow {
+            per_unit,
+            payer_oi: payer_open,
+            receiver_oi: receiver_open,
+        })?;
     let (payer_index, receiver_index) = if longs_pay {
         (&mut market.cum_funding_long, &mut market.cum_funding_short)
     } else {

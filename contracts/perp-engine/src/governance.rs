@@ -236,7 +236,7 @@ pub fn withdraw_treasury(deps: DepsMut, info: MessageInfo) -> Result<Response, C
     let mut state = STATE.load(deps.storage)?;
     let amount = state.treasury_fees;
     if amount.is_zero() {
-        return Err(ContractError::NothingToSweep);
+        return Err(ContractError::NoTreasuryFees);
     }
     state.treasury_fees = Uint128::zero();
     STATE.save(deps.storage, &state)?;

@@ -69,7 +69,7 @@ pub fn check_opening(
     let spread = mark
         .abs_diff(index)
         .checked_div(index)
-        .map_err(|_| ContractError::ZeroPrice)?;
+        .map_err(|_| ContractError::SpreadOverflow { mark, index })?;
     let max = Decimal256::from(params.max_spread);
     if spread > max {
         return Err(ContractError::SpreadTooWide { spread, max });
