@@ -140,6 +140,9 @@ pub enum ContractError {
     #[error("invalid collateral denom {denom}")]
     InvalidDenom { denom: String },
 
+    #[error("cannot sweep {denom}: not a valid denom")]
+    InvalidSweepDenom { denom: String },
+
     #[error("the share tokens are not instantiated yet")]
     TokensNotReady,
 }

@@ -241,7 +241,7 @@ pub fn sweep_donations(
     let config = CONFIG.load(deps.storage)?;
     let denom = denom.unwrap_or_else(|| config.collateral_denom.clone());
     if !tranche_perps_types::is_valid_denom(&denom) {
-        return Err(ContractError::InvalidDenom { denom });
+        return Err(ContractError::InvalidSweepDenom { denom });
     }
     let balance = deps
         .querier

@@ -1,4 +1,5 @@
-//! Entry points and dispatch only; logic lives in the feature modules.
+//! Entry points: instantiate and migrate, and the dispatch of execute messages, replies and
+//! queries to their handler modules. Logic lives in the modules without handlers.
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
@@ -11,38 +12,14 @@ use tranche_perps_types::fund::GovernorAction;
 use tranche_perps_types::Expiration;
 
 use crate::error::ContractError;
-use crate::governance::validate_fees;
+use crate::params::validate_fees;
+pub use crate::reply::ReplyId;
 use crate::solvency::{accrue, write_off, Pool};
 use crate::state::{Config, EngineState, CONFIG, FEES, PAUSE, STATE};
-use crate::{fees, funding, governance, liquidate, oracle, query, solvency, trade};
+use crate::{deficit, governance, liquidate, query, trade, upkeep};
 
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Submessages whose replies the engine reads.
-#[repr(u64)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReplyId {
-    /// The fund's `CoverShortfall` (reply always).
-    Shortfall = 1,
-    /// An automatic premium deposit (reply on error: the premium is kept).
-    AutoSweep = 2,
-    /// An open-interest report of any sweep (reply on error: ignored).
-    IgnoreFailure = 3,
-}
-
-impl TryFrom<u64> for ReplyId {
-    type Error = ContractError;
-
-    fn try_from(id: u64) -> Result<Self, Self::Error> {
-        match id {
-            1 => Ok(ReplyId::Shortfall),
-            2 => Ok(ReplyId::AutoSweep),
-            3 => Ok(ReplyId::IgnoreFailure),
-            _ => Err(ContractError::UnknownReplyId { id }),
-        }
-    }
-}
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
@@ -112,13 +89,13 @@ pub fn execute(
         ExecuteMsg::Liquidate { market, trader } => {
             liquidate::liquidate(deps, env, info, market, trader)
         }
-        ExecuteMsg::SettleFunding { market } => funding::settle_funding(deps, env, info, market),
-        ExecuteMsg::SweepPremium {} => fees::sweep_premium(deps, env, info),
+        ExecuteMsg::SettleFunding { market } => upkeep::settle_funding(deps, env, info, market),
+        ExecuteMsg::SweepPremium {} => upkeep::sweep_premium(deps, env, info),
         ExecuteMsg::PushPrice {
             market,
             price,
             publish_time,
-        } => oracle::push_price(deps, env, info, market, price, publish_time),
+        } => upkeep::push_price(deps, env, info, market, price, publish_time),
         ExecuteMsg::AddMarket(new) => governance::add_market(deps, env, info, new),
         ExecuteMsg::UpdateMarket { market, params } => {
             governance::update_market(deps, env, info, market, params)
@@ -134,8 +111,8 @@ pub fn execute(
         } => governance::update_config(deps, info, fund, treasury, guardian),
         ExecuteMsg::SetPause(pause) => governance::set_pause(deps, env, info, pause),
         ExecuteMsg::WithdrawTreasury {} => governance::withdraw_treasury(deps, info),
-        ExecuteMsg::RepayDeficit {} => solvency::repay_deficit(deps, info),
-        ExecuteMsg::ClaimOwed {} => solvency::claim_owed(deps, env, info),
+        ExecuteMsg::RepayDeficit {} => deficit::repay_deficit(deps, info),
+        ExecuteMsg::ClaimOwed {} => deficit::claim_owed(deps, env, info),
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;
             let ownership = cw_ownable::update_ownership(

@@ -1,7 +1,9 @@
+//! The engine's error type: every way an engine message can fail.
+
 use cosmwasm_std::{
     CheckedFromRatioError, CheckedMultiplyFractionError, CheckedMultiplyRatioError,
-    ConversionOverflowError, Decimal256, DivideByZeroError, Int128, OverflowError,
-    SignedDecimal256RangeExceeded, StdError, Uint128,
+    ConversionOverflowError, Decimal, Decimal256, DivideByZeroError, Int128, OverflowError,
+    SignedDecimal256, SignedDecimal256RangeExceeded, StdError, Uint128,
 };
 use cw_ownable::OwnershipError;
 use cw_utils::{ParseReplyError, PaymentError};
@@ -72,6 +74,38 @@ pub enum ContractError {
 
     #[error("price must be greater than zero")]
     ZeroPrice,
+
+    #[error(
+        "the spread |mark - index| / index of mark {mark} and index {index} does not fit a \
+         Decimal256"
+    )]
+    SpreadOverflow { mark: Decimal256, index: Decimal256 },
+
+    #[error(
+        "the funding premium (mark - index) / index of mark {mark} and index {index} does not \
+         fit a SignedDecimal256"
+    )]
+    FundingPremiumOverflow { mark: Decimal256, index: Decimal256 },
+
+    #[error(
+        "funding per receiving unit does not fit a SignedDecimal256: {per_unit} per paying unit, \
+         open interest {payer_oi} paying and {receiver_oi} receiving"
+    )]
+    FundingReceiptOverflow {
+        per_unit: SignedDecimal256,
+        payer_oi: Uint128,
+        receiver_oi: Uint128,
+    },
+
+    #[error(
+        "the fund's share of trading fees at coverage {coverage}, between {min} and {max}, does \
+         not fit a Decimal"
+    )]
+    FeeSplitOverflow {
+        coverage: Decimal256,
+        max: Decimal,
+        min: Decimal,
+    },
 
     #[error("publish time {publish_time} is in the future (now {now})")]
     PriceFromFuture { publish_time: u64, now: u64 },
@@ -152,16 +186,26 @@ pub enum ContractError {
     #[error("no funding interval has ended")]
     FundingNotDue,
 
-    #[error("nothing to sweep")]
-    NothingToSweep,
+    #[error("there are no treasury fees to withdraw")]
+    NoTreasuryFees,
 
     #[error("parameter {name} = {value} is outside its range {range}")]
     ParamOutOfRange {
         name: &'static str,
         value: String,
-        range: &'static str,
+        range: String,
     },
 
     #[error("invalid collateral denom {denom}")]
     InvalidDenom { denom: String },
+}
+
+impl From<tranche_perps_types::bounds::OutOfRange> for ContractError {
+    fn from(e: tranche_perps_types::bounds::OutOfRange) -> Self {
+        Self::ParamOutOfRange {
+            name: e.name,
+            value: e.value,
+            range: e.range,
+        }
+    }
 }

@@ -2,19 +2,17 @@
 //! coverage at the engine's peak open interest since the previous sweep (fund share `f_max`
 //! below coverage 1, falling linearly to `f_min` at 2), sends the fund's premium with
 //! `DepositPremium` and reports the total open interest now.
-
 use cosmwasm_std::{
-    coins, to_json_binary, CosmosMsg, Decimal, Decimal256, DepsMut, Env, MessageInfo, Order,
-    QuerierWrapper, Response, Storage, SubMsg, Uint128, WasmMsg,
+    coins, to_json_binary, CosmosMsg, Decimal, Decimal256, Env, Order, QuerierWrapper, Storage,
+    SubMsg, Uint128, WasmMsg,
 };
-use cw_utils::nonpayable;
 use tranche_perps_types::fund;
 
-use crate::contract::ReplyId;
 use crate::error::ContractError;
+use crate::position::notional_at;
+use crate::reply::ReplyId;
 use crate::solvency::{accrue, Pool};
 use crate::state::{EngineState, Market, CONFIG, FEES, MARKETS};
-use crate::trade::notional_at;
 
 /// Fund's fraction of trading fees at `coverage` (none: no open interest, so no target).
 pub fn fund_share(
@@ -35,21 +33,25 @@ pub fn fund_share(
     }
     // max - (max - min) * (coverage - 1), rounded up (in the fund's favour).
     let drop = Decimal256::from(max - min).checked_mul(coverage - one)?;
-    let drop = Decimal::try_from(drop).map_err(|_| ContractError::ZeroPrice)?;
+    let drop = Decimal::try_from(drop).map_err(|_| ContractError::FeeSplitOverflow {
+        coverage,
+        max,
+        min,
+    })?;
     Ok(max - drop)
 }
 
-/// Open-interest notionals over all markets (at most `MAX_MARKETS`), each market at its last
-/// index price; a market without a price yet counts nothing.
-struct OpenInterest {
+/// Open-interest notionals over all markets (at most `bounds::MARKETS.max`), each market at its
+/// last index price; a market without a price yet counts nothing.
+pub(crate) struct OpenInterest {
     /// Open interest now: what a sweep reports.
-    now: Uint128,
+    pub(crate) now: Uint128,
     /// Each market's peak open interest since the last sweep (never below its open interest
     /// now): what a sweep splits fees at.
-    peak: Uint128,
+    pub(crate) peak: Uint128,
 }
 
-fn open_interest(storage: &dyn Storage) -> Result<OpenInterest, ContractError> {
+pub(crate) fn open_interest(storage: &dyn Storage) -> Result<OpenInterest, ContractError> {
     let mut total = OpenInterest {
         now: Uint128::zero(),
         peak: Uint128::zero(),
@@ -84,7 +86,7 @@ fn reset_peaks(storage: &mut dyn Storage) -> Result<(), ContractError> {
 /// The fund's coverage ratio if the engine's total open-interest notional were `notional`
 /// (none when that sets no target). Asking with the engine's own figure, rather than relying
 /// on the fund's last report, makes the split follow coverage as it is now.
-fn query_coverage(
+pub(crate) fn query_coverage(
     querier: &QuerierWrapper,
     fund: &cosmwasm_std::Addr,
     notional: Uint128,
@@ -101,15 +103,15 @@ fn query_coverage(
 /// The messages of a sweep: the open-interest report, sent as a submessage whose failure is
 /// ignored (a fund that moved to another engine refuses it, and the premium must still reach
 /// it), and the premium deposit, if any.
-struct Sweep {
-    report: SubMsg,
-    deposit: Option<CosmosMsg>,
-    premium: Uint128,
+pub(crate) struct Sweep {
+    pub(crate) report: SubMsg,
+    pub(crate) deposit: Option<CosmosMsg>,
+    pub(crate) premium: Uint128,
 }
 
 /// Splits unsplit fees at `coverage`, restarts every market's peak open interest and builds
 /// the messages that report the total open-interest `notional` now and send the premium.
-fn sweep_messages(
+pub(crate) fn sweep_messages(
     storage: &mut dyn Storage,
     state: &mut EngineState,
     coverage: Option<Decimal256>,
@@ -150,40 +152,10 @@ fn sweep_messages(
     })
 }
 
-/// Anyone: split fees, send the fund its premium and report open interest.
-///
-/// The fees were earned while positions were open since the previous sweep, so they are split
-/// at the fund's coverage for the notional of the peak open interest in that time: Σ over
-/// markets of `max(peak_oi_since_sweep, open interest now) * index price`. A position opened
-/// and closed between two sweeps (open interest 0 at both) still counts, so its fees cannot
-/// fall to `f_min` at an unbounded coverage. The sweep reports the open interest now; a fund
-/// that refuses the report (it moved to another engine) still receives the premium, while a
-/// refused deposit fails the sweep as a whole.
-pub fn sweep_premium(
-    deps: DepsMut,
-    _env: Env,
-    info: MessageInfo,
-) -> Result<Response, ContractError> {
-    nonpayable(&info)?;
-    let mut state = crate::state::STATE.load(deps.storage)?;
-    let fund = CONFIG.load(deps.storage)?.fund;
-    let open_interest = open_interest(deps.storage)?;
-    let coverage = query_coverage(&deps.querier, &fund, open_interest.peak)?;
-    let sweep = sweep_messages(deps.storage, &mut state, coverage, open_interest.now)?;
-    crate::state::STATE.save(deps.storage, &state)?;
-    Ok(Response::new()
-        .add_submessage(sweep.report)
-        .add_messages(sweep.deposit)
-        .add_attribute("action", "sweep_premium")
-        .add_attribute("sender", info.sender)
-        .add_attribute("premium", sweep.premium)
-        .add_attribute("treasury_fees", state.treasury_fees))
-}
-
 /// The sweep a trade or liquidation triggers once fees and premium pass the threshold, split as
-/// in [`sweep_premium`] (at the peak open interest since the previous sweep). It runs
-/// as submessages whose failure is caught in the reply (the premium is then kept), so a fund
-/// that cannot take it never blocks trading.
+/// in [`crate::upkeep::sweep_premium`] (at the peak open interest since the previous sweep). It
+/// runs as submessages whose failure is caught in the reply (the premium is then kept), so a
+/// fund that cannot take it never blocks trading.
 pub fn auto_sweep(
     storage: &mut dyn Storage,
     querier: &QuerierWrapper,

@@ -14,14 +14,10 @@
 //! pushed since; see [`index_fresh_at`]), whether or not it is still fresh now; otherwise the
 //! interval is forfeited. So a brief oracle gap after an interval ended cannot be used to
 //! cancel it with a tiny reduce or a settle.
-
-use cosmwasm_std::{
-    Decimal256, DepsMut, Env, Int128, Int256, MessageInfo, Response, SignedDecimal256, Timestamp,
-};
-use cw_utils::nonpayable;
+use cosmwasm_std::{Decimal256, Int128, Int256, SignedDecimal256, Timestamp};
 
 use crate::error::ContractError;
-use crate::state::{Market, Position, MARKETS, PAUSE};
+use crate::state::{Market, Position};
 use crate::vamm::mark_price;
 
 /// The funding index of the side of `size`.
@@ -142,7 +138,7 @@ pub fn settle_ended_intervals(
     let premium = SignedDecimal256::try_from(mark)?
         .checked_sub(index_signed)?
         .checked_div(index_signed)
-        .map_err(|_| ContractError::ZeroPrice)?;
+        .map_err(|_| ContractError::FundingPremiumOverflow { mark, index })?;
     let factor = SignedDecimal256::try_from(Decimal256::from(market.params.funding_factor))?;
     let cap = SignedDecimal256::try_from(Decimal256::from(market.params.max_funding_rate))?;
     let rate = premium.checked_mul(factor)?.max(-cap).min(cap);
@@ -159,19 +155,23 @@ pub fn settle_ended_intervals(
     let magnitude = SignedDecimal256::try_from(rate.abs_diff(SignedDecimal256::zero()))?;
     let per_unit = magnitude.checked_mul(index_signed)?;
     let longs_pay = rate > SignedDecimal256::zero();
-    let (payer_oi, receiver_oi) = if longs_pay {
+    let (payer_open, receiver_open) = if longs_pay {
         (market.long_oi, market.short_oi)
     } else {
         (market.short_oi, market.long_oi)
     };
-    let payer_oi = SignedDecimal256::from_ratio(Int256::from(payer_oi.u128()), 1);
-    let receiver_oi = SignedDecimal256::from_ratio(Int256::from(receiver_oi.u128()), 1);
+    let payer_oi = SignedDecimal256::from_ratio(Int256::from(payer_open.u128()), 1);
+    let receiver_oi = SignedDecimal256::from_ratio(Int256::from(receiver_open.u128()), 1);
     // Receivers share exactly what payers pay: per receiving unit = per_unit * payer / receiver,
     // rounded down by the division.
     let received_per_unit = per_unit
         .checked_mul(payer_oi)?
         .checked_div(receiver_oi)
-        .map_err(|_| ContractError::ZeroPrice)?;
+        .map_err(|_| ContractError::FundingReceiptOverflow {
+            per_unit,
+            payer_oi: payer_open,
+            receiver_oi: receiver_open,
+        })?;
     let (payer_index, receiver_index) = if longs_pay {
         (&mut market.cum_funding_long, &mut market.cum_funding_short)
     } else {
@@ -196,43 +196,4 @@ pub fn catch_up_funding(market: &mut Market, now: Timestamp) -> Result<Settlemen
         index_fresh_at(market, latest_interval_end(market, now), now)
     };
     settle_ended_intervals(market, index, now)
-}
-
-/// Anyone settles the funding of a market: [`catch_up_funding`]. The index need not be fresh
-/// now, only at the end of the interval it prices; an interval whose end the index was stale at
-/// is forfeited (the settle succeeds, charges nothing and reports
-/// `index_fresh_at_interval_end` false), exactly as a fill would. A market that never had an
-/// index price is refused with `NoPrice`. Refused while the engine is halted (traders can
-/// neither close nor add margin then); switching a halt on catches every market up first, and
-/// ending it moves every market's clock to the latest boundary without charging, so no
-/// interval that ended during a halt is ever charged.
-pub fn settle_funding(
-    deps: DepsMut,
-    env: Env,
-    info: MessageInfo,
-    market_id: String,
-) -> Result<Response, ContractError> {
-    nonpayable(&info)?;
-    if PAUSE.load(deps.storage)?.halted {
-        return Err(ContractError::Halted);
-    }
-    let mut market = crate::trade::load_market(deps.storage, &market_id)?;
-    let now = env.block.time;
-    if intervals_ended(&market, now) == 0 {
-        return Err(ContractError::FundingNotDue);
-    }
-    if market.index_price.is_none() {
-        return Err(ContractError::NoPrice { market: market_id });
-    }
-    let settlement = catch_up_funding(&mut market, now)?;
-    MARKETS.save(deps.storage, &market_id, &market)?;
-    Ok(Response::new()
-        .add_attribute("action", "settle_funding")
-        .add_attribute("sender", info.sender)
-        .add_attribute("market", market_id)
-        .add_attribute("intervals_elapsed", settlement.elapsed.to_string())
-        .add_attribute("intervals_charged", settlement.charged.to_string())
-        .add_attribute("index_fresh_at_interval_end", settlement.priced.to_string())
-        .add_attribute("rate", settlement.rate.to_string())
-        .add_attribute("paid", settlement.paid.to_string()))
 }

@@ -1,158 +1,20 @@
+//! Handlers of the governor's and the guardian's messages: markets, feeders, the fee split,
+//! addresses, pauses and treasury withdrawals. Their validation is in [`crate::params`].
+
 use cosmwasm_std::{
-    coins, Addr, BankMsg, Decimal, DepsMut, Env, MessageInfo, Order, Response, SignedDecimal256,
-    Uint128, Uint256,
+    coins, Addr, BankMsg, DepsMut, Env, MessageInfo, Order, Response, SignedDecimal256, Uint128,
+    Uint256,
 };
 use cw_utils::nonpayable;
-use tranche_perps_types::engine::{EnginePause, FeeConfig, MarketParams, NewMarket};
+use tranche_perps_types::engine::{bounds, EnginePause, FeeConfig, MarketParams, NewMarket};
 
 use crate::error::ContractError;
 use crate::funding::{catch_up_funding, settle_ended_intervals};
-use crate::state::{Market, CONFIG, FEEDERS, FEES, MARKETS, PAUSE, STATE};
-use crate::trade::load_market;
+use crate::params::{
+    valid_market_id, validate_feeders, validate_fees, validate_market_params, validate_reserves,
+};
+use crate::state::{load_market, Market, CONFIG, FEEDERS, FEES, MARKETS, PAUSE, STATE};
 use crate::vamm::quote_reserve;
-
-/// Most markets the engine holds (sweeps report open interest over all of them).
-pub const MAX_MARKETS: u32 = 20;
-/// Most feeders per market.
-pub const MAX_FEEDERS: usize = 10;
-
-fn out_of_range(name: &'static str, value: impl ToString, range: &'static str) -> ContractError {
-    ContractError::ParamOutOfRange {
-        name,
-        value: value.to_string(),
-        range,
-    }
-}
-
-fn check(
-    ok: bool,
-    name: &'static str,
-    value: impl ToString,
-    range: &'static str,
-) -> Result<(), ContractError> {
-    if ok {
-        Ok(())
-    } else {
-        Err(out_of_range(name, value, range))
-    }
-}
-
-/// Checks every market parameter against its documented range.
-pub fn validate_market_params(p: &MarketParams) -> Result<(), ContractError> {
-    let mmr = p.maintenance_margin_ratio;
-    check(
-        mmr >= Decimal::permille(5) && mmr <= Decimal::percent(50),
-        "maintenance_margin_ratio",
-        mmr,
-        "0.005 ..= 0.5",
-    )?;
-    let imr = p.initial_margin_ratio;
-    check(
-        imr > mmr && imr <= Decimal::one(),
-        "initial_margin_ratio",
-        imr,
-        "above maintenance_margin_ratio, at most 1",
-    )?;
-    check(
-        p.taker_fee <= Decimal::percent(5),
-        "taker_fee",
-        p.taker_fee,
-        "0 ..= 0.05",
-    )?;
-    check(
-        p.liquidation_fee <= Decimal::percent(10),
-        "liquidation_fee",
-        p.liquidation_fee,
-        "0 ..= 0.1",
-    )?;
-    check(
-        p.keeper_share <= Decimal::one(),
-        "keeper_share",
-        p.keeper_share,
-        "0 ..= 1",
-    )?;
-    check(
-        !p.min_notional.is_zero(),
-        "min_notional",
-        p.min_notional,
-        "at least 1",
-    )?;
-    check(
-        !p.max_long_oi.is_zero(),
-        "max_long_oi",
-        p.max_long_oi,
-        "at least 1",
-    )?;
-    check(
-        !p.max_short_oi.is_zero(),
-        "max_short_oi",
-        p.max_short_oi,
-        "at least 1",
-    )?;
-    check(
-        p.max_spread >= Decimal::permille(1) && p.max_spread <= Decimal::percent(50),
-        "max_spread",
-        p.max_spread,
-        "0.001 ..= 0.5",
-    )?;
-    check(
-        p.funding_factor <= Decimal::percent(1000),
-        "funding_factor",
-        p.funding_factor,
-        "0 ..= 10",
-    )?;
-    check(
-        p.max_funding_rate <= Decimal::percent(5),
-        "max_funding_rate",
-        p.max_funding_rate,
-        "0 ..= 0.05",
-    )?;
-    check(
-        (60..=86_400).contains(&p.funding_interval_seconds),
-        "funding_interval_seconds",
-        p.funding_interval_seconds,
-        "60 ..= 86400",
-    )?;
-    check(
-        (5..=86_400).contains(&p.oracle_max_age_seconds),
-        "oracle_max_age_seconds",
-        p.oracle_max_age_seconds,
-        "5 ..= 86400",
-    )
-}
-
-/// Checks the fee split.
-pub fn validate_fees(fees: &FeeConfig) -> Result<(), ContractError> {
-    check(
-        fees.fund_share_max <= Decimal::one(),
-        "fund_share_max",
-        fees.fund_share_max,
-        "0 ..= 1",
-    )?;
-    check(
-        fees.fund_share_min <= fees.fund_share_max,
-        "fund_share_min",
-        fees.fund_share_min,
-        "0 ..= fund_share_max",
-    )
-}
-
-fn validate_feeders(deps: &DepsMut, feeders: &[String]) -> Result<Vec<Addr>, ContractError> {
-    check(
-        feeders.len() <= MAX_FEEDERS,
-        "feeders",
-        feeders.len(),
-        "at most 10 addresses",
-    )?;
-    feeders
-        .iter()
-        .map(|f| Ok(deps.api.addr_validate(f)?))
-        .collect()
-}
-
-fn valid_market_id(id: &str) -> bool {
-    (3..=20).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-}
 
 /// Governor only: create a market.
 pub fn add_market(
@@ -172,24 +34,13 @@ pub fn add_market(
     let count = MARKETS
         .keys(deps.storage, None, None, Order::Ascending)
         .count() as u32;
-    if count >= MAX_MARKETS {
-        return Err(ContractError::TooManyMarkets { max: MAX_MARKETS });
+    if count >= bounds::MARKETS.max {
+        return Err(ContractError::TooManyMarkets {
+            max: bounds::MARKETS.max,
+        });
     }
     validate_market_params(&new.params)?;
-    // Reserves bounded so that k fits comfortably and trades have room on both sides.
-    let limit = Uint128::new(1_000_000_000_000_000_000_000_000);
-    check(
-        new.base_reserve >= Uint128::new(1_000) && new.base_reserve <= limit,
-        "base_reserve",
-        new.base_reserve,
-        "1000 ..= 10^24",
-    )?;
-    check(
-        new.quote_reserve >= Uint128::new(1_000) && new.quote_reserve <= limit,
-        "quote_reserve",
-        new.quote_reserve,
-        "1000 ..= 10^24",
-    )?;
+    validate_reserves(new.base_reserve, new.quote_reserve)?;
     let feeders = validate_feeders(&deps, &new.feeders)?;
     let k = Uint256::from(new.base_reserve).checked_mul(Uint256::from(new.quote_reserve))?;
     debug_assert_eq!(quote_reserve(k, new.base_reserve)?, new.quote_reserve);
@@ -253,7 +104,8 @@ pub fn update_market(
         .add_attribute("market", market_id))
 }
 
-/// Governor only: replace a market's feeders (at most `MAX_FEEDERS`, so the loop is bounded).
+/// Governor only: replace a market's feeders (at most `bounds::FEEDERS.max`, so the loop is
+/// bounded).
 pub fn set_feeders(
     deps: DepsMut,
     info: MessageInfo,
@@ -329,7 +181,7 @@ pub fn update_config(
 /// interval that ended before the halt is charged. Ending a halt moves every market's funding
 /// clock to its latest interval boundary without charging: nobody could close, add margin or
 /// settle during the halt, so no interval that ended in it is charged. The running interval
-/// is charged as usual when it ends. Both loops are bounded by `MAX_MARKETS`.
+/// is charged as usual when it ends. Both loops are bounded by `bounds::MARKETS.max`.
 pub fn set_pause(
     deps: DepsMut,
     env: Env,
@@ -384,7 +236,7 @@ pub fn withdraw_treasury(deps: DepsMut, info: MessageInfo) -> Result<Response, C
     let mut state = STATE.load(deps.storage)?;
     let amount = state.treasury_fees;
     if amount.is_zero() {
-        return Err(ContractError::NothingToSweep);
+        return Err(ContractError::NoTreasuryFees);
     }
     state.treasury_fees = Uint128::zero();
     STATE.save(deps.storage, &state)?;

@@ -2,8 +2,15 @@
 //! guarded by an oracle index price, isolated margin, zero-sum funding through cumulative
 //! indices, and liquidations whose bad debt the insurance fund pays, the rest socialized over
 //! all open margin in O(1).
+//!
+//! Modules with message handlers: [`contract`] (entry points and dispatch), [`trade`],
+//! [`liquidate`], [`upkeep`], [`deficit`], [`governance`] and [`query`]. They import only from
+//! the modules without handlers, which hold the engine's logic: [`position`], [`margin`],
+//! [`funding`], [`oracle`], [`fees`], [`solvency`], [`vamm`], [`params`], [`state`],
+//! [`reply`] and [`error`].
 
 pub mod contract;
+pub mod deficit;
 pub mod error;
 pub mod fees;
 pub mod funding;
@@ -11,10 +18,14 @@ pub mod governance;
 pub mod liquidate;
 pub mod margin;
 pub mod oracle;
+pub mod params;
+pub mod position;
 pub mod query;
+pub mod reply;
 pub mod solvency;
 pub mod state;
 pub mod trade;
+pub mod upkeep;
 pub mod vamm;
 
 pub use crate::error::ContractError;

@@ -1,3 +1,7 @@
+//! Handlers of `Liquidate` and of the reply to the fund's `CoverShortfall`, which settles a
+//! liquidation's bad debt: paid by the fund, socialized over open margin, written off against
+//! the fee pools, or left uncovered.
+
 use cosmwasm_std::{
     coins, from_json, to_json_binary, BankMsg, CosmosMsg, DepsMut, Env, Int128, MessageInfo,
     Response, SubMsg, SubMsgResult, Uint128, WasmMsg,
@@ -7,15 +11,17 @@ use serde::{Deserialize, Serialize};
 use tranche_perps_types::engine::SocializedLoss;
 use tranche_perps_types::fund;
 
-use crate::contract::ReplyId;
 use crate::error::ContractError;
 use crate::fees::{auto_sweep, release_funding_dust};
 use crate::funding::{accrued_funding, catch_up_funding};
 use crate::margin::{margin_of, set_margin, signed_add, socialize};
 use crate::oracle::fresh_index;
+use crate::position::{equity_at, fill, notional_at, requirement};
+use crate::reply::ReplyId;
 use crate::solvency::{accrue, owe, payable, write_off, Pool};
-use crate::state::{CONFIG, MARKETS, PAUSE, POSITIONS, SOCIALIZED, STATE};
-use crate::trade::{equity_at, fill, load_market, load_position, notional_at, requirement};
+use crate::state::{
+    load_market, load_position, CONFIG, MARKETS, PAUSE, POSITIONS, SOCIALIZED, STATE,
+};
 
 /// Context of a shortfall submessage, carried in its payload.
 #[derive(Serialize, Deserialize)]

@@ -1,4 +1,7 @@
-use cosmwasm_std::{Addr, Decimal, Decimal256, Deps, Env, Int128, Order, StdResult, Storage};
+//! Handlers of the queries: config, markets, positions with their figures now, the money
+//! books, socialized losses and what the engine owes an address.
+
+use cosmwasm_std::{Addr, Decimal256, Deps, Env, Int128, Order, StdResult, Storage};
 use cw_storage_plus::Bound;
 use tranche_perps_types::engine::{
     EngineConfigResponse, EngineStateResponse, MarketResponse, MarketsResponse, OwedResponse,
@@ -9,10 +12,11 @@ use tranche_perps_types::page_limit;
 use crate::error::ContractError;
 use crate::funding::accrued_funding;
 use crate::margin::{margin_of, signed_add};
+use crate::position::{equity_at, fill, liquidation_price, notional_at};
 use crate::state::{
-    Market, Position, CONFIG, FEEDERS, FEES, MARKETS, OWED, PAUSE, POSITIONS, SOCIALIZED, STATE,
+    load_market, load_position, Market, Position, CONFIG, FEEDERS, FEES, MARKETS, OWED, PAUSE,
+    POSITIONS, SOCIALIZED, STATE,
 };
-use crate::trade::{equity_at, fill, load_market, load_position, notional_at};
 use crate::vamm::{mark_price, quote_reserve};
 
 pub fn config(deps: Deps) -> Result<EngineConfigResponse, ContractError> {
@@ -79,34 +83,6 @@ pub fn markets(
         })
         .collect::<Result<_, _>>()?;
     Ok(MarketsResponse { markets })
-}
-
-/// Index price at which equity equals the maintenance margin, if there is one.
-fn liquidation_price(
-    margin: Int128,
-    position: &Position,
-    mmr: Decimal,
-) -> Result<Option<Decimal256>, ContractError> {
-    let size = Decimal256::from_ratio(position.size.unsigned_abs(), 1u128);
-    let open = Decimal256::from_ratio(position.open_notional, 1u128);
-    let mmr = Decimal256::from(mmr);
-    if margin.is_negative() {
-        return Ok(None);
-    }
-    let margin = Decimal256::from_ratio(margin.unsigned_abs(), 1u128);
-    if position.size.is_negative() {
-        // margin + open - size * p = mmr * size * p
-        Ok(Some(
-            (margin + open).checked_div(size * (Decimal256::one() + mmr))?,
-        ))
-    } else if open > margin {
-        // margin + size * p - open = mmr * size * p
-        Ok(Some(
-            (open - margin).checked_div(size * (Decimal256::one() - mmr))?,
-        ))
-    } else {
-        Ok(None)
-    }
 }
 
 fn position_view(

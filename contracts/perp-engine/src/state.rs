@@ -1,7 +1,13 @@
+//! Stored types and storage items of the engine, and the loaders of a market and a position.
+
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal256, Int128, SignedDecimal256, Timestamp, Uint128, Uint256};
+use cosmwasm_std::{
+    Addr, Decimal256, Int128, SignedDecimal256, Storage, Timestamp, Uint128, Uint256,
+};
 use cw_storage_plus::{Item, Map};
 use tranche_perps_types::engine::{EnginePause, FeeConfig, MarketParams, SocializedLoss};
+
+use crate::error::ContractError;
 
 /// Addresses and the collateral denom.
 #[cw_serde]
@@ -111,3 +117,26 @@ pub const SOCIALIZED: Map<u64, SocializedLoss> = Map::new("socialized");
 
 /// Payouts a liquidation during a deficit owes a keeper or trader, until `ClaimOwed`.
 pub const OWED: Map<&Addr, Uint128> = Map::new("owed");
+
+/// Market `id`, or `MarketNotFound`.
+pub fn load_market(storage: &dyn Storage, id: &str) -> Result<Market, ContractError> {
+    MARKETS
+        .may_load(storage, id)?
+        .ok_or_else(|| ContractError::MarketNotFound {
+            market: id.to_string(),
+        })
+}
+
+/// Position of `trader` in `market`, or `NoPosition`.
+pub fn load_position(
+    storage: &dyn Storage,
+    trader: &Addr,
+    market: &str,
+) -> Result<Position, ContractError> {
+    POSITIONS
+        .may_load(storage, (trader, market))?
+        .ok_or_else(|| ContractError::NoPosition {
+            market: market.to_string(),
+            trader: trader.to_string(),
+        })
+}

@@ -907,7 +907,7 @@ fn governor_messages_bad_values() {
         &governor,
         &ExecuteMsg::WithdrawTreasury {},
         &[],
-        ContractError::NothingToSweep,
+        ContractError::NoTreasuryFees,
     );
 }
 

@@ -822,13 +822,13 @@ fn withdraw_treasury() {
     let mut suite = setup();
     let (bob, carl) = (suite.addr("bob"), suite.addr("carl"));
     let treasury = suite.treasury();
-    refused(&mut suite, ContractError::NothingToSweep, |s| {
+    refused(&mut suite, ContractError::NoTreasuryFees, |s| {
         gov(s, ExecuteMsg::WithdrawTreasury {})
     });
     // bob opens: fee ceil(100_000_101 / 1000) = 100_001, unsplit until a sweep
     suite.trade(&bob, BTC, 1_000_000, 20_000_000).unwrap();
     assert_eq!(suite.engine_state().unsplit_fees.u128(), 100_001);
-    refused(&mut suite, ContractError::NothingToSweep, |s| {
+    refused(&mut suite, ContractError::NoTreasuryFees, |s| {
         gov(s, ExecuteMsg::WithdrawTreasury {})
     });
     // first sweep: open interest now 1e6 * 100 = 1e8 (none reported yet), target
@@ -870,7 +870,7 @@ fn withdraw_treasury() {
         engine_before - 100_000
     );
     assert_eq!(suite.engine_state().treasury_fees.u128(), 0);
-    refused(&mut suite, ContractError::NothingToSweep, |s| {
+    refused(&mut suite, ContractError::NoTreasuryFees, |s| {
         gov(s, ExecuteMsg::WithdrawTreasury {})
     });
 }

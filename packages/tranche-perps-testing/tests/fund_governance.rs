@@ -1359,7 +1359,7 @@ fn sweep_of_another_denom_sends_it_whole_and_leaves_the_books() {
     );
     assert_eq!(
         sweep(&mut suite, "u").unwrap_err(),
-        ContractError::InvalidDenom {
+        ContractError::InvalidSweepDenom {
             denom: "u".to_string()
         }
     );

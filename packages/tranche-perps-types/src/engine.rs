@@ -12,45 +12,257 @@ use cosmwasm_std::{Addr, Decimal, Decimal256, Int128, Timestamp, Uint128};
 
 use crate::fund::GovernorAction;
 
+/// Bounds of the engine's governed values ([`MarketParams`], [`FeeConfig`], a new market's
+/// reserves and id, feeders, the number of markets): the one table validation, the
+/// `ParamOutOfRange` error and the docs read.
+pub mod bounds {
+    use cosmwasm_std::{Decimal, Uint128};
+
+    use crate::bounds::{Bound, Row, DAY, MINUTE};
+
+    /// The default column of a value set per market: markets are created with every parameter
+    /// given (`AddMarket`), so there is no product default.
+    const PER_MARKET: &str = "-";
+
+    /// `maintenance_margin_ratio`: 0.5% to 50%.
+    pub const MAINTENANCE_MARGIN_RATIO: Bound<Decimal> = Bound::inclusive(
+        "maintenance_margin_ratio",
+        Decimal::permille(5),
+        Decimal::percent(50),
+    );
+    /// `initial_margin_ratio`: at most 1 (no leverage below 1x), and above the market's own
+    /// `maintenance_margin_ratio`. That lower end is a relation, checked in code and written by
+    /// [`initial_margin_ratio_range`]; `min` here is the lowest maintenance ratio.
+    pub const INITIAL_MARGIN_RATIO: Bound<Decimal> = Bound::inclusive(
+        "initial_margin_ratio",
+        MAINTENANCE_MARGIN_RATIO.min,
+        Decimal::one(),
+    );
+    /// `taker_fee`: at most 5% of a trade's notional.
+    pub const TAKER_FEE: Bound<Decimal> =
+        Bound::inclusive("taker_fee", Decimal::zero(), Decimal::percent(5));
+    /// `liquidation_fee`: at most 10% of a liquidated position's notional.
+    pub const LIQUIDATION_FEE: Bound<Decimal> =
+        Bound::inclusive("liquidation_fee", Decimal::zero(), Decimal::percent(10));
+    /// `keeper_share`: a fraction of the liquidation fee.
+    pub const KEEPER_SHARE: Bound<Decimal> =
+        Bound::inclusive("keeper_share", Decimal::zero(), Decimal::one());
+    /// `min_notional`: at least 1 base unit of collateral.
+    pub const MIN_NOTIONAL: Bound<Uint128> =
+        Bound::inclusive("min_notional", Uint128::one(), Uint128::MAX);
+    /// `max_long_oi`: at least 1 base unit.
+    pub const MAX_LONG_OI: Bound<Uint128> =
+        Bound::inclusive("max_long_oi", Uint128::one(), Uint128::MAX);
+    /// `max_short_oi`: at least 1 base unit.
+    pub const MAX_SHORT_OI: Bound<Uint128> =
+        Bound::inclusive("max_short_oi", Uint128::one(), Uint128::MAX);
+    /// `max_spread`: 0.1% to 50%.
+    pub const MAX_SPREAD: Bound<Decimal> =
+        Bound::inclusive("max_spread", Decimal::permille(1), Decimal::percent(50));
+    /// `funding_factor`: at most 10.
+    pub const FUNDING_FACTOR: Bound<Decimal> =
+        Bound::inclusive("funding_factor", Decimal::zero(), Decimal::percent(1_000));
+    /// `max_funding_rate`: at most 5% per interval.
+    pub const MAX_FUNDING_RATE: Bound<Decimal> =
+        Bound::inclusive("max_funding_rate", Decimal::zero(), Decimal::percent(5));
+    /// `funding_interval_seconds`: 1 minute to 1 day.
+    pub const FUNDING_INTERVAL_SECONDS: Bound<u64> =
+        Bound::inclusive("funding_interval_seconds", MINUTE, DAY);
+    /// `oracle_max_age_seconds`: 5 seconds to 1 day.
+    pub const ORACLE_MAX_AGE_SECONDS: Bound<u64> =
+        Bound::inclusive("oracle_max_age_seconds", 5, DAY);
+
+    /// `fund_share_max`: a fraction of trading fees.
+    pub const FUND_SHARE_MAX: Bound<Decimal> =
+        Bound::inclusive("fund_share_max", Decimal::zero(), Decimal::one());
+    /// `fund_share_min`: a fraction of trading fees, and at most the split's own
+    /// `fund_share_max`. That upper end is a relation, checked in code and written by
+    /// [`fund_share_min_range`]; `max` here is the largest `fund_share_max`.
+    pub const FUND_SHARE_MIN: Bound<Decimal> =
+        Bound::inclusive("fund_share_min", Decimal::zero(), FUND_SHARE_MAX.max);
+    /// The range of `sweep_threshold`: any amount.
+    pub const SWEEP_THRESHOLD_RANGE: &str = "any; 0 turns automatic sweeps off";
+
+    /// `base_reserve` of a new market: enough for trades to have room on both sides, little
+    /// enough that `k = base * quote` fits comfortably.
+    pub const BASE_RESERVE: Bound<Uint128> = Bound::inclusive(
+        "base_reserve",
+        Uint128::new(1_000),
+        Uint128::new(1_000_000_000_000_000_000_000_000),
+    );
+    /// `quote_reserve` of a new market: as [`BASE_RESERVE`].
+    pub const QUOTE_RESERVE: Bound<Uint128> =
+        Bound::inclusive("quote_reserve", BASE_RESERVE.min, BASE_RESERVE.max);
+    /// Length of a new market's `id`, in characters (letters, digits and `-`).
+    pub const MARKET_ID_LENGTH: Bound<usize> = Bound::inclusive("id", 3, 20);
+    /// How many `feeders` a market has, so replacing them is a bounded loop.
+    pub const FEEDERS: Bound<usize> = Bound::inclusive("feeders", 0, 10);
+    /// How many markets the engine holds, so sweeps that visit every market are bounded.
+    pub const MARKETS: Bound<u32> = Bound::inclusive("markets", 0, 20);
+
+    /// The range of `initial_margin_ratio` as errors and docs write it:
+    /// `above maintenance_margin_ratio, at most 1`.
+    pub fn initial_margin_ratio_range() -> String {
+        format!(
+            "above {}, at most {}",
+            MAINTENANCE_MARGIN_RATIO.name, INITIAL_MARGIN_RATIO.max
+        )
+    }
+
+    /// The range of `fund_share_min` as errors and docs write it: `0 ..= fund_share_max`.
+    pub fn fund_share_min_range() -> String {
+        format!("{} ..= {}", FUND_SHARE_MIN.min, FUND_SHARE_MAX.name)
+    }
+
+    /// The engine's parameter table for the docs: market parameters (no default, each market
+    /// sets its own), the fee split (with [`super::FeeConfig::default`]), then a new market's
+    /// reserves and id and the limits on feeders and markets.
+    pub fn table() -> Vec<Row> {
+        let fees = super::FeeConfig::default();
+        vec![
+            Row {
+                name: INITIAL_MARGIN_RATIO.name,
+                default: PER_MARKET.into(),
+                range: initial_margin_ratio_range(),
+            },
+            MAINTENANCE_MARGIN_RATIO.row(PER_MARKET),
+            TAKER_FEE.row(PER_MARKET),
+            LIQUIDATION_FEE.row(PER_MARKET),
+            KEEPER_SHARE.row(PER_MARKET),
+            MIN_NOTIONAL.row(PER_MARKET),
+            MAX_LONG_OI.row(PER_MARKET),
+            MAX_SHORT_OI.row(PER_MARKET),
+            MAX_SPREAD.row(PER_MARKET),
+            FUNDING_FACTOR.row(PER_MARKET),
+            MAX_FUNDING_RATE.row(PER_MARKET),
+            FUNDING_INTERVAL_SECONDS.row(PER_MARKET),
+            ORACLE_MAX_AGE_SECONDS.row(PER_MARKET),
+            FUND_SHARE_MAX.row(fees.fund_share_max),
+            Row {
+                name: FUND_SHARE_MIN.name,
+                default: fees.fund_share_min.to_string(),
+                range: fund_share_min_range(),
+            },
+            Row {
+                name: "sweep_threshold",
+                default: fees.sweep_threshold.to_string(),
+                range: SWEEP_THRESHOLD_RANGE.into(),
+            },
+            BASE_RESERVE.row(PER_MARKET),
+            QUOTE_RESERVE.row(PER_MARKET),
+            MARKET_ID_LENGTH.row(PER_MARKET),
+            FEEDERS.row(PER_MARKET),
+            MARKETS.row(PER_MARKET),
+        ]
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn range_texts() {
+            let ranges: Vec<(&str, String)> =
+                table().into_iter().map(|r| (r.name, r.range)).collect();
+            let expected = [
+                (
+                    "initial_margin_ratio",
+                    "above maintenance_margin_ratio, at most 1",
+                ),
+                ("maintenance_margin_ratio", "0.005 ..= 0.5"),
+                ("taker_fee", "0 ..= 0.05"),
+                ("liquidation_fee", "0 ..= 0.1"),
+                ("keeper_share", "0 ..= 1"),
+                (
+                    "min_notional",
+                    "1 ..= 340282366920938463463374607431768211455",
+                ),
+                (
+                    "max_long_oi",
+                    "1 ..= 340282366920938463463374607431768211455",
+                ),
+                (
+                    "max_short_oi",
+                    "1 ..= 340282366920938463463374607431768211455",
+                ),
+                ("max_spread", "0.001 ..= 0.5"),
+                ("funding_factor", "0 ..= 10"),
+                ("max_funding_rate", "0 ..= 0.05"),
+                ("funding_interval_seconds", "60 ..= 86400"),
+                ("oracle_max_age_seconds", "5 ..= 86400"),
+                ("fund_share_max", "0 ..= 1"),
+                ("fund_share_min", "0 ..= fund_share_max"),
+                ("sweep_threshold", SWEEP_THRESHOLD_RANGE),
+                ("base_reserve", "1000 ..= 1000000000000000000000000"),
+                ("quote_reserve", "1000 ..= 1000000000000000000000000"),
+                ("id", "3 ..= 20"),
+                ("feeders", "0 ..= 10"),
+                ("markets", "0 ..= 20"),
+            ];
+            let expected: Vec<(&str, String)> =
+                expected.iter().map(|(n, r)| (*n, r.to_string())).collect();
+            assert_eq!(ranges, expected);
+        }
+
+        #[test]
+        fn defaults_are_the_fee_split_only() {
+            let table = table();
+            let default = |name: &str| {
+                table
+                    .iter()
+                    .find(|r| r.name == name)
+                    .map(|r| r.default.clone())
+                    .unwrap()
+            };
+            assert_eq!(default("fund_share_max"), "0.5");
+            assert_eq!(default("fund_share_min"), "0.1");
+            assert_eq!(default("sweep_threshold"), "0");
+            assert_eq!(default("taker_fee"), "-");
+        }
+    }
+}
+
 /// Governed risk and fee parameters of one market.
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 pub struct MarketParams {
     /// Margin / notional needed to open or grow a position and left after removing margin
-    /// (1 / max leverage). Range: above `maintenance_margin_ratio`, at most 1.
+    /// (1 / max leverage); above `maintenance_margin_ratio`.
+    /// Range: [`bounds`], docs/engine.md#parameters.
     pub initial_margin_ratio: Decimal,
     /// Below this margin / notional (at the index price) a position can be liquidated.
-    /// Range 0.005 ..= 0.5.
+    /// Range: [`bounds`], docs/engine.md#parameters.
     pub maintenance_margin_ratio: Decimal,
-    /// Fee on the notional of every trade. Range 0 ..= 0.05.
+    /// Fee on the notional of every trade. Range: [`bounds`], docs/engine.md#parameters.
     pub taker_fee: Decimal,
     /// Fee on the notional of a liquidated position, paid from its remaining margin.
-    /// Range 0 ..= 0.1.
+    /// Range: [`bounds`], docs/engine.md#parameters.
     pub liquidation_fee: Decimal,
     /// Part of the liquidation fee paid to the keeper; the rest is premium for the fund.
-    /// Range 0 ..= 1.
+    /// Range: [`bounds`], docs/engine.md#parameters.
     pub keeper_share: Decimal,
     /// Smallest notional (at the index price) a position may have after a trade that opens or
     /// grows it; reducing and closing are never refused for size.
+    /// Range: [`bounds`], docs/engine.md#parameters.
     pub min_notional: Uint128,
-    /// Most long open interest, in base units.
+    /// Most long open interest, in base units. Range: [`bounds`], docs/engine.md#parameters.
     pub max_long_oi: Uint128,
-    /// Most short open interest, in base units.
+    /// Most short open interest, in base units. Range: [`bounds`], docs/engine.md#parameters.
     pub max_short_oi: Uint128,
     /// Opening or growing is refused when `|mark - index| / index` exceeds this.
-    /// Range 0.001 ..= 0.5.
+    /// Range: [`bounds`], docs/engine.md#parameters.
     pub max_spread: Decimal,
     /// Funding rate per interval = clamp(`funding_factor` * (mark - index) / index,
-    /// ±`max_funding_rate`). Range 0 ..= 10.
+    /// ±`max_funding_rate`). Range: [`bounds`], docs/engine.md#parameters.
     pub funding_factor: Decimal,
-    /// Largest funding rate per interval. Range 0 ..= 0.05.
+    /// Largest funding rate per interval. Range: [`bounds`], docs/engine.md#parameters.
     pub max_funding_rate: Decimal,
-    /// Seconds between funding settlements. Range 60 ..= 86400.
+    /// Seconds between funding settlements. Range: [`bounds`], docs/engine.md#parameters.
     pub funding_interval_seconds: u64,
-    /// Prices older than this are stale. Range 5 ..= 86400. An ended funding interval is
-    /// priced with the last index if that index was no older than this at the interval's end
+    /// Prices older than this are stale. An ended funding interval is priced with the last
+    /// index if that index was no older than this at the interval's end
     /// (`publish_time + oracle_max_age_seconds >= interval end`), even if it is stale now;
-    /// otherwise the interval is forfeited.
+    /// otherwise the interval is forfeited. Range: [`bounds`], docs/engine.md#parameters.
     pub oracle_max_age_seconds: u64,
 }
 
@@ -58,13 +270,15 @@ pub struct MarketParams {
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 pub struct NewMarket {
-    /// Market id, e.g. `"BTC-USD"` (3 ..= 20 characters: letters, digits, `-`).
+    /// Market id, e.g. `"BTC-USD"`: letters, digits and `-`. Length: [`bounds`],
+    /// docs/engine.md#parameters.
     pub id: String,
-    /// Initial vAMM base reserve.
+    /// Initial vAMM base reserve. Range: [`bounds`], docs/engine.md#parameters.
     pub base_reserve: Uint128,
     /// Initial vAMM quote reserve; `quote / base` is the starting mark price.
+    /// Range: [`bounds`], docs/engine.md#parameters.
     pub quote_reserve: Uint128,
-    /// Addresses allowed to push index prices.
+    /// Addresses allowed to push index prices. How many: [`bounds`], docs/engine.md#parameters.
     pub feeders: Vec<String>,
     /// Risk and fee parameters.
     pub params: MarketParams,
@@ -74,9 +288,11 @@ pub struct NewMarket {
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 pub struct FeeConfig {
-    /// Fund's fraction of trading fees while coverage < 1. Range 0 ..= 1.
+    /// Fund's fraction of trading fees while coverage < 1.
+    /// Range: [`bounds`], docs/engine.md#parameters.
     pub fund_share_max: Decimal,
-    /// Fund's fraction at coverage >= 2 (linear in between). Range 0 ..= `fund_share_max`.
+    /// Fund's fraction at coverage >= 2 (linear in between); at most `fund_share_max`.
+    /// Range: [`bounds`], docs/engine.md#parameters.
     pub fund_share_min: Decimal,
     /// Pending premium that triggers an automatic sweep to the fund (0 = never automatic).
     pub sweep_threshold: Uint128,

@@ -1,0 +1,251 @@
+//! Position math: notional, profit, equity and margin requirement of a position at a price, the
+//! rules a risk-increasing trade must pass, the fill of a size change on the vAMM (with or
+//! without the taker fee) and the liquidation price. Functions of a market, a position and a
+//! margin only: nothing here reads storage, and no message handler lives here.
+
+use cosmwasm_std::{Decimal, Decimal256, Int128, Timestamp, Uint128, Uint256};
+
+use crate::error::ContractError;
+use crate::funding::side_index;
+use crate::oracle::fresh_index;
+use crate::state::{Market, Position};
+use crate::vamm::{buy, mark_price, sell};
+
+/// `size * price`, rounded down.
+pub fn notional_at(size: Uint128, price: Decimal256) -> Result<Uint128, ContractError> {
+    Ok(Uint128::try_from(
+        Uint256::from(size).checked_mul_floor(price)?,
+    )?)
+}
+
+/// `ratio * notional`, rounded up (a margin requirement).
+pub fn requirement(ratio: Decimal, notional: Uint128) -> Result<Uint128, ContractError> {
+    Ok(notional.checked_mul_ceil(ratio)?)
+}
+
+/// Profit of a position valued at `price` (long: value - cost; short: proceeds - cost to buy
+/// back), with the position's value rounded against it.
+pub fn pnl_at(position: &Position, price: Decimal256) -> Result<Int128, ContractError> {
+    let size = position.size.unsigned_abs();
+    let open = Int128::try_from(position.open_notional)?;
+    if position.size.is_negative() {
+        let cost = Uint128::try_from(Uint256::from(size).checked_mul_ceil(price)?)?;
+        Ok(open.checked_sub(Int128::try_from(cost)?)?)
+    } else {
+        Ok(Int128::try_from(notional_at(size, price)?)?.checked_sub(open)?)
+    }
+}
+
+/// Margin minus funding owed plus profit at `price`.
+pub fn equity_at(
+    margin: Int128,
+    position: &Position,
+    price: Decimal256,
+) -> Result<Int128, ContractError> {
+    Ok(margin.checked_add(pnl_at(position, price)?)?)
+}
+
+pub fn new_position(market: &Market, size: Int128) -> Position {
+    Position {
+        size: Int128::zero(),
+        open_notional: Uint128::zero(),
+        margin_shares: Uint128::zero(),
+        margin_epoch: 0,
+        funding_entry: side_index(market, size),
+    }
+}
+
+/// Checks the rules a risk-increasing trade must pass at the index price.
+pub fn check_opening(
+    market_id: &str,
+    market: &Market,
+    position: &Position,
+    margin: Int128,
+    now: cosmwasm_std::Timestamp,
+) -> Result<(), ContractError> {
+    let params = &market.params;
+    let index = fresh_index(market_id, market, now)?;
+    let mark = mark_price(market)?;
+    let spread = mark
+        .abs_diff(index)
+        .checked_div(index)
+        .map_err(|_| ContractError::SpreadOverflow { mark, index })?;
+    let max = Decimal256::from(params.max_spread);
+    if spread > max {
+        return Err(ContractError::SpreadTooWide { spread, max });
+    }
+    // Only the side the position now sits on grew; the other side's cap is not this trade's
+    // business (it may be above a cap governance lowered, and that must not block this side).
+    let (oi, cap) = if position.size.is_negative() {
+        (market.short_oi, params.max_short_oi)
+    } else {
+        (market.long_oi, params.max_long_oi)
+    };
+    if oi > cap {
+        return Err(ContractError::OpenInterestCapExceeded { oi, cap });
+    }
+    let notional = notional_at(position.size.unsigned_abs(), index)?;
+    if notional < params.min_notional {
+        return Err(ContractError::BelowMinNotional {
+            notional,
+            min: params.min_notional,
+        });
+    }
+    let required = requirement(params.initial_margin_ratio, notional)?;
+    let equity = equity_at(margin, position, index)?;
+    if equity < Int128::try_from(required)? {
+        return Err(ContractError::InsufficientMargin { equity, required });
+    }
+    Ok(())
+}
+
+/// What a trade did on the vAMM.
+pub struct Fill {
+    /// Quote paid or received.
+    pub quote: Uint128,
+    /// Profit realized on the reduced part.
+    pub realized_pnl: Int128,
+}
+
+/// Whether either side of `market` has no open interest.
+fn one_sided(market: &Market) -> bool {
+    market.long_oi.is_zero() || market.short_oi.is_zero()
+}
+
+/// Moves `position` by `delta` on the vAMM at time `now` and adds the realized PnL to `margin`
+/// (market funding caught up and the position's funding applied before). Returns the fill and
+/// the new margin. A fill that starts or ends with an empty side records `now` as the market's
+/// `one_sided_at` (funding skips intervals that were one-sided at any moment); every fill
+/// raises the market's `peak_oi_since_sweep` to the larger of the open interest before and
+/// after it.
+pub fn fill(
+    market: &mut Market,
+    position: &mut Position,
+    margin: Int128,
+    delta: Int128,
+    price_limit: Option<Decimal256>,
+    now: Timestamp,
+) -> Result<(Fill, Int128), ContractError> {
+    let was_one_sided = one_sided(market);
+    let oi_before = market.long_oi.checked_add(market.short_oi)?;
+    let old = position.size;
+    let amount = delta.unsigned_abs();
+    let buying = delta > Int128::zero();
+    let quote = if buying {
+        buy(market, amount)?
+    } else {
+        sell(market, amount)?
+    };
+    if let Some(limit) = price_limit {
+        let price = Decimal256::checked_from_ratio(quote, amount)?;
+        if (buying && price > limit) || (!buying && price < limit) {
+            return Err(ContractError::PriceLimitExceeded { price, limit });
+        }
+    }
+    let same_side = old.is_zero() || old.is_negative() == delta.is_negative();
+    let reduced = if same_side {
+        Uint128::zero()
+    } else {
+        amount.min(old.unsigned_abs())
+    };
+    let opened = amount - reduced;
+    let quote_reduce = quote.checked_multiply_ratio(reduced, amount)?;
+    let quote_open = quote - quote_reduce;
+
+    let mut realized = Int128::zero();
+    if !reduced.is_zero() {
+        let basis = if reduced == old.unsigned_abs() {
+            position.open_notional
+        } else {
+            position
+                .open_notional
+                .checked_multiply_ratio(reduced, old.unsigned_abs())?
+        };
+        position.open_notional = position.open_notional.checked_sub(basis)?;
+        let (basis, quote_reduce) = (Int128::try_from(basis)?, Int128::try_from(quote_reduce)?);
+        realized = if old.is_negative() {
+            basis.checked_sub(quote_reduce)?
+        } else {
+            quote_reduce.checked_sub(basis)?
+        };
+        let side_oi = if old.is_negative() {
+            &mut market.short_oi
+        } else {
+            &mut market.long_oi
+        };
+        *side_oi = side_oi.checked_sub(reduced)?;
+    }
+    position.size = old.checked_add(delta)?;
+    if !opened.is_zero() {
+        position.open_notional = position.open_notional.checked_add(quote_open)?;
+        let side_oi = if buying {
+            &mut market.long_oi
+        } else {
+            &mut market.short_oi
+        };
+        *side_oi = side_oi.checked_add(opened)?;
+    }
+    if position.size.is_zero() {
+        position.open_notional = Uint128::zero();
+    }
+    if was_one_sided || one_sided(market) {
+        market.one_sided_at = now;
+    }
+    // Open interest only moves monotonically within each leg (reduce, then open), so the
+    // largest of the peak so far and the open interest before and after the fill is the peak.
+    // The open interest before counts for markets stored before the peak existed (peak 0).
+    let oi_after = market.long_oi.checked_add(market.short_oi)?;
+    market.peak_oi_since_sweep = market.peak_oi_since_sweep.max(oi_before).max(oi_after);
+    position.funding_entry = side_index(market, position.size);
+    let margin = margin.checked_add(realized)?;
+    Ok((
+        Fill {
+            quote,
+            realized_pnl: realized,
+        },
+        margin,
+    ))
+}
+
+/// `fill` plus the taker fee on the traded notional.
+pub fn fill_with_fee(
+    market: &mut Market,
+    position: &mut Position,
+    margin: Int128,
+    delta: Int128,
+    price_limit: Option<Decimal256>,
+    now: Timestamp,
+) -> Result<(Fill, Uint128, Int128), ContractError> {
+    let (fill, margin) = fill(market, position, margin, delta, price_limit, now)?;
+    let fee = requirement(market.params.taker_fee, fill.quote)?;
+    let margin = margin.checked_sub(Int128::try_from(fee)?)?;
+    Ok((fill, fee, margin))
+}
+
+/// Index price at which equity equals the maintenance margin, if there is one.
+pub fn liquidation_price(
+    margin: Int128,
+    position: &Position,
+    mmr: Decimal,
+) -> Result<Option<Decimal256>, ContractError> {
+    let size = Decimal256::from_ratio(position.size.unsigned_abs(), 1u128);
+    let open = Decimal256::from_ratio(position.open_notional, 1u128);
+    let mmr = Decimal256::from(mmr);
+    if margin.is_negative() {
+        return Ok(None);
+    }
+    let margin = Decimal256::from_ratio(margin.unsigned_abs(), 1u128);
+    if position.size.is_negative() {
+        // margin + open - size * p = mmr * size * p
+        Ok(Some(
+            (margin + open).checked_div(size * (Decimal256::one() + mmr))?,
+        ))
+    } else if open > margin {
+        // margin + size * p - open = mmr * size * p
+        Ok(Some(
+            (open - margin).checked_div(size * (Decimal256::one() - mmr))?,
+        ))
+    } else {
+        Ok(None)
+    }
+}

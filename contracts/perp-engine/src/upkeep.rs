@@ -1,0 +1,117 @@
+//! Handlers of the upkeep messages that keep markets and books current: `PushPrice` (a
+//! market's feeders), `SettleFunding` and `SweepPremium` (anyone).
+
+use cosmwasm_std::{Decimal256, DepsMut, Env, MessageInfo, Response};
+use cw_utils::nonpayable;
+
+use crate::error::ContractError;
+use crate::fees::{open_interest, query_coverage, sweep_messages};
+use crate::funding::{catch_up_funding, intervals_ended};
+use crate::state::{load_market, CONFIG, FEEDERS, MARKETS, PAUSE, STATE};
+
+/// A feeder pushes an index price observed at `publish_time`.
+pub fn push_price(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    market_id: String,
+    price: Decimal256,
+    publish_time: u64,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let mut market = load_market(deps.storage, &market_id)?;
+    if !FEEDERS.has(deps.storage, (&market_id, &info.sender)) {
+        return Err(ContractError::NotFeeder { market: market_id });
+    }
+    if price.is_zero() {
+        return Err(ContractError::ZeroPrice);
+    }
+    let now = env.block.time.seconds();
+    if publish_time > now {
+        return Err(ContractError::PriceFromFuture { publish_time, now });
+    }
+    if market.index_price.is_some() && publish_time <= market.index_publish_time {
+        return Err(ContractError::PriceNotNewer {
+            publish_time,
+            last: market.index_publish_time,
+        });
+    }
+    market.index_price = Some(price);
+    market.index_publish_time = publish_time;
+    MARKETS.save(deps.storage, &market_id, &market)?;
+    Ok(Response::new()
+        .add_attribute("action", "push_price")
+        .add_attribute("sender", info.sender)
+        .add_attribute("market", market_id)
+        .add_attribute("price", price.to_string())
+        .add_attribute("publish_time", publish_time.to_string()))
+}
+
+/// Anyone settles the funding of a market: [`catch_up_funding`]. The index need not be fresh
+/// now, only at the end of the interval it prices; an interval whose end the index was stale at
+/// is forfeited (the settle succeeds, charges nothing and reports
+/// `index_fresh_at_interval_end` false), exactly as a fill would. A market that never had an
+/// index price is refused with `NoPrice`. Refused while the engine is halted (traders can
+/// neither close nor add margin then); switching a halt on catches every market up first, and
+/// ending it moves every market's clock to the latest boundary without charging, so no
+/// interval that ended during a halt is ever charged.
+pub fn settle_funding(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    market_id: String,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    if PAUSE.load(deps.storage)?.halted {
+        return Err(ContractError::Halted);
+    }
+    let mut market = load_market(deps.storage, &market_id)?;
+    let now = env.block.time;
+    if intervals_ended(&market, now) == 0 {
+        return Err(ContractError::FundingNotDue);
+    }
+    if market.index_price.is_none() {
+        return Err(ContractError::NoPrice { market: market_id });
+    }
+    let settlement = catch_up_funding(&mut market, now)?;
+    MARKETS.save(deps.storage, &market_id, &market)?;
+    Ok(Response::new()
+        .add_attribute("action", "settle_funding")
+        .add_attribute("sender", info.sender)
+        .add_attribute("market", market_id)
+        .add_attribute("intervals_elapsed", settlement.elapsed.to_string())
+        .add_attribute("intervals_charged", settlement.charged.to_string())
+        .add_attribute("index_fresh_at_interval_end", settlement.priced.to_string())
+        .add_attribute("rate", settlement.rate.to_string())
+        .add_attribute("paid", settlement.paid.to_string()))
+}
+
+/// Anyone: split fees, send the fund its premium and report open interest.
+///
+/// The fees were earned while positions were open since the previous sweep, so they are split
+/// at the fund's coverage for the notional of the peak open interest in that time: Σ over
+/// markets of `max(peak_oi_since_sweep, open interest now) * index price`. A position opened
+/// and closed between two sweeps (open interest 0 at both) still counts, so its fees cannot
+/// fall to `f_min` at an unbounded coverage. The sweep reports the open interest now; a fund
+/// that refuses the report (it moved to another engine) still receives the premium, while a
+/// refused deposit fails the sweep as a whole.
+pub fn sweep_premium(
+    deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let mut state = STATE.load(deps.storage)?;
+    let fund = CONFIG.load(deps.storage)?.fund;
+    let open_interest = open_interest(deps.storage)?;
+    let coverage = query_coverage(&deps.querier, &fund, open_interest.peak)?;
+    let sweep = sweep_messages(deps.storage, &mut state, coverage, open_interest.now)?;
+    STATE.save(deps.storage, &state)?;
+    Ok(Response::new()
+        .add_submessage(sweep.report)
+        .add_messages(sweep.deposit)
+        .add_attribute("action", "sweep_premium")
+        .add_attribute("sender", info.sender)
+        .add_attribute("premium", sweep.premium)
+        .add_attribute("treasury_fees", state.treasury_fees))
+}
