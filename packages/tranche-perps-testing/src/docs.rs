@@ -26,6 +26,11 @@ pub fn sections() -> Vec<Section> {
             content: markdown(&tranche_perps_types::fund::bounds::table()),
         },
         Section {
+            page: "docs/engine.md",
+            name: "engine-parameters",
+            content: markdown(&tranche_perps_types::engine::bounds::table()),
+        },
+        Section {
             page: "docs/governance.md",
             name: "governance-settings",
             content: markdown(&tranche_perps_types::governance::bounds::table()),

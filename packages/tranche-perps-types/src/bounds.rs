@@ -23,6 +23,8 @@ pub struct Bound<T> {
     pub max: T,
     /// Whether `max` itself is refused.
     pub max_exclusive: bool,
+    /// How the range text writes `max`, when not as its number (`2^128-1`).
+    pub max_text: Option<&'static str>,
 }
 
 /// A value outside its [`Bound`]: what the contracts' `ParamOutOfRange` errors carry.
@@ -44,6 +46,7 @@ impl<T: PartialOrd + Display> Bound<T> {
             min,
             max,
             max_exclusive: false,
+            max_text: None,
         }
     }
 
@@ -54,7 +57,14 @@ impl<T: PartialOrd + Display> Bound<T> {
             min,
             max,
             max_exclusive: true,
+            max_text: None,
         }
+    }
+
+    /// The same bound with `max` written as `text` in the range text.
+    pub const fn with_max_text(mut self, text: &'static str) -> Self {
+        self.max_text = Some(text);
+        self
     }
 
     /// Whether `value` lies in the range.
@@ -70,7 +80,10 @@ impl<T: PartialOrd + Display> Bound<T> {
     /// The range as the errors and docs write it: `60 ..= 7776000`, `0.5 ..< 1`.
     pub fn range(&self) -> String {
         let op = if self.max_exclusive { "..<" } else { "..=" };
-        format!("{} {op} {}", self.min, self.max)
+        match self.max_text {
+            Some(max) => format!("{} {op} {max}", self.min),
+            None => format!("{} {op} {}", self.min, self.max),
+        }
     }
 
     /// `Ok` when `value` lies in the range, else what was refused.

@@ -49,13 +49,13 @@ pub mod bounds {
         Bound::inclusive("keeper_share", Decimal::zero(), Decimal::one());
     /// `min_notional`: at least 1 base unit of collateral.
     pub const MIN_NOTIONAL: Bound<Uint128> =
-        Bound::inclusive("min_notional", Uint128::one(), Uint128::MAX);
+        Bound::inclusive("min_notional", Uint128::one(), Uint128::MAX).with_max_text("2^128-1");
     /// `max_long_oi`: at least 1 base unit.
     pub const MAX_LONG_OI: Bound<Uint128> =
-        Bound::inclusive("max_long_oi", Uint128::one(), Uint128::MAX);
+        Bound::inclusive("max_long_oi", Uint128::one(), Uint128::MAX).with_max_text("2^128-1");
     /// `max_short_oi`: at least 1 base unit.
     pub const MAX_SHORT_OI: Bound<Uint128> =
-        Bound::inclusive("max_short_oi", Uint128::one(), Uint128::MAX);
+        Bound::inclusive("max_short_oi", Uint128::one(), Uint128::MAX).with_max_text("2^128-1");
     /// `max_spread`: 0.1% to 50%.
     pub const MAX_SPREAD: Bound<Decimal> =
         Bound::inclusive("max_spread", Decimal::permille(1), Decimal::percent(50));
@@ -89,10 +89,12 @@ pub mod bounds {
         "base_reserve",
         Uint128::new(1_000),
         Uint128::new(1_000_000_000_000_000_000_000_000),
-    );
+    )
+    .with_max_text("10^24");
     /// `quote_reserve` of a new market: as [`BASE_RESERVE`].
     pub const QUOTE_RESERVE: Bound<Uint128> =
-        Bound::inclusive("quote_reserve", BASE_RESERVE.min, BASE_RESERVE.max);
+        Bound::inclusive("quote_reserve", BASE_RESERVE.min, BASE_RESERVE.max)
+            .with_max_text("10^24");
     /// Length of a new market's `id`, in characters (letters, digits and `-`).
     pub const MARKET_ID_LENGTH: Bound<usize> = Bound::inclusive("id", 3, 20);
     /// How many `feeders` a market has, so replacing them is a bounded loop.
@@ -173,18 +175,9 @@ pub mod bounds {
                 ("taker_fee", "0 ..= 0.05"),
                 ("liquidation_fee", "0 ..= 0.1"),
                 ("keeper_share", "0 ..= 1"),
-                (
-                    "min_notional",
-                    "1 ..= 340282366920938463463374607431768211455",
-                ),
-                (
-                    "max_long_oi",
-                    "1 ..= 340282366920938463463374607431768211455",
-                ),
-                (
-                    "max_short_oi",
-                    "1 ..= 340282366920938463463374607431768211455",
-                ),
+                ("min_notional", "1 ..= 2^128-1"),
+                ("max_long_oi", "1 ..= 2^128-1"),
+                ("max_short_oi", "1 ..= 2^128-1"),
                 ("max_spread", "0.001 ..= 0.5"),
                 ("funding_factor", "0 ..= 10"),
                 ("max_funding_rate", "0 ..= 0.05"),
@@ -193,8 +186,8 @@ pub mod bounds {
                 ("fund_share_max", "0 ..= 1"),
                 ("fund_share_min", "0 ..= fund_share_max"),
                 ("sweep_threshold", SWEEP_THRESHOLD_RANGE),
-                ("base_reserve", "1000 ..= 1000000000000000000000000"),
-                ("quote_reserve", "1000 ..= 1000000000000000000000000"),
+                ("base_reserve", "1000 ..= 10^24"),
+                ("quote_reserve", "1000 ..= 10^24"),
                 ("id", "3 ..= 20"),
                 ("feeders", "0 ..= 10"),
                 ("markets", "0 ..= 20"),
