@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::marker::PhantomData;
 
 use cosmwasm_std::testing::{MockApi, MockQuerier, MockStorage};
-use cosmwasm_std::{Order, OwnedDeps, Record, Storage};
+use cosmwasm_std::{Order, OwnedDeps, Record, Response, Storage};
 
 /// Storage operations counted by [`CountingStorage`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -101,4 +101,15 @@ pub fn counting_deps(querier: MockQuerier) -> OwnedDeps<CountingStorage, MockApi
         querier,
         custom_query_type: PhantomData,
     }
+}
+
+/// The value of the attribute `key` of a response returned by an entry point run directly;
+/// panics when there is none.
+pub fn attribute(res: &Response, key: &str) -> String {
+    res.attributes
+        .iter()
+        .find(|a| a.key == key)
+        .unwrap_or_else(|| panic!("attribute {key}"))
+        .value
+        .clone()
 }
