@@ -16,6 +16,7 @@ use cw_ownable::OwnershipError;
 use cw_utils::PaymentError;
 use insurance_fund::ContractError;
 use serde_json::json;
+use tranche_perps_testing::checks::{assert_refused, assert_unchanged};
 use tranche_perps_testing::{into_contract_error, Suite, SuiteResult, DENOM, ONE};
 use tranche_perps_types::fund::{
     ConfigResponse, CoverageResponse, Cw20Receive, ExecuteMsg, FundParamsUpdate, FundStateResponse,
@@ -97,25 +98,19 @@ fn refused(
     expected: ContractError,
     step: impl FnOnce(&mut Suite) -> SuiteResult,
 ) {
-    let before = snapshot(suite);
-    let err = step(suite).expect_err("step must fail");
-    assert_eq!(err, expected);
-    assert_eq!(snapshot(suite), before, "a refused step changed something");
+    assert_refused(suite, snapshot, expected, step);
 }
 
 /// Runs `step`, which must fail with a serde parse error whose text holds `needle`, and change
 /// nothing. Messages that do not parse never reach the fund's code, so the error is the one the
 /// wasm runtime reports, not a `ContractError` variant.
 fn refused_unparsed(suite: &mut Suite, needle: &str, step: impl FnOnce(&mut Suite) -> SuiteResult) {
-    let before = snapshot(suite);
-    let err = step(suite).expect_err("step must fail");
-    match &err {
+    match assert_unchanged(suite, snapshot, step) {
         ContractError::Std(StdError::GenericErr { msg, .. }) => {
             assert!(msg.contains(needle), "{needle:?} not in {msg}")
         }
         other => panic!("expected a parse error, got {other:?}"),
     }
-    assert_eq!(snapshot(suite), before, "a refused step changed something");
 }
 
 // ----- setup -----

@@ -21,15 +21,13 @@ use cosmwasm_std::{
 };
 use cw20::Cw20ExecuteMsg;
 use insurance_fund::contract::{execute, instantiate, reply, ReplyId};
-use tranche_perps_testing::counting::{counting_deps, CountingStorage, Counts};
+use tranche_perps_testing::counting::{attribute, counting_deps, CountingStorage, Counts};
+use tranche_perps_testing::time::DAY;
+use tranche_perps_testing::{DENOM, ONE};
 use tranche_perps_types::fund::{
     CoverShortfallResponse, Cw20Receive, ExecuteMsg, InstantiateMsg, ReceiveMsg, ShareTokenInfo,
     Tranche,
 };
-
-const DENOM: &str = "uusdc";
-const ONE: u128 = 1_000_000;
-const DAY: u64 = 86_400;
 
 /// A fund on counting storage, with its own clock.
 struct World {
@@ -115,15 +113,6 @@ impl World {
         self.env.block.time = self.env.block.time.plus_seconds(seconds);
         self.env.block.height += 1;
     }
-}
-
-fn attribute(res: &Response, key: &str) -> String {
-    res.attributes
-        .iter()
-        .find(|a| a.key == key)
-        .unwrap_or_else(|| panic!("attribute {key}"))
-        .value
-        .clone()
 }
 
 /// Protobuf `MsgInstantiateContractResponse { contract_address }`, what the chain returns for

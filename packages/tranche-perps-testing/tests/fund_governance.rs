@@ -5,6 +5,7 @@ use cosmwasm_std::{coins, Addr, Decimal, StdError, Uint128};
 use cw_ownable::OwnershipError;
 use cw_utils::PaymentError;
 use insurance_fund::ContractError;
+use tranche_perps_testing::time::{DAY, HOUR};
 use tranche_perps_testing::wasm_attr;
 use tranche_perps_testing::{Suite, DENOM, ONE};
 use tranche_perps_types::fund::{
@@ -12,8 +13,6 @@ use tranche_perps_types::fund::{
     PauseFlags, QueryMsg, ReserveTarget, Tranche,
 };
 
-const HOUR: u64 = 3_600;
-const DAY: u64 = 86_400;
 /// Share units per collateral base unit at a tranche's first-deposit price.
 const S: u128 = 1_000;
 

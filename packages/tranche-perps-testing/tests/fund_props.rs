@@ -450,7 +450,7 @@ impl Harness {
     }
 
     fn now(&self) -> u64 {
-        self.suite.app.block_info().time.seconds()
+        self.suite.now().seconds()
     }
 
     fn pick_request(&self, pick: usize) -> Option<u64> {

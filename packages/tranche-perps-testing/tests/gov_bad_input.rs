@@ -14,7 +14,8 @@ use cw_multi_test::Executor;
 use cw_utils::PaymentError;
 use governance::ContractError as GovError;
 use serde_json::json;
-use tranche_perps_testing::gov::{into_gov_error, GovResult};
+use tranche_perps_testing::checks::{assert_refused, assert_unchanged};
+use tranche_perps_testing::gov::{into_gov_error, GovResult, VOTERS};
 use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_testing::{Suite, DENOM, ONE};
 use tranche_perps_types::engine::NewMarket;
@@ -114,24 +115,20 @@ fn snapshot(suite: &Suite) -> GovState {
 
 /// Runs `step`, which must fail with exactly `expected` and change nothing.
 fn refused(suite: &mut Suite, expected: GovError, step: impl FnOnce(&mut Suite) -> GovResult) {
-    let before = snapshot(suite);
-    assert_eq!(step(suite).expect_err("step must fail"), expected);
-    assert_eq!(snapshot(suite), before, "a refused step changed something");
+    assert_refused(suite, snapshot, expected, step);
 }
 
 /// Runs `step`, which must fail with a serde parse error whose text holds `needle` (messages
 /// that do not parse never reach governance's code, or fail in `from_json` of a hook), and
 /// change nothing.
 fn refused_unparsed(suite: &mut Suite, needle: &str, step: impl FnOnce(&mut Suite) -> GovResult) {
-    let before = snapshot(suite);
-    match step(suite).expect_err("step must fail") {
+    match assert_unchanged(suite, snapshot, step) {
         GovError::Std(StdError::GenericErr { msg, .. })
         | GovError::Std(StdError::ParseErr { msg, .. }) => {
             assert!(msg.contains(needle), "{needle:?} not in {msg}")
         }
         other => panic!("expected a parse error, got {other:?}"),
     }
-    assert_eq!(snapshot(suite), before, "a refused step changed something");
 }
 
 /// Any message from `sender` with `funds`.
@@ -170,16 +167,10 @@ fn pause() -> Action {
 fn setup() -> Suite {
     let mut suite = Suite::builder()
         .with_underwriters(&["lp"], 1_000_000 * ONE)
-        .with_governance(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 100 * ONE),
-        ])
+        .with_governance(&VOTERS)
         .build();
     let (alice, bob, carol) = (suite.addr("alice"), suite.addr("bob"), suite.addr("carol"));
-    suite.stake(&alice, 600 * ONE).unwrap();
-    suite.stake(&bob, 300 * ONE).unwrap();
-    suite.stake(&carol, 100 * ONE).unwrap();
+    suite.stake_each(&VOTERS);
     suite.unstake(&alice, 10 * ONE).unwrap();
     suite.next_block();
     assert_eq!(suite.propose(&alice, "open", vec![pause()]), Ok(OPEN));

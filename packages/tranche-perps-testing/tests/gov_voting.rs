@@ -11,7 +11,8 @@ use governance::proposal::outcome;
 use governance::state::Proposal;
 use governance::ContractError as GovError;
 use serde_json::json;
-use tranche_perps_testing::gov::{into_gov_error, GovRecords, GovResult};
+use tranche_perps_testing::gov::{into_gov_error, GovRecords, GovResult, VOTERS};
+use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::EnginePause;
 use tranche_perps_types::governance::{
@@ -19,7 +20,6 @@ use tranche_perps_types::governance::{
     ReceiveMsg, Tally, ThresholdResponse, VoteInfo, VoteListResponse, VoteResponse, VotingRules,
 };
 
-const DAY: u64 = 86_400;
 const DEPOSIT: u128 = 50 * ONE;
 
 // ----- setup -----
@@ -27,11 +27,7 @@ const DEPOSIT: u128 = 50 * ONE;
 fn suite() -> Suite {
     Suite::builder()
         .with_underwriters(&["lp"], 1_000_000 * ONE)
-        .with_governance(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 100 * ONE),
-        ])
+        .with_governance(&VOTERS)
         .build()
 }
 
@@ -41,12 +37,11 @@ fn voters(suite: &Suite) -> (Addr, Addr, Addr) {
 
 /// alice, bob and carol stake the given whole GOV; the next block starts.
 fn stake_all(suite: &mut Suite, alice: u128, bob: u128, carol: u128) {
-    let (a, b, c) = voters(suite);
-    for (who, amount) in [(a, alice), (b, bob), (c, carol)] {
-        if amount > 0 {
-            suite.stake(&who, amount * ONE).unwrap();
-        }
-    }
+    suite.stake_each(&[
+        ("alice", alice * ONE),
+        ("bob", bob * ONE),
+        ("carol", carol * ONE),
+    ]);
     suite.next_block();
 }
 
