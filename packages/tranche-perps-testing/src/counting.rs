@@ -1,4 +1,5 @@
-//! Storage that counts its operations, for the gas tests of SPEC section 6, invariant 12.
+//! Storage that counts its operations, for the gas tests of invariant 12
+//! (`docs/testing.md#invariants`).
 //!
 //! A contract's entry points run directly on [`counting_deps`]; resetting the counts before a
 //! message and reading them after gives the storage work that message did. Two worlds that

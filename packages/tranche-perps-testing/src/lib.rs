@@ -3,8 +3,8 @@
 //! `Suite::builder().with_underwriters(..).build()` stores cw20-base and the fund, instantiates
 //! the fund (which instantiates its two share tokens), funds accounts, and returns a suite whose
 //! methods are the users' actions. In sanity mode (on by default) every successful step is
-//! followed by a check of the fund invariants of SPEC section 6 (see [`Suite::check_invariants`]),
-//! so every test is also an invariant test.
+//! followed by a check of the fund invariants of `docs/testing.md#invariants` (see
+//! [`Suite::check_invariants`]), so every test is also an invariant test.
 
 pub mod checks;
 pub mod counting;
@@ -800,7 +800,8 @@ impl Suite {
         }
     }
 
-    /// Checks the invariants that hold in every state (SPEC section 6: 1, 6, 9 and the books).
+    /// Checks the invariants that hold in every state (`docs/testing.md#invariants`: 1, 6, 9 and
+    /// the books).
     pub fn check_invariants(&self) {
         let state = self.state();
         // 1. Conservation: bank balance = liabilities + donations, exactly.

@@ -1,6 +1,6 @@
-//! SPEC section 7 for every execute message of the perp engine: unauthorized senders, missing,
-//! wrong, several and extra funds, zero and extreme amounts (`Int128::MIN`/`MAX` size deltas,
-//! `u128::MAX` withdrawals), bad addresses, a stale price, the paused and halted states and
+//! `docs/testing.md#bad-input` for every execute message of the perp engine: unauthorized senders,
+//! missing, wrong, several and extra funds, zero and extreme amounts (`Int128::MIN`/`MAX` size
+//! deltas, `u128::MAX` withdrawals), bad addresses, a stale price, the paused and halted states and
 //! unknown JSON fields. Each case asserts the exact error and that neither the engine's books,
 //! markets, positions, config, ownership nor any balance changed.
 //!

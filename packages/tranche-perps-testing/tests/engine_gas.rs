@@ -1,6 +1,6 @@
-//! SPEC section 6, invariant 12 for the engine: the storage work of an open, a close, a
-//! liquidation with remaining margin and a liquidation with bad debt (plus its reply) does not
-//! depend on the number of other positions.
+//! Invariant 12 of `docs/testing.md#invariants` for the engine: the storage work of an open, a
+//! close, a liquidation with remaining margin and a liquidation with bad debt (plus its reply) does
+//! not depend on the number of other positions.
 //!
 //! The engine's entry points run directly on mock dependencies whose storage counts reads,
 //! writes, removes, range calls and items iterated. The same script runs in a world with 10

@@ -1,7 +1,7 @@
-//! SPEC section 7 for every execute message of the fund: unauthorized senders, missing, wrong,
-//! several and extra funds, zero and `u128::MAX` amounts, bad addresses, the paused state,
-//! unknown JSON fields, and cw20 `Receive` from tokens other than the share tokens. Each case
-//! asserts the exact error and that neither the fund nor any balance changed.
+//! `docs/testing.md#bad-input` for every execute message of the fund: unauthorized senders,
+//! missing, wrong, several and extra funds, zero and `u128::MAX` amounts, bad addresses, the paused
+//! state, unknown JSON fields, and cw20 `Receive` from tokens other than the share tokens. Each
+//! case asserts the exact error and that neither the fund nor any balance changed.
 //!
 //! Not applicable to the fund: a stale price (the fund reads no oracle).
 
@@ -999,9 +999,10 @@ fn not_refused_as_unknown_field(
 
 /// Since cosmwasm-schema 2.1, `#[cw_serde]` no longer adds `#[serde(deny_unknown_fields)]`,
 /// and the fund's message types do not add it themselves: every message below is executed with
-/// its extra field silently dropped (the deposit deposits, the cancel cancels, ...). SPEC 7 asks
-/// for an error. Built without sanity mode because the accepted `cover_shortfall` is a loss the
-/// Suite's `execute_fund_json` step (an admin step) does not expect.
+/// its extra field silently dropped (the deposit deposits, the cancel cancels, ...).
+/// `docs/testing.md#bad-input` asks for an error. Built without sanity mode because the accepted
+/// `cover_shortfall` is a loss the Suite's `execute_fund_json` step (an admin step) does not
+/// expect.
 #[test]
 fn fund_messages_reject_unknown_fields() {
     let mut suite = funded_with(false);

@@ -1,7 +1,7 @@
-//! SPEC section 6, invariant 12 for the insurance fund: the storage work of a junior and a
-//! senior deposit, a junior and a senior withdrawal request, a cancel, a claim, an expiry, a
-//! premium from the engine, an open-interest report and a shortfall covered by junior does not
-//! depend on the number of other underwriters or of their pending withdrawal requests.
+//! Invariant 12 of `docs/testing.md#invariants` for the insurance fund: the storage work of a
+//! junior and a senior deposit, a junior and a senior withdrawal request, a cancel, a claim, an
+//! expiry, a premium from the engine, an open-interest report and a shortfall covered by junior
+//! does not depend on the number of other underwriters or of their pending withdrawal requests.
 //!
 //! The fund's entry points run directly on mock dependencies whose storage counts reads,
 //! writes, removes, range calls and items iterated. Its share tokens are not run: the cw20

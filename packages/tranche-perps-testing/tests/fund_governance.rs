@@ -941,9 +941,9 @@ fn allocating_to_a_bad_address_is_refused() {
 
 /// The fund's own address is a valid bank recipient: the reserve shrinks while the coins stay,
 /// turning booked reserve into an untracked surplus that `SweepDonations` then pays out. That
-/// breaks SPEC 6.1 ("the difference is exactly what was donated outside its messages"); the
-/// Suite's invariant check fails inside the step ("fund balance must equal its books plus
-/// donations").
+/// breaks invariant 1 of `docs/testing.md#invariants` ("the difference is exactly what was donated
+/// outside its messages"); the Suite's invariant check fails inside the step ("fund balance must
+/// equal its books plus donations").
 #[test]
 fn allocating_reserve_to_the_fund_itself_is_refused_or_keeps_conservation() {
     let mut suite = suite_with_reserve(50 * ONE);

@@ -1,6 +1,6 @@
-//! SPEC section 7 for every governance message: unauthorized senders, funds attached, zero and
-//! `u128::MAX` amounts, unknown proposal ids, bad addresses, unknown JSON fields, cw20 from an
-//! unknown token and malformed hooks. Each case gets its exact error and changes nothing in
+//! `docs/testing.md#bad-input` for every governance message: unauthorized senders, funds attached,
+//! zero and `u128::MAX` amounts, unknown proposal ids, bad addresses, unknown JSON fields, cw20
+//! from an unknown token and malformed hooks. Each case gets its exact error and changes nothing in
 //! governance (config, proposals, ballots, power, claims, GOV balances).
 
 use cosmwasm_std::{

@@ -1,6 +1,6 @@
-//! SPEC section 6, invariant 12 for governance: the work of a stake, an unstake, a claim, a
-//! proposal, a vote on a proposal that already holds a ballot from every other staker, a vote
-//! that passes a proposal, an execution (its `RunActions` self-call, and the reply that
+//! Invariant 12 of `docs/testing.md#invariants` for governance: the work of a stake, an unstake, a
+//! claim, a proposal, a vote on a proposal that already holds a ballot from every other staker, a
+//! vote that passes a proposal, an execution (its `RunActions` self-call, and the reply that
 //! records a failed run) and a close of that crowded proposal does not depend on the number of
 //! stakers or of ballots. A page of passed proposals asks the fund once, however many it shows.
 //!
