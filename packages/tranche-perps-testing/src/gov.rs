@@ -1,7 +1,7 @@
 //! Governance in the [`Suite`]: a GOV cw20 staking token, the governance contract as governor
 //! of fund and engine, and the DAO members' actions.
 
-use cosmwasm_std::{to_json_binary, Addr, Empty, StdError, Timestamp, Uint128};
+use cosmwasm_std::{to_json_binary, Addr, Binary, Empty, StdError, Timestamp, Uint128};
 use cw20::{Cw20Coin, Cw20ExecuteMsg};
 use cw3::Vote;
 use cw_multi_test::{AppResponse, Contract, ContractWrapper, Executor};
@@ -24,6 +24,14 @@ pub const VOTERS: [(&str, u128); 3] = [
     ("alice", 600 * ONE),
     ("bob", 300 * ONE),
     ("carol", 100 * ONE),
+];
+
+/// Stakes of the [`VOTERS`] in which carol keeps half of her GOV unstaked to pay proposal
+/// deposits: alice 600, bob 300, carol 50.
+pub const CAROL_KEEPS_50: [(&str, u128); 3] = [
+    ("alice", 600 * ONE),
+    ("bob", 300 * ONE),
+    ("carol", 50 * ONE),
 ];
 
 /// The governance contract.
@@ -189,6 +197,24 @@ impl Suite {
                 .execute_contract(who, token, &msg, &[])
                 .map_err(into_gov_error)
         })
+    }
+
+    /// cw20 `Send` of `amount` GOV from `who` to governance with any hook `msg`, run on the app
+    /// directly rather than as a checked step.
+    pub fn send_gov_hook(&mut self, who: &Addr, amount: u128, msg: Binary) -> GovResult {
+        let (token, contract) = (self.gov().token.clone(), self.gov().contract.clone());
+        self.app
+            .execute_contract(
+                who.clone(),
+                token,
+                &Cw20ExecuteMsg::Send {
+                    contract: contract.to_string(),
+                    amount: Uint128::new(amount),
+                    msg,
+                },
+                &[],
+            )
+            .map_err(into_gov_error)
     }
 
     /// `who` stakes `amount` GOV.

@@ -8,7 +8,7 @@
 use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, Decimal, Timestamp, Uint128, WasmMsg};
 use cw_multi_test::{AppResponse, Executor};
 use governance::ContractError as GovError;
-use tranche_perps_testing::gov::{Dao, VOTERS};
+use tranche_perps_testing::gov::{Dao, CAROL_KEEPS_50, VOTERS};
 use tranche_perps_testing::perp::{default_market_params, engine_contract};
 use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, DENOM, ONE};
@@ -31,11 +31,7 @@ fn dao() -> Dao {
     let suite = Suite::builder()
         .with_underwriters(&["lp"], 1_000_000 * ONE)
         .with_governance(&VOTERS)
-        .with_stakes(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 50 * ONE),
-        ])
+        .with_stakes(&CAROL_KEEPS_50)
         .build();
     let mut dao = Dao::new(suite);
     dao.enact(vec![Action::UpdateGovConfig(GovConfig {

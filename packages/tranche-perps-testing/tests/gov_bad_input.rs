@@ -1176,23 +1176,6 @@ fn receive_from_anyone_but_the_token_is_refused() {
     );
 }
 
-fn send_hook(suite: &mut Suite, who: &Addr, amount: u128, msg: Binary) -> GovResult {
-    let (token, gov) = (suite.gov().token.clone(), suite.gov().contract.clone());
-    suite
-        .app
-        .execute_contract(
-            who.clone(),
-            token,
-            &Cw20ExecuteMsg::Send {
-                contract: gov.to_string(),
-                amount: Uint128::new(amount),
-                msg,
-            },
-            &[],
-        )
-        .map_err(into_gov_error)
-}
-
 #[test]
 fn malformed_hooks_are_refused_and_the_tokens_stay() {
     let mut suite = setup();
@@ -1228,7 +1211,7 @@ fn malformed_hooks_are_refused_and_the_tokens_stay() {
         ),
     ];
     for (needle, msg) in cases {
-        refused_unparsed(&mut suite, needle, |s| send_hook(s, &a, ONE, msg));
+        refused_unparsed(&mut suite, needle, |s| s.send_gov_hook(&a, ONE, msg));
         assert_eq!(suite.gov_balance(&a), 10 * ONE);
     }
 }

@@ -6,7 +6,7 @@ use cosmwasm_std::{coins, to_json_vec, Addr, BankMsg, Coin, CosmosMsg, Decimal, 
 use cw3::Vote;
 use cw_ownable::Ownership;
 use governance::ContractError as GovError;
-use tranche_perps_testing::gov::{Dao, VOTERS};
+use tranche_perps_testing::gov::{Dao, CAROL_KEEPS_50, VOTERS};
 use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_testing::time::{DAY, HOUR};
 use tranche_perps_testing::{Suite, ONE};
@@ -573,11 +573,7 @@ fn dao_with_deposit() -> Dao {
     let suite = Suite::builder()
         .with_underwriters(&["lp", "ann"], 1_000_000 * ONE)
         .with_governance(&VOTERS)
-        .with_stakes(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 50 * ONE),
-        ])
+        .with_stakes(&CAROL_KEEPS_50)
         .build();
     let mut dao = Dao::new(suite);
     let config = GovConfig {

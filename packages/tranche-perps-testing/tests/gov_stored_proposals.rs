@@ -7,7 +7,7 @@
 use cosmwasm_std::{Addr, Decimal, StdResult, Uint128};
 use cw3::Vote;
 use governance::ContractError as GovError;
-use tranche_perps_testing::gov::{Dao, VOTERS};
+use tranche_perps_testing::gov::{Dao, CAROL_KEEPS_50, VOTERS};
 use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::FundParamsUpdate;
@@ -21,11 +21,7 @@ const DEPOSIT: u128 = 5 * ONE;
 fn dao(refund_rejected: bool) -> Dao {
     let suite = Suite::builder()
         .with_governance(&VOTERS)
-        .with_stakes(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 50 * ONE),
-        ])
+        .with_stakes(&CAROL_KEEPS_50)
         .build();
     let mut dao = Dao::new(suite);
     let deposits = vec![Action::UpdateGovConfig(GovConfig {

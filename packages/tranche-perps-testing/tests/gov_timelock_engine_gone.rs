@@ -9,7 +9,7 @@ use cosmwasm_std::{
 };
 use cw_multi_test::{ContractWrapper, Executor};
 use governance::ContractError as GovError;
-use tranche_perps_testing::gov::{Dao, VOTERS};
+use tranche_perps_testing::gov::{Dao, CAROL_KEEPS_50, VOTERS};
 use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, ONE};
@@ -66,11 +66,7 @@ fn dao_with(params: FundParams) -> Dao {
         .with_params(params)
         .with_underwriters(&["lp"], 1_000_000 * ONE)
         .with_governance(&VOTERS)
-        .with_stakes(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 50 * ONE),
-        ])
+        .with_stakes(&CAROL_KEEPS_50)
         .build();
     Dao::new(suite)
 }

@@ -11,7 +11,7 @@ use governance::proposal::outcome;
 use governance::state::Proposal;
 use governance::ContractError as GovError;
 use serde_json::json;
-use tranche_perps_testing::gov::{into_gov_error, GovRecords, GovResult, VOTERS};
+use tranche_perps_testing::gov::{GovRecords, GovResult, VOTERS};
 use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::EnginePause;
@@ -141,25 +141,12 @@ fn transfer_gov(suite: &mut Suite, from: &Addr, to: &Addr, amount: u128) {
 
 /// cw20 `Send` of `amount` GOV with a `Propose` hook.
 fn propose_with_deposit(suite: &mut Suite, who: &Addr, amount: u128) -> GovResult {
-    let (token, gov) = (suite.gov().token.clone(), suite.gov().contract.clone());
     let hook = ReceiveMsg::Propose {
         title: "deposit".to_string(),
         description: String::new(),
         actions: vec![pause()],
     };
-    suite
-        .app
-        .execute_contract(
-            who.clone(),
-            token,
-            &Cw20ExecuteMsg::Send {
-                contract: gov.to_string(),
-                amount: Uint128::new(amount),
-                msg: to_json_binary(&hook).unwrap(),
-            },
-            &[],
-        )
-        .map_err(into_gov_error)
+    suite.send_gov_hook(who, amount, to_json_binary(&hook).unwrap())
 }
 
 // ----- the classic attacks -----
