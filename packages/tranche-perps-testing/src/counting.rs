@@ -1,4 +1,5 @@
-//! Storage that counts its operations, for the gas tests of SPEC section 6, invariant 12.
+//! Storage that counts its operations, for the gas tests of invariant 12
+//! (`docs/testing.md#invariants`).
 //!
 //! A contract's entry points run directly on [`counting_deps`]; resetting the counts before a
 //! message and reading them after gives the storage work that message did. Two worlds that
@@ -9,7 +10,7 @@ use std::cell::Cell;
 use std::marker::PhantomData;
 
 use cosmwasm_std::testing::{MockApi, MockQuerier, MockStorage};
-use cosmwasm_std::{Order, OwnedDeps, Record, Storage};
+use cosmwasm_std::{Order, OwnedDeps, Record, Response, Storage};
 
 /// Storage operations counted by [`CountingStorage`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -101,4 +102,15 @@ pub fn counting_deps(querier: MockQuerier) -> OwnedDeps<CountingStorage, MockApi
         querier,
         custom_query_type: PhantomData,
     }
+}
+
+/// The value of the attribute `key` of a response returned by an entry point run directly;
+/// panics when there is none.
+pub fn attribute(res: &Response, key: &str) -> String {
+    res.attributes
+        .iter()
+        .find(|a| a.key == key)
+        .unwrap_or_else(|| panic!("attribute {key}"))
+        .value
+        .clone()
 }

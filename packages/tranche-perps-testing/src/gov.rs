@@ -1,7 +1,7 @@
 //! Governance in the [`Suite`]: a GOV cw20 staking token, the governance contract as governor
 //! of fund and engine, and the DAO members' actions.
 
-use cosmwasm_std::{to_json_binary, Addr, Empty, StdError, Uint128};
+use cosmwasm_std::{to_json_binary, Addr, Binary, Empty, StdError, Timestamp, Uint128};
 use cw20::{Cw20Coin, Cw20ExecuteMsg};
 use cw_multi_test::{AppResponse, Contract, ContractWrapper, Executor};
 use governance::ContractError as GovError;
@@ -9,14 +9,30 @@ use tranche_perps_types::fund::GovernorAction;
 use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{
     Action, ExecuteMsg, GovConfig, GovConfigResponse, InstantiateMsg, PowerResponse,
-    ProposalResponse, QueryMsg, ReceiveMsg,
+    ProposalResponse, ProposalStatus, QueryMsg, ReceiveMsg,
 };
 use tranche_perps_types::{engine, fund};
 
-use crate::{Step, Suite};
+use crate::{Step, Suite, ONE};
 
 /// Result of a governance action: its own error type on failure.
 pub type GovResult<T = AppResponse> = Result<T, GovError>;
+
+/// Alice, bob and carol holding 600, 300 and 100 GOV (1000 in all): the voters most governance
+/// tests start from.
+pub const VOTERS: [(&str, u128); 3] = [
+    ("alice", 600 * ONE),
+    ("bob", 300 * ONE),
+    ("carol", 100 * ONE),
+];
+
+/// Stakes of the [`VOTERS`] in which carol keeps half of her GOV unstaked to pay proposal
+/// deposits: alice 600, bob 300, carol 50.
+pub const CAROL_KEEPS_50: [(&str, u128); 3] = [
+    ("alice", 600 * ONE),
+    ("bob", 300 * ONE),
+    ("carol", 50 * ONE),
+];
 
 /// The governance contract.
 pub fn governance_contract() -> Box<dyn Contract<Empty>> {
@@ -183,9 +199,38 @@ impl Suite {
         })
     }
 
+    /// cw20 `Send` of `amount` GOV from `who` to governance with any hook `msg`, run on the app
+    /// directly rather than as a checked step.
+    pub fn send_gov_hook(&mut self, who: &Addr, amount: u128, msg: Binary) -> GovResult {
+        let (token, contract) = (self.gov().token.clone(), self.gov().contract.clone());
+        self.app
+            .execute_contract(
+                who.clone(),
+                token,
+                &Cw20ExecuteMsg::Send {
+                    contract: contract.to_string(),
+                    amount: Uint128::new(amount),
+                    msg,
+                },
+                &[],
+            )
+            .map_err(into_gov_error)
+    }
+
     /// `who` stakes `amount` GOV.
     pub fn stake(&mut self, who: &Addr, amount: u128) -> GovResult {
         self.send_gov_tokens(who, amount, &ReceiveMsg::Stake {})
+    }
+
+    /// Each named account stakes its amount of GOV, in the order given; accounts given nothing
+    /// are passed over.
+    pub fn stake_each(&mut self, stakes: &[(&str, u128)]) {
+        for (name, amount) in stakes {
+            if *amount > 0 {
+                let who = self.addr(name);
+                self.stake(&who, *amount).expect("stake");
+            }
+        }
     }
 
     /// `who` starts unbonding `amount`.
@@ -311,18 +356,135 @@ impl Suite {
         self.advance(5);
     }
 
+    /// Votes yes with every named voter and asserts that this passed the proposal at once;
+    /// returns that time (the start of its timelock).
+    pub fn pass(&mut self, proposal_id: u64, voters: &[&Addr]) -> Timestamp {
+        for voter in voters {
+            self.vote(voter, proposal_id, Vote::Yes).expect("vote");
+        }
+        assert_eq!(self.proposal(proposal_id).status, ProposalStatus::Passed);
+        self.now()
+    }
+
     /// Votes yes with every named voter, then waits out voting and the timelock.
     pub fn pass_and_wait(&mut self, proposal_id: u64, voters: &[&Addr]) {
         for voter in voters {
             self.vote(voter, proposal_id, Vote::Yes).expect("vote");
         }
         let p = self.proposal(proposal_id);
-        let now = self.app.block_info().time;
         let until = p
             .executable_at
             .unwrap_or(p.voting_end.plus_seconds(p.timelock_seconds));
-        if until > now {
-            self.advance(until.seconds() - now.seconds());
+        self.advance_to(until);
+    }
+
+    /// A passed proposal past its timelock, executed: `proposer` proposes `actions` under
+    /// `title`, the `voters` pass it ([`Suite::pass_and_wait`]) and `proposer` executes it.
+    /// Asserts that its actions ran (showing the recorded error if not); returns its id.
+    pub fn enact(
+        &mut self,
+        proposer: &Addr,
+        title: &str,
+        actions: Vec<Action>,
+        voters: &[&Addr],
+    ) -> u64 {
+        let id = self.propose(proposer, title, actions).expect("propose");
+        self.pass_and_wait(id, voters);
+        self.execute_proposal(proposer, id).expect("execute");
+        let p = self.proposal(id);
+        assert_eq!(
+            p.status,
+            ProposalStatus::Executed,
+            "{:?}",
+            p.execution_error
+        );
+        id
+    }
+}
+
+/// A suite with governance and three named members: alice and bob, whose yes votes together
+/// pass a proposal at once (as with [`VOTERS`] staked), and carol, who proposes, executes and
+/// closes.
+pub struct Dao {
+    /// The suite.
+    pub suite: Suite,
+    /// Votes yes in [`Dao::pass`].
+    pub alice: Addr,
+    /// Votes yes in [`Dao::pass`].
+    pub bob: Addr,
+    /// Proposes, executes and closes.
+    pub carol: Addr,
+}
+
+impl Dao {
+    /// Names alice, bob and carol in `suite`, built with governance in which they stake.
+    pub fn new(suite: Suite) -> Self {
+        let (alice, bob, carol) = (suite.addr("alice"), suite.addr("bob"), suite.addr("carol"));
+        Dao {
+            suite,
+            alice,
+            bob,
+            carol,
         }
+    }
+
+    /// Carol proposes `actions` (with the required deposit, if any); returns the id.
+    pub fn propose(&mut self, actions: Vec<Action>) -> u64 {
+        self.suite
+            .propose(&self.carol, "change", actions)
+            .expect("propose")
+    }
+
+    /// Alice and bob vote yes, which must pass the proposal at once; returns that time.
+    pub fn pass(&mut self, id: u64) -> Timestamp {
+        self.suite.pass(id, &[&self.alice, &self.bob])
+    }
+
+    /// Alice and bob both cast `vote`.
+    pub fn vote_all(&mut self, id: u64, vote: Vote) {
+        for voter in [&self.alice, &self.bob] {
+            self.suite.vote(voter, id, vote).expect("vote");
+        }
+    }
+
+    /// Carol executes the proposal.
+    pub fn execute(&mut self, id: u64) -> GovResult {
+        self.suite.execute_proposal(&self.carol, id)
+    }
+
+    /// The guardian vetoes the proposal.
+    pub fn veto(&mut self, id: u64) -> GovResult {
+        let guardian = self.suite.guardian.clone();
+        self.suite.veto(&guardian, id)
+    }
+
+    /// Carol closes the proposal, which must succeed.
+    pub fn close(&mut self, id: u64) {
+        self.suite
+            .execute_gov(&self.carol, &ExecuteMsg::Close { proposal_id: id })
+            .expect("close");
+    }
+
+    /// Carol proposes `actions`, alice and bob pass it, and carol executes it after the
+    /// timelock ([`Suite::enact`]); returns the id.
+    pub fn enact(&mut self, actions: Vec<Action>) -> u64 {
+        let voters = [&self.alice, &self.bob];
+        self.suite.enact(&self.carol, "change", actions, &voters)
+    }
+
+    /// The timelock a proposal of `actions` gets (carol proposes it).
+    pub fn timelock_of(&mut self, actions: Vec<Action>) -> u64 {
+        let id = self.propose(actions);
+        self.suite.proposal(id).timelock_seconds
+    }
+
+    /// Governance's treasury.
+    pub fn treasury(&self) -> Addr {
+        self.suite.gov().treasury.clone()
+    }
+
+    /// The treasury's GOV.
+    pub fn treasury_balance(&self) -> u128 {
+        self.suite.gov_balance(&self.suite.gov().treasury)
     }
 }

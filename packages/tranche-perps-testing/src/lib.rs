@@ -3,17 +3,21 @@
 //! `Suite::builder().with_underwriters(..).build()` stores cw20-base and the fund, instantiates
 //! the fund (which instantiates its two share tokens), funds accounts, and returns a suite whose
 //! methods are the users' actions. In sanity mode (on by default) every successful step is
-//! followed by a check of the fund invariants of SPEC section 6 (see [`Suite::check_invariants`]),
-//! so every test is also an invariant test.
+//! followed by a check of the fund invariants of `docs/testing.md#invariants` (see
+//! [`Suite::check_invariants`]), so every test is also an invariant test.
 
+pub mod checks;
 pub mod counting;
 pub mod docs;
 pub mod fixtures;
 pub mod gov;
 pub mod perp;
 pub mod scenario;
+pub mod time;
 
-use cosmwasm_std::{coin, coins, to_json_binary, Addr, Coin, Empty, StdError, Uint128, Uint256};
+use cosmwasm_std::{
+    coin, coins, to_json_binary, Addr, Coin, Empty, StdError, Timestamp, Uint128, Uint256,
+};
 use cw20::{BalanceResponse, Cw20ExecuteMsg, Cw20QueryMsg, TokenInfoResponse};
 use cw_multi_test::{App, AppResponse, BankSudo, Contract, ContractWrapper, Executor, SudoMsg};
 use insurance_fund::ContractError;
@@ -128,6 +132,7 @@ pub struct SuiteBuilder {
     with_engine: bool,
     perp_engine: bool,
     governance: Vec<(String, u128)>,
+    stakes: Vec<(String, u128)>,
 }
 
 impl Default for SuiteBuilder {
@@ -139,6 +144,7 @@ impl Default for SuiteBuilder {
             with_engine: true,
             perp_engine: false,
             governance: vec![],
+            stakes: vec![],
         }
     }
 }
@@ -179,6 +185,20 @@ impl SuiteBuilder {
             self.governance.push(("nobody".to_string(), 1));
         }
         self
+    }
+
+    /// After deployment, each named account stakes its amount of GOV (in the order given), then
+    /// the next block starts, so the stakes count for proposals made from then on. For holders
+    /// given with [`SuiteBuilder::with_governance`] who stake part of their GOV.
+    pub fn with_stakes(mut self, stakes: &[(&str, u128)]) -> Self {
+        self.stakes = stakes.iter().map(|(n, a)| (n.to_string(), *a)).collect();
+        self
+    }
+
+    /// Governance as [`SuiteBuilder::with_governance`] whose GOV holders each stake all of it
+    /// (as [`SuiteBuilder::with_stakes`]): the DAO most governance tests start from.
+    pub fn with_staked_governance(self, voters: &[(&str, u128)]) -> Self {
+        self.with_governance(voters).with_stakes(voters)
     }
 
     /// Instantiates the fund without an engine address.
@@ -252,6 +272,12 @@ impl SuiteBuilder {
             perp::deploy(&mut suite);
             if !self.governance.is_empty() {
                 gov::deploy(&mut suite, &self.governance);
+                if !self.stakes.is_empty() {
+                    let stakes: Vec<(&str, u128)> =
+                        self.stakes.iter().map(|(n, a)| (n.as_str(), *a)).collect();
+                    suite.stake_each(&stakes);
+                    suite.next_block();
+                }
             }
         } else {
             let engine = suite.engine.clone();
@@ -335,6 +361,20 @@ impl Suite {
             block.time = block.time.plus_seconds(seconds);
             block.height += seconds / 5 + 1;
         });
+    }
+
+    /// Block time now.
+    pub fn now(&self) -> Timestamp {
+        self.app.block_info().time
+    }
+
+    /// Moves block time forward to `at` (as [`Suite::advance`]); nothing when `at` is not
+    /// later than now.
+    pub fn advance_to(&mut self, at: Timestamp) {
+        let now = self.now();
+        if at > now {
+            self.advance(at.seconds() - now.seconds());
+        }
     }
 
     /// Share token of a tranche.
@@ -761,7 +801,8 @@ impl Suite {
         }
     }
 
-    /// Checks the invariants that hold in every state (SPEC section 6: 1, 6, 9 and the books).
+    /// Checks the invariants that hold in every state (`docs/testing.md#invariants`: 1, 6, 9 and
+    /// the books).
     pub fn check_invariants(&self) {
         let state = self.state();
         // 1. Conservation: bank balance = liabilities + donations, exactly.

@@ -14,9 +14,9 @@
 //! socialized loss fills the hole a bad debt left. A write-off of uncovered bad debt lowers a
 //! fee pool and `uncovered_bad_debt` by the same amount; a later fee that repays it lowers
 //! `uncovered_bad_debt` instead of raising a pool. With every position closed, premium swept and
-//! no deficit left, this says the engine holds exactly its treasury fees (SPEC section 6,
-//! invariant 2). Also checked after every step: while `uncovered_bad_debt > 0`, the three fee
-//! pools are zero.
+//! no deficit left, this says the engine holds exactly its treasury fees (invariant 2 of
+//! `docs/testing.md#invariants`; `docs/engine.md#conservation`). Also checked after every step:
+//! while `uncovered_bad_debt > 0`, the three fee pools are zero.
 
 use std::collections::{BTreeMap, BTreeSet};
 

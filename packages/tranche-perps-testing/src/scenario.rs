@@ -1,5 +1,6 @@
 //! The suite's end-to-end user journey, played on a [`Suite`]. The `scenario` binary prints it;
-//! `tests/scenario.rs` pins every figure to values computed independently (README worked example).
+//! `tests/scenario.rs` pins every figure to values computed independently
+//! (`docs/fund.md#worked-example`).
 
 use cosmwasm_std::Uint128;
 use tranche_perps_types::fund::{FundStateResponse, LossRecord, SimulateLossResponse, Tranche};

@@ -1,6 +1,6 @@
-//! SPEC section 7 for every execute message of the perp engine: unauthorized senders, missing,
-//! wrong, several and extra funds, zero and extreme amounts (`Int128::MIN`/`MAX` size deltas,
-//! `u128::MAX` withdrawals), bad addresses, a stale price, the paused and halted states and
+//! `docs/testing.md#bad-input` for every execute message of the perp engine: unauthorized senders,
+//! missing, wrong, several and extra funds, zero and extreme amounts (`Int128::MIN`/`MAX` size
+//! deltas, `u128::MAX` withdrawals), bad addresses, a stale price, the paused and halted states and
 //! unknown JSON fields. Each case asserts the exact error and that neither the engine's books,
 //! markets, positions, config, ownership nor any balance changed.
 //!
@@ -13,6 +13,7 @@ use cw_ownable::{Ownership, OwnershipError};
 use cw_utils::PaymentError;
 use perp_engine::ContractError;
 use serde_json::json;
+use tranche_perps_testing::checks::assert_unchanged;
 use tranche_perps_testing::perp::{default_market_params, into_engine_error};
 use tranche_perps_testing::{Suite, DENOM, ONE};
 use tranche_perps_types::engine::{
@@ -99,18 +100,14 @@ fn refused(
     funds: &[Coin],
     expected: ContractError,
 ) {
-    let before = snap(suite);
-    let err = suite.execute_engine(sender, msg, funds).unwrap_err();
+    let err = assert_unchanged(suite, snap, |s| s.execute_engine(sender, msg, funds));
     assert_eq!(err, expected, "{msg:?}");
-    assert_eq!(snap(suite), before, "a refused {msg:?} changed state");
 }
 
 /// Like `refused`, for address-validation errors that only carry text.
 fn refused_std(suite: &mut Suite, sender: &Addr, msg: &ExecuteMsg, funds: &[Coin]) {
-    let before = snap(suite);
-    let err = suite.execute_engine(sender, msg, funds).unwrap_err();
+    let err = assert_unchanged(suite, snap, |s| s.execute_engine(sender, msg, funds));
     assert!(matches!(err, ContractError::Std(_)), "{msg:?}: {err:?}");
-    assert_eq!(snap(suite), before, "a refused {msg:?} changed state");
 }
 
 /// Raw JSON that must fail to parse (a serde error, checked by its text) and change nothing.
@@ -121,18 +118,16 @@ fn refused_json(
     funds: &[Coin],
     text: &str,
 ) {
-    let before = snap(suite);
     let engine = suite.engine.clone();
-    let err = suite
-        .app
-        .execute_contract(sender.clone(), engine, &msg, funds)
-        .map_err(into_engine_error)
-        .unwrap_err();
+    let err = assert_unchanged(suite, snap, |s| {
+        s.app
+            .execute_contract(sender.clone(), engine, &msg, funds)
+            .map_err(into_engine_error)
+    });
     match err {
         ContractError::Std(e) => assert!(e.to_string().contains(text), "{msg}: {e}"),
         err => panic!("{msg}: expected a parse error, got {err:?}"),
     }
-    assert_eq!(snap(suite), before, "a refused {msg} changed state");
     suite.check_invariants();
     suite.check_engine_invariants();
 }

@@ -109,10 +109,10 @@ fn two_sweeps(junior: u128, first: u128) -> (Suite, u128) {
     (suite, to_fund)
 }
 
-/// SPEC 4 with the numbers of the review: the fund holds 5,000 USDC and bob opens 100,000 USDC
-/// of notional, so the target is 10,000 USDC and coverage 0.5 although no open interest was
-/// ever reported: the sweep pays the fund f_max, ceil(50% * 100,100,101) = 50,050,051 of bob's
-/// fee (the coverage of the previous report, none, gave f_min: 10,010,011).
+/// The fee split of `docs/engine.md#fees`, worked through: the fund holds 5,000 USDC and bob opens
+/// 100,000 USDC of notional, so the target is 10,000 USDC and coverage 0.5 although no open
+/// interest was ever reported: the sweep pays the fund f_max, ceil(50% * 100,100,101) = 50,050,051
+/// of bob's fee (the coverage of the previous report, none, gave f_min: 10,010,011).
 #[test]
 fn sweep_splits_fees_at_the_coverage_of_the_current_open_interest() {
     let mut suite = setup(5_000 * ONE);

@@ -21,6 +21,7 @@ use cosmwasm_std::{Decimal, Int128, SignedDecimal256, Timestamp};
 use cw_multi_test::AppResponse;
 use perp_engine::ContractError;
 use tranche_perps_testing::perp::default_market_params;
+use tranche_perps_testing::time::HOUR;
 use tranche_perps_testing::wasm_attr as attr;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::{EnginePause, ExecuteMsg, MarketParams};
@@ -28,7 +29,6 @@ use tranche_perps_types::fund::Tranche;
 
 const BTC: &str = "BTC-USD";
 const ETH: &str = "ETH-USD";
-const HOUR: u64 = 3_600;
 
 fn setup() -> Suite {
     let mut suite = Suite::builder()
@@ -51,10 +51,6 @@ fn dec(atomics: i128) -> SignedDecimal256 {
 fn accrued(suite: &Suite, who: &str) -> i128 {
     let addr = suite.addr(who);
     suite.position(BTC, &addr).unwrap().accrued_funding.i128()
-}
-
-fn now(suite: &Suite) -> Timestamp {
-    suite.app.block_info().time
 }
 
 /// `(intervals_elapsed, intervals_charged)` of a settle.
@@ -516,7 +512,7 @@ fn a_trade_inside_a_two_sided_interval_does_not_exempt_it() {
     let (carl, keeper) = (suite.addr("carl"), suite.addr("keeper"));
     let start = two_sided_at_99(&mut suite);
     later(&mut suite, HOUR + 30 * 60 - 1, "99");
-    assert_eq!(now(&suite).seconds(), start + HOUR + 30 * 60);
+    assert_eq!(suite.now().seconds(), start + HOUR + 30 * 60);
     suite.trade(&carl, BTC, 100_000_000, 2_000 * ONE).unwrap();
     later(&mut suite, 30 * 60, "99");
     let res = suite.settle_funding(&keeper, BTC).unwrap();
@@ -543,7 +539,7 @@ fn a_position_opened_after_an_interval_ended_does_not_share_in_its_funding() {
     let (carl, keeper) = (suite.addr("carl"), suite.addr("keeper"));
     let start = two_sided_at_99(&mut suite);
     later(&mut suite, 2 * HOUR + 59, "99");
-    assert_eq!(now(&suite).seconds(), start + 2 * HOUR + 60);
+    assert_eq!(suite.now().seconds(), start + 2 * HOUR + 60);
     let carl_before = suite.balance(&carl);
     suite
         .trade(&carl, BTC, -1_000_000_000, 12_000 * ONE)
@@ -670,7 +666,7 @@ fn a_close_on_an_index_fresh_at_the_interval_end_charges_the_interval() {
     let start = two_sided_at_99(&mut suite);
     later(&mut suite, 2 * HOUR - 60, "99");
     suite.advance(660);
-    assert_eq!(now(&suite).seconds(), start + 2 * HOUR + 601);
+    assert_eq!(suite.now().seconds(), start + 2 * HOUR + 601);
     let res = suite.close(&bob, BTC).unwrap();
     assert_eq!(attr(&res, "funding_paid"), "495000000");
     let market = suite.market(BTC);
@@ -700,7 +696,7 @@ fn a_one_unit_reduce_on_a_briefly_stale_index_still_charges_the_ended_interval()
     let start = two_sided_at_99(&mut suite);
     later(&mut suite, 2 * HOUR - 301, "99");
     suite.advance(601);
-    assert_eq!(now(&suite).seconds(), start + 2 * HOUR + 301);
+    assert_eq!(suite.now().seconds(), start + 2 * HOUR + 301);
     let res = suite.trade(&bob, BTC, -1, 0).unwrap();
     assert_eq!(attr(&res, "funding_paid"), "495000000");
     suite.push_price(BTC, "99").unwrap();
@@ -725,7 +721,7 @@ fn settle_funding_prices_the_interval_with_an_index_fresh_at_its_end() {
     let keeper = suite.addr("keeper");
     let start = two_sided_at_99(&mut suite);
     later(&mut suite, 2 * HOUR - 601, "99");
-    assert_eq!(now(&suite).seconds(), start + 2 * HOUR - 600);
+    assert_eq!(suite.now().seconds(), start + 2 * HOUR - 600);
     suite.advance(1_200);
     let res = suite.settle_funding(&keeper, BTC).unwrap();
     assert_eq!(intervals(&res), ("2".to_string(), "1".to_string()));
@@ -993,7 +989,7 @@ fn a_new_funding_interval_length_starts_a_new_clock() {
     suite
         .trade(&carl, BTC, -1_000_000_000, 12_000 * ONE)
         .unwrap();
-    let opened_at = now(&suite);
+    let opened_at = suite.now();
     assert_eq!(opened_at.seconds(), start + HOUR + 1_830);
     update_market(
         &mut suite,

@@ -1,6 +1,6 @@
-//! SPEC section 6, invariant 12 for the engine: the storage work of an open, a close, a
-//! liquidation with remaining margin and a liquidation with bad debt (plus its reply) does not
-//! depend on the number of other positions.
+//! Invariant 12 of `docs/testing.md#invariants` for the engine: the storage work of an open, a
+//! close, a liquidation with remaining margin and a liquidation with bad debt (plus its reply) does
+//! not depend on the number of other positions.
 //!
 //! The engine's entry points run directly on mock dependencies whose storage counts reads,
 //! writes, removes, range calls and items iterated. The same script runs in a world with 10
@@ -13,12 +13,11 @@ use cosmwasm_std::{
 };
 use perp_engine::contract::{execute, instantiate, reply, ReplyId};
 use perp_engine::liquidate::ShortfallContext;
-use tranche_perps_testing::counting::{counting_deps, CountingStorage, Counts};
+use tranche_perps_testing::counting::{attribute, counting_deps, CountingStorage, Counts};
 use tranche_perps_testing::perp::default_market_params;
+use tranche_perps_testing::{DENOM, ONE};
 use tranche_perps_types::engine::{ExecuteMsg, InstantiateMsg, NewMarket};
 
-const DENOM: &str = "uusdc";
-const ONE: u128 = 1_000_000;
 const BTC: &str = "BTC-USD";
 
 /// An engine on counting storage, with its own clock.
@@ -135,15 +134,6 @@ struct Costs {
     liquidation: Counts,
     bad_debt_liquidation: Counts,
     shortfall_reply: Counts,
-}
-
-fn attribute(res: &Response, key: &str) -> String {
-    res.attributes
-        .iter()
-        .find(|a| a.key == key)
-        .unwrap_or_else(|| panic!("attribute {key}"))
-        .value
-        .clone()
 }
 
 fn costs(others: usize) -> Costs {

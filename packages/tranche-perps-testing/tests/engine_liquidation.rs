@@ -11,7 +11,7 @@
 //! vAMM `quote = ceil(k / base)`, taker fee `ceil(quote / 1000)`, liquidation fee
 //! `ceil(2% * quote)`, keeper half rounded down, the fund's waterfall and the margin pool).
 
-use cosmwasm_std::{Int128, Timestamp, Uint128};
+use cosmwasm_std::{Int128, Uint128};
 use cw_multi_test::AppResponse;
 use perp_engine::ContractError;
 use tranche_perps_testing::perp::default_market_params;
@@ -36,10 +36,6 @@ fn setup(junior: u128, senior: u128) -> Suite {
         .unwrap();
     suite.push_price(BTC, "100").unwrap();
     suite
-}
-
-fn now(suite: &Suite) -> Timestamp {
-    suite.app.block_info().time
 }
 
 /// Moves time by one second and pushes a new index price.
@@ -158,7 +154,7 @@ fn bad_debt_is_paid_by_junior_then_senior() {
     let (bob_before, keeper_before) = (suite.balance(&bob), suite.balance(&keeper));
     let margin_before = suite.engine_state().total_margin;
     suite.liquidate(&keeper, BTC, &bob).unwrap();
-    let time = now(&suite);
+    let time = suite.now();
 
     assert_eq!(suite.balance(&bob), bob_before);
     assert_eq!(suite.balance(&keeper), keeper_before);
@@ -221,7 +217,7 @@ fn payout_cap_leaves_the_rest_socialized_pro_rata() {
     assert_eq!(margin(&suite, "carl"), CARL_MARGIN);
     assert_eq!(margin(&suite, "arb"), ARB_MARGIN);
     suite.liquidate(&keeper, BTC, &bob).unwrap();
-    let time = now(&suite);
+    let time = suite.now();
 
     // Fund pays 1e9: junior 999,999,000 (down to min_remaining), senior 1,000.
     let unpaid = BAD_DEBT - ONE * 1_000;
@@ -282,7 +278,7 @@ fn refusing_fund_does_not_block_liquidation_everything_socialized() {
         .unwrap();
     let fund_before = suite.state();
     suite.liquidate(&keeper, BTC, &bob).unwrap();
-    let time = now(&suite);
+    let time = suite.now();
 
     assert!(suite.position(BTC, &bob).is_none());
     assert_eq!(suite.state(), fund_before);
@@ -325,7 +321,7 @@ fn liquidation_needs_a_fresh_price_and_no_pause() {
     );
     suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
     reprice(&mut suite, "93");
-    let published = now(&suite).seconds();
+    let published = suite.now().seconds();
     suite.advance(601);
     assert_eq!(
         suite.liquidate(&keeper, BTC, &bob).unwrap_err(),
@@ -563,7 +559,7 @@ fn settled(res: &AppResponse, key: &str) -> String {
 fn uncovered_bad_debt_is_written_off_against_unsplit_fees_then_premium_then_treasury() {
     let mut suite = crash_setup();
     let res = deep_crash(&mut suite, 34_920 * ONE);
-    let time = now(&suite);
+    let time = suite.now();
     assert_eq!(settled(&res, "paid_by_fund"), FUND_PAID.to_string());
     // CARL_DEEP_MARGIN + 21,815,342,932
     assert_eq!(settled(&res, "socialized"), "27765066790");
@@ -649,7 +645,7 @@ fn uncovered_bad_debt_is_written_off_against_unsplit_fees_then_premium_then_trea
 fn insolvent_engine_pays_who_it_can_and_later_fees_repay_the_deficit() {
     let mut suite = crash_setup();
     let res = deep_crash(&mut suite, 15_000 * ONE);
-    let time = now(&suite);
+    let time = suite.now();
     // CARL_DEEP_MARGIN + 1,895,342,932
     assert_eq!(settled(&res, "socialized"), "7845066790");
     assert_eq!(

@@ -7,6 +7,7 @@ use cw_multi_test::{AppResponse, Executor};
 use cw_ownable::{Ownership, OwnershipError};
 use cw_utils::PaymentError;
 use perp_engine::ContractError;
+use tranche_perps_testing::checks::{assert_refused, assert_unchanged};
 use tranche_perps_testing::perp::{default_market_params, engine_contract, into_engine_error};
 use tranche_perps_testing::wasm_attrs;
 use tranche_perps_testing::{Suite, DENOM, ONE};
@@ -45,10 +46,6 @@ fn ownership(suite: &Suite) -> Ownership<Addr> {
         .wrap()
         .query_wasm_smart(&suite.engine, &QueryMsg::Ownership {})
         .unwrap()
-}
-
-fn now(suite: &Suite) -> u64 {
-    suite.app.block_info().time.seconds()
 }
 
 fn push(
@@ -133,9 +130,7 @@ fn refused(
     expected: ContractError,
     act: impl FnOnce(&mut Suite) -> Result<AppResponse, ContractError>,
 ) {
-    let before = snap(suite);
-    assert_eq!(act(suite).unwrap_err(), expected);
-    assert_eq!(snap(suite), before, "a refused action changed state");
+    assert_refused(suite, snap, expected, act);
 }
 
 /// Like `refused`, for errors that only carry text (address validation).
@@ -143,10 +138,8 @@ fn refused_std(
     suite: &mut Suite,
     act: impl FnOnce(&mut Suite) -> Result<AppResponse, ContractError>,
 ) {
-    let before = snap(suite);
-    let err = act(suite).unwrap_err();
+    let err = assert_unchanged(suite, snap, act);
     assert!(matches!(err, ContractError::Std(_)), "{err:?}");
-    assert_eq!(snap(suite), before, "a refused action changed state");
 }
 
 // ----- oracle -----
@@ -156,9 +149,9 @@ fn push_price_errors() {
     let mut suite = setup();
     let feeder = suite.feeder();
     let bob = suite.addr("bob");
-    let t0 = now(&suite);
+    let t0 = suite.now().seconds();
     suite.advance(10);
-    let t = now(&suite);
+    let t = suite.now().seconds();
     refused(
         &mut suite,
         ContractError::NotFeeder {
@@ -215,7 +208,7 @@ fn old_but_newer_price_is_accepted_and_stale() {
     let feeder = suite.feeder();
     let bob = suite.addr("bob");
     suite.advance(1_000);
-    let t = now(&suite);
+    let t = suite.now().seconds();
     // published 601 s ago: accepted (newer than the last) but already stale for trading
     push(&mut suite, &feeder, BTC, "100", t - 601).unwrap();
     let err = suite.trade(&bob, BTC, 1_000_000, 20_000_000).unwrap_err();
@@ -291,7 +284,7 @@ fn set_feeders_replaces_feeders() {
     expected.sort();
     assert_eq!(suite.market(BTC).feeders, expected);
     suite.advance(5);
-    let t = now(&suite);
+    let t = suite.now().seconds();
     refused(
         &mut suite,
         ContractError::NotFeeder {

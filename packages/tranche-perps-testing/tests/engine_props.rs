@@ -3,8 +3,8 @@
 //! market)): traders open, grow, shrink, flip and close positions, add and remove margin; each
 //! index moves (crashes included) and an arbitrageur trades that market's vAMM toward it;
 //! keepers liquidate, settle funding and sweep premium. The Suite checks after every step the
-//! engine's exact conservation identity, open interest, and the fund's invariants (SPEC section
-//! 6: 1, 3, 4, 6, 9).
+//! engine's exact conservation identity, open interest, and the fund's invariants
+//! (`docs/testing.md#invariants`: 1, 3, 4, 6, 9).
 //!
 //! Around every leaf operation (each part of a crash separately) every market is read before and
 //! after, and (invariant 10, per market and per interval, in exact integer arithmetic):

@@ -11,7 +11,9 @@
 use cosmwasm_std::{Addr, Decimal, Decimal256, SignedDecimal256, Uint128, Uint256};
 use cw_multi_test::AppResponse;
 use perp_engine::ContractError;
+use tranche_perps_testing::checks::assert_refused;
 use tranche_perps_testing::perp::default_market_params;
+use tranche_perps_testing::time::HOUR;
 use tranche_perps_testing::wasm_attr as attr;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::{
@@ -83,13 +85,7 @@ fn refused(
     expected: ContractError,
     act: impl FnOnce(&mut Suite) -> Result<AppResponse, ContractError>,
 ) {
-    let before = snap(suite, markets);
-    assert_eq!(act(suite).unwrap_err(), expected);
-    assert_eq!(
-        snap(suite, markets),
-        before,
-        "a refused action changed state"
-    );
+    assert_refused(suite, |s| snap(s, markets), expected, act);
 }
 
 // ----- opening, growing, reducing, flipping, closing -----
@@ -787,8 +783,6 @@ fn remove_margin_does_not_count_unrealized_profit() {
     suite.remove_margin(&bob, BTC, 899_899_899).unwrap();
     assert_eq!(pos(&suite, BTC, &bob).margin.u128(), 10_100_100_101);
 }
-
-const HOUR: u64 = 3_600;
 
 /// bob long 1e9 (12,000 USDC) and carl short 5e8 (6,000) from start + 1 s at index 99 (rate
 /// capped at 0.5%: 0.495 per long unit, 0.99 per short unit per interval); then one minute

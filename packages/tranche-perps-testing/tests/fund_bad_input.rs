@@ -1,7 +1,7 @@
-//! SPEC section 7 for every execute message of the fund: unauthorized senders, missing, wrong,
-//! several and extra funds, zero and `u128::MAX` amounts, bad addresses, the paused state,
-//! unknown JSON fields, and cw20 `Receive` from tokens other than the share tokens. Each case
-//! asserts the exact error and that neither the fund nor any balance changed.
+//! `docs/testing.md#bad-input` for every execute message of the fund: unauthorized senders,
+//! missing, wrong, several and extra funds, zero and `u128::MAX` amounts, bad addresses, the paused
+//! state, unknown JSON fields, and cw20 `Receive` from tokens other than the share tokens. Each
+//! case asserts the exact error and that neither the fund nor any balance changed.
 //!
 //! Not applicable to the fund: a stale price (the fund reads no oracle).
 
@@ -16,6 +16,7 @@ use cw_ownable::OwnershipError;
 use cw_utils::PaymentError;
 use insurance_fund::ContractError;
 use serde_json::json;
+use tranche_perps_testing::checks::{assert_refused, assert_unchanged};
 use tranche_perps_testing::{into_contract_error, Suite, SuiteResult, DENOM, ONE};
 use tranche_perps_types::fund::{
     ConfigResponse, CoverageResponse, Cw20Receive, ExecuteMsg, FundParamsUpdate, FundStateResponse,
@@ -97,25 +98,19 @@ fn refused(
     expected: ContractError,
     step: impl FnOnce(&mut Suite) -> SuiteResult,
 ) {
-    let before = snapshot(suite);
-    let err = step(suite).expect_err("step must fail");
-    assert_eq!(err, expected);
-    assert_eq!(snapshot(suite), before, "a refused step changed something");
+    assert_refused(suite, snapshot, expected, step);
 }
 
 /// Runs `step`, which must fail with a serde parse error whose text holds `needle`, and change
 /// nothing. Messages that do not parse never reach the fund's code, so the error is the one the
 /// wasm runtime reports, not a `ContractError` variant.
 fn refused_unparsed(suite: &mut Suite, needle: &str, step: impl FnOnce(&mut Suite) -> SuiteResult) {
-    let before = snapshot(suite);
-    let err = step(suite).expect_err("step must fail");
-    match &err {
+    match assert_unchanged(suite, snapshot, step) {
         ContractError::Std(StdError::GenericErr { msg, .. }) => {
             assert!(msg.contains(needle), "{needle:?} not in {msg}")
         }
         other => panic!("expected a parse error, got {other:?}"),
     }
-    assert_eq!(snapshot(suite), before, "a refused step changed something");
 }
 
 // ----- setup -----
@@ -1004,9 +999,10 @@ fn not_refused_as_unknown_field(
 
 /// Since cosmwasm-schema 2.1, `#[cw_serde]` no longer adds `#[serde(deny_unknown_fields)]`,
 /// and the fund's message types do not add it themselves: every message below is executed with
-/// its extra field silently dropped (the deposit deposits, the cancel cancels, ...). SPEC 7 asks
-/// for an error. Built without sanity mode because the accepted `cover_shortfall` is a loss the
-/// Suite's `execute_fund_json` step (an admin step) does not expect.
+/// its extra field silently dropped (the deposit deposits, the cancel cancels, ...).
+/// `docs/testing.md#bad-input` asks for an error. Built without sanity mode because the accepted
+/// `cover_shortfall` is a loss the Suite's `execute_fund_json` step (an admin step) does not
+/// expect.
 #[test]
 fn fund_messages_reject_unknown_fields() {
     let mut suite = funded_with(false);

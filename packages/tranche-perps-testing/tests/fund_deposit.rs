@@ -9,10 +9,10 @@ use std::str::FromStr;
 
 use cosmwasm_std::{Addr, Decimal, Uint128};
 use insurance_fund::ContractError;
+use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::{DepositCap, FundParams, Tranche};
 
-const DAY: u64 = 86_400;
 /// Default cooldown (7 d) after which a request is claimable.
 const COOLDOWN: u64 = 7 * DAY;
 

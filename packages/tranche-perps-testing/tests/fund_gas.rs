@@ -1,7 +1,7 @@
-//! SPEC section 6, invariant 12 for the insurance fund: the storage work of a junior and a
-//! senior deposit, a junior and a senior withdrawal request, a cancel, a claim, an expiry, a
-//! premium from the engine, an open-interest report and a shortfall covered by junior does not
-//! depend on the number of other underwriters or of their pending withdrawal requests.
+//! Invariant 12 of `docs/testing.md#invariants` for the insurance fund: the storage work of a
+//! junior and a senior deposit, a junior and a senior withdrawal request, a cancel, a claim, an
+//! expiry, a premium from the engine, an open-interest report and a shortfall covered by junior
+//! does not depend on the number of other underwriters or of their pending withdrawal requests.
 //!
 //! The fund's entry points run directly on mock dependencies whose storage counts reads,
 //! writes, removes, range calls and items iterated. Its share tokens are not run: the cw20
@@ -21,15 +21,13 @@ use cosmwasm_std::{
 };
 use cw20::Cw20ExecuteMsg;
 use insurance_fund::contract::{execute, instantiate, reply, ReplyId};
-use tranche_perps_testing::counting::{counting_deps, CountingStorage, Counts};
+use tranche_perps_testing::counting::{attribute, counting_deps, CountingStorage, Counts};
+use tranche_perps_testing::time::DAY;
+use tranche_perps_testing::{DENOM, ONE};
 use tranche_perps_types::fund::{
     CoverShortfallResponse, Cw20Receive, ExecuteMsg, InstantiateMsg, ReceiveMsg, ShareTokenInfo,
     Tranche,
 };
-
-const DENOM: &str = "uusdc";
-const ONE: u128 = 1_000_000;
-const DAY: u64 = 86_400;
 
 /// A fund on counting storage, with its own clock.
 struct World {
@@ -115,15 +113,6 @@ impl World {
         self.env.block.time = self.env.block.time.plus_seconds(seconds);
         self.env.block.height += 1;
     }
-}
-
-fn attribute(res: &Response, key: &str) -> String {
-    res.attributes
-        .iter()
-        .find(|a| a.key == key)
-        .unwrap_or_else(|| panic!("attribute {key}"))
-        .value
-        .clone()
 }
 
 /// Protobuf `MsgInstantiateContractResponse { contract_address }`, what the chain returns for

@@ -5,6 +5,7 @@ use cosmwasm_std::{coins, Addr, Decimal, StdError, Uint128};
 use cw_ownable::OwnershipError;
 use cw_utils::PaymentError;
 use insurance_fund::ContractError;
+use tranche_perps_testing::time::{DAY, HOUR};
 use tranche_perps_testing::wasm_attr;
 use tranche_perps_testing::{Suite, DENOM, ONE};
 use tranche_perps_types::fund::{
@@ -12,8 +13,6 @@ use tranche_perps_types::fund::{
     PauseFlags, QueryMsg, ReserveTarget, Tranche,
 };
 
-const HOUR: u64 = 3_600;
-const DAY: u64 = 86_400;
 /// Share units per collateral base unit at a tranche's first-deposit price.
 const S: u128 = 1_000;
 
@@ -942,9 +941,9 @@ fn allocating_to_a_bad_address_is_refused() {
 
 /// The fund's own address is a valid bank recipient: the reserve shrinks while the coins stay,
 /// turning booked reserve into an untracked surplus that `SweepDonations` then pays out. That
-/// breaks SPEC 6.1 ("the difference is exactly what was donated outside its messages"); the
-/// Suite's invariant check fails inside the step ("fund balance must equal its books plus
-/// donations").
+/// breaks invariant 1 of `docs/testing.md#invariants` ("the difference is exactly what was donated
+/// outside its messages"); the Suite's invariant check fails inside the step ("fund balance must
+/// equal its books plus donations").
 #[test]
 fn allocating_reserve_to_the_fund_itself_is_refused_or_keeps_conservation() {
     let mut suite = suite_with_reserve(50 * ONE);

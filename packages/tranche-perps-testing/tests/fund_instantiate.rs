@@ -8,15 +8,13 @@ use cw_multi_test::Executor;
 use cw_ownable::Ownership;
 use cw_utils::PaymentError;
 use insurance_fund::ContractError;
+use tranche_perps_testing::time::{DAY, HOUR};
 use tranche_perps_testing::wasm_attr as attribute;
 use tranche_perps_testing::{into_contract_error, Suite, DENOM, ONE};
 use tranche_perps_types::fund::{
     ConfigResponse, DepositCap, FundParams, FundStateResponse, InstantiateMsg, MigrateMsg,
     PauseFlags, QueryMsg, ShareTokenInfo, Tranche,
 };
-
-const HOUR: u64 = 3_600;
-const DAY: u64 = 86_400;
 
 /// A valid message that each test changes in one place.
 fn base_msg(suite: &Suite) -> InstantiateMsg {

@@ -8,11 +8,12 @@
 use cosmwasm_std::{coin, coins, Addr, Decimal, Uint128};
 use cw_utils::PaymentError;
 use insurance_fund::ContractError;
+use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, DENOM, ONE};
 use tranche_perps_types::fund::{ExecuteMsg, FundParams, FundParamsUpdate, Tranche};
 
 /// Default cooldown.
-const COOLDOWN: u64 = 7 * 86_400;
+const COOLDOWN: u64 = 7 * DAY;
 
 fn suite() -> Suite {
     Suite::builder()

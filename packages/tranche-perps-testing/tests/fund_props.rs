@@ -1,9 +1,9 @@
 //! Randomized histories of deposits, premiums, shortfalls, withdrawals, donations and time,
 //! played on the real contracts (cw-multi-test, sanity mode on) and on a small reference model
-//! of SPEC section 3 written in exact rational arithmetic. After every step the contract's books,
+//! of `docs/fund.md` written in exact rational arithmetic. After every step the contract's books,
 //! every user's collateral and share balances, and the engine's receipts must equal the model's
 //! to the unit, and success or failure must agree. Together with the Suite's own checks this
-//! covers SPEC section 6 invariants 3 to 9.
+//! covers invariants 3 to 9 of `docs/testing.md#invariants`.
 //!
 //! Every history then ends with a close-out (invariants 1, 2, 6 and 8):
 //! 1. Every pending request, which must match the model field by field (owner, tranche, shares,
@@ -89,7 +89,7 @@ enum Refusal {
     },
 }
 
-/// The fund as SPEC section 3 describes it, in exact arithmetic.
+/// The fund as `docs/fund.md` describes it, in exact arithmetic.
 struct Model {
     params: FundParams,
     junior: ModelTranche,
@@ -450,7 +450,7 @@ impl Harness {
     }
 
     fn now(&self) -> u64 {
-        self.suite.app.block_info().time.seconds()
+        self.suite.now().seconds()
     }
 
     fn pick_request(&self, pick: usize) -> Option<u64> {

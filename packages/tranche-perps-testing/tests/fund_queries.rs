@@ -8,15 +8,13 @@ use cosmwasm_std::{Addr, Decimal, Decimal256, SignedDecimal256, Timestamp, Uint1
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed};
+use tranche_perps_testing::time::{DAY, HOUR, YEAR};
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::{
     CoverageResponse, FundParams, QueryMsg, RequestStatus, Tranche, UnderwriterResponse,
     YieldResponse,
 };
 
-const HOUR: u64 = 3_600;
-const DAY: u64 = 86_400;
-const YEAR: u64 = 31_536_000;
 /// Default cooldown.
 const COOLDOWN: u64 = 7 * DAY;
 /// Default claim window.
@@ -30,10 +28,6 @@ fn suite() -> Suite {
 
 fn names(suite: &Suite) -> (Addr, Addr, Addr) {
     (suite.addr("alice"), suite.addr("bob"), suite.addr("payer"))
-}
-
-fn now(suite: &Suite) -> Timestamp {
-    suite.app.block_info().time
 }
 
 fn dec(s: &str) -> Decimal256 {
@@ -325,7 +319,7 @@ fn state_reports_junior_ratio_and_the_payout_window() {
     assert_eq!(state.reserve, Uint128::zero());
 
     // no payout yet: the view shows the window a payout now would open
-    let t0 = now(&suite);
+    let t0 = suite.now();
     let window = state.payout_window;
     assert_eq!(window.start, t0);
     assert_eq!(window.end, t0.plus_seconds(DAY));
@@ -463,14 +457,14 @@ fn assert_annualized(y: &YieldResponse, now: Timestamp, then: &BigRational, now_
 fn yield_is_the_annualized_price_growth_since_the_reference_price() {
     let mut suite = suite();
     let (alice, _, payer) = names(&suite);
-    let t0 = now(&suite);
+    let t0 = suite.now();
     suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
     suite.advance(2 * HOUR);
     // senior is empty: junior assets 1_010_000_000 for 10^12 shares
     suite.premium(&payer, 10 * ONE).unwrap();
-    let premium_time = now(&suite);
+    let premium_time = suite.now();
     suite.advance(10 * DAY);
-    let t = now(&suite);
+    let t = suite.now();
 
     let p_before = price(0, 0); // 0.001, also (10^9 + 1) / (10^12 + 1000)
     let p_after = price(1_010_000_000, 1_000_000_000_000);
@@ -503,13 +497,13 @@ fn yield_reference_price_is_the_share_price_at_its_from_time() {
     let (alice, _, payer) = names(&suite);
     suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
     suite.advance(2 * HOUR);
-    let first_premium = now(&suite);
+    let first_premium = suite.now();
     suite.premium(&payer, 10 * ONE).unwrap();
     suite.advance(HOUR);
-    let second_premium = now(&suite);
+    let second_premium = suite.now();
     suite.premium(&payer, 5 * ONE).unwrap();
     suite.advance(10 * DAY);
-    let t = now(&suite);
+    let t = suite.now();
 
     // the price history of junior (10^12 shares throughout)
     let history = |time: Timestamp| -> BigRational {
@@ -574,7 +568,7 @@ fn yield_is_negative_after_a_loss() {
     suite.advance(2 * HOUR);
     suite.cover_shortfall(1, 100 * ONE).unwrap();
     suite.advance(10 * DAY);
-    let t = now(&suite);
+    let t = suite.now();
     let y = suite.yield_of(Tranche::Junior, 30 * DAY);
     assert_eq!(y.price_then, dec("0.001"));
     assert!(y.annualized < SignedDecimal256::zero());

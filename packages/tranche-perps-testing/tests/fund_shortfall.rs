@@ -8,18 +8,12 @@
 
 use cosmwasm_std::{Decimal256, Timestamp, Uint128, Uint256};
 use insurance_fund::ContractError;
+use tranche_perps_testing::time::{DAY, HOUR};
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::{
     CoverShortfallResponse, CoverageResponse, ExecuteMsg, FundParams, FundParamsUpdate, LossRecord,
     QueryMsg, Tranche,
 };
-
-const HOUR: u64 = 3_600;
-const DAY: u64 = 86_400;
-
-fn now(suite: &Suite) -> Timestamp {
-    suite.app.block_info().time
-}
 
 fn cover_msg(shortfall_id: u64, amount: u128) -> ExecuteMsg {
     ExecuteMsg::CoverShortfall {
@@ -174,7 +168,7 @@ fn waterfall_takes_reserve_then_junior_then_senior_down_to_min_remaining() {
     });
     let engine = suite.engine.clone();
     let engine_start = suite.balance(&engine);
-    let t = now(&suite);
+    let t = suite.now();
 
     // 5 coins: the reserve alone (10 -> 5)
     assert_eq!(
@@ -237,7 +231,7 @@ fn engine_balance_grows_by_exactly_what_is_paid() {
         suite.loss(9),
         record(
             9,
-            now(&suite),
+            suite.now(),
             300 * ONE,
             (10 * ONE, 99_999_000, 145_001_000),
             45 * ONE
@@ -250,7 +244,7 @@ fn two_shortfalls_in_one_window_never_exceed_half_the_assets_at_its_start() {
     let mut suite = junior_600_senior_400();
     let engine = suite.engine.clone();
     let engine_start = suite.balance(&engine);
-    let t0 = now(&suite);
+    let t0 = suite.now();
 
     // window opens at t0 with 1_000_000_000 of assets: cap 500_000_000
     assert_eq!(
@@ -279,7 +273,7 @@ fn two_shortfalls_in_one_window_never_exceed_half_the_assets_at_its_start() {
 #[test]
 fn after_the_window_a_new_cap_applies_to_the_assets_then() {
     let mut suite = junior_600_senior_400();
-    let t0 = now(&suite);
+    let t0 = suite.now();
     suite.cover_shortfall(1, 300 * ONE).unwrap();
     suite.cover_shortfall(2, 300 * ONE).unwrap();
     // junior 600 - 500 = 100 coins, senior 400 coins
@@ -301,7 +295,7 @@ fn after_the_window_a_new_cap_applies_to_the_assets_then() {
 #[test]
 fn a_window_starts_at_the_first_payout_after_the_previous_one_ended() {
     let mut suite = junior_600_senior_400();
-    let t0 = now(&suite);
+    let t0 = suite.now();
     suite.cover_shortfall(1, 100 * ONE).unwrap();
     // 30 h later: the next payout opens a window at t0 + 30 h with 900_000_000 (cap 450_000_000)
     suite.advance(30 * HOUR);
@@ -375,7 +369,7 @@ fn loss_ledger_pages_by_ascending_id_with_default_10_and_max_30() {
 
     // id 17 was paid at step i = 11 (11 * 11 = 121 = 3 * 35 + 16, and 16 + 1 = 17), each step
     // one minute after the previous
-    let t0 = now(&suite).minus_seconds(35 * 60);
+    let t0 = suite.now().minus_seconds(35 * 60);
     let entry = suite.loss(17);
     assert_eq!(
         entry,
@@ -469,7 +463,7 @@ fn payout_window_change_applies_from_the_next_window() {
     // Window opens now with 1,000 USDC: cap 500 USDC, all used.
     let first = suite.cover_shortfall(1, 500 * ONE).unwrap();
     assert_eq!(first.paid.u128(), 500 * ONE);
-    let opened = now(&suite);
+    let opened = suite.now();
     suite
         .update_params(tranche_perps_types::fund::FundParamsUpdate {
             payout_window_seconds: Some(HOUR),
@@ -487,7 +481,7 @@ fn payout_window_change_applies_from_the_next_window() {
     assert_eq!(third.paid.u128(), 250 * ONE);
     assert_eq!(
         suite.state().payout_window.end,
-        now(&suite).plus_seconds(HOUR)
+        suite.now().plus_seconds(HOUR)
     );
 }
 

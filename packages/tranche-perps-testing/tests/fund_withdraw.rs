@@ -5,13 +5,12 @@
 //! Every expected number below was computed independently with Python integers; the comment
 //! next to it shows the arithmetic (V = 1000).
 
-use cosmwasm_std::{Addr, Decimal, Decimal256, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Decimal, Decimal256, Uint128};
 use insurance_fund::ContractError;
+use tranche_perps_testing::time::{DAY, HOUR};
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::{FundParamsUpdate, Tranche};
 
-const HOUR: u64 = 3_600;
-const DAY: u64 = 86_400;
 /// Default cooldown.
 const COOLDOWN: u64 = 7 * DAY;
 /// Default claim window.
@@ -25,10 +24,6 @@ fn suite() -> Suite {
 
 fn names(suite: &Suite) -> (Addr, Addr, Addr) {
     (suite.addr("alice"), suite.addr("bob"), suite.addr("carol"))
-}
-
-fn now(suite: &Suite) -> Timestamp {
-    suite.app.block_info().time
 }
 
 /// Alice holds 1000 junior coins (10^12 shares at exactly 1/1000 per share) and has asked to
@@ -49,7 +44,7 @@ fn request_holds_the_shares_and_stores_cooldown_and_claim_window_from_params() {
     let (alice, _, _) = names(&suite);
     suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
     suite.advance(1_234);
-    let t = now(&suite);
+    let t = suite.now();
     let id = suite
         .request_withdrawal(&alice, Tranche::Junior, 400_000_000_000)
         .unwrap();
@@ -81,7 +76,7 @@ fn request_holds_the_shares_and_stores_cooldown_and_claim_window_from_params() {
 fn cooldown_change_applies_to_new_requests_only() {
     let (mut suite, old_id) = alice_requests_400();
     let alice = suite.addr("alice");
-    let t0 = now(&suite);
+    let t0 = suite.now();
 
     suite.advance(HOUR);
     suite
@@ -96,7 +91,7 @@ fn cooldown_change_applies_to_new_requests_only() {
     assert_eq!(old.cooldown_end, t0.plus_seconds(COOLDOWN));
     assert_eq!(old.claim_deadline, t0.plus_seconds(COOLDOWN + CLAIM_WINDOW));
 
-    let t1 = now(&suite);
+    let t1 = suite.now();
     let new_id = suite
         .request_withdrawal(&alice, Tranche::Junior, 100_000_000_000)
         .unwrap();
@@ -122,7 +117,7 @@ fn cooldown_change_applies_to_new_requests_only() {
 fn claim_before_cooldown_end_is_refused() {
     let (mut suite, id) = alice_requests_400();
     let alice = suite.addr("alice");
-    let t0 = now(&suite);
+    let t0 = suite.now();
     suite.advance(COOLDOWN - 1);
     let err = suite.claim(&alice, id).unwrap_err();
     assert_eq!(
@@ -157,7 +152,7 @@ fn claim_at_exactly_cooldown_end_pays_and_burns_the_shares() {
 fn claim_in_the_last_second_of_the_window_works_and_at_the_deadline_is_refused() {
     let (mut suite, id) = alice_requests_400();
     let alice = suite.addr("alice");
-    let t0 = now(&suite);
+    let t0 = suite.now();
     suite.advance(COOLDOWN + CLAIM_WINDOW);
     let err = suite.claim(&alice, id).unwrap_err();
     assert_eq!(
@@ -183,7 +178,7 @@ fn claim_in_the_last_second_of_the_window_works_and_at_the_deadline_is_refused()
 fn expire_before_the_deadline_is_refused_and_after_it_returns_the_shares_to_the_owner() {
     let (mut suite, id) = alice_requests_400();
     let (alice, bob, _) = names(&suite);
-    let t0 = now(&suite);
+    let t0 = suite.now();
     suite.advance(COOLDOWN + CLAIM_WINDOW - 1);
     let err = suite.expire(&bob, id).unwrap_err();
     assert_eq!(

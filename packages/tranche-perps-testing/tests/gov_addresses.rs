@@ -8,16 +8,16 @@
 use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, Decimal, Timestamp, Uint128, WasmMsg};
 use cw_multi_test::{AppResponse, Executor};
 use governance::ContractError as GovError;
+use tranche_perps_testing::gov::{Dao, CAROL_KEEPS_50, VOTERS};
 use tranche_perps_testing::perp::{default_market_params, engine_contract};
+use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, DENOM, ONE};
 use tranche_perps_types::engine::{self, EngineConfigResponse, EnginePause, FeeConfig, NewMarket};
 use tranche_perps_types::fund::{self, FundParamsUpdate};
-use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{
     Action, ExecuteMsg, GovAddressesUpdate, GovConfig, ProposalStatus,
 };
 
-const DAY: u64 = 86_400;
 /// Default timelock.
 const TIMELOCK: u64 = 2 * DAY;
 /// Default fund cooldown plus claim window: the timelock of risk-raising actions.
@@ -25,90 +25,20 @@ const EXIT: u64 = 9 * DAY;
 const DEPOSIT: u128 = 5 * ONE;
 const ETH: &str = "ETH-USD";
 
-struct Dao {
-    suite: Suite,
-    alice: Addr,
-    bob: Addr,
-    carol: Addr,
-}
-
 /// Alice (600) and bob (300) staked, carol 50 staked and 50 kept to pay the 5 GOV deposit
 /// set by a first proposal.
 fn dao() -> Dao {
-    let mut suite = Suite::builder()
+    let suite = Suite::builder()
         .with_underwriters(&["lp"], 1_000_000 * ONE)
-        .with_governance(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 100 * ONE),
-        ])
+        .with_governance(&VOTERS)
+        .with_stakes(&CAROL_KEEPS_50)
         .build();
-    let (alice, bob, carol) = (suite.addr("alice"), suite.addr("bob"), suite.addr("carol"));
-    suite.stake(&alice, 600 * ONE).unwrap();
-    suite.stake(&bob, 300 * ONE).unwrap();
-    suite.stake(&carol, 50 * ONE).unwrap();
-    suite.next_block();
-    let mut dao = Dao {
-        suite,
-        alice,
-        bob,
-        carol,
-    };
+    let mut dao = Dao::new(suite);
     dao.enact(vec![Action::UpdateGovConfig(GovConfig {
         proposal_deposit: Uint128::new(DEPOSIT),
         ..GovConfig::default()
     })]);
     dao
-}
-
-fn now(suite: &Suite) -> Timestamp {
-    suite.app.block_info().time
-}
-
-impl Dao {
-    fn propose(&mut self, actions: Vec<Action>) -> u64 {
-        let carol = self.carol.clone();
-        self.suite.propose(&carol, "change", actions).unwrap()
-    }
-
-    /// Alice and bob (900 of 950) vote yes, which passes at once; returns that time.
-    fn pass(&mut self, id: u64) -> Timestamp {
-        let (alice, bob) = (self.alice.clone(), self.bob.clone());
-        self.suite.vote(&alice, id, Vote::Yes).unwrap();
-        self.suite.vote(&bob, id, Vote::Yes).unwrap();
-        assert_eq!(self.suite.proposal(id).status, ProposalStatus::Passed);
-        now(&self.suite)
-    }
-
-    fn execute(&mut self, id: u64) -> Result<AppResponse, GovError> {
-        let carol = self.carol.clone();
-        self.suite.execute_proposal(&carol, id)
-    }
-
-    /// Proposes, passes, waits out the timelock and executes; asserts `Executed`.
-    fn enact(&mut self, actions: Vec<Action>) -> AppResponse {
-        let id = self.propose(actions);
-        let (alice, bob) = (self.alice.clone(), self.bob.clone());
-        self.suite.pass_and_wait(id, &[&alice, &bob]);
-        let res = self.execute(id).unwrap();
-        let p = self.suite.proposal(id);
-        assert_eq!(
-            p.status,
-            ProposalStatus::Executed,
-            "{:?}",
-            p.execution_error
-        );
-        res
-    }
-
-    fn timelock_of(&mut self, actions: Vec<Action>) -> u64 {
-        let id = self.propose(actions);
-        self.suite.proposal(id).timelock_seconds
-    }
-
-    fn treasury(&self) -> Addr {
-        self.suite.gov().treasury.clone()
-    }
 }
 
 fn addresses(update: GovAddressesUpdate) -> Action {
@@ -612,7 +542,7 @@ fn a_proposal_whose_fund_cannot_answer_executes_after_its_stored_timelock() {
     assert_eq!(dao.suite.gov_balance(&carol), 50 * ONE - 2 * DEPOSIT);
 
     dao.suite
-        .advance(late_at.seconds() - now(&dao.suite).seconds() - 1);
+        .advance(late_at.seconds() - dao.suite.now().seconds() - 1);
     assert_eq!(
         dao.execute(late).unwrap_err(),
         GovError::Timelocked {
@@ -647,7 +577,7 @@ fn the_guardian_vetoes_on_the_stored_timelock_when_the_fund_cannot_answer() {
         GovError::VetoTooLate { id: early }
     );
     dao.suite
-        .advance(late_at.seconds() - now(&dao.suite).seconds() - 1);
+        .advance(late_at.seconds() - dao.suite.now().seconds() - 1);
     dao.suite.veto(&guardian, to_veto).unwrap();
     assert_eq!(dao.suite.proposal(to_veto).status, ProposalStatus::Vetoed);
     assert_eq!(dao.suite.gov_balance(&treasury), DEPOSIT);

@@ -1,6 +1,6 @@
-//! SPEC section 7 for every governance message: unauthorized senders, funds attached, zero and
-//! `u128::MAX` amounts, unknown proposal ids, bad addresses, unknown JSON fields, cw20 from an
-//! unknown token and malformed hooks. Each case gets its exact error and changes nothing in
+//! `docs/testing.md#bad-input` for every governance message: unauthorized senders, funds attached,
+//! zero and `u128::MAX` amounts, unknown proposal ids, bad addresses, unknown JSON fields, cw20
+//! from an unknown token and malformed hooks. Each case gets its exact error and changes nothing in
 //! governance (config, proposals, ballots, power, claims, GOV balances).
 
 use cosmwasm_std::{
@@ -13,7 +13,8 @@ use cw_multi_test::Executor;
 use cw_utils::PaymentError;
 use governance::ContractError as GovError;
 use serde_json::json;
-use tranche_perps_testing::gov::{into_gov_error, GovResult};
+use tranche_perps_testing::checks::{assert_refused, assert_unchanged};
+use tranche_perps_testing::gov::{into_gov_error, GovResult, VOTERS};
 use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_testing::{Suite, DENOM, ONE};
 use tranche_perps_types::engine::NewMarket;
@@ -114,24 +115,20 @@ fn snapshot(suite: &Suite) -> GovState {
 
 /// Runs `step`, which must fail with exactly `expected` and change nothing.
 fn refused(suite: &mut Suite, expected: GovError, step: impl FnOnce(&mut Suite) -> GovResult) {
-    let before = snapshot(suite);
-    assert_eq!(step(suite).expect_err("step must fail"), expected);
-    assert_eq!(snapshot(suite), before, "a refused step changed something");
+    assert_refused(suite, snapshot, expected, step);
 }
 
 /// Runs `step`, which must fail with a serde parse error whose text holds `needle` (messages
 /// that do not parse never reach governance's code, or fail in `from_json` of a hook), and
 /// change nothing.
 fn refused_unparsed(suite: &mut Suite, needle: &str, step: impl FnOnce(&mut Suite) -> GovResult) {
-    let before = snapshot(suite);
-    match step(suite).expect_err("step must fail") {
+    match assert_unchanged(suite, snapshot, step) {
         GovError::Std(StdError::GenericErr { msg, .. })
         | GovError::Std(StdError::ParseErr { msg, .. }) => {
             assert!(msg.contains(needle), "{needle:?} not in {msg}")
         }
         other => panic!("expected a parse error, got {other:?}"),
     }
-    assert_eq!(snapshot(suite), before, "a refused step changed something");
 }
 
 /// Any message from `sender` with `funds`.
@@ -170,16 +167,10 @@ fn pause() -> Action {
 fn setup() -> Suite {
     let mut suite = Suite::builder()
         .with_underwriters(&["lp"], 1_000_000 * ONE)
-        .with_governance(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 100 * ONE),
-        ])
+        .with_governance(&VOTERS)
         .build();
     let (alice, bob, carol) = (suite.addr("alice"), suite.addr("bob"), suite.addr("carol"));
-    suite.stake(&alice, 600 * ONE).unwrap();
-    suite.stake(&bob, 300 * ONE).unwrap();
-    suite.stake(&carol, 100 * ONE).unwrap();
+    suite.stake_each(&VOTERS);
     suite.unstake(&alice, 10 * ONE).unwrap();
     suite.next_block();
     assert_eq!(suite.propose(&alice, "open", vec![pause()]), Ok(OPEN));
@@ -1185,23 +1176,6 @@ fn receive_from_anyone_but_the_token_is_refused() {
     );
 }
 
-fn send_hook(suite: &mut Suite, who: &Addr, amount: u128, msg: Binary) -> GovResult {
-    let (token, gov) = (suite.gov().token.clone(), suite.gov().contract.clone());
-    suite
-        .app
-        .execute_contract(
-            who.clone(),
-            token,
-            &Cw20ExecuteMsg::Send {
-                contract: gov.to_string(),
-                amount: Uint128::new(amount),
-                msg,
-            },
-            &[],
-        )
-        .map_err(into_gov_error)
-}
-
 #[test]
 fn malformed_hooks_are_refused_and_the_tokens_stay() {
     let mut suite = setup();
@@ -1237,7 +1211,7 @@ fn malformed_hooks_are_refused_and_the_tokens_stay() {
         ),
     ];
     for (needle, msg) in cases {
-        refused_unparsed(&mut suite, needle, |s| send_hook(s, &a, ONE, msg));
+        refused_unparsed(&mut suite, needle, |s| s.send_gov_hook(&a, ONE, msg));
         assert_eq!(suite.gov_balance(&a), 10 * ONE);
     }
 }

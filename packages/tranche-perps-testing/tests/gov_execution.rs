@@ -2,12 +2,12 @@
 //! actions that raise underwriters' risk), atomic execution in one submessage with failures
 //! recorded on the proposal, the guardian's veto, and every typed action reaching its target.
 
-use cosmwasm_std::{
-    coins, to_json_vec, Addr, BankMsg, Coin, CosmosMsg, Decimal, Timestamp, Uint128,
-};
+use cosmwasm_std::{coins, to_json_vec, Addr, BankMsg, Coin, CosmosMsg, Decimal, Uint128};
 use cw_ownable::Ownership;
 use governance::ContractError as GovError;
+use tranche_perps_testing::gov::{Dao, CAROL_KEEPS_50, VOTERS};
 use tranche_perps_testing::perp::default_market_params;
+use tranche_perps_testing::time::{DAY, HOUR};
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::{
     self, EngineConfigResponse, EnginePause, FeeConfig, MarketParams, NewMarket,
@@ -18,20 +18,11 @@ use tranche_perps_types::governance::{
     Action, ExecuteMsg, GovAddressesUpdate, GovConfig, ProposalStatus,
 };
 
-const HOUR: u64 = 3_600;
-const DAY: u64 = 86_400;
 /// Default timelock.
 const TIMELOCK: u64 = 2 * DAY;
 /// Default fund cooldown plus claim window: the timelock of risk-raising actions.
 const EXIT: u64 = 9 * DAY;
 const ETH: &str = "ETH-USD";
-
-struct Dao {
-    suite: Suite,
-    alice: Addr,
-    bob: Addr,
-    carol: Addr,
-}
 
 /// The full suite with alice (600), bob (300) and carol (100) all staked.
 fn dao() -> Dao {
@@ -39,77 +30,18 @@ fn dao() -> Dao {
 }
 
 fn dao_with(params: FundParams) -> Dao {
-    let mut suite = Suite::builder()
+    let suite = Suite::builder()
         .with_params(params)
         .with_underwriters(&["lp", "ann"], 1_000_000 * ONE)
-        .with_governance(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 100 * ONE),
-        ])
+        .with_staked_governance(&VOTERS)
         .build();
-    let (alice, bob, carol) = (suite.addr("alice"), suite.addr("bob"), suite.addr("carol"));
-    suite.stake(&alice, 600 * ONE).unwrap();
-    suite.stake(&bob, 300 * ONE).unwrap();
-    suite.stake(&carol, 100 * ONE).unwrap();
-    suite.next_block();
-    Dao {
-        suite,
-        alice,
-        bob,
-        carol,
-    }
+    Dao::new(suite)
 }
 
-fn now(suite: &Suite) -> Timestamp {
-    suite.app.block_info().time
-}
-
-impl Dao {
-    /// Alice and bob (90%) vote yes, which passes the proposal at once; returns that time.
-    fn pass(&mut self, id: u64) -> Timestamp {
-        let (alice, bob) = (self.alice.clone(), self.bob.clone());
-        self.suite.vote(&alice, id, Vote::Yes).unwrap();
-        self.suite.vote(&bob, id, Vote::Yes).unwrap();
-        assert_eq!(self.suite.proposal(id).status, ProposalStatus::Passed);
-        now(&self.suite)
-    }
-
-    fn propose(&mut self, actions: Vec<Action>) -> u64 {
-        let carol = self.carol.clone();
-        self.suite.propose(&carol, "change", actions).unwrap()
-    }
-
-    /// Proposes, passes, waits out the timelock and executes; asserts `Executed`.
-    fn enact(&mut self, actions: Vec<Action>) -> u64 {
-        let id = self.propose(actions);
-        let (alice, bob, carol) = (self.alice.clone(), self.bob.clone(), self.carol.clone());
-        self.suite.pass_and_wait(id, &[&alice, &bob]);
-        self.suite.execute_proposal(&carol, id).unwrap();
-        let p = self.suite.proposal(id);
-        assert_eq!(
-            p.status,
-            ProposalStatus::Executed,
-            "{:?}",
-            p.execution_error
-        );
-        id
-    }
-
-    fn execute(&mut self, id: u64) -> Result<(), GovError> {
-        let carol = self.carol.clone();
-        self.suite.execute_proposal(&carol, id).map(|_| ())
-    }
-
-    fn timelock_of(&mut self, actions: Vec<Action>) -> u64 {
-        let id = self.propose(actions);
-        self.suite.proposal(id).timelock_seconds
-    }
-
-    fn add_eth(&mut self) {
-        let feeder = self.suite.feeder().to_string();
-        self.enact(vec![Action::AddMarket(new_market(ETH, vec![feeder]))]);
-    }
+/// The DAO adds the ETH market, fed by the suite's feeder.
+fn add_eth(dao: &mut Dao) {
+    let feeder = dao.suite.feeder().to_string();
+    dao.enact(vec![Action::AddMarket(new_market(ETH, vec![feeder]))]);
 }
 
 fn new_market(id: &str, feeders: Vec<String>) -> NewMarket {
@@ -230,7 +162,7 @@ fn a_proposal_passed_at_the_end_of_voting_is_timelocked_from_then() {
     let voting_end = dao.suite.proposal(id).voting_end;
     assert_eq!(dao.execute(id).unwrap_err(), GovError::NotPassed { id });
     dao.suite
-        .advance(voting_end.seconds() - now(&dao.suite).seconds());
+        .advance(voting_end.seconds() - dao.suite.now().seconds());
     let p = dao.suite.proposal(id);
     assert_eq!(p.status, ProposalStatus::Passed);
     assert_eq!(p.executable_at, Some(voting_end.plus_seconds(TIMELOCK)));
@@ -278,7 +210,7 @@ fn a_risky_proposal_waits_cooldown_plus_claim_window_exactly() {
 #[test]
 fn timelock_of_each_kind_of_action() {
     let mut dao = dao();
-    dao.add_eth();
+    add_eth(&mut dao);
     let market = dao.suite.market(ETH).params;
     let riskier = |f: fn(&mut MarketParams)| {
         let mut p = market.clone();
@@ -648,25 +580,12 @@ fn a_raw_message_governance_cannot_pay_fails_and_is_recorded() {
 
 /// Sets a 10 GOV proposal deposit by proposal; carol keeps 50 GOV unstaked to pay deposits.
 fn dao_with_deposit() -> Dao {
-    let mut suite = Suite::builder()
+    let suite = Suite::builder()
         .with_underwriters(&["lp", "ann"], 1_000_000 * ONE)
-        .with_governance(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 100 * ONE),
-        ])
+        .with_governance(&VOTERS)
+        .with_stakes(&CAROL_KEEPS_50)
         .build();
-    let (alice, bob, carol) = (suite.addr("alice"), suite.addr("bob"), suite.addr("carol"));
-    suite.stake(&alice, 600 * ONE).unwrap();
-    suite.stake(&bob, 300 * ONE).unwrap();
-    suite.stake(&carol, 50 * ONE).unwrap();
-    suite.next_block();
-    let mut dao = Dao {
-        suite,
-        alice,
-        bob,
-        carol,
-    };
+    let mut dao = Dao::new(suite);
     let config = GovConfig {
         proposal_deposit: Uint128::new(10 * ONE),
         ..Default::default()
@@ -770,7 +689,7 @@ fn the_guardian_vetoes_a_proposal_that_passed_at_the_end_of_voting() {
     dao.suite.vote(&alice, id, Vote::Yes).unwrap();
     let voting_end = dao.suite.proposal(id).voting_end;
     dao.suite
-        .advance(voting_end.seconds() - now(&dao.suite).seconds() + TIMELOCK - 1);
+        .advance(voting_end.seconds() - dao.suite.now().seconds() + TIMELOCK - 1);
     dao.suite
         .execute_gov(&guardian, &ExecuteMsg::Veto { proposal_id: id })
         .unwrap();

@@ -1,6 +1,6 @@
-//! SPEC section 6, invariant 12 for governance: the work of a stake, an unstake, a claim, a
-//! proposal, a vote on a proposal that already holds a ballot from every other staker, a vote
-//! that passes a proposal, an execution (its `RunActions` self-call, and the reply that
+//! Invariant 12 of `docs/testing.md#invariants` for governance: the work of a stake, an unstake, a
+//! claim, a proposal, a vote on a proposal that already holds a ballot from every other staker, a
+//! vote that passes a proposal, an execution (its `RunActions` self-call, and the reply that
 //! records a failed run) and a close of that crowded proposal does not depend on the number of
 //! stakers or of ballots. A page of passed proposals asks the fund once, however many it shows.
 //!
@@ -20,15 +20,15 @@ use cosmwasm_std::{
 };
 use cw20::{Cw20QueryMsg, TokenInfoResponse};
 use governance::contract::{execute, instantiate, reply, ReplyId};
-use tranche_perps_testing::counting::{counting_deps, CountingStorage, Counts};
+use tranche_perps_testing::counting::{attribute, counting_deps, CountingStorage, Counts};
+use tranche_perps_testing::time::DAY;
+use tranche_perps_testing::ONE;
 use tranche_perps_types::fund::{
     self, Cw20Receive, FundParams, FundParamsUpdate, PauseFlags, VIRTUAL_SHARES,
 };
 use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{Action, ExecuteMsg, GovConfig, InstantiateMsg, ReceiveMsg};
 
-const ONE: u128 = 1_000_000;
-const DAY: u64 = 86_400;
 /// Every staker's stake but the whale's.
 const STAKE: u128 = 1_000 * ONE;
 /// The proposal deposit (under a tenth of the token supply the querier reports).
@@ -125,15 +125,6 @@ impl World {
         self.env.block.time = self.env.block.time.plus_seconds(seconds);
         self.env.block.height += 1;
     }
-}
-
-fn attribute(res: &Response, key: &str) -> String {
-    res.attributes
-        .iter()
-        .find(|a| a.key == key)
-        .unwrap_or_else(|| panic!("attribute {key}"))
-        .value
-        .clone()
 }
 
 /// A querier answering the staking token's `TokenInfo` and the fund's `Config`, counting every

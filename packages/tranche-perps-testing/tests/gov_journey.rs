@@ -9,45 +9,27 @@ use cw_multi_test::Executor;
 use cw_ownable::{Ownership, OwnershipError};
 use governance::ContractError as GovError;
 use insurance_fund::ContractError as FundError;
-use tranche_perps_testing::gov::{governance_contract, GovRecords};
+use tranche_perps_testing::gov::{governance_contract, GovRecords, VOTERS};
 use tranche_perps_testing::perp::default_market_params;
+use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::{self, MarketParams};
 use tranche_perps_types::fund::{
     self, FundParams, FundParamsUpdate, GovernorAction, RequestStatus, Tranche,
 };
-use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{Action, GovConfig, InstantiateMsg, ProposalStatus};
 
-const DAY: u64 = 86_400;
 /// Share units per collateral base unit at a tranche's first-deposit price.
 const S: u128 = 1_000;
 const BTC: &str = "BTC-USD";
-
-fn now(suite: &Suite) -> Timestamp {
-    suite.app.block_info().time
-}
 
 /// The full suite, every GOV holder staked; lp in junior (300k), ann in senior (900k):
 /// a junior ratio of 25%.
 fn dao() -> (Suite, Addr, Addr) {
     let mut suite = Suite::builder()
         .with_underwriters(&["lp", "ann"], 1_000_000 * ONE)
-        .with_governance(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 100 * ONE),
-        ])
+        .with_staked_governance(&VOTERS)
         .build();
-    for (name, amount) in [
-        ("alice", 600 * ONE),
-        ("bob", 300 * ONE),
-        ("carol", 100 * ONE),
-    ] {
-        let who = suite.addr(name);
-        suite.stake(&who, amount).unwrap();
-    }
-    suite.next_block();
     let (lp, ann) = (suite.addr("lp"), suite.addr("ann"));
     suite.deposit(&lp, Tranche::Junior, 300_000 * ONE).unwrap();
     suite.deposit(&ann, Tranche::Senior, 900_000 * ONE).unwrap();
@@ -57,10 +39,7 @@ fn dao() -> (Suite, Addr, Addr) {
 /// Alice and bob (90%) vote yes: the proposal passes at once. Returns that time.
 fn pass(suite: &mut Suite, id: u64) -> Timestamp {
     let (alice, bob) = (suite.addr("alice"), suite.addr("bob"));
-    suite.vote(&alice, id, Vote::Yes).unwrap();
-    suite.vote(&bob, id, Vote::Yes).unwrap();
-    assert_eq!(suite.proposal(id).status, ProposalStatus::Passed);
-    now(suite)
+    suite.pass(id, &[&alice, &bob])
 }
 
 fn execute(suite: &mut Suite, id: u64) -> Result<(), GovError> {
@@ -101,7 +80,7 @@ fn dao_raises_the_cooldown_and_a_risky_change_waits_out_a_withdrawal() {
 
     // lp asks to withdraw before execution: the old cooldown.
     suite.advance(DAY);
-    let early_at = now(&suite);
+    let early_at = suite.now();
     let early = suite
         .request_withdrawal(&lp, Tranche::Junior, 10_000 * ONE * S)
         .unwrap();
@@ -114,12 +93,12 @@ fn dao_raises_the_cooldown_and_a_risky_change_waits_out_a_withdrawal() {
         early_at.plus_seconds(9 * DAY)
     );
 
-    suite.advance(passed.plus_seconds(2 * DAY).seconds() - now(&suite).seconds());
+    suite.advance(passed.plus_seconds(2 * DAY).seconds() - suite.now().seconds());
     execute(&mut suite, raise).unwrap();
     assert_eq!(suite.config().params.cooldown_seconds, 14 * DAY);
 
     // ann asks after execution: the new cooldown. lp's request keeps its own.
-    let late_at = now(&suite);
+    let late_at = suite.now();
     let late = suite
         .request_withdrawal(&ann, Tranche::Senior, 10_000 * ONE * S)
         .unwrap();

@@ -35,7 +35,7 @@
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Addr, Decimal, Uint128};
+use cosmwasm_std::{Addr, Decimal, Timestamp, Uint128};
 use cw20::Cw20ExecuteMsg;
 use cw_controllers::ClaimsResponse;
 use cw_multi_test::Executor;
@@ -500,15 +500,12 @@ impl World {
     }
 
     fn now(&self) -> u64 {
-        self.suite.app.block_info().time.seconds()
+        self.suite.now().seconds()
     }
 
     /// Moves the clock to `at` (if it is later).
     fn advance_to(&mut self, at: u64) {
-        let now = self.now();
-        if at > now {
-            self.suite.advance(at - now);
-        }
+        self.suite.advance_to(Timestamp::from_seconds(at));
     }
 
     fn pick(&self, pick: usize) -> Option<usize> {

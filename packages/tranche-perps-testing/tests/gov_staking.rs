@@ -2,27 +2,22 @@
 //! unstaking drops power at once and pays out after the unbonding period (cw-controllers
 //! claims, at most 20 pending); only the staking token is accepted.
 
-use cosmwasm_std::{to_json_binary, Addr, Timestamp, Uint128};
+use cosmwasm_std::{to_json_binary, Addr, Uint128};
 use cw20::Cw20ExecuteMsg;
 use cw_controllers::{Claim, ClaimsResponse};
 use cw_multi_test::Executor;
 use cw_utils::Expiration;
 use governance::ContractError as GovError;
-use tranche_perps_testing::gov::into_gov_error;
+use tranche_perps_testing::gov::{into_gov_error, VOTERS};
+use tranche_perps_testing::time::WEEK;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::Cw20Receive;
 use tranche_perps_types::governance::{ExecuteMsg, PowerResponse, QueryMsg, ReceiveMsg};
 
-const WEEK: u64 = 7 * 86_400;
-
 fn suite() -> Suite {
     Suite::builder()
         .with_underwriters(&["lp"], 1_000_000 * ONE)
-        .with_governance(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 100 * ONE),
-        ])
+        .with_governance(&VOTERS)
         .build()
 }
 
@@ -66,10 +61,6 @@ fn claims(suite: &Suite, who: &Addr) -> Vec<Claim> {
     res.claims
 }
 
-fn now(suite: &Suite) -> Timestamp {
-    suite.app.block_info().time
-}
-
 fn height(suite: &Suite) -> u64 {
     suite.app.block_info().height
 }
@@ -105,7 +96,7 @@ fn unstake_drops_power_now_and_pays_out_after_unbonding() {
     suite.next_block();
 
     suite.unstake(&alice, 250 * ONE).unwrap();
-    let release = now(&suite).plus_seconds(WEEK);
+    let release = suite.now().plus_seconds(WEEK);
     assert_eq!(suite.voting_power(&alice), 350 * ONE);
     assert_eq!(total_at(&suite, None).power.u128(), 350 * ONE);
     // Tokens stay in governance until the claim.
@@ -137,7 +128,7 @@ fn unstake_drops_power_now_and_pays_out_after_unbonding() {
 
     // At the release time: the tokens come back, once.
     suite.advance(1);
-    assert_eq!(now(&suite), release);
+    assert_eq!(suite.now(), release);
     suite.execute_gov(&alice, &ExecuteMsg::Claim {}).unwrap();
     assert_eq!(suite.gov_balance(&alice), 250 * ONE);
     assert_eq!(suite.gov_balance(&gov), 350 * ONE);
@@ -158,14 +149,14 @@ fn claims_pay_only_the_released_ones() {
     let (alice, _, _) = voters(&suite);
     suite.stake(&alice, 600 * ONE).unwrap();
     suite.unstake(&alice, 100 * ONE).unwrap();
-    let first = now(&suite).plus_seconds(WEEK);
+    let first = suite.now().plus_seconds(WEEK);
     suite.advance(86_400);
     suite.unstake(&alice, 50 * ONE).unwrap();
-    let second = now(&suite).plus_seconds(WEEK);
+    let second = suite.now().plus_seconds(WEEK);
     assert_eq!(suite.voting_power(&alice), 450 * ONE);
 
     suite.advance(WEEK - 86_400);
-    assert_eq!(now(&suite), first);
+    assert_eq!(suite.now(), first);
     suite.execute_gov(&alice, &ExecuteMsg::Claim {}).unwrap();
     assert_eq!(suite.gov_balance(&alice), 100 * ONE);
     assert_eq!(
@@ -256,7 +247,7 @@ fn at_most_twenty_claims_may_be_pending() {
     let mut suite = suite();
     let (alice, _, _) = voters(&suite);
     suite.stake(&alice, 600 * ONE).unwrap();
-    let release = now(&suite).plus_seconds(WEEK);
+    let release = suite.now().plus_seconds(WEEK);
     for _ in 0..20 {
         suite.unstake(&alice, ONE).unwrap();
     }
@@ -270,7 +261,7 @@ fn at_most_twenty_claims_may_be_pending() {
 
     // Claiming them frees the slots.
     suite.advance(WEEK);
-    assert_eq!(now(&suite), release);
+    assert_eq!(suite.now(), release);
     suite.execute_gov(&alice, &ExecuteMsg::Claim {}).unwrap();
     assert_eq!(suite.gov_balance(&alice), 20 * ONE);
     assert!(claims(&suite, &alice).is_empty());

@@ -6,82 +6,32 @@
 
 use cosmwasm_std::{Addr, Decimal, StdResult, Uint128};
 use governance::ContractError as GovError;
+use tranche_perps_testing::gov::{Dao, CAROL_KEEPS_50, VOTERS};
+use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::FundParamsUpdate;
 use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{
-    Action, ExecuteMsg, GovConfig, ProposalResponse, ProposalStatus, QueryMsg,
-    DEFAULT_MAX_ACTION_BYTES,
+    Action, GovConfig, ProposalResponse, ProposalStatus, QueryMsg, DEFAULT_MAX_ACTION_BYTES,
 };
 
-const DAY: u64 = 86_400;
 const DEPOSIT: u128 = 5 * ONE;
-
-struct Dao {
-    suite: Suite,
-    alice: Addr,
-    bob: Addr,
-    carol: Addr,
-}
 
 /// A DAO with a 5 GOV deposit and the given refund policy for rejected proposals.
 fn dao(refund_rejected: bool) -> Dao {
-    let mut suite = Suite::builder()
-        .with_governance(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 100 * ONE),
-        ])
+    let suite = Suite::builder()
+        .with_governance(&VOTERS)
+        .with_stakes(&CAROL_KEEPS_50)
         .build();
-    let (alice, bob, carol) = (suite.addr("alice"), suite.addr("bob"), suite.addr("carol"));
-    suite.stake(&alice, 600 * ONE).unwrap();
-    suite.stake(&bob, 300 * ONE).unwrap();
-    suite.stake(&carol, 50 * ONE).unwrap();
-    suite.next_block();
-    let id = suite
-        .propose(
-            &carol,
-            "deposits",
-            vec![Action::UpdateGovConfig(GovConfig {
-                proposal_deposit: Uint128::new(DEPOSIT),
-                refund_rejected,
-                ..GovConfig::default()
-            })],
-        )
-        .unwrap();
-    suite.pass_and_wait(id, &[&alice, &bob]);
-    suite.execute_proposal(&carol, id).unwrap();
-    assert_eq!(suite.proposal(id).status, ProposalStatus::Executed);
-    Dao {
-        suite,
-        alice,
-        bob,
-        carol,
-    }
-}
-
-impl Dao {
-    fn propose(&mut self, actions: Vec<Action>) -> u64 {
-        let carol = self.carol.clone();
-        self.suite.propose(&carol, "change", actions).unwrap()
-    }
-
-    fn vote_all(&mut self, id: u64, vote: Vote) {
-        let (alice, bob) = (self.alice.clone(), self.bob.clone());
-        self.suite.vote(&alice, id, vote).unwrap();
-        self.suite.vote(&bob, id, vote).unwrap();
-    }
-
-    fn close(&mut self, id: u64) {
-        let carol = self.carol.clone();
-        self.suite
-            .execute_gov(&carol, &ExecuteMsg::Close { proposal_id: id })
-            .unwrap();
-    }
-
-    fn treasury_balance(&self) -> u128 {
-        self.suite.gov_balance(&self.suite.gov().treasury)
-    }
+    let mut dao = Dao::new(suite);
+    let deposits = vec![Action::UpdateGovConfig(GovConfig {
+        proposal_deposit: Uint128::new(DEPOSIT),
+        refund_rejected,
+        ..GovConfig::default()
+    })];
+    let voters = [&dao.alice, &dao.bob];
+    dao.suite.enact(&dao.carol, "deposits", deposits, &voters);
+    dao
 }
 
 fn pause_deposits() -> Action {

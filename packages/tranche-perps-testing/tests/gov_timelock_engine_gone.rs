@@ -7,15 +7,15 @@ use cosmwasm_std::{
     to_json_vec, Addr, Binary, ContractResult, Decimal, Deps, DepsMut, Empty, Env, MessageInfo,
     QueryRequest, Response, StdError, StdResult, SystemResult, Timestamp, WasmQuery,
 };
-use cw_multi_test::{AppResponse, ContractWrapper, Executor};
+use cw_multi_test::{ContractWrapper, Executor};
 use governance::ContractError as GovError;
+use tranche_perps_testing::gov::{Dao, CAROL_KEEPS_50, VOTERS};
 use tranche_perps_testing::perp::default_market_params;
+use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::{FundParams, FundParamsUpdate};
-use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{Action, GovAddressesUpdate, ProposalStatus};
 
-const DAY: u64 = 86_400;
 const ETH: &str = "ETH-USD";
 
 // ----- a proxy engine: forwards every query to the real engine until it is "broken" (an engine
@@ -61,131 +61,68 @@ fn proxy_query(deps: Deps, _env: Env, msg: serde_json::Value) -> StdResult<Binar
     }
 }
 
-struct Dao {
-    suite: Suite,
-    alice: Addr,
-    bob: Addr,
-    carol: Addr,
-}
-
 fn dao_with(params: FundParams) -> Dao {
-    let mut suite = Suite::builder()
+    let suite = Suite::builder()
         .with_params(params)
         .with_underwriters(&["lp"], 1_000_000 * ONE)
-        .with_governance(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 100 * ONE),
-        ])
+        .with_governance(&VOTERS)
+        .with_stakes(&CAROL_KEEPS_50)
         .build();
-    let (alice, bob, carol) = (suite.addr("alice"), suite.addr("bob"), suite.addr("carol"));
-    suite.stake(&alice, 600 * ONE).unwrap();
-    suite.stake(&bob, 300 * ONE).unwrap();
-    suite.stake(&carol, 50 * ONE).unwrap();
-    suite.next_block();
-    Dao {
-        suite,
-        alice,
-        bob,
-        carol,
-    }
+    Dao::new(suite)
 }
 
-fn now(suite: &Suite) -> Timestamp {
-    suite.app.block_info().time
+/// A real market on the real engine (governor shortcut), a proxy engine in front of it, and
+/// governance's engine pointed at the proxy by a typed (answer-checked) proposal.
+fn point_engine_at_proxy(dao: &mut Dao) -> Addr {
+    dao.suite
+        .add_market(ETH, 1_000_000_000_000, 2_000_000_000_000_000)
+        .unwrap();
+    let code = dao.suite.app.store_code(Box::new(ContractWrapper::new(
+        proxy_execute,
+        proxy_instantiate,
+        proxy_query,
+    )));
+    let proxy = dao
+        .suite
+        .app
+        .instantiate_contract(
+            code,
+            dao.suite.operator.clone(),
+            &dao.suite.engine.to_string(),
+            &[],
+            "engine proxy",
+            None,
+        )
+        .unwrap();
+    dao.enact(vec![Action::UpdateGovAddresses(GovAddressesUpdate {
+        engine: Some(proxy.to_string()),
+        ..Default::default()
+    })]);
+    assert_eq!(dao.suite.gov_config().engine, Some(proxy.clone()));
+    proxy
 }
 
-impl Dao {
-    fn propose(&mut self, actions: Vec<Action>) -> u64 {
-        let carol = self.carol.clone();
-        self.suite.propose(&carol, "change", actions).unwrap()
-    }
+fn break_proxy(dao: &mut Dao, proxy: &Addr) {
+    let op = dao.suite.operator.clone();
+    dao.suite
+        .app
+        .execute_contract(
+            op,
+            proxy.clone(),
+            &serde_json::json!({"set_broken": {}}),
+            &[],
+        )
+        .unwrap();
+}
 
-    fn pass(&mut self, id: u64) -> Timestamp {
-        let (alice, bob) = (self.alice.clone(), self.bob.clone());
-        self.suite.vote(&alice, id, Vote::Yes).unwrap();
-        self.suite.vote(&bob, id, Vote::Yes).unwrap();
-        assert_eq!(self.suite.proposal(id).status, ProposalStatus::Passed);
-        now(&self.suite)
-    }
+fn min_junior_ratio(dao: &Dao) -> Decimal {
+    dao.suite.config().params.min_junior_ratio
+}
 
-    fn execute(&mut self, id: u64) -> Result<AppResponse, GovError> {
-        let carol = self.carol.clone();
-        self.suite.execute_proposal(&carol, id)
-    }
-
-    fn veto(&mut self, id: u64) -> Result<AppResponse, GovError> {
-        let guardian = self.suite.guardian.clone();
-        self.suite.veto(&guardian, id)
-    }
-
-    fn enact(&mut self, actions: Vec<Action>) {
-        let id = self.propose(actions);
-        let (alice, bob) = (self.alice.clone(), self.bob.clone());
-        self.suite.pass_and_wait(id, &[&alice, &bob]);
-        self.execute(id).unwrap();
-        let p = self.suite.proposal(id);
-        assert_eq!(
-            p.status,
-            ProposalStatus::Executed,
-            "{:?}",
-            p.execution_error
-        );
-    }
-
-    /// A real market on the real engine (governor shortcut), a proxy engine in front of it, and
-    /// governance's engine pointed at the proxy by a typed (answer-checked) proposal.
-    fn point_engine_at_proxy(&mut self) -> Addr {
-        self.suite
-            .add_market(ETH, 1_000_000_000_000, 2_000_000_000_000_000)
-            .unwrap();
-        let code = self.suite.app.store_code(Box::new(ContractWrapper::new(
-            proxy_execute,
-            proxy_instantiate,
-            proxy_query,
-        )));
-        let proxy = self
-            .suite
-            .app
-            .instantiate_contract(
-                code,
-                self.suite.operator.clone(),
-                &self.suite.engine.to_string(),
-                &[],
-                "engine proxy",
-                None,
-            )
-            .unwrap();
-        self.enact(vec![Action::UpdateGovAddresses(GovAddressesUpdate {
-            engine: Some(proxy.to_string()),
-            ..Default::default()
-        })]);
-        assert_eq!(self.suite.gov_config().engine, Some(proxy.clone()));
-        proxy
-    }
-
-    fn break_proxy(&mut self, proxy: &Addr) {
-        let op = self.suite.operator.clone();
-        self.suite
-            .app
-            .execute_contract(
-                op,
-                proxy.clone(),
-                &serde_json::json!({"set_broken": {}}),
-                &[],
-            )
-            .unwrap();
-    }
-
-    fn min_junior_ratio(&self) -> Decimal {
-        self.suite.config().params.min_junior_ratio
-    }
-
-    /// Advances to `at` (a time in the future).
-    fn advance_to(&mut self, at: Timestamp) {
-        let seconds = at.seconds() - now(&self.suite).seconds();
-        self.suite.advance(seconds);
-    }
+/// Advances to `at` (a time in the future).
+fn advance_to(dao: &mut Dao, at: Timestamp) {
+    let seconds = at.seconds() - dao.suite.now().seconds();
+    dao.suite.advance(seconds);
 }
 
 /// Lowering the junior ratio (risk-raising, judged on the real fund, which answers) plus a
@@ -220,21 +157,21 @@ fn a_proposal_made_while_the_engine_cannot_answer_waits_the_funds_longer_exit_wi
     let exit = params.cooldown_seconds + params.claim_window_seconds;
     assert_eq!(exit, 23 * DAY);
     let mut dao = dao_with(params);
-    let proxy = dao.point_engine_at_proxy();
+    let proxy = point_engine_at_proxy(&mut dao);
     let answered = dao.propose(vec![update_market()]);
     assert_eq!(
         dao.suite.proposal(answered).timelock_seconds,
         2 * DAY,
         "while the engine answers, the same market update is not risk-raising"
     );
-    dao.break_proxy(&proxy);
+    break_proxy(&mut dao, &proxy);
 
     let unanswered = dao.propose(vec![update_market()]);
     assert_eq!(dao.suite.proposal(unanswered).timelock_seconds, exit);
 
     let id = dao.propose(lower_ratio_and_update_market());
     assert_eq!(dao.suite.proposal(id).timelock_seconds, exit);
-    let before = dao.min_junior_ratio();
+    let before = min_junior_ratio(&dao);
     let passed = dao.pass(id);
     assert_eq!(
         dao.suite.proposal(id).executable_at,
@@ -248,7 +185,7 @@ fn a_proposal_made_while_the_engine_cannot_answer_waits_the_funds_longer_exit_wi
             executable_at: passed.seconds() + exit,
         }
     );
-    assert_eq!(dao.min_junior_ratio(), before);
+    assert_eq!(min_junior_ratio(&dao), before);
     assert_eq!(dao.suite.proposal(id).status, ProposalStatus::Passed);
     dao.suite.advance(1);
     dao.execute(id).unwrap();
@@ -260,7 +197,7 @@ fn a_proposal_made_while_the_engine_cannot_answer_waits_the_funds_longer_exit_wi
         p.execution_error
     );
     assert_eq!(p.timelock_seconds, exit);
-    assert_eq!(dao.min_junior_ratio(), Decimal::percent(1));
+    assert_eq!(min_junior_ratio(&dao), Decimal::percent(1));
 }
 
 /// Proposed while everything answers (timelock 9 days), then the fund's cooldown grows to 21
@@ -268,7 +205,7 @@ fn a_proposal_made_while_the_engine_cannot_answer_waits_the_funds_longer_exit_wi
 /// `passed`.
 fn grown_exit_window_and_engine_gone() -> (Dao, u64, Timestamp) {
     let mut dao = dao_with(FundParams::default());
-    let proxy = dao.point_engine_at_proxy();
+    let proxy = point_engine_at_proxy(&mut dao);
     let risky = dao.propose(lower_ratio_and_update_market());
     assert_eq!(dao.suite.proposal(risky).timelock_seconds, 9 * DAY);
     let longer = dao.propose(vec![Action::UpdateFundParams(FundParamsUpdate {
@@ -284,7 +221,7 @@ fn grown_exit_window_and_engine_gone() -> (Dao, u64, Timestamp) {
         dao.suite.proposal(risky).executable_at,
         Some(passed.plus_seconds(23 * DAY))
     );
-    dao.break_proxy(&proxy);
+    break_proxy(&mut dao, &proxy);
     (dao, risky, passed)
 }
 
@@ -296,10 +233,10 @@ fn execution_waits_a_grown_exit_window_when_only_the_engine_cannot_answer() {
     let (mut dao, risky, passed) = grown_exit_window_and_engine_gone();
     let executable_at = passed.plus_seconds(23 * DAY);
     assert_eq!(dao.suite.proposal(risky).executable_at, Some(executable_at));
-    let before = dao.min_junior_ratio();
+    let before = min_junior_ratio(&dao);
     dao.suite.advance(7 * DAY);
     for at in [passed.plus_seconds(9 * DAY), executable_at.minus_seconds(1)] {
-        dao.advance_to(at);
+        advance_to(&mut dao, at);
         assert_eq!(
             dao.execute(risky).unwrap_err(),
             GovError::Timelocked {
@@ -307,7 +244,7 @@ fn execution_waits_a_grown_exit_window_when_only_the_engine_cannot_answer() {
                 executable_at: executable_at.seconds(),
             }
         );
-        assert_eq!(dao.min_junior_ratio(), before);
+        assert_eq!(min_junior_ratio(&dao), before);
         assert_eq!(dao.suite.proposal(risky).status, ProposalStatus::Passed);
     }
     dao.suite.advance(1);
@@ -321,7 +258,7 @@ fn execution_waits_a_grown_exit_window_when_only_the_engine_cannot_answer() {
     );
     assert_eq!(p.timelock_seconds, 23 * DAY);
     assert_eq!(p.executable_at, Some(executable_at));
-    assert_eq!(dao.min_junior_ratio(), Decimal::percent(1));
+    assert_eq!(min_junior_ratio(&dao), Decimal::percent(1));
 }
 
 /// The guardian's veto window follows the same figure: after the stored 9 days but inside the
@@ -329,18 +266,18 @@ fn execution_waits_a_grown_exit_window_when_only_the_engine_cannot_answer() {
 #[test]
 fn the_guardian_can_veto_until_a_grown_exit_window_ends_when_only_the_engine_cannot_answer() {
     let (mut dao, risky, passed) = grown_exit_window_and_engine_gone();
-    dao.advance_to(passed.plus_seconds(10 * DAY));
+    advance_to(&mut dao, passed.plus_seconds(10 * DAY));
     dao.veto(risky).unwrap();
     let p = dao.suite.proposal(risky);
     assert_eq!(p.status, ProposalStatus::Vetoed);
     assert_eq!(p.timelock_seconds, 23 * DAY);
     assert_eq!(
-        dao.min_junior_ratio(),
+        min_junior_ratio(&dao),
         FundParams::default().min_junior_ratio
     );
 
     let (mut dao, risky, passed) = grown_exit_window_and_engine_gone();
-    dao.advance_to(passed.plus_seconds(23 * DAY));
+    advance_to(&mut dao, passed.plus_seconds(23 * DAY));
     assert_eq!(
         dao.veto(risky).unwrap_err(),
         GovError::VetoTooLate { id: risky }

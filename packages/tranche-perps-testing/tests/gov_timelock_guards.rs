@@ -5,22 +5,16 @@
 
 use cosmwasm_std::{to_json_binary, Decimal, WasmMsg};
 use governance::ContractError;
+use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::{FundParamsUpdate, Tranche};
 use tranche_perps_types::governance::Vote;
 use tranche_perps_types::governance::{Action, ExecuteMsg, ProposalStatus};
 
-const DAY: u64 = 86_400;
-
 fn dao() -> Suite {
-    let mut suite = Suite::builder()
-        .with_governance(&[("alice", 600 * ONE), ("bob", 400 * ONE)])
-        .build();
-    let (alice, bob) = (suite.addr("alice"), suite.addr("bob"));
-    suite.stake(&alice, 600 * ONE).unwrap();
-    suite.stake(&bob, 400 * ONE).unwrap();
-    suite.next_block();
-    suite
+    Suite::builder()
+        .with_staked_governance(&[("alice", 600 * ONE), ("bob", 400 * ONE)])
+        .build()
 }
 
 /// A risky change proposed while the cooldown is 7 days (timelock 9 days) must wait 16 days if

@@ -10,7 +10,8 @@ use governance::state::Proposal;
 use governance::tally::outcome;
 use governance::ContractError as GovError;
 use serde_json::json;
-use tranche_perps_testing::gov::{into_gov_error, GovRecords, GovResult};
+use tranche_perps_testing::gov::{GovRecords, GovResult, VOTERS};
+use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::EnginePause;
 use tranche_perps_types::governance::Vote;
@@ -19,7 +20,6 @@ use tranche_perps_types::governance::{
     ReceiveMsg, Tally, ThresholdResponse, VoteInfo, VoteListResponse, VoteResponse, VotingRules,
 };
 
-const DAY: u64 = 86_400;
 const DEPOSIT: u128 = 50 * ONE;
 
 // ----- setup -----
@@ -27,11 +27,7 @@ const DEPOSIT: u128 = 50 * ONE;
 fn suite() -> Suite {
     Suite::builder()
         .with_underwriters(&["lp"], 1_000_000 * ONE)
-        .with_governance(&[
-            ("alice", 600 * ONE),
-            ("bob", 300 * ONE),
-            ("carol", 100 * ONE),
-        ])
+        .with_governance(&VOTERS)
         .build()
 }
 
@@ -41,12 +37,11 @@ fn voters(suite: &Suite) -> (Addr, Addr, Addr) {
 
 /// alice, bob and carol stake the given whole GOV; the next block starts.
 fn stake_all(suite: &mut Suite, alice: u128, bob: u128, carol: u128) {
-    let (a, b, c) = voters(suite);
-    for (who, amount) in [(a, alice), (b, bob), (c, carol)] {
-        if amount > 0 {
-            suite.stake(&who, amount * ONE).unwrap();
-        }
-    }
+    suite.stake_each(&[
+        ("alice", alice * ONE),
+        ("bob", bob * ONE),
+        ("carol", carol * ONE),
+    ]);
     suite.next_block();
 }
 
@@ -146,25 +141,12 @@ fn transfer_gov(suite: &mut Suite, from: &Addr, to: &Addr, amount: u128) {
 
 /// cw20 `Send` of `amount` GOV with a `Propose` hook.
 fn propose_with_deposit(suite: &mut Suite, who: &Addr, amount: u128) -> GovResult {
-    let (token, gov) = (suite.gov().token.clone(), suite.gov().contract.clone());
     let hook = ReceiveMsg::Propose {
         title: "deposit".to_string(),
         description: String::new(),
         actions: vec![pause()],
     };
-    suite
-        .app
-        .execute_contract(
-            who.clone(),
-            token,
-            &Cw20ExecuteMsg::Send {
-                contract: gov.to_string(),
-                amount: Uint128::new(amount),
-                msg: to_json_binary(&hook).unwrap(),
-            },
-            &[],
-        )
-        .map_err(into_gov_error)
+    suite.send_gov_hook(who, amount, to_json_binary(&hook).unwrap())
 }
 
 // ----- the classic attacks -----

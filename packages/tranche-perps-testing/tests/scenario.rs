@@ -1,6 +1,6 @@
-//! The README's worked example, to the unit. Expected figures were computed independently
-//! with integer arithmetic from SPEC section 3 (V = 1000, weights 3:1, cap 50%, min_remaining
-//! 1000); the derivation is in README.md.
+//! The worked example of `docs/fund.md#worked-example`, to the unit. Expected figures were
+//! computed independently with integer arithmetic from `docs/fund.md` (V = 1000, weights 3:1,
+//! cap 50%, min_remaining 1000); the derivation is in `docs/fund.md#worked-example`.
 
 use tranche_perps_testing::scenario::fund_journey;
 use tranche_perps_testing::Suite;

@@ -52,7 +52,7 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     println!("backend: cw-multi-test; every step is followed by the invariant checks\n");
-    println!("1. insurance fund journey (README worked example)\n");
+    println!("1. insurance fund journey (docs/fund.md#worked-example)\n");
     for line in &fund.lines {
         println!("{:<9} {:<45} -> {}", line.actor, line.action, line.result);
     }
