@@ -1,11 +1,7 @@
 //! Durations in seconds, for moving the suite's clock and for expected times.
 
-/// One minute.
-pub const MINUTE: u64 = 60;
-/// One hour.
-pub const HOUR: u64 = 60 * MINUTE;
-/// One day.
-pub const DAY: u64 = 24 * HOUR;
+pub use tranche_perps_types::bounds::{DAY, HOUR, MINUTE};
+
 /// One week.
 pub const WEEK: u64 = 7 * DAY;
 /// A year of 365 days.
