@@ -879,6 +879,24 @@ pub fn capture_all() -> Result<Vec<Fixture>, String> {
     Ok(vec![crash, governance])
 }
 
+/// `fixture` with everything but its starting state recorded again from the code as it is now:
+/// the query answers and the continuation's outcomes and end state, with the stored state of
+/// the release that wrote the fixture loaded as the start. For a change of behaviour made on
+/// purpose; the start stays the storage a deployed suite holds.
+pub fn rerecord(fixture: &Fixture) -> Fixture {
+    let mut suite = fixture_suite();
+    load(&mut suite, &fixture.start);
+    let queries = answer_queries(&suite);
+    let continuation = record(&mut suite, fixture.continuation.clone());
+    Fixture {
+        name: fixture.name.clone(),
+        start: fixture.start.clone(),
+        queries,
+        continuation,
+        end: dump(&suite),
+    }
+}
+
 /// File name of the `index`-th fixture.
 pub fn fixture_file(index: usize) -> std::path::PathBuf {
     fixture_dir().join(["after_crash.json", "after_governance.json"][index])
