@@ -150,6 +150,9 @@ pub enum ContractError {
     #[error("position notional {notional} is below the minimum {min}")]
     BelowMinNotional { notional: Uint128, min: Uint128 },
 
+    #[error("the reduced position's notional {notional} would be below the minimum {min}: close it instead")]
+    DustRemainder { notional: Uint128, min: Uint128 },
+
     #[error("margin {equity} is below the required {required}")]
     InsufficientMargin { equity: Int128, required: Uint128 },
 

@@ -99,6 +99,27 @@ pub fn check_opening(
     Ok(())
 }
 
+/// Checks that a reduced position is still worth at least `min_notional`, at the last index
+/// (the mark before any price was pushed), so that every open position is worth a keeper's
+/// liquidation. A position reduced to zero passes; closing is never refused for its size.
+pub fn check_remainder(market: &Market, position: &Position) -> Result<(), ContractError> {
+    if position.size.is_zero() {
+        return Ok(());
+    }
+    let price = match market.index_price {
+        Some(index) => index,
+        None => mark_price(market)?,
+    };
+    let notional = notional_at(position.size.unsigned_abs(), price)?;
+    if notional < market.params.min_notional {
+        return Err(ContractError::DustRemainder {
+            notional,
+            min: market.params.min_notional,
+        });
+    }
+    Ok(())
+}
+
 /// What a trade did on the vAMM.
 pub struct Fill {
     /// Quote paid or received.

@@ -13,7 +13,8 @@ use crate::funding::{accrued_funding, catch_up_funding, side_index};
 use crate::margin::{margin_of, set_margin, signed_add};
 use crate::oracle::fresh_index;
 use crate::position::{
-    check_opening, fill_with_fee, new_position, notional_at, pnl_at, requirement, Fill,
+    check_opening, check_remainder, fill_with_fee, new_position, notional_at, pnl_at, requirement,
+    Fill,
 };
 use crate::solvency::{accrue, ensure_payable, Pool};
 use crate::state::{load_market, load_position, CONFIG, MARKETS, PAUSE, POSITIONS, STATE};
@@ -67,6 +68,8 @@ pub fn trade(
             return Err(ContractError::NewPositionsPaused);
         }
         check_opening(&market_id, &market, &position, margin, env.block.time)?;
+    } else {
+        check_remainder(&market, &position)?;
     }
     if margin.is_negative() {
         return Err(ContractError::Bankrupt { equity: margin });

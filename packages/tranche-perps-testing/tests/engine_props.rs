@@ -172,6 +172,7 @@ fn expected(err: &E) -> bool {
             | E::SpreadTooWide { .. }
             | E::OpenInterestCapExceeded { .. }
             | E::BelowMinNotional { .. }
+            | E::DustRemainder { .. }
             | E::NoPosition { .. }
             | E::NotLiquidatable { .. }
             | E::FundingNotDue

@@ -1,6 +1,6 @@
 //! Trading on the perp engine: opening, growing, reducing, flipping and closing positions with
 //! exact quote, fee, margin and PnL figures; every trade guard (price limit, spread, open
-//! interest caps, minimum notional, initial margin, bankruptcy, stale or missing prices); margin
+//! interest caps, minimum notional, no dust left by a reduce, initial margin, bankruptcy, stale or missing prices); margin
 //! in and out (unrealized profit never backs a withdrawal); pause switches; and a many-trader round trip that returns the vAMM to its start.
 //!
 //! Every expected number was computed independently with Python integers from the vAMM rule
@@ -498,6 +498,62 @@ fn below_min_notional() {
     // exactly the minimum is allowed
     suite.trade(&bob, BTC, 100_000, 5_000_000).unwrap();
     assert_eq!(pos(&suite, BTC, &bob).size.i128(), 100_000);
+}
+
+/// A reduce may not leave dust: a position of 1 base unit (notional 100 against a minimum of
+/// 10,000,000) would pay its liquidator at most one unit, so nobody would close it. Closing,
+/// by `ClosePosition` or by a trade to zero, is never refused for its size.
+#[test]
+fn reduce_leaving_dust_is_refused() {
+    let (mut suite, bob, _) = setup();
+    suite.trade(&bob, BTC, 1_000_000, 50 * ONE).unwrap();
+    // Leaves 1 base unit: notional 1 * 100 = 100 at the index.
+    refused(
+        &mut suite,
+        &[BTC],
+        ContractError::DustRemainder {
+            notional: Uint128::new(100),
+            min: Uint128::new(10_000_000),
+        },
+        |s| s.trade(&bob, BTC, -999_999, 0),
+    );
+    // Leaves 99,999: notional 9,999,900, one unit-price short of the minimum.
+    refused(
+        &mut suite,
+        &[BTC],
+        ContractError::DustRemainder {
+            notional: Uint128::new(9_999_900),
+            min: Uint128::new(10_000_000),
+        },
+        |s| s.trade(&bob, BTC, -900_001, 0),
+    );
+    // Leaving exactly the minimum is allowed, and so is trading to zero from there.
+    suite.trade(&bob, BTC, -900_000, 0).unwrap();
+    assert_eq!(pos(&suite, BTC, &bob).size.i128(), 100_000);
+    suite.trade(&bob, BTC, -100_000, 0).unwrap();
+    assert_eq!(pos(&suite, BTC, &bob).size.i128(), 0);
+}
+
+/// The remainder is valued at the last index, whatever the mark: after the index falls, a
+/// reduce that was fine before leaves dust and is refused, while a close still goes through.
+#[test]
+fn dust_is_judged_at_the_last_index_and_close_is_never_refused() {
+    let (mut suite, bob, _) = setup();
+    suite.trade(&bob, BTC, 200_000, 50 * ONE).unwrap();
+    suite.advance(1);
+    suite.push_price(BTC, "50").unwrap();
+    // Leaves 100,000 base: 5,000,000 at index 50.
+    refused(
+        &mut suite,
+        &[BTC],
+        ContractError::DustRemainder {
+            notional: Uint128::new(5_000_000),
+            min: Uint128::new(10_000_000),
+        },
+        |s| s.trade(&bob, BTC, -100_000, 0),
+    );
+    suite.close(&bob, BTC).unwrap();
+    assert_eq!(suite.position(BTC, &bob), None);
 }
 
 #[test]
