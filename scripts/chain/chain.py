@@ -104,6 +104,11 @@ class Chain:
         out = self.run(["q", "bank", "balance", address, denom, "--node", self.cfg["node"], "--output", "json"])
         return int(json.loads(out.stdout)["balance"]["amount"])
 
+    def height(self):
+        out = self.run(["status", "--node", self.cfg["node"]])
+        d = json.loads(out.stdout)
+        return int((d.get("sync_info") or d.get("SyncInfo"))["latest_block_height"])
+
     def block_time(self):
         out = self.run(["status", "--node", self.cfg["node"]])
         d = json.loads(out.stdout)
