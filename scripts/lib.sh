@@ -130,3 +130,23 @@ ensure_wasmd() {
     fi
     WASMD="$bin"
 }
+
+# Starts a fresh localnet of its own under $1 (relative to the repository), stopped when the
+# calling script exits, and writes $1/localnet.json: deploy/localnet.json pointed at that node's
+# home. Sets LOCALNET_CONFIG to it. For scripts that deploy more than one build side by side.
+start_side_localnet() {
+    local out="$1"
+    export LOCALNET_HOME="$REPO_ROOT/$out/chain"
+    ensure_wasmd
+    export WASMD
+    trap 'bash "$REPO_ROOT/scripts/localnet.sh" stop' EXIT
+    bash "$REPO_ROOT/scripts/localnet.sh" start
+    mkdir -p "$REPO_ROOT/$out"
+    LOCALNET_CONFIG="$out/localnet.json"
+    python3 - "$LOCALNET_HOME" "$REPO_ROOT/$LOCALNET_CONFIG" "$REPO_ROOT/deploy/localnet.json" <<'PY'
+import json, sys
+cfg = json.load(open(sys.argv[3]))
+cfg["home"] = sys.argv[1]
+json.dump(cfg, open(sys.argv[2], "w"), indent=2)
+PY
+}

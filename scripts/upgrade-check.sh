@@ -17,20 +17,8 @@ cd "$REPO_ROOT"
 BEFORE="$(cd "${1:?usage: $0 BEFORE_DIR [AFTER_DIR]}" && pwd)"
 AFTER="$(cd "${2:-artifacts}" && pwd)"
 OUT=target/localnet-upgrade
-export LOCALNET_HOME="$REPO_ROOT/$OUT/chain"
-CONFIG="$OUT/localnet.json"
-
-ensure_wasmd
-export WASMD
-trap 'bash scripts/localnet.sh stop' EXIT
-bash scripts/localnet.sh start
-mkdir -p "$OUT"
-python3 - "$LOCALNET_HOME" "$CONFIG" <<'PY'
-import json, sys
-cfg = json.load(open("deploy/localnet.json"))
-cfg["home"] = sys.argv[1]
-json.dump(cfg, open(sys.argv[2], "w"), indent=2)
-PY
+start_side_localnet "$OUT"
+CONFIG="$LOCALNET_CONFIG"
 
 header "Deploy $BEFORE and play the journeys"
 python3 scripts/chain/chain.py deploy --config "$CONFIG" --artifacts "$BEFORE" --out "$OUT/deployment.json"
