@@ -67,6 +67,10 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
                 || params.max_short_oi > p.max_short_oi
                 || params.max_spread > p.max_spread
                 || params.oracle_max_age_seconds > p.oracle_max_age_seconds
+                // A deeper liquidation per block makes sandwiching it pay sooner; a larger
+                // keeper minimum is paid from the fee pools, the fund's premium among them.
+                || params.liquidation_depth > p.liquidation_depth
+                || params.min_keeper_reward > p.min_keeper_reward
         }
         // Pausing withdrawals traps underwriters; unpausing, and the deposit flag, do not.
         Action::SetFundPause { withdrawals, .. } => *withdrawals == Some(true),

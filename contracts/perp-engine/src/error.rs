@@ -162,6 +162,13 @@ pub enum ContractError {
     #[error("position is healthy: equity {equity}, maintenance margin {required}")]
     NotLiquidatable { equity: Int128, required: Uint128 },
 
+    #[error("liquidations in {market} already sold {depth} base into the vAMM in block {height} (the per-block liquidation depth); liquidate again in a later block")]
+    LiquidationDepthReached {
+        market: String,
+        depth: Uint128,
+        height: u64,
+    },
+
     #[error(
         "the engine is insolvent: payout {owed} exceeds its balance {available} while bad debt \
          remains uncovered; later fees repay it"

@@ -59,6 +59,8 @@ pub fn add_market(
         one_sided_at: env.block.time,
         peak_oi_since_sweep: Uint128::zero(),
         funding_pool: Default::default(),
+        liquidated_height: 0,
+        liquidated_in_block: Uint128::zero(),
     };
     MARKETS.save(deps.storage, &new.id, &market)?;
     for feeder in &feeders {

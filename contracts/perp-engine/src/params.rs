@@ -30,6 +30,20 @@ pub fn validate_market_params(p: &MarketParams) -> Result<(), ContractError> {
     bounds::MAX_FUNDING_RATE.check(p.max_funding_rate)?;
     bounds::FUNDING_INTERVAL_SECONDS.check(p.funding_interval_seconds)?;
     bounds::ORACLE_MAX_AGE_SECONDS.check(p.oracle_max_age_seconds)?;
+    bounds::LIQUIDATION_DEPTH.check(p.liquidation_depth)?;
+    // Never more than the keeper's share of the fee on the smallest healthy position, so
+    // liquidating one's own positions cannot farm the fee pools.
+    let most = p
+        .min_notional
+        .checked_mul_floor(p.liquidation_fee)?
+        .checked_mul_floor(p.keeper_share)?;
+    if p.min_keeper_reward > most {
+        return Err(ContractError::ParamOutOfRange {
+            name: bounds::MIN_KEEPER_REWARD.name,
+            value: p.min_keeper_reward.to_string(),
+            range: bounds::min_keeper_reward_range(),
+        });
+    }
     Ok(())
 }
 

@@ -62,19 +62,31 @@ impl WriteOff {
 /// fund's pending premium (the fund is the designated payer of bad debt), then treasury fees.
 /// Only what they cannot absorb stays uncovered.
 pub fn write_off(state: &mut EngineState) -> WriteOff {
-    let mut take = |pool: Pool| {
+    write_off_in(state, [Pool::Unsplit, Pool::Premium, Pool::Treasury])
+}
+
+/// Writes uncovered bad debt off against the fee pools in the order an engine's own cost takes
+/// them (a liquidation's fill below the index, a keeper's top-up): treasury fees, then unsplit
+/// fees, then the fund's pending premium last, since the fund is not the payer of these.
+pub fn write_off_engine_cost(state: &mut EngineState) -> WriteOff {
+    write_off_in(state, [Pool::Treasury, Pool::Unsplit, Pool::Premium])
+}
+
+fn write_off_in(state: &mut EngineState, order: [Pool; 3]) -> WriteOff {
+    let mut written = WriteOff::default();
+    for pool in order {
         let debt = state.uncovered_bad_debt;
-        let pool = pool_mut(state, pool);
-        let taken = debt.min(*pool);
-        *pool -= taken;
+        let from = pool_mut(state, pool);
+        let taken = debt.min(*from);
+        *from -= taken;
         state.uncovered_bad_debt -= taken;
-        taken
-    };
-    WriteOff {
-        unsplit: take(Pool::Unsplit),
-        premium: take(Pool::Premium),
-        treasury: take(Pool::Treasury),
+        *match pool {
+            Pool::Unsplit => &mut written.unsplit,
+            Pool::Premium => &mut written.premium,
+            Pool::Treasury => &mut written.treasury,
+        } = taken;
     }
+    written
 }
 
 /// Whether the engine can make a `payout` now: always without a deficit (then every claim on

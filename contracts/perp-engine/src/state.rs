@@ -81,6 +81,13 @@ pub struct Market {
     pub peak_oi_since_sweep: Uint128,
     /// Funding collected from payers minus funding credited to receivers so far.
     pub funding_pool: Int128,
+    /// Block height of the last liquidation and the base size liquidations sold into (or bought
+    /// from) the vAMM in that block, against the per-block `liquidation_depth`. Markets stored
+    /// before these fields existed read 0.
+    #[serde(default)]
+    pub liquidated_height: u64,
+    #[serde(default)]
+    pub liquidated_in_block: Uint128,
 }
 
 /// A trader's isolated position in one market.

@@ -55,7 +55,8 @@ pub fn into_engine_error(err: anyhow::Error) -> EngineError {
 
 /// Market parameters the suite's markets start with: 10x initial, 5% maintenance, 0.1% taker
 /// fee, 2% liquidation fee half to the keeper, 10 USDC minimum notional, 10% max spread,
-/// funding factor 1 capped at 0.5% per hourly interval, prices stale after 10 minutes.
+/// funding factor 1 capped at 0.5% per hourly interval, prices stale after 10 minutes, 0.05% of
+/// the vAMM liquidated per block, and at least 0.1 USDC for every liquidation's keeper.
 pub fn default_market_params() -> MarketParams {
     MarketParams {
         initial_margin_ratio: Decimal::percent(10),
@@ -71,6 +72,8 @@ pub fn default_market_params() -> MarketParams {
         max_funding_rate: Decimal::permille(5),
         funding_interval_seconds: 3_600,
         oracle_max_age_seconds: 600,
+        liquidation_depth: tranche_perps_types::engine::default_liquidation_depth(),
+        min_keeper_reward: Uint128::new(100_000),
     }
 }
 

@@ -13,8 +13,9 @@
 
 use cosmwasm_std::{Decimal, Uint128};
 use perp_engine::state::MARKETS;
+use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_testing::{Suite, ONE};
-use tranche_perps_types::engine::{ExecuteMsg, FeeConfig};
+use tranche_perps_types::engine::{ExecuteMsg, FeeConfig, MarketParams};
 use tranche_perps_types::fund::Tranche;
 
 const BTC: &str = "BTC-USD";
@@ -25,6 +26,11 @@ const BOB_FEE: u128 = 100_100_101;
 const CARL_FEE: u128 = 50_075_088;
 
 fn setup(junior: u128) -> Suite {
+    setup_with(junior, default_market_params())
+}
+
+/// [`setup`] with the market's parameters given.
+fn setup_with(junior: u128, params: MarketParams) -> Suite {
     let mut suite = Suite::builder()
         .with_underwriters(&["lp", "bob", "carl", "arb", "keeper"], 10_000_000 * ONE)
         .with_perp_engine()
@@ -32,7 +38,7 @@ fn setup(junior: u128) -> Suite {
     let lp = suite.addr("lp");
     suite.deposit(&lp, Tranche::Junior, junior).unwrap();
     suite
-        .add_market(BTC, 1_000_000_000_000, 100_000_000_000_000)
+        .add_market_with(BTC, 1_000_000_000_000, 100_000_000_000_000, params)
         .unwrap();
     suite.push_price(BTC, "100").unwrap();
     suite
@@ -284,7 +290,12 @@ fn auto_sweep_to_a_fund_that_does_not_know_the_engine() {
 
 #[test]
 fn failed_auto_sweep_keeps_the_premium_and_the_liquidation_succeeds() {
-    let mut suite = setup(20_000 * ONE);
+    // A liquidation depth of 0.2% of the vAMM per block: bob's 1e9 closes in one liquidation.
+    let params = MarketParams {
+        liquidation_depth: Decimal::permille(2),
+        ..default_market_params()
+    };
+    let mut suite = setup_with(20_000 * ONE, params);
     let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
     suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
     suite.sweep_premium(&keeper).unwrap();

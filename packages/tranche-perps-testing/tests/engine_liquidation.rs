@@ -11,7 +11,7 @@
 //! vAMM `quote = ceil(k / base)`, taker fee `ceil(quote / 1000)`, liquidation fee
 //! `ceil(2% * quote)`, keeper half rounded down, the fund's waterfall and the margin pool).
 
-use cosmwasm_std::{Int128, Uint128};
+use cosmwasm_std::{Decimal, Int128, Uint128};
 use cw_multi_test::AppResponse;
 use perp_engine::ContractError;
 use tranche_perps_testing::perp::default_market_params;
@@ -20,6 +20,19 @@ use tranche_perps_types::engine::{EnginePause, ExecuteMsg, MarketParams, Sociali
 use tranche_perps_types::fund::{LossRecord, Tranche};
 
 const BTC: &str = "BTC-USD";
+
+/// Parameters of this file's markets: the suite's, with a liquidation depth of 5% of the vAMM
+/// per block, so one liquidation closes each position whole, and no keeper minimum, so every
+/// figure comes from the liquidated position alone. These tests are about where bad debt goes;
+/// liquidations in parts at the suite's sandwich-safe depth, the fund's claim at the index and
+/// the keeper's minimum are in `engine_sandwich.rs`.
+fn whole_liquidations() -> MarketParams {
+    MarketParams {
+        liquidation_depth: Decimal::percent(5),
+        min_keeper_reward: Uint128::zero(),
+        ..default_market_params()
+    }
+}
 
 /// A suite with the engine, one market at mark 100 and index 100, and a fund holding
 /// `junior` and `senior` collateral.
@@ -32,7 +45,12 @@ fn setup(junior: u128, senior: u128) -> Suite {
     suite.deposit(&lp, Tranche::Junior, junior).unwrap();
     suite.deposit(&lp, Tranche::Senior, senior).unwrap();
     suite
-        .add_market(BTC, 1_000_000_000_000, 100_000_000_000_000)
+        .add_market_with(
+            BTC,
+            1_000_000_000_000,
+            100_000_000_000_000,
+            whole_liquidations(),
+        )
         .unwrap();
     suite.push_price(BTC, "100").unwrap();
     suite
@@ -443,7 +461,7 @@ fn crash_setup() -> Suite {
     let params = MarketParams {
         max_long_oi: Uint128::new(1_000_000_000_000),
         max_short_oi: Uint128::new(1_000_000_000_000),
-        ..default_market_params()
+        ..whole_liquidations()
     };
     suite
         .add_market_with(BTC, 1_000_000_000_000, 100_000_000_000_000, params)

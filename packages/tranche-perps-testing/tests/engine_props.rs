@@ -175,6 +175,7 @@ fn expected(err: &E) -> bool {
             | E::DustRemainder { .. }
             | E::NoPosition { .. }
             | E::NotLiquidatable { .. }
+            | E::LiquidationDepthReached { .. }
             | E::FundingNotDue
             | E::StalePrice { .. }
             | E::InsufficientLiquidity
@@ -496,6 +497,47 @@ impl Harness {
         self.intervals[m] += 1;
     }
 
+    /// A keeper liquidates `who` in market `m`; on success checks that the fund was asked for no
+    /// more than the bad debt closing the liquidated part at the index would have left:
+    /// `max(0, -(margin - funding paid + PnL of the part at the index))`, in exact integers
+    /// (the part's cost basis pro rata, rounded down; a long's value rounded down, a short's
+    /// buy-back rounded up), and that the fund paid no more than it was asked.
+    fn liquidate(&mut self, what: &str, m: usize, who: &Addr) -> EngineResult {
+        let id = MARKETS[m].id;
+        let before = self.suite.position(id, who);
+        let keeper = self.keeper.clone();
+        let res = self.leaf(what, Some(m), |s| s.liquidate(&keeper, id, who))?;
+        let position = before.expect("a liquidated position existed");
+        let number = |key: &str| -> BigInt { big(attr(&res, key).unwrap()) };
+        let part = number("size_liquidated");
+        let size = big(position.size.unsigned_abs());
+        let basis = big(position.open_notional) * &part / &size;
+        let index = atoms(SignedDecimal256::try_from(self.index[m]).unwrap());
+        let unit = BigInt::from(10u64).pow(18);
+        let pnl = if position.size.is_negative() {
+            let cost = (&part * &index + &unit - 1) / &unit;
+            basis - cost
+        } else {
+            &part * &index / &unit - basis
+        };
+        let left = big(position.margin) - number("funding_paid") + pnl;
+        let at_index = if left.is_negative() {
+            -left
+        } else {
+            BigInt::zero()
+        };
+        let claimed = number("claimed_from_fund");
+        assert!(
+            claimed <= at_index,
+            "{id}: the fund was asked {claimed}, more than the bad debt at the index {at_index}"
+        );
+        assert!(claimed <= number("bad_debt"));
+        if let Some(paid) = attr(&res, "paid_by_fund") {
+            assert!(big(paid) <= claimed, "{id}: the fund paid more than asked");
+        }
+        Ok(res)
+    }
+
     fn push(&mut self, m: usize, price: Decimal256) {
         self.suite.advance(1);
         self.index[m] = price;
@@ -573,10 +615,10 @@ impl Harness {
                 }
             }
             Op::Liquidate { market, trader } => {
-                let (keeper, who) = (self.keeper.clone(), self.traders[trader].clone());
-                self.step("liquidate", Some(market), |s| {
-                    s.liquidate(&keeper, MARKETS[market].id, &who)
-                });
+                let who = self.traders[trader].clone();
+                if let Err(err) = self.liquidate("liquidate", market, &who) {
+                    assert!(expected(&err), "liquidate: unexpected error {err:?}");
+                }
             }
             Op::Crash { market, bps } => {
                 self.apply(&Op::Price { market, bps });
@@ -617,7 +659,6 @@ impl Harness {
         let Some(position) = self.suite.position(id, who) else {
             return;
         };
-        let keeper = self.keeper.clone();
         let before = self.suite.balance(who);
         match self.leaf("close-out", Some(m), |s| s.close(who, id)) {
             Ok(res) => {
@@ -635,10 +676,18 @@ impl Harness {
                 assert_eq!(self.suite.balance(who) - before, payout);
             }
             Err(E::Bankrupt { .. }) => {
-                match self.leaf("close-out liquidation", Some(m), |s| {
-                    s.liquidate(&keeper, id, who)
-                }) {
-                    Ok(_) => {}
+                match self.liquidate("close-out liquidation", m, who) {
+                    // A liquidation in parts leaves the rest open: go on in the next block.
+                    Ok(_) => {
+                        if self.suite.position(id, who).is_some() {
+                            self.suite.advance(1);
+                            self.close_out(m, who);
+                        }
+                    }
+                    Err(E::LiquidationDepthReached { .. }) => {
+                        self.suite.advance(1);
+                        self.close_out(m, who);
+                    }
                     Err(E::NotLiquidatable { .. }) => {
                         let top_up = position.open_notional.u128();
                         self.suite.mint(who, top_up);

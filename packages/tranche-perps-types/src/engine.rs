@@ -71,6 +71,20 @@ pub mod bounds {
     /// `oracle_max_age_seconds`: 5 seconds to 1 day.
     pub const ORACLE_MAX_AGE_SECONDS: Bound<u64> =
         Bound::inclusive("oracle_max_age_seconds", 5, DAY);
+    /// `liquidation_depth`: 0.001% to 5% of the vAMM's starting base reserve per block.
+    pub const LIQUIDATION_DEPTH: Bound<Decimal> = Bound::inclusive(
+        "liquidation_depth",
+        Decimal::raw(10_000_000_000_000),
+        Decimal::percent(5),
+    );
+    /// `min_keeper_reward`: at most what the keeper's share of the liquidation fee on a
+    /// position of `min_notional` pays (`keeper_share * liquidation_fee * min_notional`), so a
+    /// keeper can never earn more from the fee pools than a healthy liquidation of the market's
+    /// smallest position pays anyway. That upper end is a relation, checked in code and written
+    /// by [`min_keeper_reward_range`].
+    pub const MIN_KEEPER_REWARD: Bound<Uint128> =
+        Bound::inclusive("min_keeper_reward", Uint128::zero(), Uint128::MAX)
+            .with_max_text("2^128-1");
 
     /// `fund_share_max`: a fraction of trading fees.
     pub const FUND_SHARE_MAX: Bound<Decimal> =
@@ -111,6 +125,14 @@ pub mod bounds {
         )
     }
 
+    /// The range of `min_keeper_reward` as errors and docs write it.
+    pub fn min_keeper_reward_range() -> String {
+        format!(
+            "{} ..= {} * {} * {}",
+            MIN_KEEPER_REWARD.min, KEEPER_SHARE.name, LIQUIDATION_FEE.name, MIN_NOTIONAL.name
+        )
+    }
+
     /// The range of `fund_share_min` as errors and docs write it: `0 ..= fund_share_max`.
     pub fn fund_share_min_range() -> String {
         format!("{} ..= {}", FUND_SHARE_MIN.min, FUND_SHARE_MAX.name)
@@ -139,6 +161,12 @@ pub mod bounds {
             MAX_FUNDING_RATE.row(PER_MARKET),
             FUNDING_INTERVAL_SECONDS.row(PER_MARKET),
             ORACLE_MAX_AGE_SECONDS.row(PER_MARKET),
+            LIQUIDATION_DEPTH.row(PER_MARKET),
+            Row {
+                name: MIN_KEEPER_REWARD.name,
+                default: PER_MARKET.into(),
+                range: min_keeper_reward_range(),
+            },
             FUND_SHARE_MAX.row(fees.fund_share_max),
             Row {
                 name: FUND_SHARE_MIN.name,
@@ -183,6 +211,11 @@ pub mod bounds {
                 ("max_funding_rate", "0 ..= 0.05"),
                 ("funding_interval_seconds", "60 ..= 86400"),
                 ("oracle_max_age_seconds", "5 ..= 86400"),
+                ("liquidation_depth", "0.00001 ..= 0.05"),
+                (
+                    "min_keeper_reward",
+                    "0 ..= keeper_share * liquidation_fee * min_notional",
+                ),
                 ("fund_share_max", "0 ..= 1"),
                 ("fund_share_min", "0 ..= fund_share_max"),
                 ("sweep_threshold", SWEEP_THRESHOLD_RANGE),
@@ -257,6 +290,25 @@ pub struct MarketParams {
     /// (`publish_time + oracle_max_age_seconds >= interval end`), even if it is stale now;
     /// otherwise the interval is forfeited. Range: [`bounds`], docs/engine.md#parameters.
     pub oracle_max_age_seconds: u64,
+    /// Most base a market's liquidations may sell into (or buy from) its vAMM in one block, as a
+    /// fraction of the vAMM's starting base reserve; a larger position is liquidated in parts
+    /// over several blocks. At or below half the taker fee, sandwiching a liquidation costs more
+    /// in taker fees than the liquidation's price impact can return (docs/engine.md#liquidation).
+    /// Markets stored or messages sent without it read 0.05%.
+    /// Range: [`bounds`], docs/engine.md#parameters.
+    #[serde(default = "default_liquidation_depth")]
+    pub liquidation_depth: Decimal,
+    /// Least a keeper earns for a liquidation: when the keeper's share of the liquidation fee
+    /// paid from the position's margin is smaller (a position near or past bankruptcy), the
+    /// engine's fee pools pay the rest. Markets stored or messages sent without it read 0.
+    /// Range: [`bounds`], docs/engine.md#parameters.
+    #[serde(default)]
+    pub min_keeper_reward: Uint128,
+}
+
+/// [`MarketParams::liquidation_depth`] of markets stored, or messages sent, without it: 0.05%.
+pub fn default_liquidation_depth() -> Decimal {
+    Decimal::raw(500_000_000_000_000)
 }
 
 /// A market as the governor creates it.
