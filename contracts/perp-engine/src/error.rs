@@ -169,6 +169,13 @@ pub enum ContractError {
         height: u64,
     },
 
+    #[error("the mark of {market} is {mark}, already at or past {limit} (the index moved by the taker fee) on the side a liquidation pushes it; liquidate once trading brings it back")]
+    LiquidationBandReached {
+        market: String,
+        mark: Decimal256,
+        limit: Decimal256,
+    },
+
     #[error(
         "the engine is insolvent: payout {owed} exceeds its balance {available} while bad debt \
          remains uncovered; later fees repay it"

@@ -4,16 +4,16 @@
 //!
 //! A liquidation sells (or buys) at most `liquidation_depth` times the vAMM's base reserve (the
 //! smaller of now and its start) per market and block, so a larger position is liquidated in
-//! parts over several blocks. That bound is what makes a sandwich around a liquidation lose
-//! money: the attacker's profit is the liquidation's price impact on their own round trip, and
-//! at a depth of at most half the taker fee that impact is smaller than the two taker fees of
-//! the round trip (docs/engine.md#liquidation). The fund is asked only for the bad debt closing
+//! parts over several blocks, and no liquidation moves the mark past the index by more than the
+//! taker fee. Those bounds are what make a sandwich around a liquidation lose money: the
+//! attacker's profit is the liquidations' price impact on their own round trip, and both keep
+//! that impact below the two taker fees of the round trip (docs/engine.md#liquidation). The fund is asked only for the bad debt closing
 //! the liquidated part at the index would have left; what the vAMM fill lost beyond that is the
 //! engine's own cost, written off against its fee pools, treasury fees first.
 
 use cosmwasm_std::{
-    coins, from_json, to_json_binary, BankMsg, CosmosMsg, Decimal256, DepsMut, Env, Int128,
-    MessageInfo, Response, Storage, SubMsg, SubMsgResult, Uint128, WasmMsg,
+    coins, from_json, to_json_binary, BankMsg, CosmosMsg, Decimal256, DepsMut, Env, Int128, Isqrt,
+    MessageInfo, Response, Storage, SubMsg, SubMsgResult, Uint128, Uint256, WasmMsg,
 };
 use cw_utils::{nonpayable, parse_execute_response_data};
 use serde::{Deserialize, Serialize};
@@ -32,6 +32,7 @@ use crate::state::{
     load_market, load_position, EngineState, Market, Position, CONFIG, MARKETS, PAUSE, POSITIONS,
     SOCIALIZED, STATE,
 };
+use crate::vamm::mark_price;
 
 /// Context of a shortfall submessage, carried in its payload.
 #[derive(Serialize, Deserialize)]
@@ -48,19 +49,29 @@ pub struct ShortfallContext {
     pub uncovered: Uint128,
 }
 
-/// How much of a position of `size` a liquidation closes now: all of it, or what is left of the
-/// market's per-block liquidation depth (`liquidation_depth` times the smaller of the vAMM's
-/// base reserve now and at its start, at least 1 base unit) when that is less. A part that would
-/// leave less than `min_notional` at the index closes the whole position instead (so the
-/// overshoot is under `min_notional` of notional). Records the size against the block;
-/// `LiquidationDepthReached` when the block's depth is used up.
+/// How much of a position a liquidation closes now: all of it, or less when one of two bounds
+/// is nearer.
+///
+/// - Depth: what is left of the market's per-block liquidation depth (`liquidation_depth` times
+///   the smaller of the vAMM's base reserve now and at its start, at least 1 base unit);
+///   `LiquidationDepthReached` when the block's depth is used up.
+/// - Band: the fill may not move the mark past the index by more than the taker fee (a long's
+///   sale stops at `index * (1 - taker_fee)`, a short's purchase at `index * (1 + taker_fee)`),
+///   so a liquidation never sells or buys further from the index than an honest trader's fee
+///   takes; `LiquidationBandReached` when the mark is already there. Arbitrage that brings the
+///   mark back makes room again.
+///
+/// A part that would leave less than `min_notional` at the index closes the whole position
+/// instead (the overshoot is under `min_notional` of notional). Records the size against the
+/// block.
 fn liquidation_size(
     market_id: &str,
     market: &mut Market,
-    size: Uint128,
+    position: &Position,
     index: Decimal256,
     height: u64,
 ) -> Result<Uint128, ContractError> {
+    let size = position.size.unsigned_abs();
     // The smaller of the reserve now and at the start, so a trade that grows the reserve just
     // before a liquidation cannot deepen it.
     let depth = market
@@ -81,13 +92,53 @@ fn liquidation_size(
             height,
         });
     }
-    let mut part = size.min(room);
+    let selling = !position.size.is_negative();
+    let fee = Decimal256::from(market.params.taker_fee);
+    let limit = if selling {
+        index.checked_mul(Decimal256::one() - fee.min(Decimal256::one()))?
+    } else {
+        index.checked_mul(Decimal256::one().checked_add(fee)?)?
+    };
+    let band = band_room(market, limit, selling)?;
+    if band.is_zero() {
+        return Err(ContractError::LiquidationBandReached {
+            market: market_id.to_string(),
+            mark: mark_price(market)?,
+            limit,
+        });
+    }
+    let mut part = size.min(room).min(band);
     if part < size && notional_at(size - part, index)? < market.params.min_notional {
         part = size;
     }
     market.liquidated_height = height;
     market.liquidated_in_block = used.checked_add(part)?;
     Ok(part)
+}
+
+/// Base the vAMM can take (`selling`) or give before its mark reaches `limit`: the reserve at
+/// which `k / reserve^2 = limit` is `sqrt(k / limit)`, rounded so the limit is not passed.
+fn band_room(market: &Market, limit: Decimal256, selling: bool) -> Result<Uint128, ContractError> {
+    if limit.is_zero() {
+        return Ok(if selling {
+            Uint128::MAX
+        } else {
+            Uint128::zero()
+        });
+    }
+    let unit = Uint256::from(10u128.pow(Decimal256::DECIMAL_PLACES));
+    let reserve_at = market
+        .k
+        .checked_mul(unit)?
+        .checked_div(limit.atomics())?
+        .isqrt();
+    let now = Uint256::from(market.base_reserve);
+    let room = if selling {
+        reserve_at.saturating_sub(now)
+    } else {
+        now.saturating_sub(reserve_at.checked_add(Uint256::one())?)
+    };
+    Ok(Uint128::try_from(room).unwrap_or(Uint128::MAX))
 }
 
 /// Margin that closing `part` of `position` at `price` would leave: `margin` plus that part's
@@ -169,7 +220,7 @@ pub fn liquidate(
         return Err(ContractError::NotLiquidatable { equity, required });
     }
 
-    let part = liquidation_size(&market_id, &mut market, size, index, env.block.height)?;
+    let part = liquidation_size(&market_id, &mut market, &position, index, env.block.height)?;
     let whole = part == size;
     let left_at_index = left_at(margin, &position, part, index)?;
     let delta = if position.size.is_negative() {
