@@ -369,6 +369,12 @@ fn bad_params() -> Vec<(&'static str, MarketParams, String)> {
     dec("max_funding_rate", Decimal::percent(5) + eps, &|m, v| {
         m.max_funding_rate = v
     });
+    dec("liquidation_depth", Decimal::raw(10_000_000_000_000) - eps, &|m, v| {
+        m.liquidation_depth = v
+    });
+    dec("liquidation_depth", Decimal::percent(5) + eps, &|m, v| {
+        m.liquidation_depth = v
+    });
     cases.push((
         "min_notional",
         p(&|m| m.min_notional = Uint128::zero()),
@@ -398,6 +404,12 @@ fn bad_params() -> Vec<(&'static str, MarketParams, String)> {
             v.to_string(),
         ));
     }
+    // At most keeper_share * liquidation_fee * min_notional = 50% * 2% * 10 USDC = 0.1 USDC.
+    cases.push((
+        "min_keeper_reward",
+        p(&|m| m.min_keeper_reward = Uint128::new(100_001)),
+        "100001".into(),
+    ));
     cases
 }
 
@@ -430,6 +442,8 @@ fn edge_params() -> Vec<MarketParams> {
             m.max_short_oi = Uint128::one();
             m.funding_interval_seconds = 60;
             m.oracle_max_age_seconds = 5;
+            m.liquidation_depth = Decimal::raw(10_000_000_000_000);
+            m.min_keeper_reward = Uint128::zero();
         }),
         p(&|m| {
             m.taker_fee = Decimal::percent(5);
@@ -443,6 +457,9 @@ fn edge_params() -> Vec<MarketParams> {
             m.max_short_oi = Uint128::MAX;
             m.funding_interval_seconds = 86_400;
             m.oracle_max_age_seconds = 86_400;
+            m.liquidation_depth = Decimal::percent(5);
+            // floor(floor((2^128 - 1) * 10%) * 100%)
+            m.min_keeper_reward = Uint128::MAX.mul_floor(Decimal::percent(10));
         }),
     ]
 }

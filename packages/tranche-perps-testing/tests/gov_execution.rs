@@ -263,6 +263,8 @@ fn timelock_of_each_kind_of_action() {
         riskier(|p| p.max_short_oi += Uint128::one()),
         riskier(|p| p.max_spread = Decimal::percent(11)),
         riskier(|p| p.oracle_max_age_seconds = 601),
+        riskier(|p| p.liquidation_depth = Decimal::permille(1)),
+        riskier(|p| p.min_keeper_reward += Uint128::one()),
         // Pausing withdrawals can trap underwriters before a risky change executes.
         Action::SetFundPause {
             deposits: None,
@@ -349,6 +351,8 @@ fn timelock_of_each_kind_of_action() {
             p.max_short_oi = Uint128::new(1);
             p.max_spread = Decimal::percent(5);
             p.oracle_max_age_seconds = 60;
+            p.liquidation_depth = Decimal::raw(100_000_000_000_000);
+            p.min_keeper_reward = Uint128::new(1);
             // Fee and funding settings are not underwriter risk in this model.
             p.taker_fee = Decimal::percent(1);
         }),
