@@ -61,6 +61,9 @@ pub fn add_market(
         funding_pool: Default::default(),
         liquidated_height: 0,
         liquidated_in_block: Uint128::zero(),
+        oi_seconds: Uint256::zero(),
+        oi_since: env.block.time,
+        oi_touched: env.block.time,
     };
     MARKETS.save(deps.storage, &new.id, &market)?;
     for feeder in &feeders {

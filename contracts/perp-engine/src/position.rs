@@ -133,12 +133,27 @@ fn one_sided(market: &Market) -> bool {
     market.long_oi.is_zero() || market.short_oi.is_zero()
 }
 
+/// Adds the market's open interest times the seconds since it was last counted to its
+/// time-weighted sum (the fee split's measure, [`Market::oi_seconds`]); a market stored before
+/// the sum existed starts its window now.
+pub fn count_open_interest(market: &mut Market, now: Timestamp) -> Result<(), ContractError> {
+    if market.oi_since.seconds() == 0 {
+        market.oi_since = now;
+    } else {
+        let open = market.long_oi.checked_add(market.short_oi)?;
+        let seconds = now.seconds().saturating_sub(market.oi_touched.seconds());
+        let added = Uint256::from(open).checked_mul(Uint256::from(seconds))?;
+        market.oi_seconds = market.oi_seconds.checked_add(added)?;
+    }
+    market.oi_touched = now;
+    Ok(())
+}
+
 /// Moves `position` by `delta` on the vAMM at time `now` and adds the realized PnL to `margin`
 /// (market funding caught up and the position's funding applied before). Returns the fill and
 /// the new margin. A fill that starts or ends with an empty side records `now` as the market's
-/// `one_sided_at` (funding skips intervals that were one-sided at any moment); every fill
-/// raises the market's `peak_oi_since_sweep` to the larger of the open interest before and
-/// after it.
+/// `one_sided_at` (funding skips intervals that were one-sided at any moment); every fill first
+/// counts the open interest before it into the market's time-weighted sum.
 pub fn fill(
     market: &mut Market,
     position: &mut Position,
@@ -147,8 +162,8 @@ pub fn fill(
     price_limit: Option<Decimal256>,
     now: Timestamp,
 ) -> Result<(Fill, Int128), ContractError> {
+    count_open_interest(market, now)?;
     let was_one_sided = one_sided(market);
-    let oi_before = market.long_oi.checked_add(market.short_oi)?;
     let old = position.size;
     let amount = delta.unsigned_abs();
     let buying = delta > Int128::zero();
@@ -212,11 +227,6 @@ pub fn fill(
     if was_one_sided || one_sided(market) {
         market.one_sided_at = now;
     }
-    // Open interest only moves monotonically within each leg (reduce, then open), so the
-    // largest of the peak so far and the open interest before and after the fill is the peak.
-    // The open interest before counts for markets stored before the peak existed (peak 0).
-    let oi_after = market.long_oi.checked_add(market.short_oi)?;
-    market.peak_oi_since_sweep = market.peak_oi_since_sweep.max(oi_before).max(oi_after);
     position.funding_entry = side_index(market, position.size);
     let margin = margin.checked_add(realized)?;
     Ok((

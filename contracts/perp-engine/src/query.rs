@@ -103,15 +103,16 @@ fn position_view(
         // A throwaway copy of the market: the time the fill records does not matter.
         let now = market.last_funding_time;
         let (filled, _) = fill(&mut market.clone(), &mut closing, margin, delta, None, now)?;
-        // Equity over notional at the index price; zero when equity is negative.
-        let ratio = match market.index_price {
-            Some(index) => {
-                let notional = notional_at(position.size.unsigned_abs(), index)?;
-                let equity = equity_at(margin, &position, index)?.max(Int128::zero());
-                Decimal256::checked_from_ratio(equity.unsigned_abs(), notional).ok()
-            }
-            None => None,
-        };
+        // Equity over notional at the index price; zero when equity is negative; none when
+        // either does not fit (an index so large the position's notional passes 2^128), so
+        // the position still answers.
+        let ratio = market.index_price.and_then(|index| {
+            let notional = notional_at(position.size.unsigned_abs(), index).ok()?;
+            let equity = equity_at(margin, &position, index)
+                .ok()?
+                .max(Int128::zero());
+            Decimal256::checked_from_ratio(equity.unsigned_abs(), notional).ok()
+        });
         (filled.realized_pnl, ratio)
     };
     let margin_now = margin.max(Int128::zero()).unsigned_abs();

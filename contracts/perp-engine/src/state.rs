@@ -72,11 +72,9 @@ pub struct Market {
     /// before this field existed read 0: their open intervals charge as before.
     #[serde(default)]
     pub one_sided_at: Timestamp,
-    /// Largest open interest (long + short, base units) since the last sweep, raised by every
-    /// fill to at least the open interest before and after it; a sweep splits fees at its
-    /// notional and resets it to the open interest then. Markets stored before this field
-    /// existed read 0 (the first fill raises it to the open interest before it, and a sweep
-    /// takes the larger of it and the open interest now).
+    /// Largest open interest since the last sweep, which version 0.3.0 split fees at; kept so
+    /// stored markets load, no longer read or written (fees are split at the time-weighted
+    /// open interest, [`Market::oi_seconds`]).
     #[serde(default)]
     pub peak_oi_since_sweep: Uint128,
     /// Funding collected from payers minus funding credited to receivers so far.
@@ -88,6 +86,18 @@ pub struct Market {
     pub liquidated_height: u64,
     #[serde(default)]
     pub liquidated_in_block: Uint128,
+    /// Open interest (long + short, base units) times the seconds it was open, summed since
+    /// `oi_since` up to `oi_touched`: every fill adds the open interest before it times the
+    /// seconds since the last fill, before it changes open interest. A sweep splits fees at the
+    /// time-weighted average `oi_seconds / (now - oi_since)` (with the open interest since
+    /// `oi_touched` added) and restarts the window. Markets stored before these fields existed
+    /// read 0: their window starts at their next fill or sweep.
+    #[serde(default)]
+    pub oi_seconds: Uint256,
+    #[serde(default)]
+    pub oi_since: Timestamp,
+    #[serde(default)]
+    pub oi_touched: Timestamp,
 }
 
 /// A trader's isolated position in one market.

@@ -89,23 +89,30 @@ pub fn settle_funding(
 /// Anyone: split fees, send the fund its premium and report open interest.
 ///
 /// The fees were earned while positions were open since the previous sweep, so they are split
-/// at the fund's coverage for the notional of the peak open interest in that time: Σ over
-/// markets of `max(peak_oi_since_sweep, open interest now) * index price`. A position opened
-/// and closed between two sweeps (open interest 0 at both) still counts, so its fees cannot
-/// fall to `f_min` at an unbounded coverage. The sweep reports the open interest now; a fund
+/// at the fund's coverage for the notional of the open interest averaged over that time: Σ over
+/// markets of `(open interest x seconds since the market's window started) / window length *
+/// index price`. Open interest held for a moment counts for a moment: opening and closing
+/// positions around a sweep moves the split by nothing, and closing positions just before it
+/// cannot drive the fund's share to `f_min`. The sweep reports the open interest now; a fund
 /// that refuses the report (it moved to another engine) still receives the premium, while a
 /// refused deposit fails the sweep as a whole.
 pub fn sweep_premium(
     deps: DepsMut,
-    _env: Env,
+    env: Env,
     info: MessageInfo,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let mut state = STATE.load(deps.storage)?;
     let fund = CONFIG.load(deps.storage)?.fund;
-    let open_interest = open_interest(deps.storage)?;
-    let coverage = query_coverage(&deps.querier, &fund, open_interest.peak)?;
-    let sweep = sweep_messages(deps.storage, &mut state, coverage, open_interest.now)?;
+    let open_interest = open_interest(deps.storage, env.block.time)?;
+    let coverage = query_coverage(&deps.querier, &fund, open_interest.average)?;
+    let sweep = sweep_messages(
+        deps.storage,
+        &mut state,
+        coverage,
+        open_interest.now,
+        env.block.time,
+    )?;
     STATE.save(deps.storage, &state)?;
     Ok(Response::new()
         .add_submessage(sweep.report)

@@ -11,10 +11,10 @@
 //! with target `ceil(10% * Σ peak open interest * index)`, share
 //! `0.5 - floor(0.4 * (coverage - 1))` between 1 and 2, fund part `ceil(fees * share)`.
 
-use cosmwasm_std::{Decimal, Uint128};
+use cosmwasm_std::{Decimal, Timestamp, Uint128, Uint256};
 use perp_engine::state::MARKETS;
 use tranche_perps_testing::perp::default_market_params;
-use tranche_perps_testing::{Suite, ONE};
+use tranche_perps_testing::{wasm_attr, Suite, ONE};
 use tranche_perps_types::engine::{ExecuteMsg, FeeConfig, MarketParams};
 use tranche_perps_types::fund::Tranche;
 
@@ -424,9 +424,9 @@ fn failed_auto_sweep_with_unsplit_fees_does_not_block_the_trade() {
 }
 
 #[test]
-fn a_sweep_after_everyone_closed_splits_at_the_peak_open_interest() {
-    // Fees earned while positions were open are split at the peak open interest since the
-    // previous sweep (bob's 1e9, still open at that sweep), so sweeping right after a
+fn a_sweep_after_everyone_closed_splits_at_the_time_weighted_open_interest() {
+    // Fees earned while positions were open are split at the open interest averaged over the
+    // time since the previous sweep (bob's 1e9, open all 100 s of it), so sweeping right after a
     // close-out (open interest 0, coverage unbounded) does not drop the fund's part to f_min.
     let mut suite = setup(5_000 * ONE);
     let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
@@ -436,6 +436,8 @@ fn a_sweep_after_everyone_closed_splits_at_the_peak_open_interest() {
         suite.state().coverage.open_interest_notional.u128(),
         100_000_000_000
     );
+    suite.advance(100);
+    suite.push_price(BTC, "100").unwrap();
     suite.close(&bob, BTC).unwrap();
     let close_fee = suite.engine_state().unsplit_fees.u128();
     assert!(close_fee > 0);
@@ -458,41 +460,60 @@ fn a_sweep_after_everyone_closed_splits_at_the_peak_open_interest() {
 /// 100,100,101.
 const ROUND_TRIP_FEES: u128 = 200_200_202;
 
-/// Review 2: coverage is 0.5 while bob's 1e11 notional is open (fund 5,000 USDC, target
-/// 10,000 USDC), so the fees it earned belong to the fund at f_max = 50%. Nobody swept while
-/// it was open: the open interest now and at the last report are both 0, and the old rule
-/// (the larger of the two) split at no target, f_min = 10% (20,020,021). The peak since the
-/// previous sweep, 1e9 at index 100, gives coverage 0.5: ceil(50% * 200,200,202) =
-/// 100,100,101.
+/// bob opens 1e9 and closes it an hour later; nobody swept in between. Over that hour the
+/// average open interest is 1e9 at index 100: target 1e10 against the fund's 5,000 USDC,
+/// coverage 0.5, f_max: ceil(50% * 200,200,202) = 100,100,101. Held for half the window, the
+/// same round trip counts half: 5e8, coverage exactly 1, still f_max; held for an instant
+/// (opened and closed in one block), it counts nothing: no open interest, no target, f_min,
+/// ceil(10% * 200,200,202) = 20,020,021.
 #[test]
-fn fees_of_a_position_opened_and_closed_between_sweeps_split_at_its_peak_coverage() {
-    let mut suite = setup(5_000 * ONE);
-    let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
-    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
-    suite.close(&bob, BTC).unwrap();
-    assert_eq!(suite.engine_state().unsplit_fees.u128(), ROUND_TRIP_FEES);
-    suite.sweep_premium(&keeper).unwrap();
-    assert_eq!(junior_assets(&suite) - 5_000 * ONE, 100_100_101);
-    let state = suite.engine_state();
-    assert_eq!(state.treasury_fees.u128(), 100_100_101);
-    // The report is the open interest now.
-    assert!(suite.state().coverage.open_interest_notional.is_zero());
+fn fees_of_a_position_opened_and_closed_between_sweeps_split_at_its_time_weighted_coverage() {
+    for (idle, held, to_fund) in [
+        (0, 3_600, 100_100_101u128),
+        (1_800, 1_800, 100_100_101),
+        (3_600, 0, 20_020_021),
+    ] {
+        let mut suite = setup(5_000 * ONE);
+        let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
+        for (step, seconds) in [idle, held].into_iter().enumerate() {
+            if seconds > 0 {
+                suite.advance(seconds);
+                suite.push_price(BTC, "100").unwrap();
+            }
+            if step == 0 {
+                suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+            }
+        }
+        suite.close(&bob, BTC).unwrap();
+        assert_eq!(suite.engine_state().unsplit_fees.u128(), ROUND_TRIP_FEES);
+        suite.sweep_premium(&keeper).unwrap();
+        assert_eq!(junior_assets(&suite) - 5_000 * ONE, to_fund, "held {held}");
+        let state = suite.engine_state();
+        assert_eq!(state.treasury_fees.u128(), ROUND_TRIP_FEES - to_fund);
+        // The report is the open interest now.
+        assert!(suite.state().coverage.open_interest_notional.is_zero());
+    }
 }
 
-/// A sweep restarts the peak at the open interest then (0): carl's later round trip of 1e8
-/// (quote 10,001,000,101 each way, fees 2 * 10,001,001 = 20,002,002) splits at his own peak,
+/// A sweep restarts every market's window: carl's later round trip of 1e8 held 100 s (quote
+/// 10,001,000,101 each way, fees 2 * 10,001,001 = 20,002,002) splits at his own average,
 /// 1e8 * 100 = 1e10, target 1e9 against the fund's 5,100,100,101: coverage above 2, f_min,
-/// ceil(10% * 20,002,002) = 2,000,201. (bob's old peak would have given f_max, 10,001,001.)
+/// ceil(10% * 20,002,002) = 2,000,201. (bob's hour in the window before would have given
+/// f_max, 10,001,001.)
 #[test]
-fn a_sweep_restarts_the_peak_at_the_open_interest_then() {
+fn a_sweep_restarts_the_time_weighted_window() {
     let mut suite = setup(5_000 * ONE);
     let (bob, carl, keeper) = (suite.addr("bob"), suite.addr("carl"), suite.addr("keeper"));
     suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    suite.advance(3_600);
+    suite.push_price(BTC, "100").unwrap();
     suite.close(&bob, BTC).unwrap();
     suite.sweep_premium(&keeper).unwrap();
     let junior = junior_assets(&suite);
     assert_eq!(junior, 5_100_100_101);
     suite.trade(&carl, BTC, 100_000_000, 2_000 * ONE).unwrap();
+    suite.advance(100);
+    suite.push_price(BTC, "100").unwrap();
     suite.close(&carl, BTC).unwrap();
     assert_eq!(suite.engine_state().unsplit_fees.u128(), 20_002_002);
     suite.sweep_premium(&keeper).unwrap();
@@ -503,13 +524,12 @@ fn a_sweep_restarts_the_peak_at_the_open_interest_then() {
     );
 }
 
-/// The peak is summed over markets: bob's BTC round trip of 1e9 and carl's ETH round trip of
-/// 5e8 (quote 50,025,012,507 each way, fees 2 * 50,025,013), both at index 100, give
-/// 1e11 + 5e10 = 1.5e11, target 1.5e10 against the fund's 15,000 USDC: coverage exactly 1,
-/// f_max: ceil(50% * 300,250,228) = 150,125,114. (BTC alone: coverage 1.5, 90,075,069; the open
-/// interest now: f_min, 30,025,023.)
+/// The time-weighted open interest is summed over markets: bob's BTC 1e9 and carl's ETH 5e8,
+/// each open the whole hour at index 100, give 1e11 + 5e10 = 1.5e11, target 1.5e10 against the
+/// fund's 15,000 USDC: coverage exactly 1, f_max: ceil(50% * 300,250,228) = 150,125,114. (BTC
+/// alone: coverage 1.5, 90,075,069; the open interest now: f_min, 30,025,023.)
 #[test]
-fn the_peak_open_interest_is_summed_over_markets() {
+fn the_time_weighted_open_interest_is_summed_over_markets() {
     const ETH: &str = "ETH-USD";
     let mut suite = setup(15_000 * ONE);
     suite
@@ -518,8 +538,11 @@ fn the_peak_open_interest_is_summed_over_markets() {
     suite.push_price(ETH, "100").unwrap();
     let (bob, carl, keeper) = (suite.addr("bob"), suite.addr("carl"), suite.addr("keeper"));
     suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
-    suite.close(&bob, BTC).unwrap();
     suite.trade(&carl, ETH, 500_000_000, 6_000 * ONE).unwrap();
+    suite.advance(3_600);
+    suite.push_price(BTC, "100").unwrap();
+    suite.push_price(ETH, "100").unwrap();
+    suite.close(&bob, BTC).unwrap();
     suite.close(&carl, ETH).unwrap();
     assert_eq!(
         suite.engine_state().unsplit_fees.u128(),
@@ -530,45 +553,138 @@ fn the_peak_open_interest_is_summed_over_markets() {
     assert_eq!(suite.engine_state().treasury_fees.u128(), 150_125_114);
 }
 
-/// Review 3, upgrade from 0.1: a stored market reads `peak_oi_since_sweep` 0 although bob's 1e9
-/// is open. His close must still raise the peak to the open interest before it (1e9), not only
-/// to the one after it (0): the next sweep splits his close fee (100,100,101) at 1e9 * 100 =
-/// 1e11, target 1e10 against the fund's 5,050,050,051 (5,000 USDC + the first sweep's
-/// ceil(50% * 100,100,101)): coverage 0.505, f_max, ceil(50% * 100,100,101) = 50,050,051 (a
-/// lost peak gives f_min: 10,010,011).
+/// A market stored before the time-weighted sum existed reads a window that never started
+/// (0): the next sweep takes its open interest now (bob's 1e9 still open: coverage 0.505,
+/// f_max, ceil(50% * 100,100,101) = 50,050,051 of his opening fee is not at stake here, his
+/// close is), and every sweep restarts the window, so the one after that is time-weighted.
 #[test]
-fn a_legacy_market_peak_keeps_the_open_interest_before_the_first_close() {
+fn a_legacy_market_window_starts_at_its_next_fill_or_sweep() {
     let mut suite = setup(5_000 * ONE);
     let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
     suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
     suite.sweep_premium(&keeper).unwrap();
     assert_eq!(junior_assets(&suite), 5_050_050_051);
-    // A market stored by 0.1 (serde default 0).
+    // A market stored by 0.3 (serde defaults).
     let engine = suite.engine.clone();
-    {
+    let legacy = |suite: &mut Suite| {
         let mut storage = suite.app.contract_storage_mut(&engine);
         let mut market = MARKETS.load(&*storage, BTC).unwrap();
-        assert_eq!(market.peak_oi_since_sweep.u128(), 1_000_000_000);
-        market.peak_oi_since_sweep = Uint128::zero();
+        market.oi_seconds = Uint256::zero();
+        market.oi_since = Timestamp::from_seconds(0);
+        market.oi_touched = Timestamp::from_seconds(0);
         MARKETS.save(&mut *storage, BTC, &market).unwrap();
-    }
-    suite.close(&bob, BTC).unwrap();
-    let peak = MARKETS
+    };
+    legacy(&mut suite);
+    suite.advance(100);
+    suite.push_price(BTC, "100").unwrap();
+    // The window is still unstarted at a sweep: it takes bob's open interest now, 1e9.
+    let res = suite.sweep_premium(&keeper).unwrap();
+    assert_eq!(wasm_attr(&res, "premium"), "0");
+    let market = MARKETS
         .load(&*suite.app.contract_storage(&engine), BTC)
-        .unwrap()
-        .peak_oi_since_sweep;
-    assert_eq!(peak.u128(), 1_000_000_000);
+        .unwrap();
+    assert_eq!(market.oi_since, suite.now());
+    // A fill of a legacy market starts its window and counts from there.
+    legacy(&mut suite);
+    suite.advance(100);
+    suite.push_price(BTC, "100").unwrap();
+    suite.close(&bob, BTC).unwrap();
+    let market = MARKETS
+        .load(&*suite.app.contract_storage(&engine), BTC)
+        .unwrap();
+    assert_eq!(market.oi_since, suite.now());
+    assert!(market.oi_seconds.is_zero());
     assert_eq!(suite.engine_state().unsplit_fees.u128(), BOB_FEE);
     let before = junior_assets(&suite);
     suite.sweep_premium(&keeper).unwrap();
-    assert_eq!(junior_assets(&suite) - before, 50_050_051);
+    // A window of no length: the open interest now (0), no target, f_min.
+    assert_eq!(junior_assets(&suite) - before, BOB_FEE.div_ceil(10));
+}
+
+/// The review's wash trade: the holder of the whole fund opens and closes a 3e10 long and a
+/// 3e10 short (two accounts) just before a sweep, to push the coverage down and the fund's
+/// share of everyone's fees up. Before time weighting this moved the fund's premium from
+/// 6,061 to 36,308 USDC and netted the holder 18,237 USDC. Now the wash counts for the
+/// seconds it was open, none: the split is the honest one, and the holder has paid 4 taker
+/// fees on 3e12 of notional (12,000 USDC, of which the fund's f_min share comes back).
+#[test]
+fn a_wash_trade_before_a_sweep_moves_the_split_by_nothing() {
+    let run = |wash: bool| -> (u128, i128, u128) {
+        // The fund: 200,000 USDC, all the holder's.
+        let mut suite = setup(200_000 * ONE);
+        let (carl, dave, eve, mallory, keeper, lp) = (
+            suite.addr("carl"),
+            suite.addr("dave"),
+            suite.addr("eve"),
+            suite.addr("mallory"),
+            suite.addr("keeper"),
+            suite.addr("lp"),
+        );
+        for who in [&dave, &eve, &mallory] {
+            suite.mint(who, 10_000_000 * ONE);
+        }
+        // carl holds 1e10 long for the hour (1,000,000 USDC: target 100,000, coverage 2, f_min).
+        suite
+            .trade(&carl, BTC, 10_000_000_000, 200_000 * ONE)
+            .unwrap();
+        suite.sweep_premium(&keeper).unwrap();
+        // dave trades in and out all hour: 15 round trips of 2e10, about 60,000 USDC of fees.
+        for _ in 0..15 {
+            suite.advance(240);
+            suite.push_price(BTC, "100").unwrap();
+            suite
+                .trade(&dave, BTC, 20_000_000_000, 400_000 * ONE)
+                .unwrap();
+            suite.close(&dave, BTC).unwrap();
+        }
+        let holder = |suite: &Suite| {
+            suite.balance(&eve) as i128
+                + suite.balance(&mallory) as i128
+                + junior_assets(suite) as i128
+        };
+        let before = holder(&suite);
+        let unsplit = suite.engine_state().unsplit_fees.u128();
+        if wash {
+            suite
+                .trade(&eve, BTC, 30_000_000_000, 700_000 * ONE)
+                .unwrap();
+            suite
+                .trade(&mallory, BTC, -30_000_000_000, 700_000 * ONE)
+                .unwrap();
+            suite.close(&eve, BTC).unwrap();
+            suite.close(&mallory, BTC).unwrap();
+        }
+        let wash_fees = suite.engine_state().unsplit_fees.u128() - unsplit;
+        let fund = junior_assets(&suite);
+        suite.sweep_premium(&keeper).unwrap();
+        let _ = lp;
+        (
+            junior_assets(&suite) - fund,
+            holder(&suite) - before,
+            wash_fees,
+        )
+    };
+    let (honest_premium, honest_holder, _) = run(false);
+    let (wash_premium, wash_holder, wash_fees) = run(true);
+    // The wash's own fees (about 12,250 USDC: four fills of 3e10 near 100) are split at the
+    // honest share too, f_min: the fund gets 10% of them on top of the honest premium, within
+    // the rounding of one ceiling, and nothing more.
+    assert!(wash_fees > 12_000 * ONE);
+    assert!(
+        wash_premium <= honest_premium + wash_fees.div_ceil(10) + 1,
+        "honest {honest_premium}, with the wash {wash_premium}, its fees {wash_fees}"
+    );
+    // Whatever share of the fund the holder owns (all of it here), the wash loses money: about
+    // 12,250 USDC of fees against 1,225 of them coming back through the fund.
+    let gain = wash_holder - honest_holder;
+    assert!(gain < -10_000 * ONE as i128, "{gain}");
 }
 
 /// Review (exits): the fund is pointed at a new engine, so it refuses the old engine's
 /// `ReportOpenInterest` with `NotEngine`. The old engine's manual sweep ignores that (the report
 /// is a reply-on-error submessage, as in an automatic sweep) and still delivers the premium by
 /// the permissionless `DepositPremium`. bob's round trip left ROUND_TRIP_FEES = 200,200,202,
-/// earned at a peak of 1e9 at index 100: target 1e10 against the fund's 5,000 USDC, coverage
+/// earned over an hour with 1e9 open at index 100: target 1e10 against the fund's 5,000 USDC, coverage
 /// 0.5, f_max: ceil(50% * 200,200,202) = 100,100,101 to the fund, 100,100,101 to the treasury,
 /// which the governor can then withdraw, leaving the old engine empty.
 #[test]
@@ -580,6 +696,8 @@ fn old_engine_sweeps_after_the_fund_moves_to_a_new_engine() {
         suite.governor.clone(),
     );
     suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    suite.advance(3_600);
+    suite.push_price(BTC, "100").unwrap();
     suite.close(&bob, BTC).unwrap();
     assert_eq!(suite.engine_state().unsplit_fees.u128(), ROUND_TRIP_FEES);
     let new_engine = suite.addr("engine-v2");
@@ -610,4 +728,47 @@ fn old_engine_sweeps_after_the_fund_moves_to_a_new_engine() {
         .unwrap();
     assert_eq!(suite.balance(&treasury) - before, 100_100_101);
     assert_eq!(suite.balance(&suite.engine.clone()), 0);
+}
+
+/// The review's freeze: a feeder pushes an absurd price on one market, whose open interest
+/// then has a notional beyond 2^128. Before saturation every sweep summed it and failed, and
+/// with a sweep threshold set, closes and liquidations in every other market failed with it.
+/// Now that market's term saturates at 2^128 - 1 (coverage ~0, f_max), manual and automatic
+/// sweeps go on, and the other market trades, closes and liquidates.
+#[test]
+fn an_extreme_price_on_one_market_freezes_no_other() {
+    const ETH: &str = "ETH-USD";
+    let mut suite = setup(20_000 * ONE);
+    suite
+        .add_market(ETH, 1_000_000_000_000, 100_000_000_000_000)
+        .unwrap();
+    suite.push_price(ETH, "100").unwrap();
+    let (bob, carl, keeper) = (suite.addr("bob"), suite.addr("carl"), suite.addr("keeper"));
+    suite
+        .trade(&carl, ETH, 1_000_000_000, 11_000 * ONE)
+        .unwrap();
+    suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
+    set_threshold(&mut suite, 1);
+    suite.advance(1);
+    suite
+        .push_price(ETH, "1000000000000000000000000000000")
+        .unwrap();
+    suite.push_price(BTC, "100").unwrap();
+    // A manual sweep: ETH's 1e9 * 1e30 saturates.
+    let res = suite.sweep_premium(&keeper).unwrap();
+    assert_eq!(wasm_attr(&res, "action"), "sweep_premium");
+    assert_eq!(
+        suite.state().coverage.open_interest_notional.u128(),
+        u128::MAX
+    );
+    // BTC trades, closes and liquidates, each with an automatic sweep past the threshold.
+    let dave = suite.addr("dave");
+    suite.mint(&dave, 20_000 * ONE);
+    suite.trade(&dave, BTC, -500_000_000, 6_000 * ONE).unwrap();
+    suite.close(&dave, BTC).unwrap();
+    suite.advance(1);
+    suite.push_price(BTC, "90").unwrap();
+    let res = suite.liquidate(&keeper, BTC, &bob).unwrap();
+    assert!(wasm_attr(&res, "size_liquidated").parse::<u128>().unwrap() > 0);
+    assert!(suite.engine_state().pending_premium.is_zero());
 }

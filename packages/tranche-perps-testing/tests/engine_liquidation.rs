@@ -475,6 +475,8 @@ fn crash_setup() -> Suite {
     suite
         .trade(&early, BTC, 1_000_000_000, 11_000 * ONE)
         .unwrap();
+    // Held a second: the sweep's time-weighted open interest is early's 1e9.
+    reprice(&mut suite, "100");
     suite.close(&early, BTC).unwrap();
     suite.sweep_premium(&keeper).unwrap();
     suite

@@ -369,9 +369,11 @@ fn bad_params() -> Vec<(&'static str, MarketParams, String)> {
     dec("max_funding_rate", Decimal::percent(5) + eps, &|m, v| {
         m.max_funding_rate = v
     });
-    dec("liquidation_depth", Decimal::raw(10_000_000_000_000) - eps, &|m, v| {
-        m.liquidation_depth = v
-    });
+    dec(
+        "liquidation_depth",
+        Decimal::raw(10_000_000_000_000) - eps,
+        &|m, v| m.liquidation_depth = v,
+    );
     dec("liquidation_depth", Decimal::percent(5) + eps, &|m, v| {
         m.liquidation_depth = v
     });

@@ -456,10 +456,12 @@ pub enum ExecuteMsg {
         market: String,
     },
     /// Split unsplit fees, send pending premium to the fund and report the engine's total
-    /// open-interest notional now (anyone). Fees are split at the fund's coverage for the peak
-    /// open interest since the previous sweep: Σ over markets of the largest open interest
-    /// (base units) any fill left since then, times the market's index price. A sweep (also
-    /// the automatic one) then restarts each market's peak at its open interest now.
+    /// open-interest notional now (anyone). Fees are split at the fund's coverage for the open
+    /// interest averaged over time since the previous sweep: Σ over markets of (open interest x
+    /// seconds, since the sweep) / seconds since the sweep, times the market's index price, so
+    /// open interest held for a moment counts for a moment. A market's term saturates at
+    /// 2^128 - 1 rather than failing the sweep. A sweep (also the automatic one) then restarts
+    /// every market's window.
     SweepPremium {},
     /// Feeder only: push an index price.
     PushPrice {
