@@ -3,7 +3,8 @@
 //! pauses margin removal until now + `shock_pause_seconds`, so nobody can pull margin ahead of
 //! a visible loss while keepers liquidate. The references are two prices per market (O(1)):
 //! a move is seen if it happens within one window, and one spread over up to two windows may
-//! be. The guardian may start a shock, never past now + `shock_pause_seconds`; the governor
+//! be. A shock re-bases both references at the index after it, so the new level does not
+//! prolong the pause by itself. The guardian may start a shock, never past now + `shock_pause_seconds`; the governor
 //! may end one (`TriggerShock`, `EndShock` in [`crate::governance`]). Closing positions and adding margin are never blocked by a shock.
 
 use cosmwasm_std::Decimal256;
@@ -54,6 +55,14 @@ pub fn start(market: &mut Market, now: u64) -> u64 {
     let until = now.saturating_add(market.params.shock_pause_seconds);
     market.shock.until = market.shock.until.max(until);
     market.shock.until
+}
+
+/// After a shock, both references become the index: the new level does not shock again by
+/// itself (the pause ends `shock_pause_seconds` after the last shocking push), a further move
+/// beyond `shock_move` from it does.
+pub fn rebase(market: &mut Market) {
+    market.shock.reference = market.index_price;
+    market.shock.previous_reference = market.index_price;
 }
 
 /// `MarketShocked` while the market's shock lasts.

@@ -69,6 +69,7 @@ pub fn push_price(
     }
     if shocked {
         shock::start(&mut market, now);
+        shock::rebase(&mut market);
     }
     MARKETS.save(deps.storage, &market_id, &market)?;
     Ok(Response::new()
