@@ -10,7 +10,7 @@
 //! was the index, prices were unbounded, margin removal only knew the global pause); each doc
 //! comment says how.
 
-use cosmwasm_std::{Addr, Decimal, Decimal256, Uint128};
+use cosmwasm_std::{Addr, Decimal, Decimal256};
 use perp_engine::ContractError;
 use tranche_perps_testing::checks::assert_refused;
 use tranche_perps_testing::perp::default_market_params;
