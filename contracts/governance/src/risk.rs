@@ -71,6 +71,7 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
                 // keeper minimum is paid from the fee pools, the fund's premium among them.
                 || params.liquidation_depth > p.liquidation_depth
                 || params.min_keeper_reward > p.min_keeper_reward
+                || oracle_risk_raised(&p, params)
         }
         // Pausing withdrawals traps underwriters; unpausing, and the deposit flag, do not.
         Action::SetFundPause { withdrawals, .. } => *withdrawals == Some(true),
@@ -86,6 +87,24 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
             false
         }
     })
+}
+
+/// Whether new market parameters weaken the oracle or the price-shock pause: fewer feeders
+/// needed for the index, a larger (or no) bound on an unconfirmed index move, wider price
+/// bounds, a larger move before a shock, a shorter shock window or pause.
+fn oracle_risk_raised(old: &engine::MarketParams, new: &engine::MarketParams) -> bool {
+    let move_raised = match (old.max_index_move, new.max_index_move) {
+        (Some(_), None) => true,
+        (Some(old), Some(new)) => new > old,
+        (None, _) => false,
+    };
+    new.min_feeders < old.min_feeders
+        || move_raised
+        || new.min_price < old.min_price
+        || new.max_price > old.max_price
+        || new.shock_move > old.shock_move
+        || new.shock_window_seconds < old.shock_window_seconds
+        || new.shock_pause_seconds < old.shock_pause_seconds
 }
 
 /// Whether the target an action's risk check reads (the fund for a fund parameter change, the

@@ -103,6 +103,8 @@ pub fn execute(
         ExecuteMsg::SetFeeders { market, feeders } => {
             governance::set_feeders(deps, info, market, feeders)
         }
+        ExecuteMsg::TriggerShock { market } => governance::trigger_shock(deps, env, info, market),
+        ExecuteMsg::EndShock { market } => governance::end_shock(deps, env, info, market),
         ExecuteMsg::UpdateFees(fees) => governance::update_fees(deps, info, fees),
         ExecuteMsg::UpdateConfig {
             fund,
@@ -152,10 +154,11 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
-        QueryMsg::Market { market } => to_json_binary(&query::market(deps, market)?),
+        QueryMsg::Market { market } => to_json_binary(&query::market(deps, env, market)?),
         QueryMsg::Markets { start_after, limit } => {
-            to_json_binary(&query::markets(deps, start_after, limit)?)
+            to_json_binary(&query::markets(deps, env, start_after, limit)?)
         }
+        QueryMsg::Shock { market } => to_json_binary(&query::shock(deps, env, market)?),
         QueryMsg::Position { market, trader } => {
             to_json_binary(&query::position(deps, market, trader)?)
         }

@@ -110,8 +110,24 @@ pub enum ContractError {
     #[error("publish time {publish_time} is in the future (now {now})")]
     PriceFromFuture { publish_time: u64, now: u64 },
 
-    #[error("publish time {publish_time} is not after the last one {last}")]
+    #[error("publish time {publish_time} is not after the sender's last one {last}")]
     PriceNotNewer { publish_time: u64, last: u64 },
+
+    #[error("price {price} is outside the market's bounds {min} ..= {max}")]
+    PriceOutOfBounds {
+        price: Decimal256,
+        min: Decimal256,
+        max: Decimal256,
+    },
+
+    #[error("min_feeders {min_feeders} is above the market's {feeders} feeders")]
+    TooFewFeeders { min_feeders: u32, feeders: u32 },
+
+    #[error("margin removal in {market} is paused by a price shock until {until}")]
+    MarketShocked { market: String, until: u64 },
+
+    #[error("{market} is not in a price shock")]
+    NoShock { market: String },
 
     #[error("no index price for {market}")]
     NoPrice { market: String },

@@ -1,5 +1,5 @@
 //! Handlers of the governor's and the guardian's messages: markets, feeders, the fee split,
-//! addresses, pauses and treasury withdrawals. Their validation is in [`crate::params`].
+//! addresses, pauses, price shocks and treasury withdrawals. Their validation is in [`crate::params`].
 
 use cosmwasm_std::{
     coins, Addr, BankMsg, DepsMut, Env, MessageInfo, Order, Response, SignedDecimal256, Uint128,
@@ -11,9 +11,13 @@ use tranche_perps_types::engine::{bounds, EnginePause, FeeConfig, MarketParams, 
 use crate::error::ContractError;
 use crate::funding::{catch_up_funding, settle_ended_intervals};
 use crate::params::{
-    valid_market_id, validate_feeders, validate_fees, validate_market_params, validate_reserves,
+    valid_market_id, validate_feeders, validate_fees, validate_market_params, validate_min_feeders,
+    validate_reserves,
 };
-use crate::state::{load_market, Market, CONFIG, FEEDERS, FEES, MARKETS, PAUSE, STATE};
+use crate::shock;
+use crate::state::{
+    load_market, Market, ShockState, CONFIG, FEEDERS, FEEDER_PRICES, FEES, MARKETS, PAUSE, STATE,
+};
 use crate::vamm::quote_reserve;
 
 /// Governor only: create a market.
@@ -42,6 +46,7 @@ pub fn add_market(
     validate_market_params(&new.params)?;
     validate_reserves(new.base_reserve, new.quote_reserve)?;
     let feeders = validate_feeders(&deps, &new.feeders)?;
+    validate_min_feeders(new.params.min_feeders, feeders.len())?;
     let k = Uint256::from(new.base_reserve).checked_mul(Uint256::from(new.quote_reserve))?;
     debug_assert_eq!(quote_reserve(k, new.base_reserve)?, new.quote_reserve);
     let market = Market {
@@ -64,6 +69,7 @@ pub fn add_market(
         oi_seconds: Uint256::zero(),
         oi_since: env.block.time,
         oi_touched: env.block.time,
+        shock: ShockState::default(),
     };
     MARKETS.save(deps.storage, &new.id, &market)?;
     for feeder in &feeders {
@@ -93,6 +99,12 @@ pub fn update_market(
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let mut market = load_market(deps.storage, &market_id)?;
     validate_market_params(&params)?;
+    let feeders = FEEDERS
+        .prefix(&market_id)
+        .keys(deps.storage, None, None, Order::Ascending)
+        .take(bounds::FEEDERS.max + 1)
+        .count();
+    validate_min_feeders(params.min_feeders, feeders)?;
     if !PAUSE.load(deps.storage)?.halted {
         catch_up_funding(&mut market, env.block.time)?;
     }
@@ -110,7 +122,9 @@ pub fn update_market(
 }
 
 /// Governor only: replace a market's feeders (at most `bounds::FEEDERS.max`, so the loop is
-/// bounded).
+/// bounded); at least the market's `min_feeders` of them. A removed feeder's latest price is
+/// dropped, so it no longer counts toward the next index; the index itself stays until the
+/// next push recomputes it or it goes stale.
 pub fn set_feeders(
     deps: DepsMut,
     info: MessageInfo,
@@ -119,14 +133,18 @@ pub fn set_feeders(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
-    load_market(deps.storage, &market_id)?;
+    let market = load_market(deps.storage, &market_id)?;
     let feeders = validate_feeders(&deps, &feeders)?;
+    validate_min_feeders(market.params.min_feeders, feeders.len())?;
     let old: Vec<Addr> = FEEDERS
         .prefix(&market_id)
         .keys(deps.storage, None, None, Order::Ascending)
         .collect::<Result<_, _>>()?;
     for feeder in &old {
         FEEDERS.remove(deps.storage, (&market_id, feeder));
+        if !feeders.contains(feeder) {
+            FEEDER_PRICES.remove(deps.storage, (&market_id, feeder));
+        }
     }
     for feeder in &feeders {
         FEEDERS.save(deps.storage, (&market_id, feeder), &())?;
@@ -253,4 +271,51 @@ pub fn withdraw_treasury(deps: DepsMut, info: MessageInfo) -> Result<Response, C
         .add_attribute("action", "withdraw_treasury")
         .add_attribute("sender", info.sender)
         .add_attribute("amount", amount))
+}
+
+/// Guardian or governor: start the market's shock until now + `shock_pause_seconds` (a later
+/// end already set stays; nothing sets one later than that).
+pub fn trigger_shock(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    market_id: String,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    if cw_ownable::assert_owner(deps.storage, &info.sender).is_err() {
+        let config = CONFIG.load(deps.storage)?;
+        if config.guardian.as_ref() != Some(&info.sender) {
+            return Err(ContractError::NotGovernorOrGuardian);
+        }
+    }
+    let mut market = load_market(deps.storage, &market_id)?;
+    let until = shock::start(&mut market, env.block.time.seconds());
+    MARKETS.save(deps.storage, &market_id, &market)?;
+    Ok(Response::new()
+        .add_attribute("action", "trigger_shock")
+        .add_attribute("sender", info.sender)
+        .add_attribute("market", market_id)
+        .add_attribute("shock_until", until.to_string()))
+}
+
+/// Governor only: end the market's shock now (`NoShock` when none lasts).
+pub fn end_shock(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    market_id: String,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
+    let mut market = load_market(deps.storage, &market_id)?;
+    let now = env.block.time.seconds();
+    if !shock::active(&market.shock, now) {
+        return Err(ContractError::NoShock { market: market_id });
+    }
+    market.shock.until = now;
+    MARKETS.save(deps.storage, &market_id, &market)?;
+    Ok(Response::new()
+        .add_attribute("action", "end_shock")
+        .add_attribute("sender", info.sender)
+        .add_attribute("market", market_id))
 }

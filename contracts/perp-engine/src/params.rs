@@ -2,7 +2,7 @@
 //! ([`tranche_perps_types::engine::bounds`]): market parameters, the fee split, a new market's
 //! reserves and id, and feeders.
 
-use cosmwasm_std::{Addr, DepsMut, Uint128};
+use cosmwasm_std::{Addr, DepsMut, Uint128, Uint256};
 use tranche_perps_types::engine::{bounds, FeeConfig, MarketParams};
 
 use crate::error::ContractError;
@@ -44,6 +44,53 @@ pub fn validate_market_params(p: &MarketParams) -> Result<(), ContractError> {
             range: bounds::min_keeper_reward_range(),
         });
     }
+    bounds::MIN_FEEDERS.check(p.min_feeders)?;
+    if let Some(max_move) = p.max_index_move {
+        bounds::MAX_INDEX_MOVE.check(max_move)?;
+    }
+    let min_price = bounds::MIN_PRICE.check(p.min_price)?;
+    if !(bounds::MAX_PRICE.contains(&p.max_price)
+        && p.max_price > min_price
+        && notional_fits(p.max_long_oi, p.max_short_oi, p.max_price))
+    {
+        return Err(ContractError::ParamOutOfRange {
+            name: bounds::MAX_PRICE.name,
+            value: p.max_price.to_string(),
+            range: bounds::max_price_range(),
+        });
+    }
+    bounds::SHOCK_MOVE.check(p.shock_move)?;
+    bounds::SHOCK_WINDOW_SECONDS.check(p.shock_window_seconds)?;
+    bounds::SHOCK_PAUSE_SECONDS.check(p.shock_pause_seconds)?;
+    Ok(())
+}
+
+/// Whether the largest open-interest notional of a market, `(max_long_oi + max_short_oi) *
+/// max_price`, is at most `(2^128-1) / MARKETS.max`: summed over every market (as a sweep
+/// does) it then fits a `Uint128`.
+fn notional_fits(
+    max_long_oi: Uint128,
+    max_short_oi: Uint128,
+    max_price: cosmwasm_std::Decimal256,
+) -> bool {
+    let oi = Uint256::from(max_long_oi) + Uint256::from(max_short_oi);
+    let limit = Uint256::from(Uint128::MAX) / Uint256::from(bounds::MARKETS.max);
+    // oi * max_price <= limit, in atomics: oi < 2^129 and max_price's atomics < 2^120.
+    let scale = Uint256::from(10u128.pow(cosmwasm_std::Decimal256::DECIMAL_PLACES));
+    match oi.checked_mul(max_price.atomics()) {
+        Ok(product) => product <= limit * scale,
+        Err(_) => false,
+    }
+}
+
+/// `TooFewFeeders` when `min_feeders` is above the number of (distinct) feeders.
+pub fn validate_min_feeders(min_feeders: u32, feeders: usize) -> Result<(), ContractError> {
+    if min_feeders as usize > feeders {
+        return Err(ContractError::TooFewFeeders {
+            min_feeders,
+            feeders: feeders as u32,
+        });
+    }
     Ok(())
 }
 
@@ -68,13 +115,16 @@ pub fn validate_reserves(base: Uint128, quote: Uint128) -> Result<(), ContractEr
     Ok(())
 }
 
-/// Checks how many feeders there are and validates their addresses.
+/// Checks how many feeders there are and validates their addresses; the distinct ones, sorted.
 pub fn validate_feeders(deps: &DepsMut, feeders: &[String]) -> Result<Vec<Addr>, ContractError> {
     bounds::FEEDERS.check(feeders.len())?;
-    feeders
+    let mut addrs = feeders
         .iter()
         .map(|f| Ok(deps.api.addr_validate(f)?))
-        .collect()
+        .collect::<Result<Vec<Addr>, ContractError>>()?;
+    addrs.sort();
+    addrs.dedup();
+    Ok(addrs)
 }
 
 /// Whether `id` is a valid market id: its length within bounds, letters, digits and `-` only.

@@ -1,21 +1,25 @@
-//! Handlers of the queries: config, markets, positions with their figures now, the money
+//! Handlers of the queries: config, markets (with each feeder's latest price), price shocks,
+//! positions with their figures now, the money
 //! books, socialized losses and what the engine owes an address.
 
 use cosmwasm_std::{Addr, Decimal256, Deps, Env, Int128, Order, StdResult, Storage};
 use cw_storage_plus::Bound;
 use tranche_perps_types::engine::{
-    EngineConfigResponse, EngineStateResponse, MarketResponse, MarketsResponse, OwedResponse,
-    PositionResponse, PositionsResponse, SocializedLossesResponse,
+    EngineConfigResponse, EngineStateResponse, FeederPriceResponse, MarketResponse,
+    MarketsResponse, OwedResponse, PositionResponse, PositionsResponse, ShockResponse,
+    SocializedLossesResponse, SINGLE_FEEDER_WARNING,
 };
 use tranche_perps_types::page_limit;
 
 use crate::error::ContractError;
 use crate::funding::accrued_funding;
 use crate::margin::{margin_of, signed_add};
+use crate::oracle::is_fresh;
 use crate::position::{equity_at, fill, liquidation_price, notional_at};
+use crate::shock;
 use crate::state::{
-    load_market, load_position, Market, Position, CONFIG, FEEDERS, FEES, MARKETS, OWED, PAUSE,
-    POSITIONS, SOCIALIZED, STATE,
+    load_market, load_position, Market, Position, CONFIG, FEEDERS, FEEDER_PRICES, FEES, MARKETS,
+    OWED, PAUSE, POSITIONS, SOCIALIZED, STATE,
 };
 use crate::vamm::{mark_price, quote_reserve};
 
@@ -33,6 +37,7 @@ pub fn config(deps: Deps) -> Result<EngineConfigResponse, ContractError> {
 
 fn market_view(
     storage: &dyn Storage,
+    now: u64,
     id: String,
     market: Market,
 ) -> Result<MarketResponse, ContractError> {
@@ -40,7 +45,22 @@ fn market_view(
         .prefix(&id)
         .keys(storage, None, None, Order::Ascending)
         .collect::<StdResult<Vec<Addr>>>()?;
+    let feeder_prices = FEEDER_PRICES
+        .prefix(&id)
+        .range(storage, None, None, Order::Ascending)
+        .map(|item| {
+            item.map(|(feeder, p)| FeederPriceResponse {
+                feeder,
+                price: p.price,
+                publish_time: p.publish_time,
+                fresh: is_fresh(&market, p.publish_time, now),
+            })
+        })
+        .collect::<StdResult<Vec<_>>>()?;
     Ok(MarketResponse {
+        feeder_prices,
+        oracle_warning: (market.params.min_feeders <= 1).then(|| SINGLE_FEEDER_WARNING.into()),
+        shock_until: market.shock.until,
         mark_price: mark_price(&market)?,
         quote_reserve: quote_reserve(market.k, market.base_reserve)?,
         base_reserve: market.base_reserve,
@@ -59,13 +79,28 @@ fn market_view(
     })
 }
 
-pub fn market(deps: Deps, id: String) -> Result<MarketResponse, ContractError> {
+pub fn market(deps: Deps, env: Env, id: String) -> Result<MarketResponse, ContractError> {
     let market = load_market(deps.storage, &id)?;
-    market_view(deps.storage, id, market)
+    market_view(deps.storage, env.block.time.seconds(), id, market)
+}
+
+pub fn shock(deps: Deps, env: Env, id: String) -> Result<ShockResponse, ContractError> {
+    let market = load_market(deps.storage, &id)?;
+    let s = market.shock;
+    Ok(ShockResponse {
+        market: id,
+        active: shock::active(&s, env.block.time.seconds()),
+        until: s.until,
+        window_start: s.window_start,
+        reference_price: s.reference,
+        previous_window_start: s.previous_window_start,
+        previous_reference_price: s.previous_reference,
+    })
 }
 
 pub fn markets(
     deps: Deps,
+    env: Env,
     start_after: Option<String>,
     limit: Option<u32>,
 ) -> Result<MarketsResponse, ContractError> {
@@ -79,7 +114,7 @@ pub fn markets(
         .take(page_limit(limit))
         .map(|item| {
             let (id, market) = item?;
-            market_view(deps.storage, id, market)
+            market_view(deps.storage, env.block.time.seconds(), id, market)
         })
         .collect::<Result<_, _>>()?;
     Ok(MarketsResponse { markets })

@@ -55,8 +55,10 @@ pub struct Market {
     pub base_reserve_start: Uint128,
     /// Constant product `base * quote` at creation.
     pub k: Uint256,
-    /// Last index price and its publish time (seconds).
+    /// Index price: the median of the feeders' latest fresh prices ([`crate::oracle`]).
     pub index_price: Option<Decimal256>,
+    /// The `min_feeders`-th newest publish time (seconds) of the prices the index was built
+    /// from: the index is stale once fewer than `min_feeders` of them are fresh.
     pub index_publish_time: u64,
     /// Open interest in base units.
     pub long_oi: Uint128,
@@ -98,6 +100,36 @@ pub struct Market {
     pub oi_since: Timestamp,
     #[serde(default)]
     pub oi_touched: Timestamp,
+    /// Price-shock state ([`crate::shock`]). Markets stored before it existed read no shock
+    /// and no references (the next push sets them).
+    #[serde(default)]
+    pub shock: ShockState,
+}
+
+/// A market's price-shock state: when margin removal may resume, and the index at the start of
+/// the current and the previous shock window that moves are measured from (O(1), no history).
+#[cw_serde]
+#[derive(Default)]
+pub struct ShockState {
+    /// Margin removal in the market is refused before this time (seconds); 0 = never shocked.
+    pub until: u64,
+    /// Start of the current window (a multiple of `shock_window_seconds`).
+    pub window_start: u64,
+    /// Index at the start of the current window (or the market's first index).
+    pub reference: Option<Decimal256>,
+    /// Start of the previous window.
+    pub previous_window_start: u64,
+    /// Index at the start of the previous window.
+    pub previous_reference: Option<Decimal256>,
+}
+
+/// A feeder's latest observation in a market.
+#[cw_serde]
+pub struct FeederPrice {
+    /// Observed price.
+    pub price: Decimal256,
+    /// When it was observed (seconds).
+    pub publish_time: u64,
 }
 
 /// A trader's isolated position in one market.
@@ -127,6 +159,8 @@ pub const STATE: Item<EngineState> = Item::new("state");
 pub const MARKETS: Map<&str, Market> = Map::new("markets");
 /// Feeders by (market, feeder).
 pub const FEEDERS: Map<(&str, &Addr), ()> = Map::new("feeders");
+/// Each feeder's latest price by (market, feeder); removed with the feeder (`SetFeeders`).
+pub const FEEDER_PRICES: Map<(&str, &Addr), FeederPrice> = Map::new("feeder_prices");
 /// Positions by (trader, market).
 pub const POSITIONS: Map<(&Addr, &str), Position> = Map::new("positions");
 /// Socialized-loss history by shortfall id.

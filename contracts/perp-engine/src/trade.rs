@@ -16,6 +16,7 @@ use crate::position::{
     check_opening, check_remainder, fill_with_fee, new_position, notional_at, pnl_at, requirement,
     Fill,
 };
+use crate::shock::ensure_not_shocked;
 use crate::solvency::{accrue, ensure_payable, Pool};
 use crate::state::{load_market, load_position, CONFIG, MARKETS, PAUSE, POSITIONS, STATE};
 
@@ -209,8 +210,9 @@ pub fn add_margin(
 
 /// Withdraws margin, net of funding owed, down to the initial margin at the index price:
 /// `margin - funding owed - amount + min(PnL at index, 0) >= initial_margin_ratio * notional
-/// at index`. The market's funding is caught up first, so the funding owed includes every
-/// interval that has ended. Unrealized profit never counts for removal (opening still counts
+/// at index`. Refused with `MarketShocked` while the market's price shock lasts
+/// ([`crate::shock`]). The market's funding is caught up first, so the funding owed includes
+/// every interval that has ended. Unrealized profit never counts for removal (opening still counts
 /// it). While uncovered bad debt remains, an amount above the engine's balance is refused with
 /// `Insolvent`.
 pub fn remove_margin(
@@ -234,6 +236,7 @@ pub fn remove_margin(
     let config = CONFIG.load(deps.storage)?;
     let trader = info.sender;
     let mut market = load_market(deps.storage, &market_id)?;
+    ensure_not_shocked(&market_id, &market, env.block.time.seconds())?;
     let mut position = load_position(deps.storage, &trader, &market_id)?;
     let mut state = STATE.load(deps.storage)?;
     catch_up_funding(&mut market, env.block.time)?;

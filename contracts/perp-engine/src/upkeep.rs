@@ -1,5 +1,5 @@
 //! Handlers of the upkeep messages that keep markets and books current: `PushPrice` (a
-//! market's feeders), `SettleFunding` and `SweepPremium` (anyone).
+//! market's feeders; the index rules are in [`crate::oracle`], the shock in [`crate::shock`]), `SettleFunding` and `SweepPremium` (anyone).
 
 use cosmwasm_std::{Decimal256, DepsMut, Env, MessageInfo, Response};
 use cw_utils::nonpayable;
@@ -7,9 +7,17 @@ use cw_utils::nonpayable;
 use crate::error::ContractError;
 use crate::fees::{open_interest, query_coverage, sweep_messages};
 use crate::funding::{catch_up_funding, intervals_ended};
-use crate::state::{load_market, CONFIG, FEEDERS, MARKETS, PAUSE, STATE};
+use crate::oracle::{is_fresh, recompute_index, IndexUpdate};
+use crate::shock;
+use crate::state::{
+    load_market, FeederPrice, CONFIG, FEEDERS, FEEDER_PRICES, MARKETS, PAUSE, STATE,
+};
 
-/// A feeder pushes an index price observed at `publish_time`.
+/// A feeder pushes its price observed at `publish_time`: it replaces the feeder's own latest
+/// price (newer than that one, not in the future, within `min_price ..= max_price`), the index
+/// is recomputed from every feeder's latest fresh price ([`recompute_index`]), and a fresh
+/// price or new index further than `shock_move` from the shock references starts a price shock
+/// ([`crate::shock`]).
 pub fn push_price(
     deps: DepsMut,
     env: Env,
@@ -26,25 +34,59 @@ pub fn push_price(
     if price.is_zero() {
         return Err(ContractError::ZeroPrice);
     }
+    let (min, max) = (market.params.min_price, market.params.max_price);
+    if price < min || price > max {
+        return Err(ContractError::PriceOutOfBounds { price, min, max });
+    }
     let now = env.block.time.seconds();
     if publish_time > now {
         return Err(ContractError::PriceFromFuture { publish_time, now });
     }
-    if market.index_price.is_some() && publish_time <= market.index_publish_time {
-        return Err(ContractError::PriceNotNewer {
-            publish_time,
-            last: market.index_publish_time,
-        });
+    if let Some(last) = FEEDER_PRICES.may_load(deps.storage, (&market_id, &info.sender))? {
+        if publish_time <= last.publish_time {
+            return Err(ContractError::PriceNotNewer {
+                publish_time,
+                last: last.publish_time,
+            });
+        }
     }
-    market.index_price = Some(price);
-    market.index_publish_time = publish_time;
+    FEEDER_PRICES.save(
+        deps.storage,
+        (&market_id, &info.sender),
+        &FeederPrice {
+            price,
+            publish_time,
+        },
+    )?;
+    shock::roll_window(&mut market, now);
+    let update = recompute_index(deps.storage, &market_id, &mut market, now)?;
+    if market.shock.reference.is_none() {
+        market.shock.reference = market.index_price;
+    }
+    let mut shocked = is_fresh(&market, publish_time, now) && shock::is_shock(&market, price)?;
+    if let IndexUpdate::Set { price: index } = update {
+        shocked |= shock::is_shock(&market, index)?;
+    }
+    if shocked {
+        shock::start(&mut market, now);
+        shock::rebase(&mut market);
+    }
     MARKETS.save(deps.storage, &market_id, &market)?;
     Ok(Response::new()
         .add_attribute("action", "push_price")
         .add_attribute("sender", info.sender)
         .add_attribute("market", market_id)
         .add_attribute("price", price.to_string())
-        .add_attribute("publish_time", publish_time.to_string()))
+        .add_attribute("publish_time", publish_time.to_string())
+        .add_attribute("index_update", update.name())
+        .add_attribute(
+            "index_price",
+            market
+                .index_price
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+        )
+        .add_attribute("shock_until", market.shock.until.to_string()))
 }
 
 /// Anyone settles the funding of a market: [`catch_up_funding`]. The index need not be fresh

@@ -25,7 +25,7 @@ use cw_multi_test::{AppResponse, Contract, ContractWrapper, Executor};
 use perp_engine::ContractError as EngineError;
 use tranche_perps_types::engine::{
     EngineStateResponse, ExecuteMsg, FeeConfig, InstantiateMsg, MarketParams, MarketResponse,
-    NewMarket, PositionResponse, QueryMsg, SocializedLossesResponse,
+    NewMarket, PositionResponse, QueryMsg, ShockResponse, SocializedLossesResponse,
 };
 use tranche_perps_types::fund;
 
@@ -56,7 +56,10 @@ pub fn into_engine_error(err: anyhow::Error) -> EngineError {
 /// Market parameters the suite's markets start with: 10x initial, 5% maintenance, 0.1% taker
 /// fee, 2% liquidation fee half to the keeper, 10 USDC minimum notional, 10% max spread,
 /// funding factor 1 capped at 0.5% per hourly interval, prices stale after 10 minutes, 0.05% of
-/// the vAMM liquidated per block, and at least 0.1 USDC for every liquidation's keeper.
+/// the vAMM liquidated per block, and at least 0.1 USDC for every liquidation's keeper; the
+/// index needs 2 fresh feeders and a second feeder's confirmation for a move beyond 10%, prices
+/// between 0.001 and 1,000,000; a 10% move within an hour-long window pauses margin removal
+/// for an hour.
 pub fn default_market_params() -> MarketParams {
     MarketParams {
         initial_margin_ratio: Decimal::percent(10),
@@ -74,13 +77,24 @@ pub fn default_market_params() -> MarketParams {
         oracle_max_age_seconds: 600,
         liquidation_depth: tranche_perps_types::engine::default_liquidation_depth(),
         min_keeper_reward: Uint128::new(100_000),
+        min_feeders: 2,
+        max_index_move: Some(Decimal::percent(10)),
+        min_price: Decimal256::permille(1),
+        max_price: Decimal256::from_ratio(1_000_000u128, 1u128),
+        shock_move: Decimal::percent(10),
+        shock_window_seconds: 3_600,
+        shock_pause_seconds: 3_600,
     }
 }
 
+/// Names of the suite's feeders: every suite market has all of them; [`Suite::push_price`]
+/// pushes from the first two.
+pub const FEEDERS: [&str; 3] = ["feeder", "feeder2", "feeder3"];
+
 /// Test-side records of the engine: what the invariant checks need to know.
 pub struct PerpRecords {
-    /// Pushes index prices.
-    pub feeder: Addr,
+    /// Feeders of every suite market ([`FEEDERS`]).
+    pub feeders: Vec<Addr>,
     /// Receives treasury fees.
     pub treasury: Addr,
     /// Code id of the engine.
@@ -97,7 +111,7 @@ pub struct PerpRecords {
 pub(crate) fn deploy(suite: &mut Suite) {
     let code_id = suite.app.store_code(engine_contract());
     let treasury = suite.addr("treasury");
-    let feeder = suite.addr("feeder");
+    let feeders = FEEDERS.iter().map(|f| suite.addr(f)).collect();
     let engine = suite
         .app
         .instantiate_contract(
@@ -131,7 +145,7 @@ pub(crate) fn deploy(suite: &mut Suite) {
         .expect("fund accepts the engine");
     suite.engine = engine;
     suite.perp = Some(PerpRecords {
-        feeder,
+        feeders,
         treasury,
         code_id,
         quote_start: BTreeMap::new(),
@@ -145,9 +159,19 @@ impl Suite {
         self.perp.as_ref().expect("suite built with_perp_engine()")
     }
 
-    /// The feeder of every suite market.
+    /// The first feeder of every suite market.
     pub fn feeder(&self) -> Addr {
-        self.records().feeder.clone()
+        self.records().feeders[0].clone()
+    }
+
+    /// Every feeder of the suite's markets ([`FEEDERS`]).
+    pub fn feeders(&self) -> Vec<Addr> {
+        self.records().feeders.clone()
+    }
+
+    /// The suite's feeders as message strings.
+    pub fn feeder_strings(&self) -> Vec<String> {
+        self.feeders().iter().map(Addr::to_string).collect()
     }
 
     /// The engine's treasury.
@@ -174,7 +198,7 @@ impl Suite {
         })
     }
 
-    /// The governor adds a market with the suite's default parameters, the suite's feeder,
+    /// The governor adds a market with the suite's default parameters, the suite's feeders,
     /// and vAMM reserves `(base, quote)`.
     pub fn add_market(&mut self, id: &str, base: u128, quote: u128) -> EngineResult {
         self.add_market_with(id, base, quote, default_market_params())
@@ -193,7 +217,7 @@ impl Suite {
             id: id.to_string(),
             base_reserve: Uint128::new(base),
             quote_reserve: Uint128::new(quote),
-            feeders: vec![self.feeder().to_string()],
+            feeders: self.feeder_strings(),
             params,
         });
         let res = self.execute_engine(&governor, &msg, &[])?;
@@ -203,19 +227,46 @@ impl Suite {
         Ok(res)
     }
 
-    /// The feeder pushes `price` (a decimal string, quote units per base unit) published now.
+    /// The first two feeders push `price` (a decimal string, quote units per base unit)
+    /// published now, so it becomes the index (2 fresh prices agree); the second push's
+    /// response.
     pub fn push_price(&mut self, market: &str, price: &str) -> EngineResult {
-        let feeder = self.feeder();
+        let feeders = self.feeders();
+        self.push_price_from(&feeders[0], market, price)?;
+        self.push_price_from(&feeders[1], market, price)
+    }
+
+    /// `feeder` alone pushes `price` published now.
+    pub fn push_price_from(&mut self, feeder: &Addr, market: &str, price: &str) -> EngineResult {
         let now = self.app.block_info().time.seconds();
+        self.push_price_at(feeder, market, price, now)
+    }
+
+    /// `feeder` alone pushes `price` published at `publish_time`.
+    pub fn push_price_at(
+        &mut self,
+        feeder: &Addr,
+        market: &str,
+        price: &str,
+        publish_time: u64,
+    ) -> EngineResult {
         self.execute_engine(
-            &feeder,
+            feeder,
             &ExecuteMsg::PushPrice {
                 market: market.to_string(),
                 price: price.parse::<Decimal256>().expect("price parses"),
-                publish_time: now,
+                publish_time,
             },
             &[],
         )
+    }
+
+    /// `QueryMsg::Shock`.
+    pub fn shock(&self, market: &str) -> ShockResponse {
+        self.engine_query(&QueryMsg::Shock {
+            market: market.to_string(),
+        })
+        .expect("shock query")
     }
 
     fn note_trader(&mut self, market: &str, who: &Addr) {

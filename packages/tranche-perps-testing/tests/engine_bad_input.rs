@@ -1,6 +1,7 @@
 //! `docs/testing.md#bad-input` for every execute message of the perp engine: unauthorized senders,
 //! missing, wrong, several and extra funds, zero and extreme amounts (`Int128::MIN`/`MAX` size
-//! deltas, `u128::MAX` withdrawals), bad addresses, a stale price, the paused and halted states and
+//! deltas, `u128::MAX` withdrawals), bad addresses, a stale price, prices outside a market's
+//! bounds, too few feeders for `min_feeders`, the paused, halted and price-shock states and
 //! unknown JSON fields. Each case asserts the exact error and that neither the engine's books,
 //! markets, positions, config, ownership nor any balance changed.
 //!
@@ -17,8 +18,8 @@ use tranche_perps_testing::checks::assert_unchanged;
 use tranche_perps_testing::perp::{default_market_params, into_engine_error};
 use tranche_perps_testing::{Suite, DENOM, ONE};
 use tranche_perps_types::engine::{
-    EngineConfigResponse, EnginePause, EngineStateResponse, ExecuteMsg, FeeConfig, MarketResponse,
-    NewMarket, PositionResponse, QueryMsg,
+    EngineConfigResponse, EnginePause, EngineStateResponse, ExecuteMsg, FeeConfig, MarketParams,
+    MarketResponse, NewMarket, PositionResponse, QueryMsg,
 };
 use tranche_perps_types::fund::GovernorAction;
 
@@ -223,6 +224,9 @@ fn governor_messages(suite: &Suite) -> Vec<ExecuteMsg> {
             guardian: None,
         },
         ExecuteMsg::WithdrawTreasury {},
+        ExecuteMsg::EndShock {
+            market: BTC.to_string(),
+        },
         ExecuteMsg::UpdateOwnership(GovernorAction::TransferOwnership {
             new_owner: suite.addr("bob").to_string(),
             expiry: None,
@@ -782,6 +786,177 @@ fn push_price_bad_input() {
             last: now,
         },
     );
+    // outside the market's min_price ..= max_price (0.001 ..= 1,000,000), and the extremes
+    let (min, max) = (
+        Decimal256::permille(1),
+        Decimal256::from_ratio(1_000_000u128, 1u128),
+    );
+    for price in [
+        Decimal256::raw(1),
+        min - Decimal256::raw(1),
+        max + Decimal256::raw(1),
+        Decimal256::from_ratio(10u128.pow(30), 1u128),
+        Decimal256::MAX,
+    ] {
+        refused(
+            &mut suite,
+            &feeder,
+            &push(price, now + 5),
+            &[],
+            ContractError::PriceOutOfBounds { price, min, max },
+        );
+    }
+}
+
+#[test]
+fn shock_messages_bad_input() {
+    let mut suite = setup();
+    let (bob, governor, guardian, feeder) = (
+        suite.addr("bob"),
+        suite.governor.clone(),
+        suite.guardian.clone(),
+        suite.feeder(),
+    );
+    let trigger = |market: &str| ExecuteMsg::TriggerShock {
+        market: market.to_string(),
+    };
+    let end = |market: &str| ExecuteMsg::EndShock {
+        market: market.to_string(),
+    };
+    for who in [&bob, &feeder] {
+        refused(
+            &mut suite,
+            who,
+            &trigger(BTC),
+            &[],
+            ContractError::NotGovernorOrGuardian,
+        );
+    }
+    for who in [&governor, &guardian] {
+        for funds in [usdc(1), coins(1, ATOM), vec![coin(1, ATOM), coin(1, DENOM)]] {
+            refused(&mut suite, who, &trigger(BTC), &funds, nonpayable());
+        }
+        refused(
+            &mut suite,
+            who,
+            &trigger("ETH-USD"),
+            &[],
+            ContractError::MarketNotFound {
+                market: "ETH-USD".to_string(),
+            },
+        );
+    }
+    refused(
+        &mut suite,
+        &governor,
+        &end(BTC),
+        &[],
+        ContractError::NoShock {
+            market: BTC.to_string(),
+        },
+    );
+    refused(
+        &mut suite,
+        &governor,
+        &end("ETH-USD"),
+        &[],
+        ContractError::MarketNotFound {
+            market: "ETH-USD".to_string(),
+        },
+    );
+    // during a shock: only the governor ends it; margin removal is refused with its end
+    suite.execute_engine(&guardian, &trigger(BTC), &[]).unwrap();
+    let until = suite.now().seconds() + 3_600;
+    for who in [&bob, &guardian, &feeder] {
+        refused(&mut suite, who, &end(BTC), &[], not_owner());
+    }
+    refused(
+        &mut suite,
+        &bob,
+        &remove_margin(1),
+        &[],
+        ContractError::MarketShocked {
+            market: BTC.to_string(),
+            until,
+        },
+    );
+    refused(
+        &mut suite,
+        &bob,
+        &remove_margin(u128::MAX),
+        &[],
+        ContractError::MarketShocked {
+            market: BTC.to_string(),
+            until,
+        },
+    );
+}
+
+#[test]
+fn min_feeders_above_the_feeders_is_refused() {
+    let mut suite = setup();
+    let governor = suite.governor.clone();
+    let feeders = suite.feeder_strings();
+    let new_market = |feeders: Vec<String>, min_feeders: u32| {
+        ExecuteMsg::AddMarket(NewMarket {
+            id: "ETH-USD".to_string(),
+            base_reserve: Uint128::new(1_000_000),
+            quote_reserve: Uint128::new(1_000_000),
+            feeders,
+            params: MarketParams {
+                min_feeders,
+                ..default_market_params()
+            },
+        })
+    };
+    for (list, min) in [
+        (vec![], 1),
+        (feeders[..1].to_vec(), 2),
+        // a repeated feeder counts once
+        (vec![feeders[0].clone(), feeders[0].clone()], 2),
+        (feeders.clone(), 4),
+    ] {
+        let count = list.iter().collect::<std::collections::BTreeSet<_>>().len() as u32;
+        refused(
+            &mut suite,
+            &governor,
+            &new_market(list, min),
+            &[],
+            ContractError::TooFewFeeders {
+                min_feeders: min,
+                feeders: count,
+            },
+        );
+    }
+    refused(
+        &mut suite,
+        &governor,
+        &ExecuteMsg::UpdateMarket {
+            market: BTC.to_string(),
+            params: MarketParams {
+                min_feeders: 4,
+                ..default_market_params()
+            },
+        },
+        &[],
+        ContractError::TooFewFeeders {
+            min_feeders: 4,
+            feeders: 3,
+        },
+    );
+    refused(
+        &mut suite,
+        &governor,
+        &ExecuteMsg::SetFeeders {
+            market: BTC.to_string(),
+            feeders: feeders[..1].to_vec(),
+        },
+        &[],
+        ContractError::TooFewFeeders {
+            min_feeders: 2,
+            feeders: 1,
+        },
+    );
 }
 
 #[test]
@@ -973,6 +1148,16 @@ fn unknown_json_fields_and_variants() {
         (
             &governor,
             json!({"withdraw_treasury": {"to": bob_s}}),
+            vec![],
+        ),
+        (
+            &governor,
+            json!({"trigger_shock": {"market": BTC, "until": 1}}),
+            vec![],
+        ),
+        (
+            &governor,
+            json!({"end_shock": {"market": BTC, "x": 1}}),
             vec![],
         ),
     ];

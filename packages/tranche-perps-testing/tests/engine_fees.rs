@@ -733,8 +733,10 @@ fn old_engine_sweeps_after_the_fund_moves_to_a_new_engine() {
 /// The review's freeze: a feeder pushes an absurd price on one market, whose open interest
 /// then has a notional beyond 2^128. Before saturation every sweep summed it and failed, and
 /// with a sweep threshold set, closes and liquidations in every other market failed with it.
-/// Now that market's term saturates at 2^128 - 1 (coverage ~0, f_max), manual and automatic
-/// sweeps go on, and the other market trades, closes and liquidates.
+/// A market's `max_price` now refuses such a push (`engine_oracle_feeders.rs`); behind that,
+/// a market whose bound lets it through (here written straight into storage, as no valid
+/// parameters allow) has its term saturate at 2^128 - 1 (coverage ~0, f_max): manual and
+/// automatic sweeps go on, and the other market trades, closes and liquidates.
 #[test]
 fn an_extreme_price_on_one_market_freezes_no_other() {
     const ETH: &str = "ETH-USD";
@@ -749,6 +751,13 @@ fn an_extreme_price_on_one_market_freezes_no_other() {
         .unwrap();
     suite.trade(&bob, BTC, 1_000_000_000, 11_000 * ONE).unwrap();
     set_threshold(&mut suite, 1);
+    let engine = suite.engine.clone();
+    {
+        let mut storage = suite.app.contract_storage_mut(&engine);
+        let mut market = MARKETS.load(&*storage, ETH).unwrap();
+        market.params.max_price = "1000000000000000000000000000000".parse().unwrap();
+        MARKETS.save(&mut *storage, ETH, &market).unwrap();
+    }
     suite.advance(1);
     suite
         .push_price(ETH, "1000000000000000000000000000000")

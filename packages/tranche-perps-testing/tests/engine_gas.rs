@@ -59,15 +59,18 @@ impl World {
         self.exec(who, trade_msg(size), margin)
     }
 
-    /// Moves the clock one second and pushes `price`.
+    /// Moves the clock one second and pushes `price` from two feeders (the market's
+    /// `min_feeders`).
     fn price(&mut self, price: &str) {
         self.env.block.time = self.env.block.time.plus_seconds(1);
-        let msg = ExecuteMsg::PushPrice {
-            market: BTC.to_string(),
-            price: price.parse::<Decimal256>().unwrap(),
-            publish_time: self.env.block.time.seconds(),
-        };
-        self.exec("feeder", msg, 0);
+        for feeder in ["feeder", "feeder2"] {
+            let msg = ExecuteMsg::PushPrice {
+                market: BTC.to_string(),
+                price: price.parse::<Decimal256>().unwrap(),
+                publish_time: self.env.block.time.seconds(),
+            };
+            self.exec(feeder, msg, 0);
+        }
     }
 }
 
@@ -109,12 +112,12 @@ fn world(others: usize) -> World {
         msg,
     )
     .unwrap();
-    let feeder = world.addr("feeder").to_string();
+    let feeders = ["feeder", "feeder2", "feeder3"].map(|f| world.addr(f).to_string());
     let market = NewMarket {
         id: BTC.to_string(),
         base_reserve: Uint128::new(1_000_000_000_000),
         quote_reserve: Uint128::new(100_000_000_000_000),
-        feeders: vec![feeder],
+        feeders: feeders.to_vec(),
         // One liquidation closes a whole position here (depth 5% of the vAMM per block): this
         // file counts storage work per operation, not parts.
         params: MarketParams {

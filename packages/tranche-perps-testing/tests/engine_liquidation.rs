@@ -754,6 +754,22 @@ fn insolvent_engine_pays_who_it_can_and_later_fees_repay_the_deficit() {
     // 19,875,153,735 - 13,043,478,261 = ARB_PAYOUT - 41,303,652,902
     assert_eq!(state.uncovered_bad_debt.u128(), 6_831_675_474);
     assert_eq!(state.unsplit_fees.u128(), 0);
+    // The crash started a price shock that pauses margin removal; the governor ends it, so the
+    // removal meets the deficit check.
+    assert!(matches!(
+        suite.remove_margin(&arb, BTC, ARB_PAYOUT).unwrap_err(),
+        ContractError::MarketShocked { .. }
+    ));
+    let governor = suite.governor.clone();
+    suite
+        .execute_engine(
+            &governor,
+            &ExecuteMsg::EndShock {
+                market: BTC.to_string(),
+            },
+            &[],
+        )
+        .unwrap();
     assert_eq!(
         suite.remove_margin(&arb, BTC, ARB_PAYOUT).unwrap_err(),
         ContractError::Insolvent {

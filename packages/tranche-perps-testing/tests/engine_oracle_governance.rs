@@ -8,7 +8,9 @@ use cw_ownable::{Ownership, OwnershipError};
 use cw_utils::PaymentError;
 use perp_engine::ContractError;
 use tranche_perps_testing::checks::{assert_refused, assert_unchanged};
-use tranche_perps_testing::perp::{default_market_params, engine_contract, into_engine_error};
+use tranche_perps_testing::perp::{
+    default_market_params, engine_contract, into_engine_error, FEEDERS,
+};
 use tranche_perps_testing::wasm_attrs;
 use tranche_perps_testing::{Suite, DENOM, ONE};
 use tranche_perps_types::engine::{
@@ -71,12 +73,14 @@ fn gov(suite: &mut Suite, msg: ExecuteMsg) -> Result<AppResponse, ContractError>
     suite.execute_engine(&governor, &msg, &[])
 }
 
+/// A new market fed by the suite's feeders (the names of [`FEEDERS`]).
 fn new_market(id: &str, base: u128, quote: u128, params: MarketParams) -> ExecuteMsg {
+    let api = cosmwasm_std::testing::MockApi::default();
     ExecuteMsg::AddMarket(NewMarket {
         id: id.to_string(),
         base_reserve: Uint128::new(base),
         quote_reserve: Uint128::new(quote),
-        feeders: vec![],
+        feeders: FEEDERS.map(|f| api.addr_make(f).to_string()).to_vec(),
         params,
     })
 }
@@ -193,35 +197,57 @@ fn push_price_errors() {
         },
         |s| push(s, &feeder, "ETH-USD", "101", t),
     );
-    // one second newer than the last is accepted, and recorded
+    // one second newer than the feeder's own last is accepted and recorded; the index is the
+    // median of the two fresh prices nearest the last index (100), so one feeder alone does
+    // not move it
+    let feeder2 = suite.feeders()[1].clone();
     push(&mut suite, &feeder, BTC, "101.5", t0 + 1).unwrap();
+    let m = suite.market(BTC);
+    assert_eq!(m.index_price, Some("100".parse().unwrap()));
+    assert_eq!(m.index_publish_time, Some(t0));
+    // the second feeder agrees: the index moves, published at the 2nd newest time
+    push(&mut suite, &feeder2, BTC, "101.5", t0 + 1).unwrap();
     let m = suite.market(BTC);
     assert_eq!(m.index_price, Some("101.5".parse().unwrap()));
     assert_eq!(m.index_publish_time, Some(t0 + 1));
     push(&mut suite, &feeder, BTC, "99", t).unwrap();
+    assert_eq!(
+        suite.market(BTC).index_price,
+        Some("101.5".parse().unwrap())
+    );
+    assert_eq!(suite.market(BTC).index_publish_time, Some(t0 + 1));
+    push(&mut suite, &feeder2, BTC, "99", t).unwrap();
+    assert_eq!(suite.market(BTC).index_price, Some("99".parse().unwrap()));
     assert_eq!(suite.market(BTC).index_publish_time, Some(t));
 }
 
 #[test]
 fn old_but_newer_price_is_accepted_and_stale() {
     let mut suite = setup();
-    let feeder = suite.feeder();
+    let feeders = suite.feeders();
     let bob = suite.addr("bob");
+    let t0 = suite.now().seconds();
     suite.advance(1_000);
     let t = suite.now().seconds();
-    // published 601 s ago: accepted (newer than the last) but already stale for trading
-    push(&mut suite, &feeder, BTC, "100", t - 601).unwrap();
+    // published 601 s ago: accepted (newer than each feeder's last) but already stale, so
+    // the index keeps its own (stale) publish time
+    for feeder in &feeders[..2] {
+        push(&mut suite, feeder, BTC, "100", t - 601).unwrap();
+    }
     let err = suite.trade(&bob, BTC, 1_000_000, 20_000_000).unwrap_err();
     assert_eq!(
         err,
         ContractError::StalePrice {
             market: BTC.to_string(),
-            publish_time: t - 601,
+            publish_time: t0,
             max_age: 600,
             now: t,
         }
     );
-    push(&mut suite, &feeder, BTC, "100", t - 600).unwrap();
+    for feeder in &feeders[..2] {
+        push(&mut suite, feeder, BTC, "100", t - 600).unwrap();
+    }
+    assert_eq!(suite.market(BTC).index_publish_time, Some(t - 600));
     suite.trade(&bob, BTC, 1_000_000, 20_000_000).unwrap();
 }
 
@@ -292,27 +318,33 @@ fn set_feeders_replaces_feeders() {
         },
         |s| push(s, &feeder, BTC, "101", t),
     );
+    // the removed feeders' prices are gone: alice alone is too few fresh prices
     push(&mut suite, &alice, BTC, "101", t).unwrap();
+    assert_eq!(suite.market(BTC).index_price, Some("100".parse().unwrap()));
+    // the same publish time from another feeder is accepted: no feeder shuts another out
+    push(&mut suite, &dave, BTC, "102", t).unwrap();
+    assert_eq!(suite.market(BTC).index_price, Some("101".parse().unwrap()));
+    assert_eq!(suite.market(BTC).index_publish_time, Some(t));
+    // fewer feeders than min_feeders (2) are refused
+    for feeders in [vec![], vec![alice.to_string()]] {
+        let count = feeders.len() as u32;
+        refused(
+            &mut suite,
+            ContractError::TooFewFeeders {
+                min_feeders: 2,
+                feeders: count,
+            },
+            |s| gov(s, set(feeders)),
+        );
+    }
+    // a duplicate counts once
     refused(
         &mut suite,
-        ContractError::PriceNotNewer {
-            publish_time: t,
-            last: t,
+        ContractError::TooFewFeeders {
+            min_feeders: 2,
+            feeders: 1,
         },
-        |s| push(s, &dave, BTC, "102", t),
-    );
-    suite.advance(5);
-    push(&mut suite, &dave, BTC, "102", t + 5).unwrap();
-    assert_eq!(suite.market(BTC).index_price, Some("102".parse().unwrap()));
-    // no feeders: nobody can push
-    gov(&mut suite, set(vec![])).unwrap();
-    assert!(suite.market(BTC).feeders.is_empty());
-    refused(
-        &mut suite,
-        ContractError::NotFeeder {
-            market: BTC.to_string(),
-        },
-        |s| push(s, &alice, BTC, "103", t + 5),
+        |s| gov(s, set(vec![alice.to_string(), alice.to_string()])),
     );
 }
 
@@ -412,6 +444,61 @@ fn bad_params() -> Vec<(&'static str, MarketParams, String)> {
         p(&|m| m.min_keeper_reward = Uint128::new(100_001)),
         "100001".into(),
     ));
+    for v in [0, 11] {
+        cases.push(("min_feeders", p(&|m| m.min_feeders = v), v.to_string()));
+    }
+    for v in [Decimal::raw(999_999_999_999_999), Decimal::one() + eps] {
+        cases.push((
+            "max_index_move",
+            p(&|m| m.max_index_move = Some(v)),
+            v.to_string(),
+        ));
+    }
+    let ceiling = Decimal256::from_ratio(10u128.pow(18), 1u128);
+    let eps256 = Decimal256::raw(1);
+    for v in [Decimal256::zero(), ceiling + eps256] {
+        cases.push(("min_price", p(&|m| m.min_price = v), v.to_string()));
+    }
+    for (min, max) in [
+        // above the ceiling; equal to min_price; below min_price
+        (Decimal256::one(), ceiling + eps256),
+        (Decimal256::one(), Decimal256::one()),
+        (Decimal256::one(), Decimal256::one() - eps256),
+    ] {
+        cases.push((
+            "max_price",
+            p(&|m| {
+                m.min_price = min;
+                m.max_price = max;
+            }),
+            max.to_string(),
+        ));
+    }
+    // (max_long_oi + max_short_oi) * max_price above (2^128-1) / 20: a sweep could overflow
+    cases.push((
+        "max_price",
+        p(&|m| {
+            m.max_long_oi = Uint128::MAX;
+            m.min_price = Decimal256::permille(1);
+            m.max_price = Decimal256::one();
+        }),
+        "1".into(),
+    ));
+    for v in [Decimal::percent(1) - eps, Decimal::one() + eps] {
+        cases.push(("shock_move", p(&|m| m.shock_move = v), v.to_string()));
+    }
+    for v in [59, 86_401] {
+        cases.push((
+            "shock_window_seconds",
+            p(&|m| m.shock_window_seconds = v),
+            v.to_string(),
+        ));
+        cases.push((
+            "shock_pause_seconds",
+            p(&|m| m.shock_pause_seconds = v),
+            v.to_string(),
+        ));
+    }
     cases
 }
 
@@ -446,6 +533,13 @@ fn edge_params() -> Vec<MarketParams> {
             m.oracle_max_age_seconds = 5;
             m.liquidation_depth = Decimal::raw(10_000_000_000_000);
             m.min_keeper_reward = Uint128::zero();
+            m.min_feeders = 1;
+            m.max_index_move = Some(Decimal::permille(1));
+            m.min_price = Decimal256::raw(1);
+            m.max_price = Decimal256::raw(2);
+            m.shock_move = Decimal::percent(1);
+            m.shock_window_seconds = 60;
+            m.shock_pause_seconds = 60;
         }),
         p(&|m| {
             m.taker_fee = Decimal::percent(5);
@@ -462,6 +556,21 @@ fn edge_params() -> Vec<MarketParams> {
             m.liquidation_depth = Decimal::percent(5);
             // floor(floor((2^128 - 1) * 10%) * 100%)
             m.min_keeper_reward = Uint128::MAX.mul_floor(Decimal::percent(10));
+            // every feeder the market has (10 is the bound's edge, with 10 feeders); the most
+            // max_price with open-interest caps at 2^128-1 is (2^128-1) / 20 / (2 (2^128-1))
+            m.min_feeders = 3;
+            m.max_index_move = Some(Decimal::one());
+            m.min_price = Decimal256::raw(1);
+            m.max_price = Decimal256::raw(24_999_999_999_999_999);
+            m.shock_move = Decimal::one();
+            m.shock_window_seconds = 86_400;
+            m.shock_pause_seconds = 86_400;
+        }),
+        // the price ceiling with the default open-interest caps; no index-move bound
+        p(&|m| {
+            m.min_price = Decimal256::from_ratio(10u128.pow(18), 1u128) - Decimal256::raw(1);
+            m.max_price = Decimal256::from_ratio(10u128.pow(18), 1u128);
+            m.max_index_move = None;
         }),
     ]
 }
@@ -595,7 +704,9 @@ fn add_market_ids_duplicates_owner_and_count() {
     let m = suite.market("ABC");
     assert_eq!(m.index_price, None);
     assert_eq!(m.index_publish_time, None);
-    assert_eq!(m.feeders, vec![suite.feeder()]);
+    let mut feeders = suite.feeders();
+    feeders.sort();
+    assert_eq!(m.feeders, feeders);
     assert_eq!(m.mark_price, Decimal256::from_ratio(100u128, 1u128));
     assert_eq!(m.last_funding_time, suite.app.block_info().time);
     // at most 20 markets

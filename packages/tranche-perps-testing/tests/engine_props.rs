@@ -181,6 +181,7 @@ fn expected(err: &E) -> bool {
             | E::StalePrice { .. }
             | E::InsufficientLiquidity
             | E::Insolvent { .. }
+            | E::MarketShocked { .. }
     )
 }
 

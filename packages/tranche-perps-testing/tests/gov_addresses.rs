@@ -178,12 +178,12 @@ fn the_dao_moves_its_engine_actions_to_a_new_engine() {
     assert_eq!(config.guardian, Some(dao.suite.guardian.clone()));
     assert_eq!(dao.suite.config().engine, Some(new_engine.clone()));
 
-    let feeder = dao.suite.feeder().to_string();
+    let feeders = dao.suite.feeder_strings();
     dao.enact(vec![Action::AddMarket(NewMarket {
         id: ETH.to_string(),
         base_reserve: Uint128::new(1_000_000_000_000),
         quote_reserve: Uint128::new(2_000_000_000_000_000),
-        feeders: vec![feeder],
+        feeders,
         params: default_market_params(),
     })]);
     let market = |engine: &Addr| {

@@ -38,10 +38,10 @@ fn dao_with(params: FundParams) -> Dao {
     Dao::new(suite)
 }
 
-/// The DAO adds the ETH market, fed by the suite's feeder.
+/// The DAO adds the ETH market, fed by the suite's feeders.
 fn add_eth(dao: &mut Dao) {
-    let feeder = dao.suite.feeder().to_string();
-    dao.enact(vec![Action::AddMarket(new_market(ETH, vec![feeder]))]);
+    let feeders = dao.suite.feeder_strings();
+    dao.enact(vec![Action::AddMarket(new_market(ETH, feeders))]);
 }
 
 fn new_market(id: &str, feeders: Vec<String>) -> NewMarket {
@@ -265,6 +265,15 @@ fn timelock_of_each_kind_of_action() {
         riskier(|p| p.oracle_max_age_seconds = 601),
         riskier(|p| p.liquidation_depth = Decimal::permille(1)),
         riskier(|p| p.min_keeper_reward += Uint128::one()),
+        // A weaker oracle or a weaker price-shock pause.
+        riskier(|p| p.min_feeders = 1),
+        riskier(|p| p.max_index_move = Some(Decimal::percent(11))),
+        riskier(|p| p.max_index_move = None),
+        riskier(|p| p.min_price = "0.0001".parse().unwrap()),
+        riskier(|p| p.max_price = "1000001".parse().unwrap()),
+        riskier(|p| p.shock_move = Decimal::percent(11)),
+        riskier(|p| p.shock_window_seconds = 3_599),
+        riskier(|p| p.shock_pause_seconds = 3_599),
         // Pausing withdrawals can trap underwriters before a risky change executes.
         Action::SetFundPause {
             deposits: None,
@@ -353,6 +362,13 @@ fn timelock_of_each_kind_of_action() {
             p.oracle_max_age_seconds = 60;
             p.liquidation_depth = Decimal::raw(100_000_000_000_000);
             p.min_keeper_reward = Uint128::new(1);
+            p.min_feeders = 3;
+            p.max_index_move = Some(Decimal::percent(5));
+            p.min_price = "0.01".parse().unwrap();
+            p.max_price = "1000".parse().unwrap();
+            p.shock_move = Decimal::percent(5);
+            p.shock_window_seconds = 7_200;
+            p.shock_pause_seconds = 7_200;
             // Fee and funding settings are not underwriter risk in this model.
             p.taker_fee = Decimal::percent(1);
         }),
@@ -522,7 +538,7 @@ fn an_action_on_an_unknown_market_fails_the_whole_proposal() {
         Action::UpdateEngineFees(fees),
         Action::SetFeeders {
             market: "NOPE-USD".to_string(),
-            feeders: vec![dao.suite.feeder().to_string()],
+            feeders: dao.suite.feeder_strings(),
         },
     ]);
     dao.suite
@@ -859,17 +875,16 @@ fn a_new_fund_engine_is_applied_after_the_long_timelock() {
 #[test]
 fn market_actions_reach_the_engine() {
     let mut dao = dao();
-    let feeder = dao.suite.feeder();
-    let id = dao.propose(vec![Action::AddMarket(new_market(
-        ETH,
-        vec![feeder.to_string()],
-    ))]);
+    let feeders = dao.suite.feeder_strings();
+    let id = dao.propose(vec![Action::AddMarket(new_market(ETH, feeders))]);
     let passed = dao.pass(id);
     dao.suite.advance(EXIT);
     dao.execute(id).unwrap();
     let market = dao.suite.market(ETH);
     assert_eq!(market.params, default_market_params());
-    assert_eq!(market.feeders, vec![feeder.clone()]);
+    let mut expected = dao.suite.feeders();
+    expected.sort();
+    assert_eq!(market.feeders, expected);
     assert_eq!(market.base_reserve, Uint128::new(1_000_000_000_000));
     assert_eq!(market.quote_reserve, Uint128::new(2_000_000_000_000_000));
     assert_eq!(market.last_funding_time, passed.plus_seconds(EXIT));

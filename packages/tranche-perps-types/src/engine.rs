@@ -16,9 +16,9 @@ use crate::fund::GovernorAction;
 /// reserves and id, feeders, the number of markets): the one table validation, the
 /// `ParamOutOfRange` error and the docs read.
 pub mod bounds {
-    use cosmwasm_std::{Decimal, Uint128};
+    use cosmwasm_std::{Decimal, Decimal256, Uint128};
 
-    use crate::bounds::{Bound, Row, DAY, MINUTE};
+    use crate::bounds::{Bound, Row, DAY, HOUR, MINUTE};
 
     /// The default column of a value set per market: markets are created with every parameter
     /// given (`AddMarket`), so there is no product default.
@@ -86,6 +86,61 @@ pub mod bounds {
         Bound::inclusive("min_keeper_reward", Uint128::zero(), Uint128::MAX)
             .with_max_text("2^128-1");
 
+    /// `min_feeders`: how many distinct fresh feeder prices the index needs, 1 to the most
+    /// feeders a market may have. 1 lets a single key set the index (a warning in the market
+    /// query and docs/engine.md#oracle); at most the market's number of feeders (checked in code,
+    /// `TooFewFeeders`).
+    pub const MIN_FEEDERS: Bound<u32> = Bound::inclusive("min_feeders", 1, FEEDERS.max as u32);
+    /// `min_feeders` of a market stored before the field existed, or of a message without it:
+    /// 1, the old behaviour (the newest price of any one feeder is the index).
+    pub const DEFAULT_MIN_FEEDERS: u32 = 1;
+    /// `max_index_move` when set: 0.1% to 100% of the last index. Absent (the default, and the
+    /// value of markets stored before the field existed) turns the confirmation rule off.
+    pub const MAX_INDEX_MOVE: Bound<Decimal> =
+        Bound::inclusive("max_index_move", Decimal::permille(1), Decimal::one());
+    /// The range text of `max_index_move`, which may also be absent.
+    pub fn max_index_move_range() -> String {
+        format!("{}; absent = off", MAX_INDEX_MOVE.range())
+    }
+    /// `min_price`: 10^-18 (the smallest `Decimal256`) to 10^18 quote units per base unit.
+    pub const MIN_PRICE: Bound<Decimal256> =
+        Bound::inclusive("min_price", Decimal256::raw(1), PRICE_CEILING).with_max_text("10^18");
+    /// `max_price`: as [`MIN_PRICE`], above the market's own `min_price`, and low enough that
+    /// no market's open-interest notional can overflow: `(max_long_oi + max_short_oi) *
+    /// max_price <= (2^128-1) / MARKETS.max`, so the sum over every market a sweep prices fits
+    /// a `Uint128`. Both relations are checked in code and written by [`max_price_range`].
+    pub const MAX_PRICE: Bound<Decimal256> =
+        Bound::inclusive("max_price", Decimal256::raw(1), PRICE_CEILING).with_max_text("10^18");
+    /// The largest price any market may accept: 10^18 quote units per base unit.
+    pub const PRICE_CEILING: Decimal256 =
+        Decimal256::raw(1_000_000_000_000_000_000_000_000_000_000_000_000);
+    /// `min_price` when absent (markets stored before the field existed): the lowest allowed.
+    pub const DEFAULT_MIN_PRICE: Decimal256 = MIN_PRICE.min;
+    /// `max_price` when absent: the highest allowed, 10^18.
+    pub const DEFAULT_MAX_PRICE: Decimal256 = PRICE_CEILING;
+    /// The range of `max_price` as errors and docs write it.
+    pub fn max_price_range() -> String {
+        format!(
+            "above {}, at most 10^18, (max_long_oi + max_short_oi) * max_price <= (2^128-1) / {}",
+            MIN_PRICE.name, MARKETS.max
+        )
+    }
+    /// `shock_move`: 1% to 100% of the reference index.
+    pub const SHOCK_MOVE: Bound<Decimal> =
+        Bound::inclusive("shock_move", Decimal::percent(1), Decimal::one());
+    /// `shock_move` when absent: 10%.
+    pub const DEFAULT_SHOCK_MOVE: Decimal = Decimal::percent(10);
+    /// `shock_window_seconds`: 1 minute to 1 day.
+    pub const SHOCK_WINDOW_SECONDS: Bound<u64> =
+        Bound::inclusive("shock_window_seconds", MINUTE, DAY);
+    /// `shock_window_seconds` when absent: 1 hour.
+    pub const DEFAULT_SHOCK_WINDOW_SECONDS: u64 = HOUR;
+    /// `shock_pause_seconds`: 1 minute to 1 day, so a shock never locks margin for long.
+    pub const SHOCK_PAUSE_SECONDS: Bound<u64> =
+        Bound::inclusive("shock_pause_seconds", MINUTE, DAY);
+    /// `shock_pause_seconds` when absent: 1 hour.
+    pub const DEFAULT_SHOCK_PAUSE_SECONDS: u64 = HOUR;
+
     /// `fund_share_max`: a fraction of trading fees.
     pub const FUND_SHARE_MAX: Bound<Decimal> =
         Bound::inclusive("fund_share_max", Decimal::zero(), Decimal::one());
@@ -138,8 +193,16 @@ pub mod bounds {
         format!("{} ..= {}", FUND_SHARE_MIN.min, FUND_SHARE_MAX.name)
     }
 
+    /// The default column of a market parameter added after markets were first stored: the
+    /// value a market stored before it, or a message without it, reads.
+    fn absent(value: impl std::fmt::Display) -> String {
+        format!("{value} when absent")
+    }
+
     /// The engine's parameter table for the docs: market parameters (no default, each market
-    /// sets its own), the fee split (with [`super::FeeConfig::default`]), then a new market's
+    /// sets its own; the liquidation, oracle and shock fields added later read a default when
+    /// absent), the
+    /// fee split (with [`super::FeeConfig::default`]), then a new market's
     /// reserves and id and the limits on feeders and markets.
     pub fn table() -> Vec<Row> {
         let fees = super::FeeConfig::default();
@@ -161,12 +224,27 @@ pub mod bounds {
             MAX_FUNDING_RATE.row(PER_MARKET),
             FUNDING_INTERVAL_SECONDS.row(PER_MARKET),
             ORACLE_MAX_AGE_SECONDS.row(PER_MARKET),
-            LIQUIDATION_DEPTH.row(PER_MARKET),
+            LIQUIDATION_DEPTH.row(absent(super::default_liquidation_depth())),
             Row {
                 name: MIN_KEEPER_REWARD.name,
-                default: PER_MARKET.into(),
+                default: absent(0),
                 range: min_keeper_reward_range(),
             },
+            MIN_FEEDERS.row(absent(DEFAULT_MIN_FEEDERS)),
+            Row {
+                name: MAX_INDEX_MOVE.name,
+                default: absent("off"),
+                range: max_index_move_range(),
+            },
+            MIN_PRICE.row(absent(DEFAULT_MIN_PRICE)),
+            Row {
+                name: MAX_PRICE.name,
+                default: absent("10^18"),
+                range: max_price_range(),
+            },
+            SHOCK_MOVE.row(absent(DEFAULT_SHOCK_MOVE)),
+            SHOCK_WINDOW_SECONDS.row(absent(DEFAULT_SHOCK_WINDOW_SECONDS)),
+            SHOCK_PAUSE_SECONDS.row(absent(DEFAULT_SHOCK_PAUSE_SECONDS)),
             FUND_SHARE_MAX.row(fees.fund_share_max),
             Row {
                 name: FUND_SHARE_MIN.name,
@@ -216,6 +294,17 @@ pub mod bounds {
                     "min_keeper_reward",
                     "0 ..= keeper_share * liquidation_fee * min_notional",
                 ),
+                ("min_feeders", "1 ..= 10"),
+                ("max_index_move", "0.001 ..= 1; absent = off"),
+                ("min_price", "0.000000000000000001 ..= 10^18"),
+                (
+                    "max_price",
+                    "above min_price, at most 10^18, (max_long_oi + max_short_oi) * max_price \
+                     <= (2^128-1) / 20",
+                ),
+                ("shock_move", "0.01 ..= 1"),
+                ("shock_window_seconds", "60 ..= 86400"),
+                ("shock_pause_seconds", "60 ..= 86400"),
                 ("fund_share_max", "0 ..= 1"),
                 ("fund_share_min", "0 ..= fund_share_max"),
                 ("sweep_threshold", SWEEP_THRESHOLD_RANGE),
@@ -231,7 +320,7 @@ pub mod bounds {
         }
 
         #[test]
-        fn defaults_are_the_fee_split_only() {
+        fn defaults_are_the_fee_split_and_the_absent_later_fields() {
             let table = table();
             let default = |name: &str| {
                 table
@@ -244,6 +333,23 @@ pub mod bounds {
             assert_eq!(default("fund_share_min"), "0.1");
             assert_eq!(default("sweep_threshold"), "0");
             assert_eq!(default("taker_fee"), "-");
+            assert_eq!(default("min_feeders"), "1 when absent");
+            assert_eq!(default("max_index_move"), "off when absent");
+            assert_eq!(default("min_price"), "0.000000000000000001 when absent");
+            assert_eq!(default("max_price"), "10^18 when absent");
+            assert_eq!(default("shock_move"), "0.1 when absent");
+            assert_eq!(default("shock_window_seconds"), "3600 when absent");
+            assert_eq!(default("shock_pause_seconds"), "3600 when absent");
+            assert_eq!(default("liquidation_depth"), "0.0005 when absent");
+            assert_eq!(default("min_keeper_reward"), "0 when absent");
+        }
+
+        #[test]
+        fn the_price_ceiling_is_ten_to_the_eighteen() {
+            assert_eq!(
+                PRICE_CEILING,
+                Decimal256::from_atomics(10u128.pow(18), 0).unwrap()
+            );
         }
     }
 }
@@ -304,11 +410,69 @@ pub struct MarketParams {
     /// Range: [`bounds`], docs/engine.md#parameters.
     #[serde(default)]
     pub min_keeper_reward: Uint128,
+    /// The index is the median of the latest fresh prices of at least this many distinct
+    /// feeders; at most the market's number of feeders. 1 lets one key set the index (the
+    /// market query warns). 1 when absent (markets stored before it existed).
+    /// Range: [`bounds`], docs/engine.md#oracle.
+    #[serde(default = "default_min_feeders")]
+    pub min_feeders: u32,
+    /// A new index further than this fraction from the last index needs the fresh prices of at
+    /// least two distinct feeders beyond it on the same side. Absent: off.
+    /// Range: [`bounds`], docs/engine.md#oracle.
+    #[serde(default)]
+    pub max_index_move: Option<Decimal>,
+    /// Pushed prices below this are refused (`PriceOutOfBounds`). 10^-18 when absent.
+    /// Range: [`bounds`], docs/engine.md#oracle.
+    #[serde(default = "default_min_price")]
+    pub min_price: Decimal256,
+    /// Pushed prices above this are refused (`PriceOutOfBounds`); above `min_price`, and
+    /// `(max_long_oi + max_short_oi) * max_price` fits every market's notional in a sweep.
+    /// 10^18 when absent. Range: [`bounds`], docs/engine.md#oracle.
+    #[serde(default = "default_max_price")]
+    pub max_price: Decimal256,
+    /// A price shock: the index or any accepted fresh feeder price further than this fraction
+    /// from the index at the start of the current or the previous shock window. Margin removal
+    /// in the market then pauses for `shock_pause_seconds`. 10% when absent.
+    /// Range: [`bounds`], docs/engine.md#pauses.
+    #[serde(default = "default_shock_move")]
+    pub shock_move: Decimal,
+    /// Length of a shock window (windows start at multiples of it). 1 hour when absent.
+    /// Range: [`bounds`], docs/engine.md#pauses.
+    #[serde(default = "default_shock_window_seconds")]
+    pub shock_window_seconds: u64,
+    /// How long a shock pauses margin removal in the market. 1 hour when absent.
+    /// Range: [`bounds`], docs/engine.md#pauses.
+    #[serde(default = "default_shock_pause_seconds")]
+    pub shock_pause_seconds: u64,
 }
 
 /// [`MarketParams::liquidation_depth`] of markets stored, or messages sent, without it: 0.05%.
 pub fn default_liquidation_depth() -> Decimal {
     Decimal::raw(500_000_000_000_000)
+}
+
+fn default_min_feeders() -> u32 {
+    bounds::DEFAULT_MIN_FEEDERS
+}
+
+fn default_min_price() -> Decimal256 {
+    bounds::DEFAULT_MIN_PRICE
+}
+
+fn default_max_price() -> Decimal256 {
+    bounds::DEFAULT_MAX_PRICE
+}
+
+fn default_shock_move() -> Decimal {
+    bounds::DEFAULT_SHOCK_MOVE
+}
+
+fn default_shock_window_seconds() -> u64 {
+    bounds::DEFAULT_SHOCK_WINDOW_SECONDS
+}
+
+fn default_shock_pause_seconds() -> u64 {
+    bounds::DEFAULT_SHOCK_PAUSE_SECONDS
 }
 
 /// A market as the governor creates it.
@@ -463,14 +627,31 @@ pub enum ExecuteMsg {
     /// 2^128 - 1 rather than failing the sweep. A sweep (also the automatic one) then restarts
     /// every market's window.
     SweepPremium {},
-    /// Feeder only: push an index price.
+    /// Feeder only: push the sender's price observation. It replaces the sender's own last
+    /// one (its `publish_time` must be newer than that one, not in the future; the price within
+    /// the market's `min_price ..= max_price`), and the index is recomputed: the median of the
+    /// fresh prices of the market's feeders when at least `min_feeders` are fresh, a move beyond
+    /// `max_index_move` only when two distinct feeders' fresh prices confirm it. A fresh price or
+    /// index further than `shock_move` from the shock references starts a price shock
+    /// (docs/engine.md#oracle, docs/engine.md#pauses).
     PushPrice {
         /// Market id.
         market: String,
-        /// Index price, quote base units per base unit.
+        /// The observed price, quote base units per base unit.
         price: Decimal256,
         /// When the price was observed (seconds); not in the future.
         publish_time: u64,
+    },
+    /// Guardian or governor: start (or prolong) a market's price shock until now +
+    /// `shock_pause_seconds`, never later; margin removal in the market pauses until then.
+    TriggerShock {
+        /// Market id.
+        market: String,
+    },
+    /// Governor only: end a market's price shock now.
+    EndShock {
+        /// Market id.
+        market: String,
     },
     /// Governor only: create a market.
     AddMarket(NewMarket),
@@ -580,12 +761,51 @@ pub enum QueryMsg {
         /// Page size (default 10, max 30).
         limit: Option<u32>,
     },
+    /// A market's price-shock state: whether margin removal in it is paused now, until when,
+    /// and the references moves are measured from.
+    #[returns(ShockResponse)]
+    Shock {
+        /// Market id.
+        market: String,
+    },
     /// What liquidations during a deficit owe an address (see [`ExecuteMsg::ClaimOwed`]).
     #[returns(OwedResponse)]
     Owed {
         /// Keeper or trader.
         address: String,
     },
+}
+
+/// Response to [`QueryMsg::Shock`].
+#[cw_serde]
+pub struct ShockResponse {
+    /// Market id.
+    pub market: String,
+    /// Whether margin removal in the market is paused by a shock now (`until` > now).
+    pub active: bool,
+    /// End of the latest shock (seconds); 0 when the market was never shocked.
+    pub until: u64,
+    /// Start of the current shock window (seconds).
+    pub window_start: u64,
+    /// Index at the start of the current window (or its first index, if it had none then).
+    pub reference_price: Option<Decimal256>,
+    /// Start of the previous shock window (seconds).
+    pub previous_window_start: u64,
+    /// Index at the start of the previous window.
+    pub previous_reference_price: Option<Decimal256>,
+}
+
+/// A feeder's latest price in a market.
+#[cw_serde]
+pub struct FeederPriceResponse {
+    /// Feeder.
+    pub feeder: Addr,
+    /// Its latest price.
+    pub price: Decimal256,
+    /// Its publish time (seconds).
+    pub publish_time: u64,
+    /// Whether it is no older than `oracle_max_age_seconds` now.
+    pub fresh: bool,
 }
 
 /// Response to [`QueryMsg::Owed`].
@@ -614,6 +834,10 @@ pub struct EngineConfigResponse {
     pub pause: EnginePause,
 }
 
+/// [`MarketResponse::oracle_warning`] of a market whose `min_feeders` is 1.
+pub const SINGLE_FEEDER_WARNING: &str =
+    "min_feeders is 1: the latest fresh price of a single feeder can set the index";
+
 /// Response to [`QueryMsg::Market`].
 #[cw_serde]
 pub struct MarketResponse {
@@ -633,8 +857,17 @@ pub struct MarketResponse {
     pub mark_price: Decimal256,
     /// Last index price, if any.
     pub index_price: Option<Decimal256>,
-    /// Publish time of the index price.
+    /// Publish time of the index price: the `min_feeders`-th newest publish time among the
+    /// prices it was built from, so the index is stale once fewer than `min_feeders` of them
+    /// are fresh.
     pub index_publish_time: Option<u64>,
+    /// Each feeder's latest price (feeders that never pushed are left out).
+    pub feeder_prices: Vec<FeederPriceResponse>,
+    /// Set when `min_feeders` is 1: one feeder key alone sets the index.
+    pub oracle_warning: Option<String>,
+    /// End of the market's latest price shock (seconds; 0 when never shocked): margin removal
+    /// in the market is refused before it (see [`QueryMsg::Shock`]).
+    pub shock_until: u64,
     /// Long open interest, base units.
     pub long_oi: Uint128,
     /// Short open interest, base units.
