@@ -128,17 +128,11 @@ pub struct Fill {
     pub realized_pnl: Int128,
 }
 
-/// Whether either side of `market` has no open interest.
-fn one_sided(market: &Market) -> bool {
-    market.long_oi.is_zero() || market.short_oi.is_zero()
-}
-
-/// Moves `position` by `delta` on the vAMM at time `now` and adds the realized PnL to `margin`
-/// (market funding caught up and the position's funding applied before). Returns the fill and
-/// the new margin. A fill that starts or ends with an empty side records `now` as the market's
-/// `one_sided_at` (funding skips intervals that were one-sided at any moment); every fill
-/// raises the market's `peak_oi_since_sweep` to the larger of the open interest before and
-/// after it.
+/// Moves `position` by `delta` on the vAMM at time `now` and adds the realized PnL to `margin`.
+/// The market's funding must be caught up to `now` before (its `last_funding_time` is `now`:
+/// funding accrues at a constant mark and open interest between fills) and the position's
+/// funding applied. Returns the fill and the new margin. Every fill raises the market's
+/// `peak_oi_since_sweep` to the larger of the open interest before and after it.
 pub fn fill(
     market: &mut Market,
     position: &mut Position,
@@ -147,7 +141,11 @@ pub fn fill(
     price_limit: Option<Decimal256>,
     now: Timestamp,
 ) -> Result<(Fill, Int128), ContractError> {
-    let was_one_sided = one_sided(market);
+    debug_assert_eq!(
+        market.last_funding_time.seconds(),
+        now.seconds(),
+        "a fill must catch the market's funding up first"
+    );
     let oi_before = market.long_oi.checked_add(market.short_oi)?;
     let old = position.size;
     let amount = delta.unsigned_abs();
@@ -208,9 +206,6 @@ pub fn fill(
     }
     if position.size.is_zero() {
         position.open_notional = Uint128::zero();
-    }
-    if was_one_sided || one_sided(market) {
-        market.one_sided_at = now;
     }
     // Open interest only moves monotonically within each leg (reduce, then open), so the
     // largest of the peak so far and the open interest before and after the fill is the peak.

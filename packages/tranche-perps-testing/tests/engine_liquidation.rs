@@ -10,8 +10,12 @@
 //! Every expected number was computed independently with Python integers (an exact model of the
 //! vAMM `quote = ceil(k / base)`, taker fee `ceil(quote / 1000)`, liquidation fee
 //! `ceil(2% * quote)`, keeper half rounded down, the fund's waterfall and the margin pool).
+//! The markets here have funding switched off (`funding_factor` 0, [`no_funding`]): funding
+//! accrues every second positions are open, so it would enter every figure; it has its own
+//! tests (`engine_funding.rs`), and the randomized histories (`engine_props.rs`) liquidate with
+//! funding on.
 
-use cosmwasm_std::{Int128, Uint128};
+use cosmwasm_std::{Decimal, Int128, Uint128};
 use cw_multi_test::AppResponse;
 use perp_engine::ContractError;
 use tranche_perps_testing::perp::default_market_params;
@@ -21,8 +25,16 @@ use tranche_perps_types::fund::{LossRecord, Tranche};
 
 const BTC: &str = "BTC-USD";
 
-/// A suite with the engine, one market at mark 100 and index 100, and a fund holding
-/// `junior` and `senior` collateral.
+/// The suite's default market parameters with funding switched off (module docs).
+fn no_funding() -> MarketParams {
+    MarketParams {
+        funding_factor: Decimal::zero(),
+        ..default_market_params()
+    }
+}
+
+/// A suite with the engine, one market at mark 100 and index 100 (funding off), and a fund
+/// holding `junior` and `senior` collateral.
 fn setup(junior: u128, senior: u128) -> Suite {
     let mut suite = Suite::builder()
         .with_underwriters(&["lp", "bob", "carl", "arb", "keeper"], 10_000_000 * ONE)
@@ -32,7 +44,7 @@ fn setup(junior: u128, senior: u128) -> Suite {
     suite.deposit(&lp, Tranche::Junior, junior).unwrap();
     suite.deposit(&lp, Tranche::Senior, senior).unwrap();
     suite
-        .add_market(BTC, 1_000_000_000_000, 100_000_000_000_000)
+        .add_market_with(BTC, 1_000_000_000_000, 100_000_000_000_000, no_funding())
         .unwrap();
     suite.push_price(BTC, "100").unwrap();
     suite
@@ -443,7 +455,7 @@ fn crash_setup() -> Suite {
     let params = MarketParams {
         max_long_oi: Uint128::new(1_000_000_000_000),
         max_short_oi: Uint128::new(1_000_000_000_000),
-        ..default_market_params()
+        ..no_funding()
     };
     suite
         .add_market_with(BTC, 1_000_000_000_000, 100_000_000_000_000, params)
