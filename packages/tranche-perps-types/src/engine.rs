@@ -617,7 +617,9 @@ pub struct PositionResponse {
     pub open_notional: Uint128,
     /// Margin after funding and socialized losses so far.
     pub margin: Uint128,
-    /// Funding owed (positive) or due (negative) since the last touch.
+    /// Funding owed (positive) or due (negative) from the position's last touch up to the
+    /// market's `last_funding_time`; the seconds since then are added when anything catches
+    /// the market up (a settle, a push, a fill).
     pub accrued_funding: Int128,
     /// Profit or loss if closed on the vAMM now.
     pub unrealized_pnl: Int128,
