@@ -216,7 +216,7 @@ pub enum ContractError {
     #[error("the engine is halted")]
     Halted,
 
-    #[error("no funding interval has ended")]
+    #[error("funding is already accrued up to now")]
     FundingNotDue,
 
     #[error("there are no treasury fees to withdraw")]

@@ -1,23 +1,26 @@
-//! Zero-sum funding through cumulative per-side indices: each settlement moves the paying
-//! side's index up by what one base unit pays and the receiving side's index down by what one
-//! base unit receives; a position applies the difference since its entry when touched (O(1)).
+//! Zero-sum funding accrued continuously in time through cumulative per-side indices: each
+//! accrual moves the paying side's index up by what one base unit pays for the span and the
+//! receiving side's index down by what one base unit receives; a position applies the
+//! difference since its entry when touched (O(1)).
 //!
-//! One function, [`catch_up_funding`], charges a market's funding clock up to now;
-//! `SettleFunding`, every fill (trade, close, liquidation), `AddMargin`, `RemoveMargin`,
-//! `UpdateMarket` and switching a halt on use it. A fill catches the clock up before it applies
-//! the position's funding and before open interest changes, so an ended interval is always
-//! charged to the open interest of that interval, and the market's `one_sided_at` only ever
-//! describes the running interval.
+//! One function, [`catch_up_funding`], accrues a market's funding over the span from its
+//! `last_funding_time` to now. Everything that can change the premium of a span ends it first:
+//! every fill (trade, close, liquidation: the mark and open interest) and `PushPrice` (the
+//! index) catch funding up before they change anything, so over each span the mark, the index
+//! and both sides' open interest are constant and the accrual is the exact time integral of
+//! the (capped) premium over it. `SettleFunding`, `AddMargin`, `RemoveMargin`, `UpdateMarket`
+//! (under the old parameters) and switching a halt on catch up too. A position therefore pays
+//! or earns funding for exactly the seconds it was open, at the rate of those seconds, whoever
+//! settles and whenever: no interval boundary exists at which open interest is sampled.
 //!
-//! Stale indices: an ended interval is priced with the market's last index if that index was
-//! published no earlier than `oracle_max_age_seconds` before the interval's end (fresh then, or
-//! pushed since; see [`index_fresh_at`]), whether or not it is still fresh now; otherwise the
-//! interval is forfeited. So a brief oracle gap after an interval ended cannot be used to
-//! cancel it with a tiny reduce or a settle.
-use cosmwasm_std::{Decimal256, Int128, Int256, SignedDecimal256, Timestamp};
+//! Stale indices: a span is charged only for its seconds during which the index was fresh
+//! (up to `index_publish_time + oracle_max_age_seconds`); the rest of it is not charged (and
+//! not charged later either: the clock moves to now).
+
+use cosmwasm_std::{Decimal256, Int128, Int256, SignedDecimal256, Storage, Timestamp};
 
 use crate::error::ContractError;
-use crate::state::{Market, Position};
+use crate::state::{Market, Position, PAUSE};
 use crate::vamm::mark_price;
 
 /// The funding index of the side of `size`.
@@ -46,93 +49,55 @@ pub fn accrued_funding(market: &Market, position: &Position) -> Result<Int128, C
     Ok(Int128::try_from(amount)?)
 }
 
-/// Whole funding intervals that have ended since the market's `last_funding_time`.
-pub fn intervals_ended(market: &Market, now: Timestamp) -> u64 {
+/// Whether the market's funding clock is behind `now` (by at least one whole second).
+pub fn funding_due(market: &Market, now: Timestamp) -> bool {
+    now.seconds() > market.last_funding_time.seconds()
+}
+
+/// Seconds of the span `[start, now]` during which the market's index was fresh, i.e. before
+/// `index_publish_time + oracle_max_age_seconds` (0 without an index). The index of a span was
+/// in force over the whole span (a push catches funding up before it changes the index), so
+/// only its age matters.
+pub fn fresh_seconds(market: &Market, start: Timestamp, now: Timestamp) -> u64 {
+    if market.index_price.is_none() {
+        return 0;
+    }
+    let fresh_until = market
+        .index_publish_time
+        .saturating_add(market.params.oracle_max_age_seconds);
     now.seconds()
-        .saturating_sub(market.last_funding_time.seconds())
-        / market.params.funding_interval_seconds
+        .min(fresh_until)
+        .saturating_sub(start.seconds())
 }
 
-/// End of the most recent interval that has ended at `now`, in whole seconds
-/// (`last_funding_time` if none has).
-pub fn latest_interval_end(market: &Market, now: Timestamp) -> Timestamp {
-    Timestamp::from_seconds(
-        market.last_funding_time.seconds()
-            + intervals_ended(market, now) * market.params.funding_interval_seconds,
-    )
-}
-
-/// The market's last index price if it may price an interval that ended at `interval_end`: it
-/// was published no earlier than `oracle_max_age_seconds` before that end (so it was fresh at
-/// the end, or was pushed after it) and not after `now`. It need not be fresh at `now`. An
-/// interval whose end saw no fresh index is thus priced by the first price pushed after it if
-/// that push comes before any fill or settle touches the market; otherwise it is forfeited.
-pub fn index_fresh_at(
-    market: &Market,
-    interval_end: Timestamp,
-    now: Timestamp,
-) -> Option<Decimal256> {
-    let price = market.index_price?;
-    let published = market.index_publish_time;
-    let fresh_until = published.saturating_add(market.params.oracle_max_age_seconds);
-    (published <= now.seconds() && fresh_until >= interval_end.seconds()).then_some(price)
-}
-
-/// What one settlement of a market's funding clock did.
+/// What one accrual of a market's funding did.
 pub struct Settlement {
-    /// Intervals that had ended since `last_funding_time`.
+    /// Seconds from the previous `last_funding_time` to now.
     pub elapsed: u64,
-    /// Whether an index price priced the most recent ended interval (false: it was forfeited,
-    /// or none had ended).
-    pub priced: bool,
-    /// Intervals charged: 0 or 1.
+    /// Seconds charged: the part of `elapsed` with a fresh index, when both sides had open
+    /// interest (0 otherwise).
     pub charged: u64,
-    /// Funding rate of the charged interval (zero when none was priced).
+    /// Funding rate per `funding_interval_seconds` over the span (zero when nothing was
+    /// charged); positive: longs pay.
     pub rate: SignedDecimal256,
-    /// What the paying side paid in total, rounded down.
+    /// What the paying side paid in total for the span, rounded down.
     pub paid: Int256,
 }
 
-/// Settles a market's ended funding intervals at time `now`; `index` is the index price that
-/// prices the most recent ended interval, if any ([`catch_up_funding`] picks it by the
-/// stale-index rule; ending a halt passes none). Nothing happens (`elapsed` 0) when no interval
-/// has ended.
-///
-/// - With an index: charges at most ONE interval, the most recent one that has ended, at the
-///   rate `clamp(funding_factor * (mark - index) / index, ±max_funding_rate)` with the current
-///   mark. Older unsettled intervals are forfeited: their premium is unknown (only the current
-///   mark and the last index are). This keeps a settle O(1) and bounds what one settle can
-///   move to one interval at the capped rate.
-/// - Without an index: every ended interval is forfeited, nothing is charged.
-/// - An interval in which either side had no open interest at any moment (the market's
-///   `one_sided_at` is after the interval's start) is not charged: there was nobody to pay or
-///   nobody to receive for part of it.
-///
-/// Either way `last_funding_time` moves to the latest boundary at or before `now`.
-pub fn settle_ended_intervals(
-    market: &mut Market,
-    index: Option<Decimal256>,
-    now: Timestamp,
-) -> Result<Settlement, ContractError> {
-    let elapsed = intervals_ended(market, now);
-    let mut settlement = Settlement {
-        elapsed,
-        priced: false,
-        charged: 0,
-        rate: SignedDecimal256::zero(),
-        paid: Int256::zero(),
-    };
-    if elapsed == 0 {
-        return Ok(settlement);
+impl Settlement {
+    fn none(elapsed: u64) -> Self {
+        Settlement {
+            elapsed,
+            charged: 0,
+            rate: SignedDecimal256::zero(),
+            paid: Int256::zero(),
+        }
     }
-    // End and start of the most recent interval that has ended.
-    let interval_end = latest_interval_end(market, now);
-    let interval_start = interval_end.minus_seconds(market.params.funding_interval_seconds);
-    market.last_funding_time = interval_end;
-    let Some(index) = index else {
-        return Ok(settlement);
-    };
-    settlement.priced = true;
+}
+
+/// Funding rate per interval: `clamp(funding_factor * (mark - index) / index,
+/// ±max_funding_rate)`.
+pub fn funding_rate(market: &Market, index: Decimal256) -> Result<SignedDecimal256, ContractError> {
     let mark = mark_price(market)?;
     let index_signed = SignedDecimal256::try_from(index)?;
     let premium = SignedDecimal256::try_from(mark)?
@@ -141,19 +106,62 @@ pub fn settle_ended_intervals(
         .map_err(|_| ContractError::FundingPremiumOverflow { mark, index })?;
     let factor = SignedDecimal256::try_from(Decimal256::from(market.params.funding_factor))?;
     let cap = SignedDecimal256::try_from(Decimal256::from(market.params.max_funding_rate))?;
-    let rate = premium.checked_mul(factor)?.max(-cap).min(cap);
-    settlement.rate = rate;
+    Ok(premium.checked_mul(factor)?.max(-cap).min(cap))
+}
 
-    let two_sided = !market.long_oi.is_zero()
-        && !market.short_oi.is_zero()
-        && market.one_sided_at.seconds() <= interval_start.seconds();
-    if !two_sided || rate.is_zero() {
+/// Accrues a market's funding over the span `[last_funding_time, now]` and moves
+/// `last_funding_time` to `now` (whole seconds, like every funding time). O(1). Nothing happens
+/// (`elapsed` 0) when the clock is already at now's second.
+///
+/// The mark, the index and open interest are constant over the span (module docs). The span
+/// is charged for its [`fresh_seconds`] `t`, and only when both sides have open interest
+/// (otherwise nobody pays or nobody receives; that holds for this span only). With
+/// `rate = funding_rate(mark, index)`, the paying side (longs when the rate is positive) pays
+/// per base unit `|rate| * index * t / funding_interval_seconds` (each product and the division
+/// rounded down), and the receiving side is credited per base unit exactly that times
+/// `payer_oi / receiver_oi`, rounded down, so receivers are never credited more than payers
+/// paid; the difference (below `receiver_oi` units of 1e-18) is dust that stays in the funding
+/// pool.
+pub fn catch_up_funding(market: &mut Market, now: Timestamp) -> Result<Settlement, ContractError> {
+    let start = market.last_funding_time;
+    if !funding_due(market, now) {
+        return Ok(Settlement::none(0));
+    }
+    let now = Timestamp::from_seconds(now.seconds());
+    let elapsed = now.seconds() - start.seconds();
+    market.last_funding_time = now;
+    let mut settlement = Settlement::none(elapsed);
+    let charged = fresh_seconds(market, start, now);
+    let (Some(index), false, false) = (
+        market.index_price,
+        market.long_oi.is_zero(),
+        market.short_oi.is_zero(),
+    ) else {
+        return Ok(settlement);
+    };
+    if charged == 0 {
         return Ok(settlement);
     }
-    settlement.charged = 1;
-    // What one base unit of the paying side pays for the one interval.
+    settlement.charged = charged;
+    let rate = funding_rate(market, index)?;
+    settlement.rate = rate;
+    if rate.is_zero() {
+        return Ok(settlement);
+    }
+    // What one base unit of the paying side pays for the charged seconds: the product first,
+    // one division by the interval last.
     let magnitude = SignedDecimal256::try_from(rate.abs_diff(SignedDecimal256::zero()))?;
-    let per_unit = magnitude.checked_mul(index_signed)?;
+    let index_signed = SignedDecimal256::try_from(index)?;
+    let seconds = SignedDecimal256::from_ratio(Int256::from(charged), 1);
+    let interval =
+        SignedDecimal256::from_ratio(Int256::from(market.params.funding_interval_seconds), 1);
+    let per_unit = magnitude
+        .checked_mul(index_signed)?
+        .checked_mul(seconds)?
+        .checked_div(interval)?;
+    if per_unit.is_zero() {
+        return Ok(settlement);
+    }
     let longs_pay = rate > SignedDecimal256::zero();
     let (payer_open, receiver_open) = if longs_pay {
         (market.long_oi, market.short_oi)
@@ -183,17 +191,23 @@ pub fn settle_ended_intervals(
     Ok(settlement)
 }
 
-/// Catches a market's funding up to `now`: [`settle_ended_intervals`] with the last index if
-/// it was fresh at the end of the most recent ended interval ([`index_fresh_at`]), else with
-/// none (the ended intervals are forfeited). O(1). Every path that settles funding uses it:
-/// `SettleFunding`, each fill (before the position's funding is applied and before open
-/// interest changes), `AddMargin`, `RemoveMargin` (before its margin check), `UpdateMarket`
-/// (before the new parameters apply) and switching a halt on.
-pub fn catch_up_funding(market: &mut Market, now: Timestamp) -> Result<Settlement, ContractError> {
-    let index = if intervals_ended(market, now) == 0 {
-        None
-    } else {
-        index_fresh_at(market, latest_interval_end(market, now), now)
-    };
-    settle_ended_intervals(market, index, now)
+/// [`catch_up_funding`] unless the engine is halted: a halt is never charged (switching it on
+/// caught every market up, ending it moves every clock to then without charging, see
+/// [`skip_funding`]). For messages that still run during a halt (`PushPrice`).
+pub fn catch_up_funding_unless_halted(
+    storage: &dyn Storage,
+    market: &mut Market,
+    now: Timestamp,
+) -> Result<(), ContractError> {
+    if !PAUSE.load(storage)?.halted {
+        catch_up_funding(market, now)?;
+    }
+    Ok(())
+}
+
+/// Moves a market's funding clock to `now` (whole seconds) without charging (ending a halt).
+pub fn skip_funding(market: &mut Market, now: Timestamp) {
+    if funding_due(market, now) {
+        market.last_funding_time = Timestamp::from_seconds(now.seconds());
+    }
 }

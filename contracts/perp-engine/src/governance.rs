@@ -9,7 +9,7 @@ use cw_utils::nonpayable;
 use tranche_perps_types::engine::{bounds, EnginePause, FeeConfig, MarketParams, NewMarket};
 
 use crate::error::ContractError;
-use crate::funding::{catch_up_funding, settle_ended_intervals};
+use crate::funding::{catch_up_funding, skip_funding};
 use crate::params::{
     valid_market_id, validate_feeders, validate_fees, validate_market_params, validate_min_feeders,
     validate_reserves,
@@ -83,11 +83,10 @@ pub fn add_market(
 
 /// Governor only: change a market's parameters.
 ///
-/// The market's funding is caught up first under the old parameters (funding factor, cap,
-/// interval, oracle age), so new funding settings apply only from the latest ended boundary
-/// on, never to an interval that already ended. While the engine is halted nothing is caught
-/// up: switching the halt on already charged what ended before it, and no interval that ends
-/// during a halt is charged.
+/// The market's funding is caught up to now first under the old parameters (funding factor,
+/// cap, interval, oracle age), so new funding settings apply from now on, never to time that
+/// already passed. While the engine is halted nothing is caught up: switching the halt on
+/// already charged the time before it, and time spent halted is never charged.
 pub fn update_market(
     deps: DepsMut,
     env: Env,
@@ -107,11 +106,6 @@ pub fn update_market(
     validate_min_feeders(params.min_feeders, feeders)?;
     if !PAUSE.load(deps.storage)?.halted {
         catch_up_funding(&mut market, env.block.time)?;
-    }
-    // A new interval length starts a new clock now: boundaries of the new length before now
-    // were never caught up at, so the interval running under the old length is forfeited.
-    if params.funding_interval_seconds != market.params.funding_interval_seconds {
-        market.last_funding_time = env.block.time;
     }
     market.params = params;
     MARKETS.save(deps.storage, &market_id, &market)?;
@@ -200,11 +194,10 @@ pub fn update_config(
 /// Governor: any pause. Guardian: may only switch `new_positions`, `margin_removal` and
 /// `liquidation` on; never unpauses, never halts.
 ///
-/// Switching a halt on first catches every market's funding up (as a fill would), so every
-/// interval that ended before the halt is charged. Ending a halt moves every market's funding
-/// clock to its latest interval boundary without charging: nobody could close, add margin or
-/// settle during the halt, so no interval that ended in it is charged. The running interval
-/// is charged as usual when it ends. Both loops are bounded by `bounds::MARKETS.max`.
+/// Switching a halt on first catches every market's funding up to now (as a fill would), so the
+/// time before the halt is charged. Ending a halt moves every market's funding clock to now
+/// without charging: nobody could close, add margin or settle during the halt, so no second of
+/// it is charged. Both loops are bounded by `bounds::MARKETS.max`.
 pub fn set_pause(
     deps: DepsMut,
     env: Env,
@@ -237,7 +230,7 @@ pub fn set_pause(
             if halting {
                 catch_up_funding(&mut market, env.block.time)?;
             } else {
-                settle_ended_intervals(&mut market, None, env.block.time)?;
+                skip_funding(&mut market, env.block.time);
             }
             MARKETS.save(deps.storage, &id, &market)?;
         }

@@ -128,11 +128,6 @@ pub struct Fill {
     pub realized_pnl: Int128,
 }
 
-/// Whether either side of `market` has no open interest.
-fn one_sided(market: &Market) -> bool {
-    market.long_oi.is_zero() || market.short_oi.is_zero()
-}
-
 /// Adds the market's open interest times the seconds since it was last counted to its
 /// time-weighted sum (the fee split's measure, [`Market::oi_seconds`]); a market stored before
 /// the sum existed starts its window now.
@@ -149,11 +144,11 @@ pub fn count_open_interest(market: &mut Market, now: Timestamp) -> Result<(), Co
     Ok(())
 }
 
-/// Moves `position` by `delta` on the vAMM at time `now` and adds the realized PnL to `margin`
-/// (market funding caught up and the position's funding applied before). Returns the fill and
-/// the new margin. A fill that starts or ends with an empty side records `now` as the market's
-/// `one_sided_at` (funding skips intervals that were one-sided at any moment); every fill first
-/// counts the open interest before it into the market's time-weighted sum.
+/// Moves `position` by `delta` on the vAMM at time `now` and adds the realized PnL to `margin`.
+/// The market's funding must be caught up to `now` before (its `last_funding_time` is `now`:
+/// funding accrues at a constant mark and open interest between fills) and the position's
+/// funding applied. Returns the fill and the new margin. Every fill first counts the open
+/// interest before it into the market's time-weighted sum.
 pub fn fill(
     market: &mut Market,
     position: &mut Position,
@@ -162,8 +157,12 @@ pub fn fill(
     price_limit: Option<Decimal256>,
     now: Timestamp,
 ) -> Result<(Fill, Int128), ContractError> {
+    debug_assert_eq!(
+        market.last_funding_time.seconds(),
+        now.seconds(),
+        "a fill must catch the market's funding up first"
+    );
     count_open_interest(market, now)?;
-    let was_one_sided = one_sided(market);
     let old = position.size;
     let amount = delta.unsigned_abs();
     let buying = delta > Int128::zero();
@@ -223,9 +222,6 @@ pub fn fill(
     }
     if position.size.is_zero() {
         position.open_notional = Uint128::zero();
-    }
-    if was_one_sided || one_sided(market) {
-        market.one_sided_at = now;
     }
     position.funding_entry = side_index(market, position.size);
     let margin = margin.checked_add(realized)?;

@@ -135,7 +135,8 @@ fn position_view(
     } else {
         let mut closing = position.clone();
         let delta = Int128::zero().checked_sub(position.size)?;
-        // A throwaway copy of the market: the time the fill records does not matter.
+        // A throwaway copy of the market at its funding clock (a fill needs funding caught up
+        // to the time it is given).
         let now = market.last_funding_time;
         let (filled, _) = fill(&mut market.clone(), &mut closing, margin, delta, None, now)?;
         // Equity over notional at the index price; zero when equity is negative; none when

@@ -66,12 +66,12 @@ pub struct Market {
     /// Cumulative funding paid per base unit by each side (negative when received).
     pub cum_funding_long: SignedDecimal256,
     pub cum_funding_short: SignedDecimal256,
-    /// End of the last settled funding interval.
+    /// Time funding was last accrued to (see [`crate::funding::catch_up_funding`]).
     pub last_funding_time: Timestamp,
-    /// Last time either side's open interest was zero (a fill that started or ended with an
-    /// empty side). A funding interval that started before it is not charged. Every fill
-    /// catches funding up first, so it always falls in the running interval. Markets stored
-    /// before this field existed read 0: their open intervals charge as before.
+    /// Unused since funding accrues continuously (it recorded the last time a side was empty,
+    /// for the interval rules). Kept, and still written at creation, so stored markets and
+    /// this struct stay compatible both ways (`cw_serde` denies unknown fields); nothing
+    /// reads it. Markets stored before it existed read 0.
     #[serde(default)]
     pub one_sided_at: Timestamp,
     /// Largest open interest since the last sweep, which version 0.3.0 split fees at; kept so

@@ -6,18 +6,19 @@ use cw_utils::nonpayable;
 
 use crate::error::ContractError;
 use crate::fees::{open_interest, query_coverage, sweep_messages};
-use crate::funding::{catch_up_funding, intervals_ended};
+use crate::funding::{catch_up_funding, catch_up_funding_unless_halted, funding_due};
 use crate::oracle::{is_fresh, recompute_index, IndexUpdate};
 use crate::shock;
 use crate::state::{
     load_market, FeederPrice, CONFIG, FEEDERS, FEEDER_PRICES, MARKETS, PAUSE, STATE,
 };
 
-/// A feeder pushes its price observed at `publish_time`: it replaces the feeder's own latest
-/// price (newer than that one, not in the future, within `min_price ..= max_price`), the index
-/// is recomputed from every feeder's latest fresh price ([`recompute_index`]), and a fresh
-/// price or new index further than `shock_move` from the shock references starts a price shock
-/// ([`crate::shock`]).
+/// A feeder pushes its price observed at `publish_time`. The market's funding is caught up
+/// first (unless the engine is halted), so the index being replaced prices funding up to now
+/// and a new one only from now on. The price replaces the feeder's own latest price (newer
+/// than that one, not in the future, within `min_price ..= max_price`), the index is recomputed
+/// from every feeder's latest fresh price ([`recompute_index`]), and a fresh price or new index
+/// further than `shock_move` from the shock references starts a price shock ([`crate::shock`]).
 pub fn push_price(
     deps: DepsMut,
     env: Env,
@@ -28,6 +29,7 @@ pub fn push_price(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let mut market = load_market(deps.storage, &market_id)?;
+    catch_up_funding_unless_halted(deps.storage, &mut market, env.block.time)?;
     if !FEEDERS.has(deps.storage, (&market_id, &info.sender)) {
         return Err(ContractError::NotFeeder { market: market_id });
     }
@@ -89,14 +91,13 @@ pub fn push_price(
         .add_attribute("shock_until", market.shock.until.to_string()))
 }
 
-/// Anyone settles the funding of a market: [`catch_up_funding`]. The index need not be fresh
-/// now, only at the end of the interval it prices; an interval whose end the index was stale at
-/// is forfeited (the settle succeeds, charges nothing and reports
-/// `index_fresh_at_interval_end` false), exactly as a fill would. A market that never had an
-/// index price is refused with `NoPrice`. Refused while the engine is halted (traders can
-/// neither close nor add margin then); switching a halt on catches every market up first, and
-/// ending it moves every market's clock to the latest boundary without charging, so no
-/// interval that ended during a halt is ever charged.
+/// Anyone settles the funding of a market: [`catch_up_funding`] accrues the span from its
+/// `last_funding_time` to now (the seconds of it with a fresh index, when both sides are open)
+/// and moves the clock to now. Any time the clock is behind now; `FundingNotDue` only when it
+/// is at now (already settled in this block). A market that never had an index price is
+/// refused with `NoPrice`. Refused while the engine is halted (traders can neither close nor
+/// add margin then); switching a halt on catches every market up first, and ending it moves
+/// every market's clock to then without charging, so time spent halted is never charged.
 pub fn settle_funding(
     deps: DepsMut,
     env: Env,
@@ -109,7 +110,7 @@ pub fn settle_funding(
     }
     let mut market = load_market(deps.storage, &market_id)?;
     let now = env.block.time;
-    if intervals_ended(&market, now) == 0 {
+    if !funding_due(&market, now) {
         return Err(ContractError::FundingNotDue);
     }
     if market.index_price.is_none() {
@@ -121,9 +122,8 @@ pub fn settle_funding(
         .add_attribute("action", "settle_funding")
         .add_attribute("sender", info.sender)
         .add_attribute("market", market_id)
-        .add_attribute("intervals_elapsed", settlement.elapsed.to_string())
-        .add_attribute("intervals_charged", settlement.charged.to_string())
-        .add_attribute("index_fresh_at_interval_end", settlement.priced.to_string())
+        .add_attribute("seconds_elapsed", settlement.elapsed.to_string())
+        .add_attribute("seconds_charged", settlement.charged.to_string())
         .add_attribute("rate", settlement.rate.to_string())
         .add_attribute("paid", settlement.paid.to_string()))
 }

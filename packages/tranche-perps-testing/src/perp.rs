@@ -445,6 +445,23 @@ impl Suite {
         .ok()
     }
 
+    /// A position's margin as the engine stores it (its share of the margin pool, socialized
+    /// losses included), before any funding it owes: what a liquidation or close starts from
+    /// before it applies that funding (`funding_paid`). The position query instead nets the
+    /// funding owed at the market's last accrual.
+    pub fn stored_margin(&self, market: &str, trader: &Addr) -> u128 {
+        let storage = self.app.contract_storage(&self.engine);
+        let position = perp_engine::state::POSITIONS
+            .load(&*storage, (trader, market))
+            .expect("a stored position");
+        let state = perp_engine::state::STATE
+            .load(&*storage)
+            .expect("engine state");
+        perp_engine::margin::margin_of(&state, &position)
+            .expect("margin")
+            .u128()
+    }
+
     /// `QueryMsg::SocializedLosses` (first page).
     pub fn socialized_losses(&self) -> SocializedLossesResponse {
         self.engine_query(&QueryMsg::SocializedLosses {

@@ -10,6 +10,10 @@
 //! Every expected number was computed independently with Python integers (an exact model of the
 //! vAMM `quote = ceil(k / base)`, taker fee `ceil(quote / 1000)`, liquidation fee
 //! `ceil(2% * quote)`, keeper half rounded down, the fund's waterfall and the margin pool).
+//! The markets here have funding switched off (`funding_factor` 0, [`no_funding`]): funding
+//! accrues every second positions are open, so it would enter every figure; it has its own
+//! tests (`engine_funding.rs`), and the randomized histories (`engine_props.rs`) liquidate with
+//! funding on.
 
 use cosmwasm_std::{Decimal, Int128, Uint128};
 use cw_multi_test::AppResponse;
@@ -21,21 +25,23 @@ use tranche_perps_types::fund::{LossRecord, Tranche};
 
 const BTC: &str = "BTC-USD";
 
-/// Parameters of this file's markets: the suite's, with a liquidation depth of 5% of the vAMM
-/// per block, so one liquidation closes each position whole, and no keeper minimum, so every
-/// figure comes from the liquidated position alone. These tests are about where bad debt goes;
-/// liquidations in parts at the suite's sandwich-safe depth, the fund's claim at the index and
-/// the keeper's minimum are in `engine_sandwich.rs`.
+/// Parameters of this file's markets: the suite's, with funding switched off (module docs), a
+/// liquidation depth of 5% of the vAMM per block, so one liquidation closes each position
+/// whole, and no keeper minimum, so every figure comes from the liquidated position alone.
+/// These tests are about where bad debt goes; liquidations in parts at the suite's
+/// sandwich-safe depth, the fund's claim at the index and the keeper's minimum are in
+/// `engine_sandwich.rs`.
 fn whole_liquidations() -> MarketParams {
     MarketParams {
+        funding_factor: Decimal::zero(),
         liquidation_depth: Decimal::percent(5),
         min_keeper_reward: Uint128::zero(),
         ..default_market_params()
     }
 }
 
-/// A suite with the engine, one market at mark 100 and index 100, and a fund holding
-/// `junior` and `senior` collateral.
+/// A suite with the engine, one market at mark 100 and index 100 (funding off), and a fund
+/// holding `junior` and `senior` collateral.
 fn setup(junior: u128, senior: u128) -> Suite {
     let mut suite = Suite::builder()
         .with_underwriters(&["lp", "bob", "carl", "arb", "keeper"], 10_000_000 * ONE)

@@ -38,9 +38,11 @@ fn setup() -> Suite {
     let lp = suite.addr("lp");
     suite.deposit(&lp, Tranche::Junior, 1_000 * ONE).unwrap();
     suite.deposit(&lp, Tranche::Senior, 1_000 * ONE).unwrap();
-    // One liquidation closes a whole position and pays no keeper minimum, so the socialized
-    // figures below are bob's alone (liquidations in parts: engine_sandwich.rs).
+    // One liquidation closes a whole position and pays no keeper minimum, and no funding
+    // accrues, so the socialized figures below are bob's alone (liquidations in parts:
+    // engine_sandwich.rs; funding: engine_funding.rs).
     let params = MarketParams {
+        funding_factor: Decimal::zero(),
         liquidation_depth: Decimal::percent(5),
         min_keeper_reward: Uint128::zero(),
         ..default_market_params()

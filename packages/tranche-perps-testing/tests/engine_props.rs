@@ -7,30 +7,36 @@
 //! (`docs/testing.md#invariants`: 1, 3, 4, 6, 9).
 //!
 //! Around every leaf operation (each part of a crash separately) every market is read before and
-//! after, and (invariant 10, per market and per interval, in exact integer arithmetic):
+//! after, and (invariant 10, per market and per accrual span, in exact integer arithmetic):
 //!
 //! - a failed operation changes no market; an operation on one market changes no other market's
-//!   funding indices, funding clock, open interest, vAMM reserves or funding pool (pushing a
-//!   price changes only that market's index);
-//! - an operation that touches a market (trade, close, liquidate, add or remove margin, settle)
-//!   moves its funding clock to the latest interval boundary at or before now;
+//!   funding indices, funding clock, open interest, vAMM reserves or funding pool;
+//! - an operation that touches a market (trade, close, liquidate, add or remove margin, settle,
+//!   push a price) accrues its funding continuously up to now and moves its funding clock to now;
+//! - an independent model predicts that accrual from the market read before the operation (the
+//!   mark from the vAMM reserves, the index and its publish time, open interest, parameters):
+//!   over the span `[last_funding_time, now]` the seconds charged are those before
+//!   `publish_time + oracle_max_age_seconds`, none if a side is empty; the rate per interval is
+//!   `clamp(funding_factor * (mark - index) / index, ±max_funding_rate)`; the paying side's index
+//!   rises by `trunc(trunc(|rate| * index) * charged / funding_interval_seconds)` and the other
+//!   falls by `floor(rise * payer_oi / receiver_oi)`. The engine's index moves must equal the
+//!   model's exactly;
 //! - with `dL`, `dS` the moves of the long and short indices and `L`, `S` the open interest
 //!   before the operation (funding is charged before open interest changes),
 //!   `dL * L + dS * S` is what the payers paid minus what the receivers were credited for that
-//!   one interval: it is >= 0 and below one collateral unit (indeed below `receiver_oi` units of
-//!   1e-18: the one rounding-down division of the receivers' share);
+//!   span: it is >= 0 and below `receiver_oi` units of 1e-18 (the one rounding-down division of
+//!   the receivers' share);
 //! - when an index moves, exactly one rises (the payers') and the other falls or, when the credit
-//!   per unit rounds to zero, stays; both sides had open interest; an interval had ended; and the
-//!   rise is at most `max_funding_rate * index`, i.e. at most one interval at the capped rate;
-//! - a `SettleFunding` reports its market, the intervals that ended, at most one interval charged,
-//!   no index move unless it charged one, a rate whose sign names the paying side, and
-//!   `paid = floor(rise * payer_oi)`. (Fills and margin operations report no settlement, so for
-//!   them the "moved only if settled" part rests on the clock check above.)
+//!   per unit rounds to zero, stays; both sides had open interest; time had passed; and the
+//!   rise is at most `max_funding_rate * index * elapsed / funding_interval_seconds`: funding is
+//!   proportional to time, at most the capped rate for the seconds elapsed;
+//! - a `SettleFunding` reports its market, the seconds elapsed and charged, a rate whose sign
+//!   names the paying side, and `paid = floor(rise * payer_oi)`.
 //!
 //! At the end every position is closed and premium swept; then (invariant 2) every close paid
 //! exactly margin + PnL - fee, each vAMM is back at its start, and the engine holds exactly its
 //! treasury fees; per market, the funding positions paid (`funding_paid`, owed rounded up, due
-//! rounded toward zero) is at least the sum of the per-interval identities above and exceeds it
+//! rounded toward zero) is at least the sum of the per-span identities above and exceeds it
 //! by less than one unit per funding application, and all of that dust has gone to treasury.
 //!
 //! Case count: `PROPTEST_CASES` / 4 (CI sets thousands).
@@ -209,7 +215,9 @@ struct Snap {
     index: Option<Decimal256>,
     index_publish_time: Option<u64>,
     max_funding_rate: Decimal,
+    funding_factor: Decimal,
     funding_interval_seconds: u64,
+    oracle_max_age_seconds: u64,
 }
 
 impl Snap {
@@ -233,14 +241,87 @@ struct Settled {
 }
 
 fn settled(res: &AppResponse) -> Option<Settled> {
-    let charged = attr(res, "intervals_charged")?;
+    let charged = attr(res, "seconds_charged")?;
     Some(Settled {
         market: attr(res, "market").expect("settle names its market"),
-        elapsed: attr(res, "intervals_elapsed").unwrap().parse().unwrap(),
+        elapsed: attr(res, "seconds_elapsed").unwrap().parse().unwrap(),
         charged: charged.parse().unwrap(),
         rate: attr(res, "rate").unwrap().parse().unwrap(),
         paid: big(attr(res, "paid").unwrap()),
     })
+}
+
+/// The model's accrual of one market's funding over `[last_funding_time, now]` (module docs).
+struct Accrual {
+    /// Seconds charged.
+    charged: u64,
+    /// Rate per interval (zero when nothing was charged).
+    rate: SignedDecimal256,
+    /// Moves of the long and short indices, in 1e-18 units.
+    d_long: BigInt,
+    d_short: BigInt,
+}
+
+/// `a / b` truncated toward zero (`BigInt` division truncates).
+fn trunc_div(a: &BigInt, b: &BigInt) -> BigInt {
+    a / b
+}
+
+fn accrual(b: &Snap, now: u64) -> Accrual {
+    let none = |charged| Accrual {
+        charged,
+        rate: SignedDecimal256::zero(),
+        d_long: BigInt::zero(),
+        d_short: BigInt::zero(),
+    };
+    let (Some(index), Some(published)) = (b.index, b.index_publish_time) else {
+        return none(0);
+    };
+    if b.long_oi == 0 || b.short_oi == 0 {
+        return none(0);
+    }
+    let fresh_until = published + b.oracle_max_age_seconds;
+    let charged = now.min(fresh_until).saturating_sub(b.last_funding_time);
+    if charged == 0 {
+        return none(0);
+    }
+    let unit = BigInt::from(UNIT);
+    let index = big(index.atomics());
+    // Mark = quote reserve / base reserve, floored at 18 decimals.
+    let mark = BigInt::from(b.quote_reserve) * &unit / BigInt::from(b.base_reserve);
+    let premium = trunc_div(&((&mark - &index) * &unit), &index);
+    let cap = big(b.max_funding_rate.atomics());
+    let rate = trunc_div(&(premium * big(b.funding_factor.atomics())), &unit)
+        .max(-cap.clone())
+        .min(cap);
+    let rate_decimal =
+        SignedDecimal256::from_atomics(i128::try_from(rate.clone()).expect("rate fits"), 18)
+            .unwrap();
+    if rate.is_zero() {
+        return Accrual {
+            rate: rate_decimal,
+            ..none(charged)
+        };
+    }
+    let per_unit = (rate.abs() * &index / &unit) * BigInt::from(charged)
+        / BigInt::from(b.funding_interval_seconds);
+    let (payer, receiver) = if rate.is_positive() {
+        (b.long_oi, b.short_oi)
+    } else {
+        (b.short_oi, b.long_oi)
+    };
+    let received = &per_unit * BigInt::from(payer) / BigInt::from(receiver);
+    let (d_long, d_short) = if rate.is_positive() {
+        (per_unit, -received)
+    } else {
+        (-received, per_unit)
+    };
+    Accrual {
+        charged,
+        rate: rate_decimal,
+        d_long,
+        d_short,
+    }
 }
 
 struct Harness {
@@ -254,11 +335,11 @@ struct Harness {
     /// unit in the engine's favour.
     funding_net: [i128; N_MARKETS],
     funding_touches: [u128; N_MARKETS],
-    /// Per market: sum over charged intervals of payers' debit minus receivers' credit at the
+    /// Per market: sum over charged spans of payers' debit minus receivers' credit at the
     /// index level, in 1e-18 units.
-    interval_dust: [BigInt; N_MARKETS],
-    /// Intervals charged, per market.
-    intervals: [u64; N_MARKETS],
+    span_dust: [BigInt; N_MARKETS],
+    /// Spans charged (an index moved), per market.
+    spans: [u64; N_MARKETS],
 }
 
 impl Harness {
@@ -295,8 +376,8 @@ impl Harness {
             index: MARKETS.map(|spec| Decimal256::from_ratio(spec.price, 1u128)),
             funding_net: [0; N_MARKETS],
             funding_touches: [0; N_MARKETS],
-            interval_dust: std::array::from_fn(|_| BigInt::zero()),
-            intervals: [0; N_MARKETS],
+            span_dust: std::array::from_fn(|_| BigInt::zero()),
+            spans: [0; N_MARKETS],
         }
     }
 
@@ -321,7 +402,9 @@ impl Harness {
                     index: market.index_price,
                     index_publish_time: market.index_publish_time,
                     max_funding_rate: market.params.max_funding_rate,
+                    funding_factor: market.params.funding_factor,
                     funding_interval_seconds: market.params.funding_interval_seconds,
+                    oracle_max_age_seconds: market.params.oracle_max_age_seconds,
                 }
             })
             .collect()
@@ -402,25 +485,28 @@ impl Harness {
             );
             return;
         }
-        let interval = b.funding_interval_seconds;
-        let ended = (now - b.last_funding_time) / interval;
+        let elapsed = now.saturating_sub(b.last_funding_time);
         assert_eq!(
             a.last_funding_time,
-            b.last_funding_time + ended * interval,
-            "{what} on {id}: the funding clock catches up to the latest boundary at or before {now}"
+            b.last_funding_time + elapsed,
+            "{what} on {id}: the funding clock catches up to now ({now})"
         );
+        let model = accrual(b, now);
         let settle = settled(res);
         if let Some(s) = &settle {
             assert_eq!(s.market, id, "{what}: settled the wrong market");
-            assert_eq!(s.elapsed, ended, "{what} on {id}: intervals elapsed");
-            assert!(
-                s.charged <= 1,
-                "{what} on {id}: charged {} intervals",
-                s.charged
-            );
+            assert_eq!(s.elapsed, elapsed, "{what} on {id}: seconds elapsed");
+            assert_eq!(s.charged, model.charged, "{what} on {id}: seconds charged");
         }
         let d_long = atoms(a.cum_long) - atoms(b.cum_long);
         let d_short = atoms(a.cum_short) - atoms(b.cum_short);
+        assert_eq!(
+            (&d_long, &d_short),
+            (&model.d_long, &model.d_short),
+            "{what} on {id}: index moves (long, short) against the model's, over {elapsed} s \
+             ({} charged) from {b:?}",
+            model.charged
+        );
         let (long_oi, short_oi) = (BigInt::from(b.long_oi), BigInt::from(b.short_oi));
         if d_long.is_zero() && d_short.is_zero() {
             if let Some(s) = &settle {
@@ -447,14 +533,14 @@ impl Harness {
         };
         assert!(!fall.is_negative(), "{moves}: both indices rose");
         assert!(
-            ended >= 1,
-            "{moves}: an index moved though no interval had ended"
+            elapsed >= 1,
+            "{moves}: an index moved though no time had passed"
         );
         assert!(
             payer_oi.is_positive() && receiver_oi.is_positive(),
             "{moves}: funding charged on a one-sided market"
         );
-        // Invariant 10 for this market and this interval: paid - credited, in 1e-18 units.
+        // Invariant 10 for this market and this span: paid - credited, in 1e-18 units.
         let dust = &d_long * &long_oi + &d_short * &short_oi;
         assert!(
             !dust.is_negative(),
@@ -462,51 +548,51 @@ impl Harness {
             -&dust
         );
         assert!(
-            dust < BigInt::from(UNIT),
-            "{moves}: payers paid {dust} (1e-18 units) more than receivers were credited, \
-             one unit or more"
-        );
-        assert!(
             &dust < receiver_oi,
             "{moves}: dust {dust} (1e-18 units) exceeds one rounding-down division's"
         );
-        // One interval at most: per unit at most the capped rate times the index.
+        // Proportional to time: per unit at most the capped rate times the index for the
+        // seconds elapsed.
         let index = b.index.expect("a charged market has an index");
         assert!(
-            rise * BigInt::from(UNIT) <= big(b.max_funding_rate.atomics()) * big(index.atomics()),
-            "{moves}: the paying side's index rose by more than one interval at the capped rate \
-             ({} at index {index})",
-            b.max_funding_rate
+            rise * BigInt::from(UNIT) * BigInt::from(b.funding_interval_seconds)
+                <= big(b.max_funding_rate.atomics()) * big(index.atomics()) * BigInt::from(elapsed),
+            "{moves}: the paying side's index rose by more than {elapsed} s at the capped rate \
+             ({} per {} s at index {index})",
+            b.max_funding_rate,
+            b.funding_interval_seconds
         );
         if let Some(s) = &settle {
-            assert_eq!(
-                s.charged, 1,
-                "{moves}: an index moved but the settle charged nothing"
-            );
             assert_eq!(
                 s.rate > SignedDecimal256::zero(),
                 longs_pay,
                 "{moves}: rate {} names the other side as payer",
                 s.rate
             );
+            assert_eq!(s.rate, model.rate, "{moves}: reported rate");
             assert_eq!(
                 s.paid,
                 rise * payer_oi / BigInt::from(UNIT),
                 "{moves}: reported paid"
             );
         }
-        self.interval_dust[m] += dust;
-        self.intervals[m] += 1;
+        self.span_dust[m] += dust;
+        self.spans[m] += 1;
     }
 
     /// A keeper liquidates `who` in market `m`; on success checks that the fund was asked for no
     /// more than the bad debt closing the liquidated part at the index would have left:
-    /// `max(0, -(margin - funding paid + PnL of the part at the index))`, in exact integers
+    /// `max(0, -(stored margin - funding paid + PnL of the part at the index))`, in exact integers
     /// (the part's cost basis pro rata, rounded down; a long's value rounded down, a short's
     /// buy-back rounded up), and that the fund paid no more than it was asked.
     fn liquidate(&mut self, what: &str, m: usize, who: &Addr) -> EngineResult {
         let id = MARKETS[m].id;
         let before = self.suite.position(id, who);
+        let stored_margin = if before.is_some() {
+            self.suite.stored_margin(id, who)
+        } else {
+            0
+        };
         let keeper = self.keeper.clone();
         let res = self.leaf(what, Some(m), |s| s.liquidate(&keeper, id, who))?;
         let position = before.expect("a liquidated position existed");
@@ -522,7 +608,7 @@ impl Harness {
         } else {
             &part * &index / &unit - basis
         };
-        let left = big(position.margin) - number("funding_paid") + pnl;
+        let left = big(stored_margin) - number("funding_paid") + pnl;
         let at_index = if left.is_negative() {
             -left
         } else {
@@ -544,8 +630,10 @@ impl Harness {
         self.suite.advance(1);
         self.index[m] = price;
         let price = price.to_string();
-        self.leaf("push price", None, |s| s.push_price(MARKETS[m].id, &price))
-            .unwrap();
+        self.leaf("push price", Some(m), |s| {
+            s.push_price(MARKETS[m].id, &price)
+        })
+        .unwrap();
     }
 
     fn arb_size(&self, m: usize, percent: u32) -> i128 {
@@ -654,7 +742,7 @@ impl Harness {
     /// Closes one position, topping up margin if the vAMM price would leave it bankrupt while
     /// the index says it is healthy. Checks the payout equals margin + PnL - fee, where the
     /// margin is net of the funding the close applied: the query's accrued funding plus any
-    /// interval the close's funding catch-up charged first.
+    /// span the close's funding catch-up charged first.
     fn close_out(&mut self, m: usize, who: &Addr) {
         let id = MARKETS[m].id;
         self.push(m, self.index[m]);
@@ -774,22 +862,22 @@ impl Harness {
                 "{id}: funding dust released to treasury"
             );
             // Invariant 10 over the whole history of the market: positions paid at least what
-            // the indices charged (each interval's identity summed), and the per-position
+            // the indices charged (each span's identity summed), and the per-position
             // rounding (owed up, due toward zero) adds less than one unit per application.
             let (net, touches) = (self.funding_net[m], self.funding_touches[m]);
             let paid = BigInt::from(net) * BigInt::from(UNIT);
-            let dust = &self.interval_dust[m];
+            let dust = &self.span_dust[m];
             assert!(
                 !dust.is_negative()
-                    && dust <= &(BigInt::from(self.intervals[m]) * BigInt::from(UNIT - 1)),
-                "{id}: interval dust {dust} (1e-18 units) over {} intervals",
-                self.intervals[m]
+                    && dust <= &(BigInt::from(self.spans[m]) * BigInt::from(UNIT - 1)),
+                "{id}: span dust {dust} (1e-18 units) over {} spans",
+                self.spans[m]
             );
             assert!(
                 &paid >= dust,
                 "{id}: positions paid {net} net funding, less than the indices charged \
-                 ({dust} 1e-18 units over {} intervals)",
-                self.intervals[m]
+                 ({dust} 1e-18 units over {} spans)",
+                self.spans[m]
             );
             assert!(
                 &paid - dust <= BigInt::from(touches) * BigInt::from(UNIT - 1),

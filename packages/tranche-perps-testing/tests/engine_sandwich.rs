@@ -392,6 +392,7 @@ proptest! {
                         s.push_price(BTC, &index.to_string()).unwrap();
                     }
                     let before = s.position(BTC, &bob);
+                    let stored = if before.is_some() { s.stored_margin(BTC, &bob) } else { 0 };
                     if let Ok(res) = s.liquidate(&eve, BTC, &bob) {
                         let position = before.unwrap();
                         let part = attr(&res, "size_liquidated");
@@ -399,7 +400,7 @@ proptest! {
                             / position.size.unsigned_abs().u128();
                         let value = (Decimal256::from_ratio(part, 1u128) * index)
                             .to_uint_floor();
-                        let left = position.margin.u128() as i128
+                        let left = stored as i128
                             - wasm_attr(&res, "funding_paid").parse::<i128>().unwrap()
                             + Uint128::try_from(value).unwrap().u128() as i128
                             - basis as i128;

@@ -13,7 +13,6 @@ use cw_multi_test::AppResponse;
 use perp_engine::ContractError;
 use tranche_perps_testing::checks::assert_refused;
 use tranche_perps_testing::perp::default_market_params;
-use tranche_perps_testing::time::HOUR;
 use tranche_perps_testing::wasm_attr as attr;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::engine::{
@@ -841,17 +840,16 @@ fn remove_margin_does_not_count_unrealized_profit() {
 }
 
 /// bob long 1e9 (12,000 USDC) and carl short 5e8 (6,000) from start + 1 s at index 99 (rate
-/// capped at 0.5%: 0.495 per long unit, 0.99 per short unit per interval); then one minute
-/// after [start + 1h, start + 2h] ended, with a fresh index 99 and nobody having settled it.
-fn after_an_ended_interval() -> (Suite, Addr, Addr, u64) {
+/// capped at 0.5%: 0.495 per long unit and 0.99 per short unit an hour); then 600 s later, the
+/// index still fresh (600 s old) and nobody having accrued those 600 s: 0.0825 per long unit.
+fn after_unaccrued_time() -> (Suite, Addr, Addr, u64) {
     let (mut suite, bob, carl) = setup();
     let start = suite.market(BTC).last_funding_time.seconds();
     suite.advance(1);
     suite.push_price(BTC, "99").unwrap();
     suite.trade(&bob, BTC, 1_000_000_000, 12_000 * ONE).unwrap();
     suite.trade(&carl, BTC, -500_000_000, 6_000 * ONE).unwrap();
-    suite.advance(2 * HOUR + 59);
-    suite.push_price(BTC, "99").unwrap();
+    suite.advance(600);
     (suite, bob, carl, start)
 }
 
@@ -863,14 +861,14 @@ fn removable_ignoring_funding(suite: &Suite, bob: &Addr) -> u128 {
     (p.margin.u128() as i128 + pnl.min(0) - 9_900_000_000) as u128
 }
 
-/// Review 3: after [1h, 2h] ended (nobody settled it) bob tries to remove margin down to the
-/// initial margin, ignoring the 495 USDC (0.495 * 1e9) he owes for it. `RemoveMargin` catches
-/// the market's funding up first, so the check counts it: refused, exactly as after a settle;
-/// 495 USDC less may leave.
+/// Review 3: 600 s of funding have not been accrued (nobody settled) and bob tries to remove
+/// margin down to the initial margin, ignoring the 82.5 USDC (0.0825 * 1e9) he owes for them.
+/// `RemoveMargin` catches the market's funding up first, so the check counts it: refused,
+/// exactly as after a settle; 82.5 USDC less may leave.
 #[test]
-fn remove_margin_counts_the_funding_of_an_ended_interval() {
+fn remove_margin_counts_the_funding_not_yet_accrued() {
     // With a settle first: refused.
-    let (mut settled, bob, carl, _) = after_an_ended_interval();
+    let (mut settled, bob, carl, _) = after_unaccrued_time();
     let x = removable_ignoring_funding(&settled, &bob);
     settled.settle_funding(&carl, BTC).unwrap();
     assert!(matches!(
@@ -878,7 +876,7 @@ fn remove_margin_counts_the_funding_of_an_ended_interval() {
         ContractError::InsufficientMargin { .. }
     ));
     // No settle: refused all the same, and nothing moved.
-    let (mut suite, bob, carl, start) = after_an_ended_interval();
+    let (mut suite, bob, carl, start) = after_unaccrued_time();
     assert_eq!(removable_ignoring_funding(&suite, &bob), x);
     refused(
         &mut suite,
@@ -887,27 +885,33 @@ fn remove_margin_counts_the_funding_of_an_ended_interval() {
             equity: 9_899_999_999i128.into(),
             required: Uint128::new(9_900_000_000),
         },
-        |s| s.remove_margin(&bob, BTC, x - 495_000_000 + 1),
+        |s| s.remove_margin(&bob, BTC, x - 82_500_000 + 1),
     );
-    let res = suite.remove_margin(&bob, BTC, x - 495_000_000).unwrap();
-    assert_eq!(attr(&res, "funding_paid"), "495000000");
+    let res = suite.remove_margin(&bob, BTC, x - 82_500_000).unwrap();
+    assert_eq!(attr(&res, "funding_paid"), "82500000");
     let market = suite.market(BTC);
-    assert_eq!(market.last_funding_time.seconds(), start + 2 * HOUR);
-    assert_eq!(market.cum_funding_long, SignedDecimal256::permille(495));
-    assert_eq!(pos(&suite, BTC, &carl).accrued_funding.i128(), -495_000_000);
+    assert_eq!(market.last_funding_time.seconds(), start + 601);
+    assert_eq!(
+        market.cum_funding_long,
+        SignedDecimal256::from_atomics(82_500_000_000_000_000i128, 18).unwrap()
+    );
+    assert_eq!(pos(&suite, BTC, &carl).accrued_funding.i128(), -82_500_000);
 }
 
 /// `AddMargin` catches the market's funding up too (for consistency with every other path
-/// that touches a position): the ended interval is charged, bob owes 495 USDC, carl is due it.
+/// that touches a position): the 600 s are charged, bob owes 82.5 USDC, carl is due it.
 #[test]
 fn add_margin_catches_the_market_funding_up() {
-    let (mut suite, bob, carl, start) = after_an_ended_interval();
+    let (mut suite, bob, carl, start) = after_unaccrued_time();
     suite.add_margin(&bob, BTC, ONE).unwrap();
     let market = suite.market(BTC);
-    assert_eq!(market.last_funding_time.seconds(), start + 2 * HOUR);
-    assert_eq!(market.cum_funding_long, SignedDecimal256::permille(495));
-    assert_eq!(pos(&suite, BTC, &bob).accrued_funding.i128(), 495_000_000);
-    assert_eq!(pos(&suite, BTC, &carl).accrued_funding.i128(), -495_000_000);
+    assert_eq!(market.last_funding_time.seconds(), start + 601);
+    assert_eq!(
+        market.cum_funding_long,
+        SignedDecimal256::from_atomics(82_500_000_000_000_000i128, 18).unwrap()
+    );
+    assert_eq!(pos(&suite, BTC, &bob).accrued_funding.i128(), 82_500_000);
+    assert_eq!(pos(&suite, BTC, &carl).accrued_funding.i128(), -82_500_000);
 }
 
 #[test]

@@ -385,16 +385,19 @@ pub struct MarketParams {
     /// Range: [`bounds`], docs/engine.md#parameters.
     pub max_spread: Decimal,
     /// Funding rate per interval = clamp(`funding_factor` * (mark - index) / index,
-    /// ±`max_funding_rate`). Range: [`bounds`], docs/engine.md#parameters.
+    /// ±`max_funding_rate`). Funding accrues continuously at this rate: a position pays or
+    /// receives `rate * index * seconds / funding_interval_seconds` per base unit for the
+    /// seconds it is open. Range: [`bounds`], docs/engine.md#parameters.
     pub funding_factor: Decimal,
     /// Largest funding rate per interval. Range: [`bounds`], docs/engine.md#parameters.
     pub max_funding_rate: Decimal,
-    /// Seconds between funding settlements. Range: [`bounds`], docs/engine.md#parameters.
+    /// Seconds the funding rate is quoted for (funding accrues every second at
+    /// `rate / funding_interval_seconds`; there are no settlement boundaries).
+    /// Range: [`bounds`], docs/engine.md#parameters.
     pub funding_interval_seconds: u64,
-    /// Prices older than this are stale. An ended funding interval is priced with the last
-    /// index if that index was no older than this at the interval's end
-    /// (`publish_time + oracle_max_age_seconds >= interval end`), even if it is stale now;
-    /// otherwise the interval is forfeited. Range: [`bounds`], docs/engine.md#parameters.
+    /// Prices older than this are stale. Funding accrues only for the seconds the last index
+    /// was fresh (before `publish_time + oracle_max_age_seconds`); time on a stale index is
+    /// never charged. Range: [`bounds`], docs/engine.md#parameters.
     pub oracle_max_age_seconds: u64,
     /// Most base a market's liquidations may sell into (or buy from) its vAMM in one block, as a
     /// fraction of the vAMM's starting base reserve; a larger position is liquidated in parts
@@ -581,7 +584,7 @@ pub enum ExecuteMsg {
     /// Withdraw margin, down to the initial margin at the index price: what stays, net of
     /// funding owed and of any unrealized loss at the index, must cover it. Unrealized profit
     /// does not count. The market's funding is caught up first (as `SettleFunding` would), so
-    /// the funding owed includes every interval that has ended.
+    /// the funding owed includes every second up to now.
     RemoveMargin {
         /// Market id.
         market: String,
@@ -595,26 +598,24 @@ pub enum ExecuteMsg {
         /// Owner of the position.
         trader: String,
     },
-    /// Settle a market's funding (anyone). Charges at most one interval: the most recent one
-    /// that has ended, at the rate `clamp(funding_factor * (mark - index) / index)` with the
-    /// current mark and the last index, to the open interest of that interval;
-    /// `last_funding_time` moves to that interval's end and older unsettled intervals are
-    /// forfeited (their premium is unknown). An interval in which either side had no open
-    /// interest at any moment moves the clock without charging.
+    /// Settle a market's funding (anyone): accrue it over the span from its
+    /// `last_funding_time` to now and move `last_funding_time` to now. The mark (every fill
+    /// settles first) and the index (every `PushPrice` settles first) are constant over the
+    /// span, so the accrual is exact: with `rate = clamp(funding_factor * (mark - index) /
+    /// index, ±max_funding_rate)`, the side the premium names (longs when the mark is above the
+    /// index) pays `|rate| * index * charged / funding_interval_seconds` per base unit and the
+    /// other side receives exactly what was paid, pro rata. `charged` is the part of the span
+    /// before `publish_time + oracle_max_age_seconds` (a stale index charges nothing), and 0
+    /// when either side has no open interest. Reports `seconds_elapsed`, `seconds_charged`,
+    /// `rate` (per interval) and `paid`.
     ///
-    /// Stale indices: the last index prices the interval if it was fresh at the interval's
-    /// end (`publish_time + oracle_max_age_seconds >= interval end`), whether or not it is
-    /// fresh now. If it was stale at the interval's end the interval is forfeited: the settle
-    /// succeeds, charges nothing and reports `index_fresh_at_interval_end` = `false`. Fails
-    /// with `NoPrice` when the market never had an index price.
-    ///
-    /// Every `Trade`, `ClosePosition`, `Liquidate`, `AddMargin`, `RemoveMargin` and
-    /// `UpdateMarket` first does the same for its market (a fill before it changes open
-    /// interest), with the same stale-index rule, so no position opened after an interval
-    /// ended shares in it and no position closed after it escapes it.
-    /// Refused while the engine is halted; halting first does the same for every market,
-    /// ending a halt moves every market's clock to its latest boundary without charging.
-    /// Fails with `FundingNotDue` until an interval has ended.
+    /// Every `Trade`, `ClosePosition`, `Liquidate`, `AddMargin`, `RemoveMargin`, `PushPrice`
+    /// and `UpdateMarket` first does the same for its market, so a position pays or earns
+    /// funding for exactly the seconds it is open, whoever settles and whenever.
+    /// Fails with `NoPrice` when the market never had an index price, and with
+    /// `FundingNotDue` only when the market is already accrued to now (this block). Refused
+    /// while the engine is halted; halting first does the same for every market, ending a
+    /// halt moves every market's clock to then without charging.
     SettleFunding {
         /// Market id.
         market: String,
@@ -627,12 +628,14 @@ pub enum ExecuteMsg {
     /// 2^128 - 1 rather than failing the sweep. A sweep (also the automatic one) then restarts
     /// every market's window.
     SweepPremium {},
-    /// Feeder only: push the sender's price observation. It replaces the sender's own last
-    /// one (its `publish_time` must be newer than that one, not in the future; the price within
-    /// the market's `min_price ..= max_price`), and the index is recomputed: the median of the
-    /// fresh prices of the market's feeders when at least `min_feeders` are fresh, a move beyond
-    /// `max_index_move` only when two distinct feeders' fresh prices confirm it. A fresh price or
-    /// index further than `shock_move` from the shock references starts a price shock
+    /// Feeder only: push the sender's price observation. The market's funding is first accrued
+    /// up to now with the index being replaced (as `SettleFunding` would; not while the engine
+    /// is halted). The observation replaces the sender's own last one (its `publish_time` must
+    /// be newer than that one, not in the future; the price within the market's
+    /// `min_price ..= max_price`), and the index is recomputed: the median of the fresh prices
+    /// of the market's feeders when at least `min_feeders` are fresh, a move beyond
+    /// `max_index_move` only when two distinct feeders' fresh prices confirm it. A fresh price
+    /// or index further than `shock_move` from the shock references starts a price shock
     /// (docs/engine.md#oracle, docs/engine.md#pauses).
     PushPrice {
         /// Market id.
@@ -656,8 +659,8 @@ pub enum ExecuteMsg {
     /// Governor only: create a market.
     AddMarket(NewMarket),
     /// Governor only: change a market's parameters. Unless the engine is halted, the market's
-    /// funding is first caught up under the old parameters (as `SettleFunding` would), so new
-    /// funding settings never apply to an interval that already ended.
+    /// funding is first accrued up to now under the old parameters (as `SettleFunding` would),
+    /// so new funding settings apply from now on only.
     UpdateMarket {
         /// Market id.
         market: String,
@@ -683,10 +686,9 @@ pub enum ExecuteMsg {
         guardian: Option<String>,
     },
     /// Governor: set pauses. Guardian: may only switch `new_positions`, `margin_removal` and
-    /// `liquidation` on. Switching the halt on first catches every market's funding up (as
-    /// `SettleFunding` would), so intervals that ended before the halt are charged; ending a
-    /// halt moves every market's funding clock to its latest interval boundary without
-    /// charging: no interval that ended during the halt is charged.
+    /// `liquidation` on. Switching the halt on first accrues every market's funding up to now
+    /// (as `SettleFunding` would); ending a halt moves every market's funding clock to then
+    /// without charging: time spent halted is never charged.
     SetPause(EnginePause),
     /// Governor only: send accrued treasury fees to the treasury.
     WithdrawTreasury {},
@@ -876,7 +878,7 @@ pub struct MarketResponse {
     pub cum_funding_long: cosmwasm_std::SignedDecimal256,
     /// Cumulative funding paid per base unit by shorts (negative: received).
     pub cum_funding_short: cosmwasm_std::SignedDecimal256,
-    /// End of the last settled funding interval.
+    /// Time the market's funding was last accrued to (whole seconds after the first accrual).
     pub last_funding_time: Timestamp,
     /// Funding collected from payers minus funding credited to receivers (rounding dust goes
     /// to the treasury once the market has no open interest).
@@ -903,7 +905,9 @@ pub struct PositionResponse {
     pub open_notional: Uint128,
     /// Margin after funding and socialized losses so far.
     pub margin: Uint128,
-    /// Funding owed (positive) or due (negative) since the last touch.
+    /// Funding owed (positive) or due (negative) from the position's last touch up to the
+    /// market's `last_funding_time`; the seconds since then are added when anything catches
+    /// the market up (a settle, a push, a fill).
     pub accrued_funding: Int128,
     /// Profit or loss if closed on the vAMM now.
     pub unrealized_pnl: Int128,
