@@ -172,10 +172,12 @@ pub struct SuiteJourney {
     pub lines: Vec<Line>,
     /// Fund state before the crash.
     pub fund_before: FundStateResponse,
-    /// The fund's ledger entry for the liquidation's shortfall.
-    pub loss: LossRecord,
-    /// The engine's record of the same shortfall.
-    pub socialized: tranche_perps_types::engine::SocializedLoss,
+    /// Base size of each part of dave's liquidation, in order (one block each).
+    pub parts: Vec<u128>,
+    /// The fund's ledger entries for the liquidation's shortfalls (the parts with bad debt).
+    pub losses: Vec<LossRecord>,
+    /// The engine's records of the same shortfalls.
+    pub socialized: Vec<tranche_perps_types::engine::SocializedLoss>,
     /// Fund state after the crash.
     pub fund_after: FundStateResponse,
     /// Engine bank balance after every position closed and premium was swept.
@@ -186,14 +188,36 @@ pub struct SuiteJourney {
     pub senior_withdrawal: u128,
 }
 
-/// Underwriters fund both tranches; traders open; the index crashes 20% and an arbitrageur
-/// trades the vAMM down to it; a keeper liquidates the over-leveraged long, whose bad debt the
-/// fund pays from junior then senior up to its 50% payout cap, the rest socialized over the
-/// open margin; premium is swept; everyone closes; a senior underwriter withdraws.
-pub fn suite_journey(suite: &mut Suite) -> Result<SuiteJourney, String> {
-    use crate::perp::default_market_params;
-    use tranche_perps_types::engine::MarketParams;
+/// The market of the localnet deployment (`deploy/localnet.json`), which the journeys in
+/// `journeys/` play on: the same parameters here make both backends agree to the unit. It
+/// charges no funding (funding accrues every second, and the localnet's block times are not
+/// the multi-test's), pays keepers at least 0.1 USDC, and leaves the oracle fields absent (one
+/// feeder key; docs/engine.md#oracle).
+pub fn localnet_market_params() -> tranche_perps_types::engine::MarketParams {
+    serde_json::from_value(localnet_deployment()["markets"][0]["params"].clone())
+        .expect("the localnet market's parameters")
+}
 
+/// The engine's fee split on the localnet deployment: a flat 50% to the fund, so the split does
+/// not depend on the time-weighted open interest and with it on the localnet's block times (the
+/// split by coverage is tested on cw-multi-test, `tests/engine_fees.rs`).
+pub fn localnet_fees() -> tranche_perps_types::engine::FeeConfig {
+    serde_json::from_value(localnet_deployment()["engine"]["fees"].clone())
+        .expect("the localnet engine's fee split")
+}
+
+fn localnet_deployment() -> serde_json::Value {
+    serde_json::from_str(include_str!("../../../deploy/localnet.json"))
+        .expect("deploy/localnet.json parses")
+}
+
+/// Underwriters fund both tranches; traders open; the index crashes 20% and an arbitrageur
+/// trades the vAMM down to 1% above it; a keeper liquidates the over-leveraged long in parts,
+/// one block each (the market's liquidation depth is 0.05% of its vAMM per block), and the
+/// parts' bad debt is paid by the fund from junior then senior up to its 50% payout cap, the
+/// rest socialized over the open margin; premium is swept; everyone closes; a senior
+/// underwriter withdraws.
+pub fn suite_journey(suite: &mut Suite) -> Result<SuiteJourney, String> {
     let names = ["lp-junior", "lp-senior", "dave", "erin", "arb", "keeper"];
     let [lp_j, lp_s, dave, erin, arb, keeper] = names.map(|n| suite.addr(n));
     for who in [&lp_j, &lp_s, &dave, &erin, &keeper] {
@@ -223,11 +247,10 @@ pub fn suite_journey(suite: &mut Suite) -> Result<SuiteJourney, String> {
         "22,000 USDC of cover".into(),
     );
 
-    let params = MarketParams {
-        max_long_oi: Uint128::new(1_000_000_000_000),
-        max_short_oi: Uint128::new(1_000_000_000_000),
-        ..default_market_params()
-    };
+    let governor = suite.governor.clone();
+    let fees = tranche_perps_types::engine::ExecuteMsg::UpdateFees(localnet_fees());
+    suite.execute_engine(&governor, &fees, &[]).map_err(e)?;
+    let params = localnet_market_params();
     suite
         .add_market_with("BTC-USD", 1_000_000_000_000, 100_000_000_000_000, params)
         .map_err(e)?;
@@ -257,9 +280,9 @@ pub fn suite_journey(suite: &mut Suite) -> Result<SuiteJourney, String> {
     suite.advance(60);
     suite.push_price("BTC-USD", "80").map_err(e)?;
     say("oracle", "index crashes to 80", "mark still ~100".into());
-    // The arbitrageur sells the vAMM down to the index: base reserve sqrt(k / 80).
+    // The arbitrageur sells the vAMM down to 1% above the index: base reserve sqrt(k / 80.8).
     let market = suite.market("BTC-USD");
-    let target = (1e26f64 / 80.0).sqrt() as u128;
+    let target = (1e26f64 / 80.8).sqrt() as u128;
     let size = target - market.base_reserve.u128();
     suite
         .trade(&arb, "BTC-USD", -(size as i128), size * 40)
@@ -267,35 +290,55 @@ pub fn suite_journey(suite: &mut Suite) -> Result<SuiteJourney, String> {
     let mark = suite.market("BTC-USD").mark_price;
     say(
         "arb",
-        "shorts the vAMM down to the index",
-        format!("mark {mark}"),
+        "shorts the vAMM down to 1% above the index",
+        format!("{size} base, mark {mark}"),
     );
 
-    let res = suite.liquidate(&keeper, "BTC-USD", &dave).map_err(e)?;
-    let loss = suite.loss(1);
-    let socialized = suite
-        .socialized_losses()
-        .losses
-        .first()
-        .cloned()
-        .ok_or("no socialized-loss record")?;
-    let fund_after = suite.state();
-    let bad_debt: u128 = res
-        .events
+    let mut parts = vec![];
+    loop {
+        let res = suite.liquidate(&keeper, "BTC-USD", &dave).map_err(e)?;
+        let attr = |key: &str| -> u128 {
+            res.events
+                .iter()
+                .flat_map(|ev| ev.attributes.iter())
+                .find(|a| a.key == key)
+                .and_then(|a| a.value.parse().ok())
+                .unwrap_or(0)
+        };
+        parts.push(attr("size_liquidated"));
+        say(
+            "keeper",
+            &format!("liquidates part {} of dave", parts.len()),
+            format!(
+                "{} base, bad debt {}, asked of the fund {}, keeper paid {}",
+                attr("size_liquidated"),
+                usdc(attr("bad_debt")),
+                usdc(attr("claimed_from_fund")),
+                usdc(attr("keeper_reward"))
+            ),
+        );
+        if suite.position("BTC-USD", &dave).is_none() {
+            break;
+        }
+        // The block's liquidation depth is used up: the next part comes in the next block.
+        suite.advance(1);
+    }
+    let socialized = suite.socialized_losses().losses;
+    let losses: Vec<LossRecord> = socialized
         .iter()
-        .flat_map(|ev| ev.attributes.iter())
-        .find(|a| a.key == "bad_debt")
-        .map(|a| a.value.parse().unwrap_or(0))
-        .unwrap_or(0);
+        .filter(|loss| !loss.paid_by_fund.is_zero() || !loss.socialized.is_zero())
+        .map(|loss| suite.loss(loss.shortfall_id))
+        .collect();
+    let fund_after = suite.state();
+    let paid = |f: fn(&LossRecord) -> Uint128| -> u128 { losses.iter().map(|l| f(l).u128()).sum() };
     say(
-        "keeper",
-        "liquidates dave",
+        "fund",
+        "pays the parts' bad debt",
         format!(
-            "bad debt {}: junior {}, senior {}, socialized {}",
-            usdc(bad_debt),
-            usdc(loss.paid_by_junior.u128()),
-            usdc(loss.paid_by_senior.u128()),
-            usdc(socialized.socialized.u128())
+            "junior {}, senior {}, socialized {}",
+            usdc(paid(|l| l.paid_by_junior)),
+            usdc(paid(|l| l.paid_by_senior)),
+            usdc(socialized.iter().map(|l| l.socialized.u128()).sum())
         ),
     );
 
@@ -336,7 +379,8 @@ pub fn suite_journey(suite: &mut Suite) -> Result<SuiteJourney, String> {
     Ok(SuiteJourney {
         lines,
         fund_before,
-        loss,
+        parts,
+        losses,
         socialized,
         fund_after,
         engine_balance_end,
