@@ -135,7 +135,7 @@ ensure_wasmd() {
 # calling script exits, and writes $1/localnet.json: deploy/localnet.json pointed at that node's
 # home. Sets LOCALNET_CONFIG to it. For scripts that deploy more than one build side by side.
 start_side_localnet() {
-    local out="$1"
+    local out="$1" source_config="${2:-$REPO_ROOT/deploy/localnet.json}"
     export LOCALNET_HOME="$REPO_ROOT/$out/chain"
     ensure_wasmd
     export WASMD
@@ -143,7 +143,7 @@ start_side_localnet() {
     bash "$REPO_ROOT/scripts/localnet.sh" start
     mkdir -p "$REPO_ROOT/$out"
     LOCALNET_CONFIG="$out/localnet.json"
-    python3 - "$LOCALNET_HOME" "$REPO_ROOT/$LOCALNET_CONFIG" "$REPO_ROOT/deploy/localnet.json" <<'PY'
+    python3 - "$LOCALNET_HOME" "$REPO_ROOT/$LOCALNET_CONFIG" "$source_config" <<'PY'
 import json, sys
 cfg = json.load(open(sys.argv[3]))
 cfg["home"] = sys.argv[1]
