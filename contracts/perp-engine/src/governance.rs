@@ -16,7 +16,8 @@ use crate::params::{
 };
 use crate::shock;
 use crate::state::{
-    load_market, Market, ShockState, CONFIG, FEEDERS, FEEDER_PRICES, FEES, MARKETS, PAUSE, STATE,
+    load_market, load_shock, save_market, Market, ShockState, CONFIG, FEEDERS, FEEDER_PRICES, FEES,
+    MARKETS, MARKET_PARAMS, PAUSE, SHOCKS, STATE,
 };
 use crate::vamm::quote_reserve;
 
@@ -51,6 +52,7 @@ pub fn add_market(
     debug_assert_eq!(quote_reserve(k, new.base_reserve)?, new.quote_reserve);
     let market = Market {
         params: new.params,
+        legacy_params: None,
         base_reserve: new.base_reserve,
         base_reserve_start: new.base_reserve,
         k,
@@ -71,6 +73,7 @@ pub fn add_market(
         oi_touched: env.block.time,
         shock: ShockState::default(),
     };
+    MARKET_PARAMS.save(deps.storage, &new.id, &market.params)?;
     MARKETS.save(deps.storage, &new.id, &market)?;
     for feeder in &feeders {
         FEEDERS.save(deps.storage, (&new.id, feeder), &())?;
@@ -108,7 +111,9 @@ pub fn update_market(
         catch_up_funding(&mut market, env.block.time)?;
     }
     market.params = params;
-    MARKETS.save(deps.storage, &market_id, &market)?;
+    market.legacy_params = None;
+    MARKET_PARAMS.save(deps.storage, &market_id, &market.params)?;
+    save_market(deps.storage, &market_id, &mut market)?;
     Ok(Response::new()
         .add_attribute("action", "update_market")
         .add_attribute("sender", info.sender)
@@ -223,16 +228,17 @@ pub fn set_pause(
     let halting = !current.halted && pause.halted;
     let resuming = current.halted && !pause.halted;
     if halting || resuming {
-        let markets: Vec<(String, Market)> = MARKETS
-            .range(deps.storage, None, None, Order::Ascending)
+        let ids: Vec<String> = MARKETS
+            .keys(deps.storage, None, None, Order::Ascending)
             .collect::<Result<_, _>>()?;
-        for (id, mut market) in markets {
+        for id in ids {
+            let mut market = load_market(deps.storage, &id)?;
             if halting {
                 catch_up_funding(&mut market, env.block.time)?;
             } else {
                 skip_funding(&mut market, env.block.time);
             }
-            MARKETS.save(deps.storage, &id, &market)?;
+            save_market(deps.storage, &id, &mut market)?;
         }
     }
     Ok(Response::new()
@@ -282,8 +288,9 @@ pub fn trigger_shock(
         }
     }
     let mut market = load_market(deps.storage, &market_id)?;
+    market.shock = load_shock(deps.storage, &market_id)?;
     let until = shock::start(&mut market, env.block.time.seconds());
-    MARKETS.save(deps.storage, &market_id, &market)?;
+    SHOCKS.save(deps.storage, &market_id, &market.shock)?;
     Ok(Response::new()
         .add_attribute("action", "trigger_shock")
         .add_attribute("sender", info.sender)
@@ -300,13 +307,14 @@ pub fn end_shock(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
-    let mut market = load_market(deps.storage, &market_id)?;
+    load_market(deps.storage, &market_id)?;
+    let mut shock = load_shock(deps.storage, &market_id)?;
     let now = env.block.time.seconds();
-    if !shock::active(&market.shock, now) {
+    if !shock::active(&shock, now) {
         return Err(ContractError::NoShock { market: market_id });
     }
-    market.shock.until = now;
-    MARKETS.save(deps.storage, &market_id, &market)?;
+    shock.until = now;
+    SHOCKS.save(deps.storage, &market_id, &shock)?;
     Ok(Response::new()
         .add_attribute("action", "end_shock")
         .add_attribute("sender", info.sender)

@@ -29,8 +29,8 @@ use crate::position::{equity_at, fill, notional_at, pnl_at, requirement};
 use crate::reply::ReplyId;
 use crate::solvency::{accrue, owe, payable, write_off, write_off_engine_cost, Pool, WriteOff};
 use crate::state::{
-    load_market, load_position, EngineState, Market, Position, CONFIG, MARKETS, PAUSE, POSITIONS,
-    SOCIALIZED, STATE,
+    load_market, load_position, save_market, EngineState, Market, Position, CONFIG, PAUSE,
+    POSITIONS, SOCIALIZED, STATE,
 };
 use crate::vamm::mark_price;
 
@@ -332,7 +332,7 @@ pub fn liquidate(
         }
     }
     release_funding_dust(&mut market, &mut state)?;
-    MARKETS.save(deps.storage, &market_id, &market)?;
+    save_market(deps.storage, &market_id, &mut market)?;
     // With a claim on the fund the fee pools must stay in the engine until the shortfall reply
     // has written off what the fund and open margin leave uncovered; a later trade sweeps them.
     let sweep = if claim.is_zero() {

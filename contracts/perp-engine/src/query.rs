@@ -18,8 +18,8 @@ use crate::oracle::is_fresh;
 use crate::position::{equity_at, fill, liquidation_price, notional_at};
 use crate::shock;
 use crate::state::{
-    load_market, load_position, Market, Position, CONFIG, FEEDERS, FEEDER_PRICES, FEES, MARKETS,
-    OWED, PAUSE, POSITIONS, SOCIALIZED, STATE,
+    load_market, load_position, load_shock, Market, Position, CONFIG, FEEDERS, FEEDER_PRICES, FEES,
+    MARKETS, OWED, PAUSE, POSITIONS, SOCIALIZED, STATE,
 };
 use crate::vamm::{mark_price, quote_reserve};
 
@@ -60,7 +60,7 @@ fn market_view(
     Ok(MarketResponse {
         feeder_prices,
         oracle_warning: (market.params.min_feeders <= 1).then(|| SINGLE_FEEDER_WARNING.into()),
-        shock_until: market.shock.until,
+        shock_until: load_shock(storage, &id)?.until,
         mark_price: mark_price(&market)?,
         quote_reserve: quote_reserve(market.k, market.base_reserve)?,
         base_reserve: market.base_reserve,
@@ -85,8 +85,8 @@ pub fn market(deps: Deps, env: Env, id: String) -> Result<MarketResponse, Contra
 }
 
 pub fn shock(deps: Deps, env: Env, id: String) -> Result<ShockResponse, ContractError> {
-    let market = load_market(deps.storage, &id)?;
-    let s = market.shock;
+    load_market(deps.storage, &id)?;
+    let s = load_shock(deps.storage, &id)?;
     Ok(ShockResponse {
         market: id,
         active: shock::active(&s, env.block.time.seconds()),
@@ -105,15 +105,16 @@ pub fn markets(
     limit: Option<u32>,
 ) -> Result<MarketsResponse, ContractError> {
     let markets = MARKETS
-        .range(
+        .keys(
             deps.storage,
             start_after.as_deref().map(Bound::exclusive),
             None,
             Order::Ascending,
         )
         .take(page_limit(limit))
-        .map(|item| {
-            let (id, market) = item?;
+        .map(|id| {
+            let id = id?;
+            let market = load_market(deps.storage, &id)?;
             market_view(deps.storage, env.block.time.seconds(), id, market)
         })
         .collect::<Result<_, _>>()?;

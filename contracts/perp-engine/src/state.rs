@@ -2,7 +2,7 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{
-    Addr, Decimal256, Int128, SignedDecimal256, Storage, Timestamp, Uint128, Uint256,
+    Addr, Decimal, Decimal256, Int128, SignedDecimal256, Storage, Timestamp, Uint128, Uint256,
 };
 use cw_storage_plus::{Item, Map};
 use tranche_perps_types::engine::{EnginePause, FeeConfig, MarketParams, SocializedLoss};
@@ -46,9 +46,19 @@ pub struct EngineState {
 }
 
 /// One market: parameters, vAMM, oracle, open interest and funding.
+///
+/// Stored in [`MARKETS`] without its parameters, which live in [`MARKET_PARAMS`] and change only
+/// by governance, so the fills that write a market on every trade do not write them again.
+/// [`load_market`] reads both and [`save_market`] writes the market; markets stored before 0.4.0
+/// hold their parameters inline (`legacy_params`), which the next [`save_market`] moves.
 #[cw_serde]
 pub struct Market {
+    /// Parameters, filled in by [`load_market`] (never serialized with the market).
+    #[serde(skip, default = "unset_params")]
     pub params: MarketParams,
+    /// The parameters a market stored before 0.4.0 holds inline; none once moved.
+    #[serde(default, rename = "params", skip_serializing_if = "Option::is_none")]
+    pub legacy_params: Option<MarketParams>,
     /// vAMM base reserve now.
     pub base_reserve: Uint128,
     /// vAMM base reserve at creation.
@@ -68,16 +78,14 @@ pub struct Market {
     pub cum_funding_short: SignedDecimal256,
     /// Time funding was last accrued to (see [`crate::funding::catch_up_funding`]).
     pub last_funding_time: Timestamp,
-    /// Unused since funding accrues continuously (it recorded the last time a side was empty,
-    /// for the interval rules). Kept, and still written at creation, so stored markets and
-    /// this struct stay compatible both ways (`cw_serde` denies unknown fields); nothing
-    /// reads it. Markets stored before it existed read 0.
-    #[serde(default)]
+    /// The last time a side was empty, which the interval rules of funding before 0.4.0 read;
+    /// read from markets stored then (`cw_serde` denies unknown fields), never written again.
+    #[serde(default, skip_serializing)]
     pub one_sided_at: Timestamp,
-    /// Largest open interest since the last sweep, which version 0.3.0 split fees at; kept so
-    /// stored markets load, no longer read or written (fees are split at the time-weighted
+    /// The largest open interest since the last sweep, which the fee split before 0.4.0 used;
+    /// read from markets stored then, never written again (fees are split at the time-weighted
     /// open interest, [`Market::oi_seconds`]).
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub peak_oi_since_sweep: Uint128,
     /// Funding collected from payers minus funding credited to receivers so far.
     pub funding_pool: Int128,
@@ -100,9 +108,10 @@ pub struct Market {
     pub oi_since: Timestamp,
     #[serde(default)]
     pub oi_touched: Timestamp,
-    /// Price-shock state ([`crate::shock`]). Markets stored before it existed read no shock
-    /// and no references (the next push sets them).
-    #[serde(default)]
+    /// Price-shock state ([`crate::shock`]), stored apart in [`SHOCKS`] (only pushes, the
+    /// guardian and the governor change it) and read with [`load_shock`] by the paths that use
+    /// it; default here.
+    #[serde(skip)]
     pub shock: ShockState,
 }
 
@@ -155,8 +164,13 @@ pub const FEES: Item<FeeConfig> = Item::new("fees");
 pub const PAUSE: Item<EnginePause> = Item::new("pause");
 /// Money books.
 pub const STATE: Item<EngineState> = Item::new("state");
-/// Markets by id.
+/// Markets by id, without their parameters (see [`Market`]).
 pub const MARKETS: Map<&str, Market> = Map::new("markets");
+/// Each market's parameters by id, written only when they change (`AddMarket`,
+/// `UpdateMarket`) or when a market stored before 0.4.0 is first saved.
+pub const MARKET_PARAMS: Map<&str, MarketParams> = Map::new("market_params");
+/// Each market's price-shock state by id; markets that never had one read the default.
+pub const SHOCKS: Map<&str, ShockState> = Map::new("shocks");
 /// Feeders by (market, feeder).
 pub const FEEDERS: Map<(&str, &Addr), ()> = Map::new("feeders");
 /// Each feeder's latest price by (market, feeder); removed with the feeder (`SetFeeders`).
@@ -169,13 +183,67 @@ pub const SOCIALIZED: Map<u64, SocializedLoss> = Map::new("socialized");
 /// Payouts a liquidation during a deficit owes a keeper or trader, until `ClaimOwed`.
 pub const OWED: Map<&Addr, Uint128> = Map::new("owed");
 
-/// Market `id`, or `MarketNotFound`.
+/// Market `id` with its parameters, or `MarketNotFound`.
 pub fn load_market(storage: &dyn Storage, id: &str) -> Result<Market, ContractError> {
-    MARKETS
-        .may_load(storage, id)?
-        .ok_or_else(|| ContractError::MarketNotFound {
-            market: id.to_string(),
-        })
+    let mut market =
+        MARKETS
+            .may_load(storage, id)?
+            .ok_or_else(|| ContractError::MarketNotFound {
+                market: id.to_string(),
+            })?;
+    market.params = match &market.legacy_params {
+        Some(params) => params.clone(),
+        None => MARKET_PARAMS.load(storage, id)?,
+    };
+    Ok(market)
+}
+
+/// The price-shock state of market `id` (none yet: no shock, no references).
+pub fn load_shock(storage: &dyn Storage, id: &str) -> Result<ShockState, ContractError> {
+    Ok(SHOCKS.may_load(storage, id)?.unwrap_or_default())
+}
+
+/// Writes market `id` without its parameters; a market still holding them inline (stored
+/// before 0.4.0) first moves them to [`MARKET_PARAMS`].
+pub fn save_market(
+    storage: &mut dyn Storage,
+    id: &str,
+    market: &mut Market,
+) -> Result<(), ContractError> {
+    if market.legacy_params.take().is_some() {
+        MARKET_PARAMS.save(storage, id, &market.params)?;
+    }
+    MARKETS.save(storage, id, market)?;
+    Ok(())
+}
+
+/// The placeholder a market read without [`load_market`] holds until its parameters are set
+/// (zero everywhere; [`load_market`] always replaces it).
+fn unset_params() -> MarketParams {
+    MarketParams {
+        initial_margin_ratio: Decimal::zero(),
+        maintenance_margin_ratio: Decimal::zero(),
+        taker_fee: Decimal::zero(),
+        liquidation_fee: Decimal::zero(),
+        keeper_share: Decimal::zero(),
+        min_notional: Uint128::zero(),
+        max_long_oi: Uint128::zero(),
+        max_short_oi: Uint128::zero(),
+        max_spread: Decimal::zero(),
+        funding_factor: Decimal::zero(),
+        max_funding_rate: Decimal::zero(),
+        funding_interval_seconds: 0,
+        oracle_max_age_seconds: 0,
+        liquidation_depth: Decimal::zero(),
+        min_keeper_reward: Uint128::zero(),
+        min_feeders: 0,
+        max_index_move: None,
+        min_price: Decimal256::zero(),
+        max_price: Decimal256::zero(),
+        shock_move: Decimal::zero(),
+        shock_window_seconds: 0,
+        shock_pause_seconds: 0,
+    }
 }
 
 /// Position of `trader` in `market`, or `NoPosition`.

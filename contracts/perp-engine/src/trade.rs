@@ -18,7 +18,9 @@ use crate::position::{
 };
 use crate::shock::ensure_not_shocked;
 use crate::solvency::{accrue, ensure_payable, Pool};
-use crate::state::{load_market, load_position, CONFIG, MARKETS, PAUSE, POSITIONS, STATE};
+use crate::state::{
+    load_market, load_position, load_shock, save_market, CONFIG, PAUSE, POSITIONS, STATE,
+};
 
 /// Opens, grows, shrinks, flips or closes the sender's position; collateral sent is added to
 /// its margin first.
@@ -83,7 +85,7 @@ pub fn trade(
         POSITIONS.save(deps.storage, (&trader, &market_id), &position)?;
     }
     crate::fees::release_funding_dust(&mut market, &mut state)?;
-    MARKETS.save(deps.storage, &market_id, &market)?;
+    save_market(deps.storage, &market_id, &mut market)?;
     let sweep = auto_sweep(deps.storage, &deps.querier, &env, &mut state)?;
     STATE.save(deps.storage, &state)?;
 
@@ -155,7 +157,7 @@ pub fn close_position(
         &config.collateral_denom,
         payout,
     )?;
-    MARKETS.save(deps.storage, &market_id, &market)?;
+    save_market(deps.storage, &market_id, &mut market)?;
     let sweep = auto_sweep(deps.storage, &deps.querier, &env, &mut state)?;
     STATE.save(deps.storage, &state)?;
 
@@ -198,7 +200,7 @@ pub fn add_margin(
     let margin = margin_of(&state, &position)?.checked_add(amount)?;
     set_margin(&mut state, &mut position, margin)?;
     POSITIONS.save(deps.storage, (&trader, &market_id), &position)?;
-    MARKETS.save(deps.storage, &market_id, &market)?;
+    save_market(deps.storage, &market_id, &mut market)?;
     STATE.save(deps.storage, &state)?;
     Ok(Response::new()
         .add_attribute("action", "add_margin")
@@ -236,6 +238,7 @@ pub fn remove_margin(
     let config = CONFIG.load(deps.storage)?;
     let trader = info.sender;
     let mut market = load_market(deps.storage, &market_id)?;
+    market.shock = load_shock(deps.storage, &market_id)?;
     ensure_not_shocked(&market_id, &market, env.block.time.seconds())?;
     let mut position = load_position(deps.storage, &trader, &market_id)?;
     let mut state = STATE.load(deps.storage)?;
@@ -272,7 +275,7 @@ pub fn remove_margin(
         amount,
     )?;
     POSITIONS.save(deps.storage, (&trader, &market_id), &position)?;
-    MARKETS.save(deps.storage, &market_id, &market)?;
+    save_market(deps.storage, &market_id, &mut market)?;
     STATE.save(deps.storage, &state)?;
     Ok(Response::new()
         .add_message(BankMsg::Send {

@@ -10,7 +10,8 @@ use crate::funding::{catch_up_funding, catch_up_funding_unless_halted, funding_d
 use crate::oracle::{is_fresh, recompute_index, IndexUpdate};
 use crate::shock;
 use crate::state::{
-    load_market, FeederPrice, CONFIG, FEEDERS, FEEDER_PRICES, MARKETS, PAUSE, STATE,
+    load_market, load_shock, save_market, FeederPrice, CONFIG, FEEDERS, FEEDER_PRICES, PAUSE,
+    SHOCKS, STATE,
 };
 
 /// A feeder pushes its price observed at `publish_time`. The market's funding is caught up
@@ -29,6 +30,7 @@ pub fn push_price(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let mut market = load_market(deps.storage, &market_id)?;
+    market.shock = load_shock(deps.storage, &market_id)?;
     catch_up_funding_unless_halted(deps.storage, &mut market, env.block.time)?;
     if !FEEDERS.has(deps.storage, (&market_id, &info.sender)) {
         return Err(ContractError::NotFeeder { market: market_id });
@@ -73,7 +75,8 @@ pub fn push_price(
         shock::start(&mut market, now);
         shock::rebase(&mut market);
     }
-    MARKETS.save(deps.storage, &market_id, &market)?;
+    SHOCKS.save(deps.storage, &market_id, &market.shock)?;
+    save_market(deps.storage, &market_id, &mut market)?;
     Ok(Response::new()
         .add_attribute("action", "push_price")
         .add_attribute("sender", info.sender)
@@ -117,7 +120,7 @@ pub fn settle_funding(
         return Err(ContractError::NoPrice { market: market_id });
     }
     let settlement = catch_up_funding(&mut market, now)?;
-    MARKETS.save(deps.storage, &market_id, &market)?;
+    save_market(deps.storage, &market_id, &mut market)?;
     Ok(Response::new()
         .add_attribute("action", "settle_funding")
         .add_attribute("sender", info.sender)
