@@ -67,7 +67,7 @@ pub fn add_market(
         peak_oi_since_sweep: Uint128::zero(),
         funding_pool: Default::default(),
         liquidated_height: 0,
-        liquidated_in_block: Uint128::zero(),
+        liquidation_room: Uint128::zero(),
         oi_seconds: Uint256::zero(),
         oi_since: env.block.time,
         oi_touched: env.block.time,

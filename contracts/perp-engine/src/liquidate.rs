@@ -2,8 +2,8 @@
 //! liquidation's bad debt: paid by the fund, socialized over open margin, written off against
 //! the fee pools, or left uncovered.
 //!
-//! A liquidation sells (or buys) at most `liquidation_depth` times the vAMM's starting base
-//! reserve per market and block, so a larger position is liquidated in
+//! A liquidation sells (or buys) at most `liquidation_depth` times the vAMM's base reserve (the
+//! smaller of now and its start) per market and block, so a larger position is liquidated in
 //! parts over several blocks, and no liquidation moves the mark past the index by more than the
 //! taker fee. Those bounds are what make a sandwich around a liquidation lose money: the
 //! attacker's profit is the liquidations' price impact on their own round trip, and both keep
@@ -53,7 +53,8 @@ pub struct ShortfallContext {
 /// is nearer.
 ///
 /// - Depth: what is left of the market's per-block liquidation depth (`liquidation_depth` times
-///   the vAMM's starting base reserve, at least 1 base unit);
+///   the smaller of the vAMM's base reserve at the block's first liquidation and at its start,
+///   at least 1 base unit);
 ///   `LiquidationDepthReached` when the block's depth is used up.
 /// - Band: the fill may not move the mark past the index by more than the taker fee (a long's
 ///   sale stops at `index * (1 - taker_fee)`, a short's purchase at `index * (1 + taker_fee)`),
@@ -72,18 +73,20 @@ fn liquidation_size(
     height: u64,
 ) -> Result<Uint128, ContractError> {
     let size = position.size.unsigned_abs();
-    // Of the reserve at the start: a trade that grows the reserve just before a liquidation
-    // cannot deepen it, and it stays the same through the block.
+    // Of the smaller of the reserve now and at the start: a trade that grows the reserve just
+    // before a liquidation cannot deepen it, and a reserve that shrank (a price far above the
+    // start) makes each base unit move the mark more, so the depth shrinks with it. It is fixed
+    // at the block's first liquidation, which the block's later liquidations use up.
     let depth = market
-        .base_reserve_start
+        .base_reserve
+        .min(market.base_reserve_start)
         .checked_mul_floor(market.params.liquidation_depth)?
         .max(Uint128::one());
-    let used = if market.liquidated_height == height {
-        market.liquidated_in_block
+    let room = if market.liquidated_height == height {
+        market.liquidation_room
     } else {
-        Uint128::zero()
+        depth
     };
-    let room = depth.saturating_sub(used);
     if room.is_zero() {
         return Err(ContractError::LiquidationDepthReached {
             market: market_id.to_string(),
@@ -111,7 +114,7 @@ fn liquidation_size(
         part = size;
     }
     market.liquidated_height = height;
-    market.liquidated_in_block = used.checked_add(part)?;
+    market.liquidation_room = room.saturating_sub(part);
     Ok(part)
 }
 

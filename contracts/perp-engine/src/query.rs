@@ -121,6 +121,22 @@ pub fn markets(
     Ok(MarketsResponse { markets })
 }
 
+/// What closing `position` on the vAMM now would realize, on a throwaway copy of the market at
+/// its funding clock (a fill needs funding caught up to the time it is given). Not inlined:
+/// with the copy it would pass the VM's limit of locals per function in [`position_view`].
+#[inline(never)]
+fn closing_pnl(
+    market: &Market,
+    position: &Position,
+    margin: Int128,
+) -> Result<Int128, ContractError> {
+    let mut closing = position.clone();
+    let delta = Int128::zero().checked_sub(position.size)?;
+    let now = market.last_funding_time;
+    let (filled, _) = fill(&mut market.clone(), &mut closing, margin, delta, None, now)?;
+    Ok(filled.realized_pnl)
+}
+
 fn position_view(
     storage: &dyn Storage,
     trader: Addr,
@@ -134,12 +150,7 @@ fn position_view(
     let (unrealized_pnl, margin_ratio) = if position.size.is_zero() {
         (Int128::zero(), None)
     } else {
-        let mut closing = position.clone();
-        let delta = Int128::zero().checked_sub(position.size)?;
-        // A throwaway copy of the market at its funding clock (a fill needs funding caught up
-        // to the time it is given).
-        let now = market.last_funding_time;
-        let (filled, _) = fill(&mut market.clone(), &mut closing, margin, delta, None, now)?;
+        let realized = closing_pnl(&market, &position, margin)?;
         // Equity over notional at the index price; zero when equity is negative; none when
         // either does not fit (an index so large the position's notional passes 2^128), so
         // the position still answers.
@@ -150,7 +161,7 @@ fn position_view(
                 .max(Int128::zero());
             Decimal256::checked_from_ratio(equity.unsigned_abs(), notional).ok()
         });
-        (filled.realized_pnl, ratio)
+        (realized, ratio)
     };
     let margin_now = margin.max(Int128::zero()).unsigned_abs();
     Ok(PositionResponse {

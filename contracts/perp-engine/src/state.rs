@@ -89,13 +89,13 @@ pub struct Market {
     pub peak_oi_since_sweep: Uint128,
     /// Funding collected from payers minus funding credited to receivers so far.
     pub funding_pool: Int128,
-    /// Block height of the last liquidation and the base size liquidations sold into (or bought
-    /// from) the vAMM in that block, against the per-block `liquidation_depth`. Markets stored
-    /// before these fields existed read 0.
+    /// Block height of the last liquidation and the base size liquidations may still sell into
+    /// (or buy from) the vAMM in that block, of the per-block `liquidation_depth` fixed at the
+    /// block's first liquidation. Markets stored before these fields existed read 0.
     #[serde(default)]
     pub liquidated_height: u64,
     #[serde(default)]
-    pub liquidated_in_block: Uint128,
+    pub liquidation_room: Uint128,
     /// Open interest (long + short, base units) times the seconds it was open, summed since
     /// `oi_since` up to `oi_touched`: every fill adds the open interest before it times the
     /// seconds since the last fill, before it changes open interest. A sweep splits fees at the
@@ -183,7 +183,9 @@ pub const SOCIALIZED: Map<u64, SocializedLoss> = Map::new("socialized");
 /// Payouts a liquidation during a deficit owes a keeper or trader, until `ClaimOwed`.
 pub const OWED: Map<&Addr, Uint128> = Map::new("owed");
 
-/// Market `id` with its parameters, or `MarketNotFound`.
+/// Market `id` with its parameters, or `MarketNotFound`. Not inlined: every handler calls it,
+/// and inlining it into them passes the VM's limit of locals per function.
+#[inline(never)]
 pub fn load_market(storage: &dyn Storage, id: &str) -> Result<Market, ContractError> {
     let mut market =
         MARKETS
@@ -204,7 +206,8 @@ pub fn load_shock(storage: &dyn Storage, id: &str) -> Result<ShockState, Contrac
 }
 
 /// Writes market `id` without its parameters; a market still holding them inline (stored
-/// before 0.4.0) first moves them to [`MARKET_PARAMS`].
+/// before 0.4.0) first moves them to [`MARKET_PARAMS`]. Not inlined, as [`load_market`].
+#[inline(never)]
 pub fn save_market(
     storage: &mut dyn Storage,
     id: &str,

@@ -173,7 +173,7 @@ fn a_sandwich_inside_the_band_earns_less_than_liquidating_honestly() {
 #[test]
 fn a_large_position_is_liquidated_in_parts_one_block_at_a_time() {
     // The index falls to 60 and an arbitrageur sells the mark to 61: the band (60 * 0.999) is
-    // ~0.9% of the reserve away, the depth (0.05% of the starting 1e12 reserve, 5e8 base per
+    // ~0.9% of the reserve away, the depth (0.05% of the 1e12 starting reserve, smaller than the reserve now: 5e8 base per
     // block) binds. Bob is bankrupt at the index, so he stays liquidatable after every part.
     let mut suite = setup(MarketParams {
         max_long_oi: Uint128::new(1_000_000_000_000),
@@ -229,15 +229,17 @@ fn a_large_position_is_liquidated_in_parts_one_block_at_a_time() {
 
 #[test]
 fn a_remainder_below_min_notional_is_liquidated_with_the_last_part() {
-    // 5e8 + 1e5 base: after one part of 5e8, 1e5 base at 90 is worth 9,000,000 < 10 USDC, so
-    // the one liquidation takes it all (the depth is overshot by less than min_notional).
+    // 499,850,000 base: the depth is 0.05% of the reserve after bob's buy,
+    // floor((1e12 - 499,850,000) * 0.0005) = 499,750,075, which would leave 99,925 base, worth
+    // 8,993,250 < 10 USDC at 90; so the one liquidation takes it all (the depth is overshot by
+    // less than min_notional).
     let mut suite = setup(default_market_params());
     let (bob, keeper) = (suite.addr("bob"), suite.addr("keeper"));
-    suite.trade(&bob, BTC, 500_100_000, 7_000 * ONE).unwrap();
+    suite.trade(&bob, BTC, 499_850_000, 7_000 * ONE).unwrap();
     suite.advance(1);
     suite.push_price(BTC, "90").unwrap();
     let res = suite.liquidate(&keeper, BTC, &bob).unwrap();
-    assert_eq!(attr(&res, "size_liquidated"), 500_100_000);
+    assert_eq!(attr(&res, "size_liquidated"), 499_850_000);
     assert!(suite.position(BTC, &bob).is_none());
 }
 
@@ -424,4 +426,72 @@ proptest! {
             prop_assert!(trading <= 0, "the sandwich's trades earned {}", trading);
         }
     }
+}
+
+/// At a price far above the vAMM's start its base reserve is smaller, so each base unit moves
+/// the mark more: the depth follows the reserve (the smaller of now and at the start), so one
+/// block's liquidation still moves the mark by about 0.1% and a sandwich still loses. Here a
+/// whale's long has lifted the mark to 400 (the reserve halved); the index follows; bob's long
+/// is liquidated at 355 with the mark 1% above the index, and eve sandwiches it down to half
+/// the band under the index.
+#[test]
+fn a_sandwich_at_four_times_the_starting_price_still_loses() {
+    let run = |attack: bool| -> (i128, u128) {
+        let mut suite = setup(MarketParams {
+            max_long_oi: Uint128::new(1_000_000_000_000),
+            max_short_oi: Uint128::new(1_000_000_000_000),
+            ..default_market_params()
+        });
+        let (whale, bob, arb, eve) = (
+            suite.addr("whale"),
+            suite.addr("bob"),
+            suite.addr("arb"),
+            suite.addr("eve"),
+        );
+        suite.mint(&whale, 100_000_000 * ONE);
+        // Up to 400 in steps the index confirms (each within max_index_move of the last).
+        for price in [
+            "110", "121", "133", "146", "160", "176", "193", "212", "233", "256", "281", "309",
+            "339", "372", "400",
+        ] {
+            suite.advance(1);
+            suite.push_price(BTC, price).unwrap();
+            let target = reserve_at(price);
+            let now = suite.market(BTC).base_reserve.u128();
+            if now > target {
+                let size = (now - target) as i128;
+                suite.trade(&whale, BTC, size, size as u128 * 200).unwrap();
+            }
+        }
+        assert!(suite.market(BTC).base_reserve.u128() <= BASE / 2 + 1_000_000);
+        suite.trade(&bob, BTC, 1_000_000_000, 50_000 * ONE).unwrap();
+        suite.advance(1);
+        suite.push_price(BTC, "355").unwrap();
+        // The arbitrageur leaves the mark 1% above the index: the band is far, the depth binds.
+        trade_to(&mut suite, &arb, reserve_at("358.55")).unwrap();
+        let mut reward = 0;
+        let result = pnl(&mut suite, &eve, |s| {
+            if attack {
+                // Half the band under the index.
+                trade_to(s, &eve, reserve_at("354.8225")).unwrap();
+            }
+            let reserve = s.market(BTC).base_reserve.u128();
+            let res = s.liquidate(&eve, BTC, &bob).unwrap();
+            if !attack {
+                // 0.05% of the reserve now (about half the start), not of the start's 1e12.
+                assert!(reserve < BASE * 6 / 10);
+                assert_eq!(attr(&res, "size_liquidated"), reserve / 2_000);
+            }
+            reward = attr(&res, "keeper_reward");
+            if attack {
+                s.close(&eve, BTC).unwrap();
+            }
+        });
+        (result, reward)
+    };
+    let (honest, honest_reward) = run(false);
+    assert_eq!(honest, honest_reward as i128);
+    let (sandwich, reward) = run(true);
+    let trading = sandwich - reward as i128;
+    assert!(trading < 0, "the sandwich's trades earned {trading}");
 }

@@ -71,7 +71,7 @@ pub mod bounds {
     /// `oracle_max_age_seconds`: 5 seconds to 1 day.
     pub const ORACLE_MAX_AGE_SECONDS: Bound<u64> =
         Bound::inclusive("oracle_max_age_seconds", 5, DAY);
-    /// `liquidation_depth`: 0.001% to 5% of the vAMM's starting base reserve per block.
+    /// `liquidation_depth`: 0.001% to 5% of the vAMM's base reserve per block.
     pub const LIQUIDATION_DEPTH: Bound<Decimal> = Bound::inclusive(
         "liquidation_depth",
         Decimal::raw(10_000_000_000_000),
@@ -400,7 +400,8 @@ pub struct MarketParams {
     /// never charged. Range: [`bounds`], docs/engine.md#parameters.
     pub oracle_max_age_seconds: u64,
     /// Most base a market's liquidations may sell into (or buy from) its vAMM in one block, as a
-    /// fraction of the vAMM's starting base reserve; a larger position is liquidated in parts
+    /// fraction of the vAMM's base reserve (the smaller of at the block's first liquidation and
+    /// at its start); a larger position is liquidated in parts
     /// over several blocks. At or below half the taker fee, sandwiching a liquidation costs more
     /// in taker fees than the liquidation's price impact can return (docs/engine.md#liquidation).
     /// Markets stored or messages sent without it read 0.05%.
