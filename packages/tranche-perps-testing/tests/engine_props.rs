@@ -2,9 +2,9 @@
 //! its own index price, vAMM reserves and funding interval; positions are isolated per (trader,
 //! market)): traders open, grow, shrink, flip and close positions, add and remove margin; each
 //! index moves (crashes included) and an arbitrageur trades that market's vAMM toward it;
-//! keepers liquidate, settle funding and sweep premium. The Suite checks after every step the
-//! engine's exact conservation identity, open interest, and the fund's invariants
-//! (`docs/testing.md#invariants`: 1, 3, 4, 6, 9).
+//! keepers liquidate, settle funding and sweep premium; adversaries (below) try to profit. The
+//! Suite checks after every step the engine's exact conservation identity, open interest, and
+//! the fund's invariants (`docs/testing.md#invariants`: 1, 3, 4, 6, 9).
 //!
 //! Around every leaf operation (each part of a crash separately) every market is read before and
 //! after, and (invariant 10, per market and per accrual span, in exact integer arithmetic):
@@ -39,9 +39,44 @@
 //! rounded toward zero) is at least the sum of the per-span identities above and exceeds it
 //! by less than one unit per funding application, and all of that dust has gone to treasury.
 //!
+//! Adversarial actors (SPEC.md section 9) play among the honest ones, each with its own
+//! assertions on top of every check above:
+//!
+//! - Sandwicher ([`Op::Sandwich`]): a trader opens a leveraged position, the index moves
+//!   against it and the arbitrageur closes part of the gap; then in one block the sandwicher
+//!   trades the vAMM (random size and direction), liquidates a liquidatable trader as keeper
+//!   and closes. Whenever the liquidation went through, the sandwicher's balance change minus
+//!   the liquidation's `keeper_reward` (what its trades around it earned) is <= 0.
+//! - Funding-boundary trader ([`Op::FundingBoundary`]): opens, waits 1 to 60 s with the index
+//!   kept fresh, closes. Right after the open it owes nothing; the close's `funding_paid` is
+//!   exactly its size times its side's funding index move between open and close (which the
+//!   model above checks span by span), owed rounded up and due toward zero, and at most
+//!   `max_funding_rate * index * seconds / funding_interval_seconds` times its size (paying)
+//!   or times the paying side's open interest (receiving), plus one unit.
+//! - Wash traders ([`Op::Wash`]): two accounts open and close opposite positions in one block,
+//!   then a sweep. Open interest and its window are unchanged, the time-weighted sum
+//!   (`oi_seconds`, read from the engine's storage) grew only by the running term (open
+//!   interest before the wash times the seconds since the last fill), and the sweep's premium
+//!   is exactly the pending premium plus `ceil(f * unsplit fees)`, `f` at the fund's coverage
+//!   for the time-weighted open interest computed from the markets before the wash.
+//! - Margin puller ([`Op::PullBeforeCrash`]): the honest feeders move the index more than
+//!   `shock_move` past the index and both shock references; the market's shock then lasts at
+//!   least `shock_pause_seconds`, and a trader's margin removal right after fails with exactly
+//!   `MarketShocked` and changes no balance, position or market. Keepers then liquidate.
+//! - Rogue feeder ([`Op::RogueFeed`]): the third feeder alone pushes 3x or 0.3x the index; the
+//!   push is accepted and the index (price and publish time) stays what the honest feeders
+//!   made it, so the harness's index stays right.
+//! - Extreme price ([`Op::ExtremeFeed`]): the rogue pushes one market's `max_price`; in the
+//!   other market a trade and its close succeed, a liquidation meets only an expected refusal,
+//!   and a sweep succeeds.
+//!
+//! Every liquidation, the adversaries' included, goes through [`Harness::liquidate_by`]: the
+//! fund is never asked for more than the bad debt closing the liquidated part at the index
+//! would leave, and never pays more than it was asked.
+//!
 //! Case count: `PROPTEST_CASES` / 4 (CI sets thousands).
 
-use cosmwasm_std::{Addr, Decimal, Decimal256, SignedDecimal256, Uint128};
+use cosmwasm_std::{Addr, Decimal, Decimal256, SignedDecimal256, Uint128, Uint256};
 use cw_multi_test::AppResponse;
 use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
@@ -49,8 +84,8 @@ use perp_engine::ContractError as E;
 use proptest::prelude::*;
 use tranche_perps_testing::perp::{default_market_params, EngineResult};
 use tranche_perps_testing::{Suite, ONE};
-use tranche_perps_types::engine::MarketParams;
-use tranche_perps_types::fund::{FundParams, Tranche};
+use tranche_perps_types::engine::{EngineConfigResponse, MarketParams, QueryMsg as EngineQuery};
+use tranche_perps_types::fund::{CoverageResponse, FundParams, QueryMsg as FundQuery, Tranche};
 
 /// A market of the harness.
 struct Spec {
@@ -136,13 +171,61 @@ enum Op {
         market: usize,
     },
     Sweep,
+    /// Adversary: `victim` trades `victim_size` with `margin_pct` margin, the index moves
+    /// `bps` against its position and the arbitrageur closes `percent` of the gap (each in a
+    /// block of its own); then in one block the sandwicher trades `size` on the market's vAMM,
+    /// liquidates a trader as keeper (the first liquidatable one from `victim` on, else
+    /// `victim`) and closes its own position.
+    Sandwich {
+        market: usize,
+        victim: usize,
+        victim_size: i128,
+        margin_pct: u32,
+        bps: i32,
+        percent: u32,
+        size: i128,
+    },
+    /// Adversary: the funding-boundary trader opens `size`, waits `seconds` (the index kept
+    /// fresh) and closes.
+    FundingBoundary {
+        market: usize,
+        size: i128,
+        seconds: u64,
+    },
+    /// Adversary: two wash accounts open and close opposite positions of `size` in one block,
+    /// then a sweep splits the fees.
+    Wash {
+        market: usize,
+        size: u128,
+    },
+    /// Adversary: the index moves `bps` basis points (up or down) beyond every shock reference
+    /// and `trader` tries to remove `amount` of margin before keepers liquidate.
+    PullBeforeCrash {
+        market: usize,
+        trader: usize,
+        bps: u32,
+        up: bool,
+        amount: u128,
+    },
+    /// Adversary: the third feeder alone pushes 3x (or 0.3x) the market's index.
+    RogueFeed {
+        market: usize,
+        up: bool,
+    },
+    /// Adversary: the third feeder alone pushes the market's `max_price`; the other market
+    /// trades (`size`), closes, liquidates `victim` and sweeps.
+    ExtremeFeed {
+        market: usize,
+        size: i128,
+        victim: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
     let size = prop_oneof![-5_000_000_000i128..-1_000_000, 1_000_000i128..5_000_000_000,];
     let m = 0..N_MARKETS;
     prop_oneof![
-        6 => (m.clone(), 0..TRADERS, size, 5u32..60).prop_map(|(market, trader, size, margin_pct)| {
+        6 => (m.clone(), 0..TRADERS, size.clone(), 5u32..60).prop_map(|(market, trader, size, margin_pct)| {
             Op::Trade { market, trader, size, margin_pct }
         }),
         2 => (m.clone(), 0..TRADERS).prop_map(|(market, trader)| Op::Close { market, trader }),
@@ -156,8 +239,27 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (m.clone(), prop_oneof![-4_000i32..-1_000, 1_000i32..4_000])
             .prop_map(|(market, bps)| Op::Crash { market, bps }),
         2 => (60u64..8_000).prop_map(|seconds| Op::Wait { seconds }),
-        2 => m.prop_map(|market| Op::Settle { market }),
+        2 => m.clone().prop_map(|market| Op::Settle { market }),
         1 => Just(Op::Sweep),
+        3 => (
+            (m.clone(), 0..TRADERS, size.clone(), 8u32..20),
+            (300i32..2_500, 50u32..=100),
+            prop_oneof![-20_000_000_000i128..-1_000_000, 1_000_000i128..20_000_000_000],
+        )
+            .prop_map(|((market, victim, victim_size, margin_pct), (bps, percent), size)| {
+                Op::Sandwich { market, victim, victim_size, margin_pct, bps, percent, size }
+            }),
+        2 => (m.clone(), size.clone(), 1u64..=60)
+            .prop_map(|(market, size, seconds)| Op::FundingBoundary { market, size, seconds }),
+        2 => (m.clone(), 1_000_000u128..20_000_000_000)
+            .prop_map(|(market, size)| Op::Wash { market, size }),
+        2 => (m.clone(), 0..TRADERS, 1_100u32..4_000, any::<bool>(), 1u128..50_000 * ONE)
+            .prop_map(|(market, trader, bps, up, amount)| {
+                Op::PullBeforeCrash { market, trader, bps, up, amount }
+            }),
+        2 => (m.clone(), any::<bool>()).prop_map(|(market, up)| Op::RogueFeed { market, up }),
+        1 => (m, size, 0..TRADERS)
+            .prop_map(|(market, size, victim)| Op::ExtremeFeed { market, size, victim }),
     ]
 }
 
@@ -189,6 +291,24 @@ fn expected(err: &E) -> bool {
             | E::Insolvent { .. }
             | E::MarketShocked { .. }
     )
+}
+
+/// The fund's share of fees at `coverage`, in 1e-18 units: `max` up to coverage 1, `min` from
+/// 2, linear between (the drop rounded down, so the share up: the fund's favour).
+fn model_fund_share(coverage: Option<Decimal256>, max: Decimal, min: Decimal) -> BigInt {
+    let (max, min) = (big(max.atomics()), big(min.atomics()));
+    let unit = BigInt::from(UNIT);
+    let Some(coverage) = coverage else {
+        return min;
+    };
+    let coverage = big(coverage.atomics());
+    if coverage <= unit {
+        max
+    } else if coverage >= &unit * 2 {
+        min
+    } else {
+        &max - (&max - min) * (coverage - &unit) / &unit
+    }
 }
 
 /// Exact value of a decimal's or integer's display form.
@@ -329,6 +449,12 @@ struct Harness {
     traders: Vec<Addr>,
     arb: Addr,
     keeper: Addr,
+    /// The adversaries' accounts: the sandwicher, the funding-boundary trader and the two wash
+    /// traders (also the trader of [`Op::ExtremeFeed`]); each is flat between operations unless
+    /// a close of theirs was refused.
+    sandwicher: Addr,
+    boundary: Addr,
+    wash: [Addr; 2],
     index: [Decimal256; N_MARKETS],
     /// Per market: sum of `funding_paid` over every funding application to a position
     /// (positive: collected), and the number of applications; each rounds by less than one
@@ -344,7 +470,19 @@ struct Harness {
 
 impl Harness {
     fn new(junior: u128, senior: u128) -> Self {
-        let names = ["t0", "t1", "t2", "t3", "arb", "keeper", "lp"];
+        let names = [
+            "t0",
+            "t1",
+            "t2",
+            "t3",
+            "arb",
+            "keeper",
+            "lp",
+            "sandwicher",
+            "boundary",
+            "wash0",
+            "wash1",
+        ];
         let mut suite = Suite::builder()
             .with_params(FundParams::default())
             .with_underwriters(&names, 100_000_000 * ONE)
@@ -372,6 +510,9 @@ impl Harness {
             traders: names[..TRADERS].iter().map(|n| suite.addr(n)).collect(),
             arb: suite.addr("arb"),
             keeper: suite.addr("keeper"),
+            sandwicher: suite.addr("sandwicher"),
+            boundary: suite.addr("boundary"),
+            wash: [suite.addr("wash0"), suite.addr("wash1")],
             suite,
             index: MARKETS.map(|spec| Decimal256::from_ratio(spec.price, 1u128)),
             funding_net: [0; N_MARKETS],
@@ -382,7 +523,12 @@ impl Harness {
     }
 
     fn accounts(&self) -> Vec<Addr> {
-        self.traders.iter().chain([&self.arb]).cloned().collect()
+        self.traders
+            .iter()
+            .chain([&self.arb, &self.sandwicher, &self.boundary])
+            .chain(&self.wash)
+            .cloned()
+            .collect()
     }
 
     fn snapshot(&self) -> Vec<Snap> {
@@ -586,6 +732,12 @@ impl Harness {
     /// (the part's cost basis pro rata, rounded down; a long's value rounded down, a short's
     /// buy-back rounded up), and that the fund paid no more than it was asked.
     fn liquidate(&mut self, what: &str, m: usize, who: &Addr) -> EngineResult {
+        let keeper = self.keeper.clone();
+        self.liquidate_by(what, m, &keeper, who)
+    }
+
+    /// [`Harness::liquidate`] with `keeper` as the liquidating keeper.
+    fn liquidate_by(&mut self, what: &str, m: usize, keeper: &Addr, who: &Addr) -> EngineResult {
         let id = MARKETS[m].id;
         let before = self.suite.position(id, who);
         let stored_margin = if before.is_some() {
@@ -593,8 +745,7 @@ impl Harness {
         } else {
             0
         };
-        let keeper = self.keeper.clone();
-        let res = self.leaf(what, Some(m), |s| s.liquidate(&keeper, id, who))?;
+        let res = self.leaf(what, Some(m), |s| s.liquidate(keeper, id, who))?;
         let position = before.expect("a liquidated position existed");
         let number = |key: &str| -> BigInt { big(attr(&res, key).unwrap()) };
         let part = number("size_liquidated");
@@ -736,29 +887,460 @@ impl Harness {
                 let keeper = self.keeper.clone();
                 self.step("sweep", None, |s| s.sweep_premium(&keeper));
             }
+            Op::Sandwich {
+                market,
+                victim,
+                victim_size,
+                margin_pct,
+                bps,
+                percent,
+                size,
+            } => {
+                self.apply(&Op::Trade {
+                    market,
+                    trader: victim,
+                    size: victim_size,
+                    margin_pct,
+                });
+                let long = self
+                    .suite
+                    .position(MARKETS[market].id, &self.traders[victim])
+                    .is_some_and(|p| p.size.i128() > 0);
+                let bps = if long { -bps } else { bps };
+                self.apply(&Op::Price { market, bps });
+                self.apply(&Op::Arb { market, percent });
+                self.sandwich(market, victim, size);
+            }
+            Op::FundingBoundary {
+                market,
+                size,
+                seconds,
+            } => self.funding_boundary(market, size, seconds),
+            Op::Wash { market, size } => self.wash_before_sweep(market, size),
+            Op::PullBeforeCrash {
+                market,
+                trader,
+                bps,
+                up,
+                amount,
+            } => self.pull_before_crash(market, trader, bps, up, amount),
+            Op::RogueFeed { market, up } => {
+                let index = self.index[market];
+                let price = if up {
+                    index * Decimal256::percent(300)
+                } else {
+                    index * Decimal256::percent(30)
+                };
+                self.rogue_push(market, price);
+            }
+            Op::ExtremeFeed {
+                market,
+                size,
+                victim,
+            } => self.extreme_feed(market, size, victim),
         }
+    }
+
+    /// Mints `who` half the notional of `size` at the market's index and returns it, the margin
+    /// an adversary sends with a trade (so funds never run out).
+    fn minted_margin(&mut self, who: &Addr, m: usize, size: i128) -> u128 {
+        let margin =
+            (Decimal256::from_ratio(size.unsigned_abs(), 2u128) * self.index[m]).to_uint_ceil();
+        let margin = Uint128::try_from(margin).unwrap().u128();
+        self.suite.mint(who, margin);
+        margin
+    }
+
+    /// Whether `who` is flat in market `m`, after trying to close what it holds.
+    fn flat(&mut self, m: usize, who: &Addr) -> bool {
+        let id = MARKETS[m].id;
+        if self.suite.position(id, who).is_some() {
+            self.step("adversary close", Some(m), |s| s.close(who, id));
+        }
+        self.suite.position(id, who).is_none()
+    }
+
+    /// [`Op::Sandwich`]: in one block the sandwicher trades the vAMM, liquidates a trader as
+    /// keeper (through [`Harness::liquidate_by`], so the fund is asked for no more than the bad
+    /// debt at the index) and closes. When the liquidation went through, its balance change
+    /// minus the liquidation's `keeper_reward` (what its trades around the liquidation earned)
+    /// is at most zero.
+    fn sandwich(&mut self, m: usize, victim: usize, size: i128) {
+        let id = MARKETS[m].id;
+        let attacker = self.sandwicher.clone();
+        if !self.flat(m, &attacker) {
+            return;
+        }
+        // A new block with a fresh index; everything below happens in it.
+        self.push(m, self.index[m]);
+        let height = self.suite.app.block_info().height;
+        let margin = self.minted_margin(&attacker, m, size);
+        let before = self.suite.balance(&attacker) as i128;
+        self.step("sandwich front-run", Some(m), |s| {
+            s.trade(&attacker, id, size, margin)
+        });
+        let mmr = Decimal256::from(self.suite.market(id).params.maintenance_margin_ratio);
+        let victim = (0..TRADERS)
+            .map(|k| self.traders[(victim + k) % TRADERS].clone())
+            .find(|who| {
+                self.suite
+                    .position(id, who)
+                    .and_then(|p| p.margin_ratio)
+                    .is_some_and(|ratio| ratio < mmr)
+            })
+            .unwrap_or_else(|| self.traders[victim].clone());
+        let reward = match self.liquidate_by("sandwiched liquidation", m, &attacker, &victim) {
+            Ok(res) => Some(
+                attr(&res, "keeper_reward")
+                    .unwrap()
+                    .parse::<i128>()
+                    .unwrap(),
+            ),
+            Err(err) => {
+                assert!(expected(&err), "sandwiched liquidation: unexpected {err:?}");
+                None
+            }
+        };
+        if self.suite.position(id, &attacker).is_some() {
+            self.step("sandwich back-run", Some(m), |s| s.close(&attacker, id));
+        }
+        assert_eq!(self.suite.app.block_info().height, height, "one block");
+        let Some(reward) = reward else {
+            return;
+        };
+        if self.suite.position(id, &attacker).is_none() {
+            let trading = self.suite.balance(&attacker) as i128 - before - reward;
+            assert!(
+                trading <= 0,
+                "{id}: trading {size} around the liquidation of {victim} earned {trading} \
+                 beyond the keeper reward {reward}"
+            );
+        }
+    }
+
+    /// [`Op::FundingBoundary`]: a position opened now owes no funding; closed `seconds` later
+    /// (the index kept fresh) its `funding_paid` is its side's funding index move over exactly
+    /// those seconds times its size (owed rounded up, due toward zero), and at most the capped
+    /// rate for those seconds: on its own size when it pays, on the paying side's open interest
+    /// when it receives.
+    fn funding_boundary(&mut self, m: usize, size: i128, seconds: u64) {
+        let id = MARKETS[m].id;
+        let trader = self.boundary.clone();
+        if !self.flat(m, &trader) {
+            return;
+        }
+        self.push(m, self.index[m]);
+        let margin = self.minted_margin(&trader, m, size);
+        if let Err(err) = self.leaf("boundary open", Some(m), |s| {
+            s.trade(&trader, id, size, margin)
+        }) {
+            assert!(expected(&err), "boundary open: unexpected error {err:?}");
+            return;
+        }
+        let opened = self.suite.now().seconds();
+        let position = self.suite.position(id, &trader).expect("opened");
+        assert_eq!(
+            position.accrued_funding.i128(),
+            0,
+            "{id}: a position opened now owes funding"
+        );
+        let at_open = self.suite.market(id);
+        self.suite.advance(seconds - 1);
+        self.push(m, self.index[m]);
+        let res = match self.leaf("boundary close", Some(m), |s| s.close(&trader, id)) {
+            Ok(res) => res,
+            Err(err) => {
+                assert!(expected(&err), "boundary close: unexpected error {err:?}");
+                return;
+            }
+        };
+        assert_eq!(self.suite.now().seconds() - opened, seconds);
+        let at_close = self.suite.market(id);
+        let funding = big(attr(&res, "funding_paid").unwrap());
+        let unit = BigInt::from(UNIT);
+        let (delta, payer_oi) = if size > 0 {
+            (
+                atoms(at_close.cum_funding_long) - atoms(at_open.cum_funding_long),
+                at_open.short_oi,
+            )
+        } else {
+            (
+                atoms(at_close.cum_funding_short) - atoms(at_open.cum_funding_short),
+                at_open.long_oi,
+            )
+        };
+        let owed = delta * BigInt::from(size.unsigned_abs());
+        let model = if owed.is_negative() {
+            trunc_div(&owed, &unit)
+        } else {
+            (owed + &unit - 1) / &unit
+        };
+        assert_eq!(
+            funding, model,
+            "{id}: funding of {size} open for {seconds} s against its side's index move"
+        );
+        let index = at_open.index_price.expect("priced");
+        let per_unit = big(at_open.params.max_funding_rate.atomics())
+            * big(index.atomics())
+            * BigInt::from(seconds);
+        let scale = &unit * &unit * BigInt::from(at_open.params.funding_interval_seconds);
+        if funding.is_positive() {
+            let cap = per_unit * BigInt::from(size.unsigned_abs()) / scale + 1;
+            assert!(
+                funding <= cap,
+                "{id}: {size} paid {funding} for {seconds} s, above the capped {cap}"
+            );
+        } else {
+            let cap = per_unit * big(payer_oi) / scale + 1;
+            assert!(
+                -&funding <= cap,
+                "{id}: {size} received {} for {seconds} s, above what the payers paid at the \
+                 capped rate ({cap})",
+                -&funding
+            );
+        }
+    }
+
+    /// The engine's stored market `m` (for the open interest's time-weighted sum).
+    fn stored_market(&self, m: usize) -> perp_engine::state::Market {
+        perp_engine::state::MARKETS
+            .load(
+                &*self.suite.app.contract_storage(&self.suite.engine),
+                MARKETS[m].id,
+            )
+            .unwrap()
+    }
+
+    /// [`Op::Wash`]: two accounts open opposite positions of `size` and close them in one
+    /// block; then a sweep. The wash leaves open interest and its time-weighted sum as they were
+    /// but for the running term (open interest before it times the seconds since the last
+    /// fill), and the sweep's premium is exactly the pending premium plus
+    /// `ceil(f * unsplit fees)`, `f` at the fund's coverage for the time-weighted open interest
+    /// computed from the markets as they were before the wash.
+    fn wash_before_sweep(&mut self, m: usize, size: u128) {
+        let id = MARKETS[m].id;
+        let [a, b] = self.wash.clone();
+        if !self.flat(m, &a) || !self.flat(m, &b) {
+            return;
+        }
+        self.push(m, self.index[m]);
+        let now = self.suite.now().seconds();
+        let markets: Vec<_> = (0..N_MARKETS).map(|k| self.stored_market(k)).collect();
+        let pre = &markets[m];
+        let mut filled = false;
+        for (who, size) in [(&a, size as i128), (&b, -(size as i128))] {
+            let margin = self.minted_margin(who, m, size);
+            match self.leaf("wash open", Some(m), |s| s.trade(who, id, size, margin)) {
+                Ok(_) => filled = true,
+                Err(err) => assert!(expected(&err), "wash open: unexpected error {err:?}"),
+            }
+        }
+        if !self.flat(m, &a) || !self.flat(m, &b) {
+            return;
+        }
+        let post = self.stored_market(m);
+        assert_eq!(
+            (post.long_oi, post.short_oi, post.oi_since),
+            (pre.long_oi, pre.short_oi, pre.oi_since),
+            "{id}: the wash changed open interest or its window"
+        );
+        let running = if filled {
+            Uint256::from(pre.long_oi + pre.short_oi)
+                * Uint256::from(now - pre.oi_touched.seconds())
+        } else {
+            Uint256::zero()
+        };
+        assert_eq!(
+            post.oi_seconds,
+            pre.oi_seconds + running,
+            "{id}: the wash added open-interest seconds"
+        );
+        // The split the sweep must make, from the markets before the wash.
+        let mut notional = BigInt::zero();
+        for (k, market) in markets.iter().enumerate() {
+            let open = BigInt::from((market.long_oi + market.short_oi).u128());
+            let window = now - market.oi_since.seconds();
+            let average = if market.oi_since.seconds() == 0 || window == 0 {
+                open
+            } else {
+                (big(market.oi_seconds) + open * BigInt::from(now - market.oi_touched.seconds()))
+                    / BigInt::from(window)
+            };
+            let index = market.index_price.expect("priced");
+            assert_eq!(index, self.index[k]);
+            notional += average * big(index.atomics()) / BigInt::from(UNIT);
+        }
+        let notional = Uint128::new(notional.to_string().parse().unwrap());
+        let coverage: CoverageResponse = self
+            .suite
+            .try_query(&FundQuery::Coverage {
+                open_interest: Some(notional),
+            })
+            .unwrap();
+        let config: EngineConfigResponse = self
+            .suite
+            .app
+            .wrap()
+            .query_wasm_smart(&self.suite.engine, &EngineQuery::Config {})
+            .unwrap();
+        let share = model_fund_share(
+            coverage.coverage_ratio,
+            config.fees.fund_share_max,
+            config.fees.fund_share_min,
+        );
+        let state = self.suite.engine_state();
+        let unit = BigInt::from(UNIT);
+        let to_fund = (big(state.unsplit_fees) * share + &unit - 1) / &unit;
+        let keeper = self.keeper.clone();
+        let res = self
+            .leaf("sweep after a wash", None, |s| s.sweep_premium(&keeper))
+            .expect("a sweep after a wash");
+        assert_eq!(
+            big(attr(&res, "premium").unwrap()),
+            big(state.pending_premium) + to_fund,
+            "{id}: the sweep after a wash of {size} split fees at another coverage than \
+             {:?} (open interest {notional} before the wash)",
+            coverage.coverage_ratio
+        );
+    }
+
+    /// [`Op::PullBeforeCrash`]: the honest feeders move the index `bps` beyond both shock
+    /// references and the index (up when asked, or when down would go below 1); the market is
+    /// shocked for at least `shock_pause_seconds`, and a trader's margin removal right after
+    /// fails with exactly `MarketShocked` and changes nothing. Keepers then liquidate as in
+    /// [`Op::Crash`].
+    fn pull_before_crash(&mut self, m: usize, trader: usize, bps: u32, up: bool, amount: u128) {
+        let id = MARKETS[m].id;
+        let shock = self.suite.shock(id);
+        let params = self.suite.market(id).params;
+        let refs: Vec<Decimal256> = [
+            shock.reference_price,
+            shock.previous_reference_price,
+            Some(self.index[m]),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let low = *refs.iter().min().unwrap();
+        let high = *refs.iter().max().unwrap();
+        let down = low * Decimal256::from_ratio(10_000 - bps, 10_000u32);
+        let rise = high * Decimal256::from_ratio(10_000 + bps, 10_000u32);
+        let price = if (!up && down >= Decimal256::one()) || rise > params.max_price {
+            down
+        } else {
+            rise
+        };
+        self.push(m, price);
+        let now = self.suite.now().seconds();
+        let shock = self.suite.shock(id);
+        assert!(
+            shock.active && shock.until >= now + params.shock_pause_seconds,
+            "{id}: a move of {bps} bps beyond {refs:?} to {price} started no shock: {shock:?}"
+        );
+        let who = self.traders[trader].clone();
+        let (balance, position) = (self.suite.balance(&who), self.suite.position(id, &who));
+        match self.leaf("margin pull after a crash", Some(m), |s| {
+            s.remove_margin(&who, id, amount)
+        }) {
+            Err(E::MarketShocked { market, until }) => {
+                assert_eq!((market.as_str(), until), (id, shock.until));
+            }
+            other => panic!("{id}: margin removal right after a {bps} bps move: {other:?}"),
+        }
+        assert_eq!(self.suite.balance(&who), balance);
+        assert_eq!(self.suite.position(id, &who), position);
+        self.apply(&Op::Arb {
+            market: m,
+            percent: 100,
+        });
+        for trader in 0..TRADERS {
+            self.apply(&Op::Liquidate { market: m, trader });
+        }
+    }
+
+    /// The third feeder alone pushes `price` (held to the market's bounds) in a new block: the
+    /// push is accepted and the index (price and publish time) does not move.
+    fn rogue_push(&mut self, m: usize, price: Decimal256) {
+        let id = MARKETS[m].id;
+        let rogue = self.suite.feeders()[2].clone();
+        let before = self.suite.market(id);
+        let price = price.clamp(before.params.min_price, before.params.max_price);
+        self.suite.advance(1);
+        self.leaf("rogue push", Some(m), |s| {
+            s.push_price_from(&rogue, id, &price.to_string())
+        })
+        .expect("a feeder's price within bounds is accepted");
+        let after = self.suite.market(id);
+        assert_eq!(
+            (after.index_price, after.index_publish_time),
+            (before.index_price, before.index_publish_time),
+            "{id}: one feeder's {price} moved the index"
+        );
+        assert_eq!(after.index_price, Some(self.index[m]));
+    }
+
+    /// [`Op::ExtremeFeed`]: the third feeder pushes the market's `max_price`; in the other
+    /// market, after an arbitrage to the index, a flat account's trade and close succeed, a
+    /// keeper's liquidation meets only an expected refusal, and a sweep succeeds.
+    fn extreme_feed(&mut self, x: usize, size: i128, victim: usize) {
+        let max = self.suite.market(MARKETS[x].id).params.max_price;
+        self.rogue_push(x, max);
+        let y = (x + 1) % N_MARKETS;
+        let id = MARKETS[y].id;
+        self.push(y, self.index[y]);
+        self.apply(&Op::Arb {
+            market: y,
+            percent: 100,
+        });
+        let trader = self.wash[0].clone();
+        if self.flat(y, &trader) {
+            let margin = self.minted_margin(&trader, y, size);
+            if let Err(err) = self.leaf("trade beside an extreme price", Some(y), |s| {
+                s.trade(&trader, id, size, margin)
+            }) {
+                panic!("{id}: trade of {size} beside an extreme price: {err:?}");
+            }
+            if let Err(err) = self.leaf("close beside an extreme price", Some(y), |s| {
+                s.close(&trader, id)
+            }) {
+                panic!("{id}: close beside an extreme price: {err:?}");
+            }
+        }
+        let victim = self.traders[victim].clone();
+        if let Err(err) = self.liquidate("liquidation beside an extreme price", y, &victim) {
+            assert!(
+                expected(&err),
+                "liquidation beside an extreme price: {err:?}"
+            );
+        }
+        let keeper = self.keeper.clone();
+        self.leaf("sweep beside an extreme price", None, |s| {
+            s.sweep_premium(&keeper)
+        })
+        .expect("a sweep beside an extreme price");
     }
 
     /// Closes one position, topping up margin if the vAMM price would leave it bankrupt while
     /// the index says it is healthy. Checks the payout equals margin + PnL - fee, where the
-    /// margin is net of the funding the close applied: the query's accrued funding plus any
-    /// span the close's funding catch-up charged first.
+    /// margin is the stored margin net of the funding the close applied (`funding_paid`).
     fn close_out(&mut self, m: usize, who: &Addr) {
         let id = MARKETS[m].id;
-        self.push(m, self.index[m]);
-        let Some(position) = self.suite.position(id, who) else {
+        if self.suite.position(id, who).is_none() {
             return;
-        };
+        }
+        self.push(m, self.index[m]);
+        let position = self.suite.position(id, who).expect("still open");
+        let stored_margin = self.suite.stored_margin(id, who) as i128;
         let before = self.suite.balance(who);
         match self.leaf("close-out", Some(m), |s| s.close(who, id)) {
             Ok(res) => {
                 let payout: u128 = attr(&res, "payout").unwrap().parse().unwrap();
                 let fee: i128 = attr(&res, "fee").unwrap().parse().unwrap();
                 let funding: i128 = attr(&res, "funding_paid").unwrap().parse().unwrap();
-                let expected = position.margin.u128() as i128 + position.accrued_funding.i128()
-                    - funding
-                    + position.unrealized_pnl.i128()
-                    - fee;
+                // From the stored margin: the query's margin nets the funding owed and stops at
+                // zero, so it understates a position whose funding owed passed its margin while
+                // its profit kept it solvent.
+                let expected = stored_margin - funding + position.unrealized_pnl.i128() - fee;
                 assert_eq!(
                     payout as i128, expected,
                     "{id}: close pays margin + pnl - fee"
