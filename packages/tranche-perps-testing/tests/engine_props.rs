@@ -74,8 +74,9 @@
 //! fund is never asked for more than the bad debt closing the liquidated part at the index
 //! would leave, and never pays more than it was asked.
 //!
-//! Case count: `PROPTEST_CASES` / 10 (CI sets 2000 in the workspace run: 200 histories, each
-//! with its adversaries; about 2 s a history on two cores).
+//! Case count: `PROPTEST_CASES` / 40, at least 8 (CI sets 2000 in the workspace run: 50
+//! histories of up to 40 operations with their adversaries and liquidations in parts, about
+//! 10 s a history in a debug build).
 
 use cosmwasm_std::{Addr, Decimal, Decimal256, SignedDecimal256, Uint128, Uint256};
 use cw_multi_test::AppResponse;
@@ -1296,15 +1297,23 @@ impl Harness {
         let trader = self.wash[0].clone();
         if self.flat(y, &trader) {
             let margin = self.minted_margin(&trader, y, size);
-            if let Err(err) = self.leaf("trade beside an extreme price", Some(y), |s| {
+            // The trade may meet this market's own refusals (the arbitrage may not have closed
+            // the gap, a cap may bind), never one caused by the other market's price; a trade
+            // that went through closes.
+            match self.leaf("trade beside an extreme price", Some(y), |s| {
                 s.trade(&trader, id, size, margin)
             }) {
-                panic!("{id}: trade of {size} beside an extreme price: {err:?}");
-            }
-            if let Err(err) = self.leaf("close beside an extreme price", Some(y), |s| {
-                s.close(&trader, id)
-            }) {
-                panic!("{id}: close beside an extreme price: {err:?}");
+                Ok(_) => {
+                    if let Err(err) = self.leaf("close beside an extreme price", Some(y), |s| {
+                        s.close(&trader, id)
+                    }) {
+                        panic!("{id}: close beside an extreme price: {err:?}");
+                    }
+                }
+                Err(err) => assert!(
+                    expected(&err),
+                    "{id}: trade of {size} beside an extreme price: {err:?}"
+                ),
             }
         }
         let victim = self.traders[victim].clone();
@@ -1483,7 +1492,7 @@ impl Harness {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).map_or(64, |c: u32| (c / 10).max(16)),
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).map_or(64, |c: u32| (c / 40).max(8)),
         ..ProptestConfig::default()
     })]
 
