@@ -1,4 +1,6 @@
-use cosmwasm_std::{coins, Addr, BankMsg, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{
+    coins, Addr, BankMsg, DepsMut, Env, MessageInfo, Response, Storage, Uint128,
+};
 use cw_utils::nonpayable;
 use tranche_perps_types::fund::{
     bounds, DepositCap, FundParams, FundParamsUpdate, ReserveTarget, Tranche,
@@ -8,7 +10,7 @@ use crate::error::ContractError;
 use crate::math::check_subordination;
 use crate::premium::save_checkpoint;
 use crate::shortfall::total_assets;
-use crate::state::{CONFIG, PARAMS, PAUSE, STATE};
+use crate::state::{Config, CONFIG, ENGINE_EPOCHS, LAST_ENGINE_EPOCH, PARAMS, PAUSE, STATE};
 
 fn check_cap(name: &'static str, cap: DepositCap) -> Result<(), ContractError> {
     match cap {
@@ -100,12 +102,8 @@ pub fn update_config(
     let mut config = CONFIG.load(deps.storage)?;
     if let Some(engine) = engine {
         let engine = deps.api.addr_validate(&engine)?;
-        // A new engine numbers its shortfalls from 1 again: give it a fresh id space.
-        if config.engine.as_ref().is_some_and(|old| *old != engine) {
-            config.engine_epoch = config
-                .engine_epoch
-                .checked_add(1)
-                .ok_or(ContractError::EngineEpochOverflow)?;
+        if config.engine.as_ref() != Some(&engine) {
+            config.engine_epoch = engine_epoch_of(deps.storage, &config, &engine)?;
         }
         config.engine = Some(engine);
     }
@@ -122,6 +120,34 @@ pub fn update_config(
         .add_attribute("engine", opt_addr(&config.engine))
         .add_attribute("engine_epoch", config.engine_epoch.to_string())
         .add_attribute("guardian", opt_addr(&config.guardian)))
+}
+
+/// The epoch of `engine` when it replaces the current one. Each engine numbers its shortfalls
+/// from 1, so ids are only unique within one engine: an engine set before gets its epoch back
+/// (its paid ids stay paid), a new one the next unused epoch. The replaced engine's epoch is
+/// recorded first. The first engine set on a fund without one keeps the current epoch.
+fn engine_epoch_of(
+    storage: &mut dyn Storage,
+    config: &Config,
+    engine: &Addr,
+) -> Result<u32, ContractError> {
+    if let Some(old) = &config.engine {
+        ENGINE_EPOCHS.save(storage, old, &config.engine_epoch)?;
+    }
+    if let Some(epoch) = ENGINE_EPOCHS.may_load(storage, engine)? {
+        return Ok(epoch);
+    }
+    if config.engine.is_none() {
+        return Ok(config.engine_epoch);
+    }
+    let last = LAST_ENGINE_EPOCH
+        .may_load(storage)?
+        .unwrap_or(config.engine_epoch);
+    let epoch = last
+        .checked_add(1)
+        .ok_or(ContractError::EngineEpochOverflow)?;
+    LAST_ENGINE_EPOCH.save(storage, &epoch)?;
+    Ok(epoch)
 }
 
 fn opt_addr(addr: &Option<Addr>) -> &str {

@@ -15,7 +15,8 @@ pub struct Config {
     /// Set by the instantiate reply of the senior token.
     pub senior_token: Option<Addr>,
     pub engine: Option<Addr>,
-    /// Incremented each time the engine is replaced; namespaces the engine's shortfall ids.
+    /// Epoch of the current engine; namespaces its shortfall ids. Each engine address keeps
+    /// its epoch for good ([`ENGINE_EPOCHS`]), so an engine set again gets its old epoch back.
     #[serde(default)]
     pub engine_epoch: u32,
     pub guardian: Option<Addr>,
@@ -131,6 +132,13 @@ pub const LOSSES: Map<(u32, u64), tranche_perps_types::fund::LossRecord> = Map::
 /// The ledger of versions before 0.2.0, by shortfall id alone; `migrate` moves it into
 /// [`LOSSES`] at engine epoch 0 and leaves it empty.
 pub const LEGACY_LOSSES: Map<u64, tranche_perps_types::fund::LossRecord> = Map::new("losses");
+/// The epoch of every engine the fund has been pointed away from, by address: an engine set
+/// again gets its epoch back, so its shortfall ids stay paid. Written when the engine changes;
+/// the engine current before this map existed is recorded when it is first replaced.
+pub const ENGINE_EPOCHS: Map<&Addr, u32> = Map::new("engine_epochs");
+/// The highest epoch given to any engine; absent before the first replacement under this
+/// code, when it is the current `engine_epoch` (epochs only grew until then).
+pub const LAST_ENGINE_EPOCH: Item<u32> = Item::new("last_engine_epoch");
 /// Share price checkpoints by (tranche, hour since epoch), written when a premium or a loss
 /// moves the price; the last event of an hour wins.
 pub const PRICE_CHECKPOINTS: Map<(u8, u64), Decimal256> = Map::new("price_checkpoints");

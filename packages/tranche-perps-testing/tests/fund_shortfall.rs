@@ -565,3 +565,84 @@ fn payout_cap_shown_follows_a_lowered_cap() {
     assert!(res.paid.is_zero());
     assert_eq!(res.unpaid, Uint128::new(50 * ONE));
 }
+
+/// An engine set again gets its old epoch back, so the ids it was paid stay paid: the fund
+/// goes A -> B -> A and A asks for its id 1 (10 USDC) again. Refused as already covered; on
+/// the fund that opened a new epoch per replacement (A returned at epoch 2), A was paid its
+/// 10 USDC a second time. A third engine C gets the next unused epoch, 2.
+#[test]
+fn an_engine_set_again_cannot_be_paid_its_old_ids_twice() {
+    let mut suite = Suite::builder()
+        .with_underwriters(&["alice"], 1_000_000 * ONE)
+        .build();
+    let (alice, governor) = (suite.addr("alice"), suite.governor.clone());
+    suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
+    let (engine_a, engine_b, engine_c) = (
+        suite.engine.clone(),
+        suite.addr("engine-b"),
+        suite.addr("engine-c"),
+    );
+    suite.cover_shortfall(1, 10 * ONE).unwrap();
+    suite
+        .update_config(&governor, Some(engine_b.as_str()), None, None)
+        .unwrap();
+    assert_eq!(suite.config().engine_epoch, 1);
+    suite
+        .update_config(&governor, Some(engine_a.as_str()), None, None)
+        .unwrap();
+    let assets = suite.state().junior.assets;
+    assert_eq!(
+        suite.cover_shortfall(1, 10 * ONE).unwrap_err(),
+        ContractError::ShortfallAlreadyCovered { id: 1 }
+    );
+    assert_eq!(suite.state().junior.assets, assets);
+    assert_eq!(suite.config().engine_epoch, 0);
+    assert_eq!(suite.loss_ledger_in_epoch(0).len(), 1);
+    // A's next id is paid as usual, in A's epoch.
+    suite.cover_shortfall(2, ONE).unwrap();
+    assert_eq!(suite.loss(2).engine_epoch, 0);
+    // B and C: B back at 1, C new at 2.
+    suite
+        .update_config(&governor, Some(engine_b.as_str()), None, None)
+        .unwrap();
+    assert_eq!(suite.config().engine_epoch, 1);
+    suite
+        .update_config(&governor, Some(engine_c.as_str()), None, None)
+        .unwrap();
+    assert_eq!(suite.config().engine_epoch, 2);
+}
+
+/// A fund stored before engines kept their epochs (no epoch map, the current engine at epoch
+/// 3 after three replacements): its current engine keeps epoch 3 and its paid ids stay paid;
+/// the next new engine gets epoch 4, and returning to the current one gives 3 back.
+#[test]
+fn a_fund_stored_before_the_epoch_map_keeps_its_current_engines_epoch() {
+    let mut suite = Suite::builder()
+        .with_underwriters(&["alice"], 1_000_000 * ONE)
+        .build();
+    let (alice, governor) = (suite.addr("alice"), suite.governor.clone());
+    suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
+    let fund = suite.fund.clone();
+    let mut config: serde_json::Value =
+        serde_json::from_slice(&suite.app.contract_storage(&fund).get(b"config").unwrap()).unwrap();
+    config["engine_epoch"] = 3.into();
+    suite
+        .app
+        .contract_storage_mut(&fund)
+        .set(b"config", &serde_json::to_vec(&config).unwrap());
+    suite.cover_shortfall(1, ONE).unwrap();
+    assert_eq!(suite.loss(1).engine_epoch, 3);
+    let (engine, next) = (suite.engine.clone(), suite.addr("engine-next"));
+    suite
+        .update_config(&governor, Some(next.as_str()), None, None)
+        .unwrap();
+    assert_eq!(suite.config().engine_epoch, 4);
+    suite
+        .update_config(&governor, Some(engine.as_str()), None, None)
+        .unwrap();
+    assert_eq!(suite.config().engine_epoch, 3);
+    assert_eq!(
+        suite.cover_shortfall(1, ONE).unwrap_err(),
+        ContractError::ShortfallAlreadyCovered { id: 1 }
+    );
+}

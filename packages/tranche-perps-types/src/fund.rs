@@ -499,8 +499,9 @@ pub struct ConfigResponse {
     pub senior_token: Addr,
     /// Perp engine, if set.
     pub engine: Option<Addr>,
-    /// How many times the engine has been replaced. Shortfall ids are the engine's own, so
-    /// each engine gets its own epoch and the loss ledger is keyed by (epoch, shortfall id).
+    /// Epoch of the current engine. Shortfall ids are the engine's own, so each engine address
+    /// gets its own epoch (the next unused one when first set, its old one when set again) and
+    /// the loss ledger is keyed by (epoch, shortfall id).
     pub engine_epoch: u32,
     /// Guardian, if set.
     pub guardian: Option<Addr>,
