@@ -310,6 +310,11 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::PreviewDeposit { tranche, amount } => {
             to_json_binary(&query::preview_deposit(deps, tranche, amount)?)
         }
+        QueryMsg::ClaimsPause {} => to_json_binary(&crate::shock::claims_pause(
+            deps,
+            &CONFIG.load(deps.storage)?,
+            env.block.time,
+        )),
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
     }?)
 }

@@ -93,6 +93,9 @@ pub enum ContractError {
     #[error("junior ratio would fall to {junior_ratio}, below the minimum {min}")]
     SubordinationBreach { junior_ratio: Decimal, min: Decimal },
 
+    #[error("withdrawal claims are paused by a price shock in the engine until {until}")]
+    ClaimsPausedByShock { until: u64 },
+
     #[error("withdrawal request {id} not found")]
     RequestNotFound { id: u64 },
 

@@ -1,6 +1,4 @@
-use cosmwasm_std::{
-    coins, Addr, BankMsg, DepsMut, Env, MessageInfo, Response, Storage, Uint128,
-};
+use cosmwasm_std::{coins, Addr, BankMsg, DepsMut, Env, MessageInfo, Response, Storage, Uint128};
 use cw_utils::nonpayable;
 use tranche_perps_types::fund::{
     bounds, DepositCap, FundParams, FundParamsUpdate, ReserveTarget, Tranche,

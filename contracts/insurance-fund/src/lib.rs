@@ -8,6 +8,7 @@ pub mod governance;
 pub mod math;
 pub mod premium;
 pub mod query;
+pub mod shock;
 pub mod shortfall;
 pub mod state;
 pub mod withdraw;

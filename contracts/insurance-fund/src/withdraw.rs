@@ -123,6 +123,7 @@ pub fn claim_withdrawal(
         });
     }
     let config = CONFIG.load(deps.storage)?;
+    crate::shock::ensure_claims_open(deps.as_ref(), &config, now)?;
     let params = PARAMS.load(deps.storage)?;
     let mut state = STATE.load(deps.storage)?;
     let books = state.tranche_mut(request.tranche);

@@ -184,6 +184,12 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
     let mut state = STATE.load(deps.storage)?;
     let written_off = write_off(&mut state);
     STATE.save(deps.storage, &state)?;
+    // Versions before the engine-wide end of shocks: derive it from the markets' shocks, so a
+    // shock lasting through the migration still pauses the fund's claims.
+    let shock_until = crate::shock::latest_until(deps.storage)?;
+    if shock_until > 0 {
+        crate::shock::note_until(deps.storage, shock_until)?;
+    }
     Ok(Response::new()
         .add_attribute("action", "migrate")
         .add_attribute("from_version", previous.to_string())

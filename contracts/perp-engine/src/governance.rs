@@ -17,7 +17,7 @@ use crate::params::{
 use crate::shock;
 use crate::state::{
     load_market, load_shock, save_market, Market, ShockState, CONFIG, FEEDERS, FEEDER_PRICES, FEES,
-    MARKETS, MARKET_PARAMS, PAUSE, SHOCKS, STATE,
+    MARKETS, MARKET_PARAMS, PAUSE, SHOCKS, SHOCK_UNTIL, STATE,
 };
 use crate::vamm::quote_reserve;
 
@@ -291,6 +291,7 @@ pub fn trigger_shock(
     market.shock = load_shock(deps.storage, &market_id)?;
     let until = shock::start(&mut market, env.block.time.seconds());
     SHOCKS.save(deps.storage, &market_id, &market.shock)?;
+    shock::note_until(deps.storage, until)?;
     Ok(Response::new()
         .add_attribute("action", "trigger_shock")
         .add_attribute("sender", info.sender)
@@ -298,7 +299,8 @@ pub fn trigger_shock(
         .add_attribute("shock_until", until.to_string()))
 }
 
-/// Governor only: end the market's shock now (`NoShock` when none lasts).
+/// Governor only: end the market's shock now (`NoShock` when none lasts); the engine-wide end
+/// of shocks the fund reads becomes the latest other market's.
 pub fn end_shock(
     deps: DepsMut,
     env: Env,
@@ -315,6 +317,9 @@ pub fn end_shock(
     }
     shock.until = now;
     SHOCKS.save(deps.storage, &market_id, &shock)?;
+    // Another market's shock may still last: the engine-wide end is the latest of them.
+    let latest = shock::latest_until(deps.storage)?;
+    SHOCK_UNTIL.save(deps.storage, &latest)?;
     Ok(Response::new()
         .add_attribute("action", "end_shock")
         .add_attribute("sender", info.sender)

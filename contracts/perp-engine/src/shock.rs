@@ -7,11 +7,11 @@
 //! prolong the pause by itself. The guardian may start a shock, never past now + `shock_pause_seconds`; the governor
 //! may end one (`TriggerShock`, `EndShock` in [`crate::governance`]). Closing positions and adding margin are never blocked by a shock.
 
-use cosmwasm_std::Decimal256;
+use cosmwasm_std::{Decimal256, Order, Storage};
 
 use crate::error::ContractError;
 use crate::oracle::beyond;
-use crate::state::{Market, ShockState};
+use crate::state::{Market, ShockState, SHOCKS, SHOCK_UNTIL};
 
 /// Moves the references to the window `now` falls in: the index at the start of a window is
 /// the index before the first push in it (`index`, as nothing else changes the index).
@@ -55,6 +55,25 @@ pub fn start(market: &mut Market, now: u64) -> u64 {
     let until = now.saturating_add(market.params.shock_pause_seconds);
     market.shock.until = market.shock.until.max(until);
     market.shock.until
+}
+
+/// Raises the engine-wide end of shocks ([`SHOCK_UNTIL`], which the fund reads to pause
+/// withdrawal claims) to `until` when that is later; called wherever a shock starts.
+pub fn note_until(storage: &mut dyn Storage, until: u64) -> Result<(), ContractError> {
+    if SHOCK_UNTIL.may_load(storage)?.unwrap_or(0) < until {
+        SHOCK_UNTIL.save(storage, &until)?;
+    }
+    Ok(())
+}
+
+/// The latest end of any market's shock, over every market's stored shock state (at most
+/// `bounds::MARKETS.max` of them); 0 when none was ever shocked.
+pub fn latest_until(storage: &dyn Storage) -> Result<u64, ContractError> {
+    let mut latest = 0;
+    for shock in SHOCKS.range(storage, None, None, Order::Ascending) {
+        latest = latest.max(shock?.1.until);
+    }
+    Ok(latest)
 }
 
 /// After a shock, both references become the index: the new level does not shock again by

@@ -171,6 +171,9 @@ pub const MARKETS: Map<&str, Market> = Map::new("markets");
 pub const MARKET_PARAMS: Map<&str, MarketParams> = Map::new("market_params");
 /// Each market's price-shock state by id; markets that never had one read the default.
 pub const SHOCKS: Map<&str, ShockState> = Map::new("shocks");
+/// The latest time (seconds) any market's shock lasts until, at the key the fund reads raw
+/// ([`tranche_perps_types::engine::SHOCK_UNTIL_KEY`]); see [`crate::shock::note_until`].
+pub const SHOCK_UNTIL: Item<u64> = Item::new(tranche_perps_types::engine::SHOCK_UNTIL_KEY);
 /// Feeders by (market, feeder).
 pub const FEEDERS: Map<(&str, &Addr), ()> = Map::new("feeders");
 /// Each feeder's latest price by (market, feeder); removed with the feeder (`SetFeeders`).

@@ -72,7 +72,8 @@ pub fn push_price(
         shocked |= shock::is_shock(&market, index)?;
     }
     if shocked {
-        shock::start(&mut market, now);
+        let until = shock::start(&mut market, now);
+        shock::note_until(deps.storage, until)?;
         shock::rebase(&mut market);
     }
     SHOCKS.save(deps.storage, &market_id, &market.shock)?;

@@ -837,6 +837,12 @@ pub struct EngineConfigResponse {
     pub pause: EnginePause,
 }
 
+/// Storage key under which the engine keeps, as a JSON number of seconds, the latest time any
+/// market's price shock lasts until (raised when a shock starts or is prolonged, recomputed
+/// over the markets when the governor ends one; absent until the first shock). The insurance
+/// fund reads it with a raw storage query and pauses withdrawal claims before that time.
+pub const SHOCK_UNTIL_KEY: &str = "shock_until";
+
 /// [`MarketResponse::oracle_warning`] of a market whose `min_feeders` is 1.
 pub const SINGLE_FEEDER_WARNING: &str =
     "min_feeders is 1: the latest fresh price of a single feeder can set the index";

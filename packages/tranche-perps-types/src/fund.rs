@@ -477,6 +477,10 @@ pub enum QueryMsg {
         /// Shortfall amount in base units.
         amount: Uint128,
     },
+    /// Whether withdrawal claims are paused now by a price shock the engine reports, and until
+    /// when.
+    #[returns(ClaimsPauseResponse)]
+    ClaimsPause {},
     /// Shares a deposit of `amount` into `tranche` would mint now.
     #[returns(PreviewDepositResponse)]
     PreviewDeposit {
@@ -741,6 +745,17 @@ pub struct SimulateLossResponse {
     pub junior_price_after: Decimal256,
     /// Senior share price after.
     pub senior_price_after: Decimal256,
+}
+
+/// Response to [`QueryMsg::ClaimsPause`].
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct ClaimsPauseResponse {
+    /// Claims are refused now (`ClaimsPausedByShock`).
+    pub paused: bool,
+    /// The latest time (seconds) any market of the engine is in a price shock, as the engine
+    /// records it; claims are refused before it. 0 when no engine is set or it never had one.
+    pub until: u64,
 }
 
 /// Response to [`QueryMsg::PreviewDeposit`].
