@@ -9,13 +9,14 @@
 //! from junior. On the fund before this change the claim in the block of the crash push went
 //! through at the price before the loss.
 
-use cosmwasm_std::{Decimal, Uint128};
+use cosmwasm_std::{Decimal, Empty, Uint128};
+use cw_multi_test::Executor;
 use insurance_fund::ContractError;
 use tranche_perps_testing::checks::assert_refused;
-use tranche_perps_testing::perp::default_market_params;
+use tranche_perps_testing::perp::{default_market_params, engine_contract};
 use tranche_perps_testing::time::{HOUR, WEEK};
 use tranche_perps_testing::{Suite, ONE};
-use tranche_perps_types::engine::{ExecuteMsg as EngineMsg, MarketParams};
+use tranche_perps_types::engine::{ExecuteMsg as EngineMsg, MarketParams, SHOCK_UNTIL_KEY};
 use tranche_perps_types::fund::{ClaimsPauseResponse, FundStateResponse, QueryMsg, Tranche};
 
 const BTC: &str = "BTC-USD";
@@ -249,3 +250,43 @@ const SHARED_CLAIM: u128 = 299_997_092_562;
 const SHARED_HOLDING: u128 = 299_997_092_562;
 /// Amy's holding when alice claimed before the crash push.
 const ESCAPED_HOLDING: u128 = 250_000_000_000;
+
+/// An engine stored before it kept the engine-wide end of shocks, migrated during a shock:
+/// the migration derives the end from the markets' shocks, so claims pause for the rest of it.
+#[test]
+fn an_engine_migrated_during_a_shock_pauses_claims_for_the_rest_of_it() {
+    let (mut suite, id) = setup();
+    let (alice, guardian, governor) = (
+        suite.addr("alice"),
+        suite.guardian.clone(),
+        suite.governor.clone(),
+    );
+    let trigger = EngineMsg::TriggerShock {
+        market: ETH.to_string(),
+    };
+    suite.execute_engine(&guardian, &trigger, &[]).unwrap();
+    let until = suite.now().seconds() + HOUR;
+    // What the previous engine held: the market's shock, no engine-wide end.
+    let engine = suite.engine.clone();
+    suite
+        .app
+        .contract_storage_mut(&engine)
+        .remove(SHOCK_UNTIL_KEY.as_bytes());
+    assert!(!claims_pause(&suite).paused);
+    let code_id = suite.app.store_code(engine_contract());
+    suite
+        .app
+        .migrate_contract(governor, engine, &Empty {}, code_id)
+        .unwrap();
+    assert_eq!(
+        claims_pause(&suite),
+        ClaimsPauseResponse {
+            paused: true,
+            until
+        }
+    );
+    assert_eq!(
+        suite.claim(&alice, id).unwrap_err(),
+        ContractError::ClaimsPausedByShock { until }
+    );
+}
