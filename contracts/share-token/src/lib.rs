@@ -1,21 +1,53 @@
-//! The fund's share token: cw20-base 2.0 as published. Its entry points are re-exported here
-//! so the suite's wasm pipeline builds, optimizes and checks it with the other contracts (the
-//! fund instantiates two of them by code id, one per tranche, as their minter).
+//! The fund's share token: cw20-base 2.0 with one rule added. A token with a minter (each
+//! tranche's share token, minted by the fund) refuses `Burn` and `BurnFrom` from anyone but its
+//! minter, so its supply only changes through the fund's books (mint on deposit, burn on claim)
+//! and the fund's recorded supply always equals the token's. Every other message, query and
+//! response is cw20-base's, unchanged. A token instantiated without a minter (a fixed supply,
+//! such as the governance token the suite deploys from this code) mirrors no book and burns
+//! as cw20-base does.
+//!
+//! Tokens instantiated from the plain cw20-base code migrate to this one (their wasm admin is
+//! the fund's `token_admin`): balances, allowances and minter stay as they are.
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult};
+use cosmwasm_std::{Addr, Binary, Deps, DepsMut, Env, MessageInfo, Response, StdError, StdResult};
 use cw20_base::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
-use cw20_base::ContractError;
+use cw20_base::state::TOKEN_INFO;
+use thiserror::Error;
+
+/// cw2 name of this contract.
+pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
+/// cw2 version of this contract.
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// cw2 name of the code share tokens were instantiated from before this contract.
+pub const CW20_BASE_NAME: &str = "crates.io:cw20-base";
+
+/// Every way a share-token message can fail.
+#[derive(Error, Debug, PartialEq)]
+pub enum ContractError {
+    /// cw20-base's own errors, with their text.
+    #[error(transparent)]
+    Base(#[from] cw20_base::ContractError),
+
+    #[error(transparent)]
+    Std(#[from] StdError),
+
+    /// `Burn` or `BurnFrom` from an address that is not the token's minter.
+    #[error("only the minter {minter} may burn this token (sender {sender})")]
+    BurnByMinterOnly { minter: Addr, sender: Addr },
+}
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
-    deps: DepsMut,
+    mut deps: DepsMut,
     env: Env,
     info: MessageInfo,
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
-    cw20_base::contract::instantiate(deps, env, info, msg)
+    let response = cw20_base::contract::instantiate(deps.branch(), env, info, msg)?;
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(response)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -25,7 +57,21 @@ pub fn execute(
     info: MessageInfo,
     msg: ExecuteMsg,
 ) -> Result<Response, ContractError> {
-    cw20_base::contract::execute(deps, env, info, msg)
+    if matches!(msg, ExecuteMsg::Burn { .. } | ExecuteMsg::BurnFrom { .. }) {
+        ensure_minter_burns(deps.as_ref(), &info.sender)?;
+    }
+    Ok(cw20_base::contract::execute(deps, env, info, msg)?)
+}
+
+/// `BurnByMinterOnly` unless `sender` is the token's minter or the token has none.
+fn ensure_minter_burns(deps: Deps, sender: &Addr) -> Result<(), ContractError> {
+    match TOKEN_INFO.load(deps.storage)?.mint {
+        Some(mint) if mint.minter != *sender => Err(ContractError::BurnByMinterOnly {
+            minter: mint.minter,
+            sender: sender.clone(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -33,7 +79,22 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
     cw20_base::contract::query(deps, env, msg)
 }
 
+/// Migrates a token of the plain cw20-base code (cw2 `crates.io:cw20-base`, at most 2.0: its
+/// own migration runs first) or of an older version of this contract; then records this
+/// contract's cw2 name and version. Anything else (a newer version, another contract) is
+/// refused and changes nothing.
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, env: Env, msg: MigrateMsg) -> Result<Response, ContractError> {
-    cw20_base::contract::migrate(deps, env, msg)
+pub fn migrate(mut deps: DepsMut, env: Env, msg: MigrateMsg) -> Result<Response, ContractError> {
+    let previous = cw2::get_contract_version(deps.storage)?;
+    if previous.contract == CW20_BASE_NAME {
+        cw20_base::contract::migrate(deps.branch(), env, msg)?;
+    } else {
+        cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    }
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("from_contract", previous.contract)
+        .add_attribute("from_version", previous.version)
+        .add_attribute("to_version", CONTRACT_VERSION))
 }

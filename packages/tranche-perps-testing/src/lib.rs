@@ -80,8 +80,8 @@ pub fn wasm_attrs(res: &AppResponse) -> Vec<String> {
         .collect()
 }
 
-/// The share-token contract (cw20-base, through the crate the wasm pipeline builds), as the
-/// share tokens' code and the governance token's.
+/// The share-token contract (cw20-base whose burns only its minter makes, the crate the wasm
+/// pipeline builds), as the share tokens' code and the governance token's.
 pub fn cw20_contract() -> Box<dyn Contract<Empty>> {
     Box::new(
         ContractWrapper::new(
