@@ -799,11 +799,13 @@ fn sending_more_shares_than_held_fails_in_the_share_token() {
                 &[],
             )
             .unwrap_err();
-        // cw20-base refuses the transfer before the fund is called.
+        // cw20-base (inside the share token) refuses the transfer before the fund is called.
         assert!(
             matches!(
-                err.downcast_ref::<cw20_base::ContractError>(),
-                Some(cw20_base::ContractError::Std(StdError::Overflow { .. }))
+                err.downcast_ref::<share_token::ContractError>(),
+                Some(share_token::ContractError::Base(
+                    cw20_base::ContractError::Std(StdError::Overflow { .. })
+                ))
             ),
             "{err:?}"
         );
