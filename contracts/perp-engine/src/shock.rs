@@ -58,7 +58,9 @@ pub fn start(market: &mut Market, now: u64) -> u64 {
 }
 
 /// Raises the engine-wide end of shocks ([`SHOCK_UNTIL`], which the fund reads to pause
-/// withdrawal claims) to `until` when that is later; called wherever a shock starts.
+/// withdrawal claims) to `until` when that is later; called wherever a shock starts. Not
+/// inlined, so the push handler keeps within the VM's limit of locals per function.
+#[inline(never)]
 pub fn note_until(storage: &mut dyn Storage, until: u64) -> Result<(), ContractError> {
     if SHOCK_UNTIL.may_load(storage)?.unwrap_or(0) < until {
         SHOCK_UNTIL.save(storage, &until)?;

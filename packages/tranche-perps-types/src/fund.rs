@@ -319,6 +319,7 @@ pub enum ExecuteMsg {
     Receive(Cw20Receive),
     /// Pay out a cooled-down withdrawal request to its owner. The claim of a tranche's last
     /// share also moves what the tranche still holds (owned by no share) to the reserve.
+    /// Refused while the engine reports a price shock in any market ([`QueryMsg::ClaimsPause`]).
     ClaimWithdrawal {
         /// Id of the request.
         request_id: u64,
