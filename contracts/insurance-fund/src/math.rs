@@ -23,6 +23,15 @@ impl Price {
         })
     }
 
+    /// `(assets + locked + 1) / (supply + V)`: the price once the premium booked so far has
+    /// unlocked, which the yield figures use.
+    pub fn booked(tranche: &TrancheState) -> Result<Self, ContractError> {
+        Price::of(&TrancheState {
+            assets: tranche.collateral()?,
+            ..*tranche
+        })
+    }
+
     /// The lower of two prices, compared exactly by cross-multiplication.
     pub fn min(self, other: Price) -> Price {
         if self.num.full_mul(other.den) <= other.num.full_mul(self.den) {

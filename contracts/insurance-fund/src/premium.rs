@@ -72,14 +72,15 @@ pub fn checkpoint_hour(time: Timestamp) -> u64 {
     time.seconds() / 3_600
 }
 
-/// Records the tranche's price now as the checkpoint of the current hour.
+/// Records the tranche's booked price now ([`Price::booked`]: its locked premium counted) as
+/// the checkpoint of the current hour.
 pub fn save_checkpoint(
     storage: &mut dyn Storage,
     now: Timestamp,
     tranche: Tranche,
     state: &FundState,
 ) -> Result<(), ContractError> {
-    let price = Price::of(state.tranche(tranche))?.to_decimal();
+    let price = Price::booked(state.tranche(tranche))?.to_decimal();
     PRICE_CHECKPOINTS.save(
         storage,
         (tranche_key(tranche), checkpoint_hour(now)),

@@ -115,7 +115,9 @@ pub fn yield_of(
 ) -> Result<YieldResponse, ContractError> {
     let now = env.block.time;
     let state = load_state(deps.storage, now)?;
-    let price_now = Price::of(state.tranche(tranche))?.to_decimal();
+    // Premium counts when it is booked (its locked part included), so the yield is not
+    // smoothed by the unlock.
+    let price_now = Price::booked(state.tranche(tranche))?.to_decimal();
     let checkpoints = PRICE_CHECKPOINTS.prefix(tranche_key(tranche));
     let window_start = now.seconds() - window_seconds.min(now.seconds());
     // Never before the tranche's latest restart, whose own checkpoint then starts the window.

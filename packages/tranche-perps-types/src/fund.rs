@@ -609,9 +609,10 @@ pub struct YieldResponse {
     /// window), never before `now - window`. Checkpoints are kept per hour, so growth within
     /// that hour is not counted.
     pub from: Timestamp,
-    /// Share price at `from`.
+    /// Booked share price at `from`: `(assets + locked premium + 1) / (supply + V)`, so premium
+    /// counts when it is paid, not as it unlocks.
     pub price_then: Decimal256,
-    /// Share price now.
+    /// Booked share price now (as `price_then`).
     pub price_now: Decimal256,
     /// `(price_now / price_then - 1) * year / (now - from)`; zero when no time has passed.
     pub annualized: SignedDecimal256,
