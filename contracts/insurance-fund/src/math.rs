@@ -112,7 +112,7 @@ pub fn check_subordination(
 /// never lowers the remaining shares' value per share. With `A` assets, `L` locked, `S` supply
 /// and `P` pending shares, the `S - P` shares not pending therefore keep at least
 /// `(A + 1) * (S - P + V) / (S + V) - 1` of the assets and `L * (S - P) / S` of the locked
-/// premium; both are rounded down here. When every share is pending, the last claim moves what
+/// premium; as the books hold whole base units, both bounds round up. When every share is pending, the last claim moves what
 /// is left to the reserve, so the tranche keeps nothing.
 pub fn collateral_after_exits(tranche: &TrancheState) -> Result<Uint128, ContractError> {
     let (assets, supply, pending) = (tranche.assets, tranche.supply, tranche.pending_shares);
@@ -123,14 +123,15 @@ pub fn collateral_after_exits(tranche: &TrancheState) -> Result<Uint128, Contrac
         return Ok(Uint128::zero());
     }
     let staying = supply.checked_sub(pending)?;
+    // Whole base units: the bounds round up to the next unit.
     let assets_kept = assets
         .checked_add(Uint128::new(VIRTUAL_ASSETS))?
-        .checked_multiply_ratio(
+        .checked_mul_ceil((
             staying.checked_add(Uint128::new(VIRTUAL_SHARES))?,
             supply.checked_add(Uint128::new(VIRTUAL_SHARES))?,
-        )?
+        ))?
         .saturating_sub(Uint128::new(VIRTUAL_ASSETS));
-    let locked_kept = tranche.locked.checked_multiply_ratio(staying, supply)?;
+    let locked_kept = tranche.locked.checked_mul_ceil((staying, supply))?;
     Ok(assets_kept.checked_add(locked_kept)?)
 }
 
