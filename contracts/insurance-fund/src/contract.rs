@@ -308,7 +308,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             to_json_binary(&query::simulate_loss(deps, env, amount)?)
         }
         QueryMsg::PreviewDeposit { tranche, amount } => {
-            to_json_binary(&query::preview_deposit(deps, tranche, amount)?)
+            to_json_binary(&query::preview_deposit(deps, env, tranche, amount)?)
         }
         QueryMsg::ClaimsPause {} => to_json_binary(&crate::shock::claims_pause(
             deps,

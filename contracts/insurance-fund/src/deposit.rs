@@ -4,13 +4,13 @@ use cw_utils::must_pay;
 use tranche_perps_types::fund::{DepositCap, Tranche};
 
 use crate::error::ContractError;
-use crate::math::{check_subordination, Price};
-use crate::state::{CONFIG, PARAMS, PAUSE, STATE};
+use crate::math::{check_subordination_after_exits, Price};
+use crate::state::{load_state, CONFIG, PARAMS, PAUSE, STATE};
 
 /// Buys shares of `tranche` with the one collateral coin sent.
 pub fn deposit(
     deps: DepsMut,
-    _env: Env,
+    env: Env,
     info: MessageInfo,
     tranche: Tranche,
     min_shares: Option<Uint128>,
@@ -22,7 +22,7 @@ pub fn deposit(
     }
     let token = config.token(tranche)?;
     let params = PARAMS.load(deps.storage)?;
-    let mut state = STATE.load(deps.storage)?;
+    let mut state = load_state(deps.storage, env.block.time)?;
 
     let books = state.tranche_mut(tranche);
     let shares = Price::of(books)?.shares_floor(amount)?;
@@ -34,7 +34,8 @@ pub fn deposit(
             return Err(ContractError::SlippageExceeded { shares, min_shares });
         }
     }
-    let assets_after = books.assets.checked_add(amount)?;
+    // The cap bounds all the tranche holds, its locked premium included.
+    let assets_after = books.collateral()?.checked_add(amount)?;
     if let DepositCap::Limit(cap) = params.deposit_cap(tranche) {
         if assets_after > cap {
             return Err(ContractError::DepositCapExceeded {
@@ -44,14 +45,12 @@ pub fn deposit(
             });
         }
     }
-    books.assets = assets_after;
+    books.assets = books.assets.checked_add(amount)?;
     books.supply = books.supply.checked_add(shares)?;
     if tranche == Tranche::Senior {
-        check_subordination(
-            state.junior.assets,
-            state.senior.assets,
-            params.min_junior_ratio,
-        )?;
+        // Judged once every pending junior withdrawal is paid: a senior deposit may not turn
+        // an accepted junior request into a refused claim.
+        check_subordination_after_exits(&state.junior, &state.senior, params.min_junior_ratio)?;
     }
     STATE.save(deps.storage, &state)?;
 

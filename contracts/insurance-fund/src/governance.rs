@@ -5,7 +5,7 @@ use tranche_perps_types::fund::{
 };
 
 use crate::error::ContractError;
-use crate::math::check_subordination;
+use crate::math::check_subordination_after_exits;
 use crate::premium::save_checkpoint;
 use crate::shortfall::total_assets;
 use crate::state::{Config, CONFIG, ENGINE_EPOCHS, LAST_ENGINE_EPOCH, PARAMS, PAUSE, STATE};
@@ -34,6 +34,7 @@ pub fn validate_params(p: &FundParams) -> Result<(), ContractError> {
     check_cap("senior_deposit_cap", p.senior_deposit_cap)?;
     bounds::TARGET_COVERAGE_BPS.check(p.target_coverage_bps)?;
     bounds::MIN_REMAINING.check(p.min_remaining)?;
+    bounds::PREMIUM_UNLOCK_SECONDS.check(p.premium_unlock_seconds)?;
     Ok(())
 }
 
@@ -51,6 +52,7 @@ pub fn apply_update(mut params: FundParams, update: FundParamsUpdate) -> FundPar
         senior_deposit_cap,
         target_coverage_bps,
         min_remaining,
+        premium_unlock_seconds,
     } = update;
     macro_rules! set {
         ($($field:ident),*) => { $( if let Some(v) = $field { params.$field = v; } )* };
@@ -66,7 +68,8 @@ pub fn apply_update(mut params: FundParams, update: FundParamsUpdate) -> FundPar
         junior_deposit_cap,
         senior_deposit_cap,
         target_coverage_bps,
-        min_remaining
+        min_remaining,
+        premium_unlock_seconds
     );
     params
 }
@@ -222,9 +225,9 @@ pub fn allocate_reserve(
             // More senior assets lower the junior ratio, as a senior deposit would.
             if tranche == Tranche::Senior {
                 let params = PARAMS.load(deps.storage)?;
-                check_subordination(
-                    state.junior.assets,
-                    state.senior.assets,
+                check_subordination_after_exits(
+                    &state.junior,
+                    &state.senior,
                     params.min_junior_ratio,
                 )?;
             }

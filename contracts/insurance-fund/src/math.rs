@@ -23,6 +23,15 @@ impl Price {
         })
     }
 
+    /// `(assets + locked + 1) / (supply + V)`: the price once the premium booked so far has
+    /// unlocked, which the yield figures use.
+    pub fn booked(tranche: &TrancheState) -> Result<Self, ContractError> {
+        Price::of(&TrancheState {
+            assets: tranche.collateral()?,
+            ..*tranche
+        })
+    }
+
     /// The lower of two prices, compared exactly by cross-multiplication.
     pub fn min(self, other: Price) -> Price {
         if self.num.full_mul(other.den) <= other.num.full_mul(self.den) {
@@ -94,6 +103,50 @@ pub fn check_subordination(
     Ok(())
 }
 
+/// Least collateral (assets plus locked premium) `tranche` keeps once every pending
+/// withdrawal request of it is claimed, whatever the order of the claims and whatever unlocks,
+/// deposits, premiums and cancels happen in between (only a loss lowers it).
+///
+/// A claim takes its shares' value at the price then out of the tranche's assets (payout plus
+/// forfeit, rounded down) and their pro-rata part of the locked premium (rounded down), so it
+/// never lowers the remaining shares' value per share. With `A` assets, `L` locked, `S` supply
+/// and `P` pending shares, the `S - P` shares not pending therefore keep at least
+/// `(A + 1) * (S - P + V) / (S + V) - 1` of the assets and `L * (S - P) / S` of the locked
+/// premium; as the books hold whole base units, both bounds round up. When every share is pending, the last claim moves what
+/// is left to the reserve, so the tranche keeps nothing.
+pub fn collateral_after_exits(tranche: &TrancheState) -> Result<Uint128, ContractError> {
+    let (assets, supply, pending) = (tranche.assets, tranche.supply, tranche.pending_shares);
+    if pending.is_zero() {
+        return tranche.collateral();
+    }
+    if pending >= supply {
+        return Ok(Uint128::zero());
+    }
+    let staying = supply.checked_sub(pending)?;
+    // Whole base units: the bounds round up to the next unit.
+    let assets_kept = assets
+        .checked_add(Uint128::new(VIRTUAL_ASSETS))?
+        .checked_mul_ceil((
+            staying.checked_add(Uint128::new(VIRTUAL_SHARES))?,
+            supply.checked_add(Uint128::new(VIRTUAL_SHARES))?,
+        ))?
+        .saturating_sub(Uint128::new(VIRTUAL_ASSETS));
+    let locked_kept = tranche.locked.checked_mul_ceil((staying, supply))?;
+    Ok(assets_kept.checked_add(locked_kept)?)
+}
+
+/// Subordination once every pending junior withdrawal is paid: fails with
+/// `SubordinationBreach` when junior's [`collateral_after_exits`] is below `min` of it plus
+/// senior's collateral. Senior deposits, junior requests and reserve moved into senior are
+/// checked this way, so none of them can turn an accepted junior request into a refused claim.
+pub fn check_subordination_after_exits(
+    junior: &TrancheState,
+    senior: &TrancheState,
+    min: Decimal,
+) -> Result<(), ContractError> {
+    check_subordination(collateral_after_exits(junior)?, senior.collateral()?, min)
+}
+
 /// `amount * bps / 10000`, rounded down.
 pub fn bps_floor(amount: Uint128, bps: u32) -> Result<Uint128, ContractError> {
     Ok(amount.checked_mul_floor((u128::from(bps), 10_000u128))?)
@@ -113,6 +166,7 @@ mod tests {
             assets: Uint128::new(assets),
             supply: Uint128::new(supply),
             pending_shares: Uint128::zero(),
+            ..TrancheState::default()
         }
     }
 

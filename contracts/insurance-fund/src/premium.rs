@@ -5,11 +5,12 @@ use tranche_perps_types::fund::Tranche;
 use crate::error::ContractError;
 use crate::math::{split_premium, Price};
 use crate::state::{
-    tranche_key, FundState, TrancheState, CONFIG, PARAMS, PRICE_CHECKPOINTS, STATE,
+    load_state, tranche_key, FundState, TrancheState, CONFIG, PARAMS, PRICE_CHECKPOINTS, STATE,
 };
 
-/// Adds the one collateral coin sent as premium: split between the tranches by risk weight,
-/// or kept as protocol reserve when neither tranche has shares.
+/// Adds the one collateral coin sent as premium: split between the tranches by risk weight and
+/// locked in each to unlock over `premium_unlock_seconds`, or kept as protocol reserve when
+/// neither tranche has shares.
 pub fn deposit_premium(
     deps: DepsMut,
     env: Env,
@@ -18,17 +19,19 @@ pub fn deposit_premium(
     let config = CONFIG.load(deps.storage)?;
     let premium = must_pay(&info, &config.collateral_denom)?;
     let params = PARAMS.load(deps.storage)?;
-    let mut state = STATE.load(deps.storage)?;
+    let now = env.block.time;
+    let mut state = load_state(deps.storage, now)?;
 
     // A tranche without shares earns nothing: its premium would go to its next depositor.
-    let earning = |t: &TrancheState| {
+    // A tranche's weight is all the collateral it risks, its locked premium included.
+    let earning = |t: &TrancheState| -> Result<Uint128, ContractError> {
         if t.supply.is_zero() {
-            Uint128::zero()
+            Ok(Uint128::zero())
         } else {
-            t.assets
+            t.collateral()
         }
     };
-    let (junior_assets, senior_assets) = (earning(&state.junior), earning(&state.senior));
+    let (junior_assets, senior_assets) = (earning(&state.junior)?, earning(&state.senior)?);
     let (to_junior, to_senior, to_reserve) = if junior_assets.is_zero() && senior_assets.is_zero() {
         (Uint128::zero(), Uint128::zero(), premium)
     } else {
@@ -41,15 +44,18 @@ pub fn deposit_premium(
         )?;
         (j, s, Uint128::zero())
     };
-    state.junior.assets = state.junior.assets.checked_add(to_junior)?;
-    state.senior.assets = state.senior.assets.checked_add(to_senior)?;
+    // Premium is earned over time: it unlocks into the share price over the unlock period, so
+    // it goes to whoever holds shares while it unlocks, not to whoever holds them now.
+    let period = params.premium_unlock_seconds;
+    state.junior.lock(to_junior, now.seconds(), period)?;
+    state.senior.lock(to_senior, now.seconds(), period)?;
     state.reserve = state.reserve.checked_add(to_reserve)?;
     STATE.save(deps.storage, &state)?;
     if !to_junior.is_zero() {
-        save_checkpoint(deps.storage, env.block.time, Tranche::Junior, &state)?;
+        save_checkpoint(deps.storage, now, Tranche::Junior, &state)?;
     }
     if !to_senior.is_zero() {
-        save_checkpoint(deps.storage, env.block.time, Tranche::Senior, &state)?;
+        save_checkpoint(deps.storage, now, Tranche::Senior, &state)?;
     }
 
     Ok(Response::new()
@@ -66,14 +72,15 @@ pub fn checkpoint_hour(time: Timestamp) -> u64 {
     time.seconds() / 3_600
 }
 
-/// Records the tranche's price now as the checkpoint of the current hour.
+/// Records the tranche's booked price now ([`Price::booked`]: its locked premium counted) as
+/// the checkpoint of the current hour.
 pub fn save_checkpoint(
     storage: &mut dyn Storage,
     now: Timestamp,
     tranche: Tranche,
     state: &FundState,
 ) -> Result<(), ContractError> {
-    let price = Price::of(state.tranche(tranche))?.to_decimal();
+    let price = Price::booked(state.tranche(tranche))?.to_decimal();
     PRICE_CHECKPOINTS.save(
         storage,
         (tranche_key(tranche), checkpoint_hour(now)),

@@ -16,7 +16,7 @@ use crate::math::{bps_ceil, junior_ratio, Price};
 use crate::premium::checkpoint_hour;
 use crate::shortfall::{apply_waterfall, plan_waterfall, roll_window, total_assets, window_cap};
 use crate::state::{
-    requests, tranche_key, FundState, WithdrawalRequest, CONFIG, LOSSES, PARAMS, PAUSE,
+    load_state, requests, tranche_key, FundState, WithdrawalRequest, CONFIG, LOSSES, PARAMS, PAUSE,
     PRICE_CHECKPOINTS, RESTARTS, STATE,
 };
 use crate::withdraw::request_price;
@@ -41,7 +41,7 @@ pub fn config(deps: Deps) -> Result<ConfigResponse, ContractError> {
 
 pub fn state(deps: Deps, env: Env) -> Result<FundStateResponse, ContractError> {
     let params = PARAMS.load(deps.storage)?;
-    let mut state = STATE.load(deps.storage)?;
+    let mut state = load_state(deps.storage, env.block.time)?;
     let tranche_view = |tranche: Tranche, state: &FundState| -> Result<_, ContractError> {
         let books = state.tranche(tranche);
         Ok(TrancheView {
@@ -51,6 +51,9 @@ pub fn state(deps: Deps, env: Env) -> Result<FundStateResponse, ContractError> {
             price: Price::of(books)?.to_decimal(),
             pending_withdrawal_shares: books.pending_shares,
             deposit_cap: params.deposit_cap(tranche),
+            locked_premium: books.locked,
+            unlock_end: (!books.locked.is_zero())
+                .then(|| Timestamp::from_seconds(books.unlock_end)),
         })
     };
     let junior = tranche_view(Tranche::Junior, &state)?;
@@ -69,7 +72,7 @@ pub fn state(deps: Deps, env: Env) -> Result<FundStateResponse, ContractError> {
         senior,
         reserve: state.reserve,
         total_assets: total_assets(&state)?,
-        junior_ratio: junior_ratio(state.junior.assets, state.senior.assets),
+        junior_ratio: junior_ratio(state.junior.collateral()?, state.senior.collateral()?),
         coverage,
         payout_window,
     })
@@ -110,9 +113,11 @@ pub fn yield_of(
     tranche: Tranche,
     window_seconds: u64,
 ) -> Result<YieldResponse, ContractError> {
-    let state = STATE.load(deps.storage)?;
     let now = env.block.time;
-    let price_now = Price::of(state.tranche(tranche))?.to_decimal();
+    let state = load_state(deps.storage, now)?;
+    // Premium counts when it is booked (its locked part included), so the yield is not
+    // smoothed by the unlock.
+    let price_now = Price::booked(state.tranche(tranche))?.to_decimal();
     let checkpoints = PRICE_CHECKPOINTS.prefix(tranche_key(tranche));
     let window_start = now.seconds() - window_seconds.min(now.seconds());
     // Never before the tranche's latest restart, whose own checkpoint then starts the window.
@@ -199,7 +204,12 @@ pub fn withdrawal_request(
     let request = requests()
         .may_load(deps.storage, id)?
         .ok_or(ContractError::RequestNotFound { id })?;
-    request_view(&STATE.load(deps.storage)?, env.block.time, id, request)
+    request_view(
+        &load_state(deps.storage, env.block.time)?,
+        env.block.time,
+        id,
+        request,
+    )
 }
 
 fn requests_page(
@@ -209,7 +219,7 @@ fn requests_page(
     start_after: Option<u64>,
     limit: Option<u32>,
 ) -> Result<Vec<WithdrawalRequestResponse>, ContractError> {
-    let state = STATE.load(deps.storage)?;
+    let state = load_state(deps.storage, env.block.time)?;
     requests()
         .idx
         .owner
@@ -250,7 +260,7 @@ pub fn underwriter(
 ) -> Result<UnderwriterResponse, ContractError> {
     let address = deps.api.addr_validate(&address)?;
     let config = CONFIG.load(deps.storage)?;
-    let state = STATE.load(deps.storage)?;
+    let state = load_state(deps.storage, env.block.time)?;
     let holding = |tranche: Tranche| -> Result<UnderwriterTranche, ContractError> {
         let balance: BalanceResponse = deps.querier.query_wasm_smart(
             config.token(tranche)?,
@@ -311,7 +321,7 @@ pub fn simulate_loss(
     amount: Uint128,
 ) -> Result<SimulateLossResponse, ContractError> {
     let params = PARAMS.load(deps.storage)?;
-    let mut state = STATE.load(deps.storage)?;
+    let mut state = load_state(deps.storage, env.block.time)?;
     roll_window(&mut state, &params, env.block.time)?;
     let plan = plan_waterfall(&state, &params, amount)?;
     apply_waterfall(&mut state, &plan)?;
@@ -329,10 +339,11 @@ pub fn simulate_loss(
 
 pub fn preview_deposit(
     deps: Deps,
+    env: Env,
     tranche: Tranche,
     amount: Uint128,
 ) -> Result<PreviewDepositResponse, ContractError> {
-    let state = STATE.load(deps.storage)?;
+    let state = load_state(deps.storage, env.block.time)?;
     Ok(PreviewDepositResponse {
         shares: Price::of(state.tranche(tranche))?.shares_floor(amount)?,
     })

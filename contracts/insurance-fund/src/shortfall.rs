@@ -7,7 +7,7 @@ use tranche_perps_types::fund::{CoverShortfallResponse, FundParams, LossRecord, 
 use crate::error::ContractError;
 use crate::math::bps_floor;
 use crate::premium::save_checkpoint;
-use crate::state::{FundState, CONFIG, LOSSES, PARAMS, STATE};
+use crate::state::{load_state, FundState, CONFIG, LOSSES, PARAMS, STATE};
 
 /// How a shortfall splits over the loss layers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -15,8 +15,14 @@ pub struct Waterfall {
     /// What the payout window still allowed before this shortfall.
     pub cap_remaining: Uint128,
     pub from_reserve: Uint128,
+    /// Taken from junior: its locked premium first, then its assets.
     pub from_junior: Uint128,
+    /// The part of `from_junior` taken from junior's locked premium.
+    pub from_junior_locked: Uint128,
+    /// Taken from senior: its locked premium first, then its assets.
     pub from_senior: Uint128,
+    /// The part of `from_senior` taken from senior's locked premium.
+    pub from_senior_locked: Uint128,
     pub unpaid: Uint128,
 }
 
@@ -29,12 +35,12 @@ impl Waterfall {
     }
 }
 
-/// Reserve plus both tranches.
+/// Reserve plus both tranches, their locked premium included.
 pub fn total_assets(state: &FundState) -> Result<Uint128, ContractError> {
     Ok(state
         .reserve
-        .checked_add(state.junior.assets)?
-        .checked_add(state.senior.assets)?)
+        .checked_add(state.junior.collateral()?)?
+        .checked_add(state.senior.collateral()?)?)
 }
 
 /// Starts a new payout window at `now` if the current one has ended. A window begins at the
@@ -66,7 +72,9 @@ pub fn cap_remaining(state: &FundState, params: &FundParams) -> Result<Uint128, 
 }
 
 /// Splits `amount` over reserve, junior and senior, within the payout cap and keeping
-/// `min_remaining` in each tranche. The window must already be rolled.
+/// `min_remaining` of each tranche's assets. Within a tranche its locked premium pays first:
+/// reserve, junior locked, junior assets, senior locked, senior assets. The window must already
+/// be rolled, and the books unlocked up to now.
 pub fn plan_waterfall(
     state: &FundState,
     params: &FundParams,
@@ -80,13 +88,17 @@ pub fn plan_waterfall(
         taken
     };
     let from_reserve = take(state.reserve);
-    let from_junior = take(state.junior.assets.saturating_sub(params.min_remaining));
-    let from_senior = take(state.senior.assets.saturating_sub(params.min_remaining));
+    let from_junior_locked = take(state.junior.locked);
+    let from_junior_assets = take(state.junior.assets.saturating_sub(params.min_remaining));
+    let from_senior_locked = take(state.senior.locked);
+    let from_senior_assets = take(state.senior.assets.saturating_sub(params.min_remaining));
     let mut plan = Waterfall {
         cap_remaining,
         from_reserve,
-        from_junior,
-        from_senior,
+        from_junior: from_junior_locked.checked_add(from_junior_assets)?,
+        from_junior_locked,
+        from_senior: from_senior_locked.checked_add(from_senior_assets)?,
+        from_senior_locked,
         unpaid: Uint128::zero(),
     };
     plan.unpaid = amount.checked_sub(plan.paid()?)?;
@@ -96,8 +108,16 @@ pub fn plan_waterfall(
 /// Applies a planned waterfall to the books.
 pub fn apply_waterfall(state: &mut FundState, plan: &Waterfall) -> Result<(), ContractError> {
     state.reserve = state.reserve.checked_sub(plan.from_reserve)?;
-    state.junior.assets = state.junior.assets.checked_sub(plan.from_junior)?;
-    state.senior.assets = state.senior.assets.checked_sub(plan.from_senior)?;
+    for (books, from, from_locked) in [
+        (&mut state.junior, plan.from_junior, plan.from_junior_locked),
+        (&mut state.senior, plan.from_senior, plan.from_senior_locked),
+    ] {
+        books.locked = books.locked.checked_sub(from_locked)?;
+        if books.locked.is_zero() {
+            books.clear_lock();
+        }
+        books.assets = books.assets.checked_sub(from.checked_sub(from_locked)?)?;
+    }
     state.window_paid = state.window_paid.checked_add(plan.paid()?)?;
     Ok(())
 }
@@ -124,7 +144,7 @@ pub fn cover_shortfall(
         return Err(ContractError::ShortfallAlreadyCovered { id: shortfall_id });
     }
     let params = PARAMS.load(deps.storage)?;
-    let mut state = STATE.load(deps.storage)?;
+    let mut state = load_state(deps.storage, env.block.time)?;
     roll_window(&mut state, &params, env.block.time)?;
     let plan = plan_waterfall(&state, &params, amount)?;
     apply_waterfall(&mut state, &plan)?;

@@ -1,5 +1,6 @@
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal256, Timestamp, Uint128};
+use cosmwasm_std::Storage;
+use cosmwasm_std::{Addr, Decimal256, Timestamp, Uint128, Uint256};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use tranche_perps_types::fund::{FundParams, PauseFlags, Tranche};
 
@@ -45,15 +46,93 @@ impl Config {
 }
 
 /// Internal books of one tranche.
+///
+/// The unlock fields are written only while premium is locked (and read as zero when absent),
+/// so the record stays as short as before while nothing is locked and books stored by earlier
+/// versions load unchanged.
 #[cw_serde]
 #[derive(Default, Copy)]
 pub struct TrancheState {
-    /// Collateral owned by the tranche.
+    /// Collateral owned by the tranche and priced into its shares.
     pub assets: Uint128,
     /// Shares outstanding, equal to the share token's cw20 supply.
     pub supply: Uint128,
     /// Shares held by the fund for pending withdrawal requests (part of `supply`).
     pub pending_shares: Uint128,
+    /// Premium owned by the tranche but not yet priced: it unlocks into `assets` linearly from
+    /// `unlocked_at` to `unlock_end`.
+    #[serde(default, skip_serializing_if = "Uint128::is_zero")]
+    pub locked: Uint128,
+    /// Seconds since the epoch at which `locked` will have fully unlocked.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unlock_end: u64,
+    /// Seconds since the epoch up to which the unlock has been booked into `assets`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unlocked_at: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl TrancheState {
+    /// Priced assets plus locked premium: everything the tranche owns.
+    pub fn collateral(&self) -> Result<Uint128, ContractError> {
+        Ok(self.assets.checked_add(self.locked)?)
+    }
+
+    /// Books into `assets` the part of `locked` that has unlocked by `now` (seconds): all of it
+    /// from `unlock_end` on, else `floor(locked * (now - unlocked_at) / (unlock_end -
+    /// unlocked_at))`. A pure function of the time: booking it at several moments unlocks the
+    /// same total by `unlock_end`, and no more than linear before it.
+    pub fn unlock(&mut self, now: u64) -> Result<(), ContractError> {
+        if self.locked.is_zero() {
+            return Ok(());
+        }
+        if now >= self.unlock_end {
+            self.assets = self.assets.checked_add(self.locked)?;
+            self.clear_lock();
+        } else if now > self.unlocked_at {
+            let vested = self.locked.checked_multiply_ratio(
+                now - self.unlocked_at,
+                self.unlock_end - self.unlocked_at,
+            )?;
+            self.assets = self.assets.checked_add(vested)?;
+            self.locked = self.locked.checked_sub(vested)?;
+            self.unlocked_at = now;
+        }
+        Ok(())
+    }
+
+    /// Locks `premium` at `now` to unlock over `period` seconds. What is still locked (after
+    /// [`TrancheState::unlock`] at `now`) keeps its weight: the new unlock end is `now` plus
+    /// the average of its remaining time and `period`, weighted by the two amounts, rounded
+    /// down (at least one second).
+    pub fn lock(&mut self, premium: Uint128, now: u64, period: u64) -> Result<(), ContractError> {
+        if premium.is_zero() {
+            return Ok(());
+        }
+        self.unlock(now)?;
+        let remaining = self.unlock_end.saturating_sub(now);
+        let total = self.locked.checked_add(premium)?;
+        let weighted = Uint256::from(self.locked)
+            .checked_mul(Uint256::from(remaining))?
+            .checked_add(Uint256::from(premium).checked_mul(Uint256::from(period))?)?;
+        // A weighted average of two durations that fit in u64 fits in u64.
+        let average = Uint128::try_from(weighted.checked_div(Uint256::from(total))?)?;
+        let duration = u64::try_from(average.u128()).unwrap_or(u64::MAX);
+        self.locked = total;
+        self.unlocked_at = now;
+        self.unlock_end = now.saturating_add(duration.max(1));
+        Ok(())
+    }
+
+    /// Forgets the unlock schedule once nothing is locked.
+    pub fn clear_lock(&mut self) {
+        self.locked = Uint128::zero();
+        self.unlock_end = 0;
+        self.unlocked_at = 0;
+    }
 }
 
 /// Every number the fund's money operations read and write, kept in one record so an
@@ -90,6 +169,20 @@ impl FundState {
             Tranche::Senior => &mut self.senior,
         }
     }
+
+    /// Books into both tranches' assets the premium unlocked by `now`.
+    pub fn unlock(&mut self, now: Timestamp) -> Result<(), ContractError> {
+        self.junior.unlock(now.seconds())?;
+        self.senior.unlock(now.seconds())
+    }
+}
+
+/// The books as of `now`: [`STATE`] with the premium unlocked by then booked into the prices.
+/// Every operation and query that reads a price loads the books through it.
+pub fn load_state(storage: &dyn Storage, now: Timestamp) -> Result<FundState, ContractError> {
+    let mut state = STATE.load(storage)?;
+    state.unlock(now)?;
+    Ok(state)
 }
 
 /// A withdrawal request as stored; the price at request is kept as the exact fraction

@@ -7,11 +7,11 @@ use cw_utils::nonpayable;
 use tranche_perps_types::fund::{Cw20Receive, ReceiveMsg, Tranche};
 
 use crate::error::ContractError;
-use crate::math::{check_subordination, Price};
+use crate::math::{check_subordination, check_subordination_after_exits, Price};
 use crate::premium::{checkpoint_hour, save_checkpoint};
 use crate::state::{
-    requests, tranche_key, Config, FundState, WithdrawalRequest, CONFIG, NEXT_REQUEST_ID, PARAMS,
-    PAUSE, RESTARTS, STATE,
+    load_state, requests, tranche_key, Config, FundState, WithdrawalRequest, CONFIG,
+    NEXT_REQUEST_ID, PARAMS, PAUSE, RESTARTS, STATE,
 };
 
 /// cw20 hook: only the fund's own share tokens are accepted.
@@ -52,18 +52,14 @@ fn request_withdrawal(
         return Err(ContractError::WithdrawalsPaused);
     }
     let params = PARAMS.load(deps.storage)?;
-    let mut state = STATE.load(deps.storage)?;
+    let mut state = load_state(deps.storage, env.block.time)?;
     let books = state.tranche_mut(tranche);
     let price = Price::of(books)?;
     books.pending_shares = books.pending_shares.checked_add(shares)?;
     if tranche == Tranche::Junior {
-        // Refuse early what the claim would refuse anyway at today's price.
-        let value = price.value_floor(shares)?;
-        check_subordination(
-            state.junior.assets.checked_sub(value)?,
-            state.senior.assets,
-            params.min_junior_ratio,
-        )?;
+        // Refuse early what the claims would refuse: junior once this and every other pending
+        // junior request is paid.
+        check_subordination_after_exits(&state.junior, &state.senior, params.min_junior_ratio)?;
     }
     STATE.save(deps.storage, &state)?;
 
@@ -125,21 +121,15 @@ pub fn claim_withdrawal(
     let config = CONFIG.load(deps.storage)?;
     crate::shock::ensure_claims_open(deps.as_ref(), &config, now)?;
     let params = PARAMS.load(deps.storage)?;
-    let mut state = STATE.load(deps.storage)?;
-    let books = state.tranche_mut(request.tranche);
-    let payout = request_price(&request)
-        .min(Price::of(books)?)
-        .value_floor(request.shares)?;
-    books.assets = books.assets.checked_sub(payout)?;
-    books.supply = books.supply.checked_sub(request.shares)?;
-    books.pending_shares = books.pending_shares.checked_sub(request.shares)?;
+    let mut state = load_state(deps.storage, now)?;
+    let (payout, forfeit) = settle_claim(&mut state, &request)?;
     // Judged on the books after the claim, so what the last claim of junior moves to the
     // reserve counts as leaving junior: the reserve is not subordinated capital.
-    let to_reserve = release_ownerless(&mut state, request.tranche)?;
+    let to_reserve = forfeit.checked_add(release_ownerless(&mut state, request.tranche)?)?;
     if request.tranche == Tranche::Junior {
         check_subordination(
-            state.junior.assets,
-            state.senior.assets,
+            state.junior.collateral()?,
+            state.senior.collateral()?,
             params.min_junior_ratio,
         )?;
     }
@@ -183,10 +173,40 @@ pub fn claim_withdrawal(
         .add_attribute("to_reserve", to_reserve))
 }
 
-/// After the last share of `tranche` is burned, moves what its books still hold to the
-/// reserve and returns the amount. Nobody owns it: premium that arrived while every remaining
-/// share waited out its cooldown (a claim pays the lower request price and leaves it behind),
-/// and the rounding the virtual offset kept. In the reserve it is the first layer of the
+/// Takes a claimed request's shares off the books (unlocked up to now) and returns (payout,
+/// forfeit). The shares leave with their value at today's price and their pro-rata part of the
+/// locked premium, `floor(locked * shares / supply)`, both rounded down so the shares that stay
+/// never lose. The owner is paid at most the request price; what the shares forfeit (their
+/// value above the payout, and their locked premium) goes to the reserve, never to the holders
+/// who stay or come later, so the unlock per remaining share is unchanged.
+pub fn settle_claim(
+    state: &mut FundState,
+    request: &WithdrawalRequest,
+) -> Result<(Uint128, Uint128), ContractError> {
+    let books = state.tranche_mut(request.tranche);
+    let price_now = Price::of(books)?;
+    let value = price_now.value_floor(request.shares)?;
+    let payout = request_price(request)
+        .min(price_now)
+        .value_floor(request.shares)?;
+    let locked_part = books
+        .locked
+        .checked_multiply_ratio(request.shares, books.supply)?;
+    books.assets = books.assets.checked_sub(value)?;
+    books.locked = books.locked.checked_sub(locked_part)?;
+    if books.locked.is_zero() {
+        books.clear_lock();
+    }
+    books.supply = books.supply.checked_sub(request.shares)?;
+    books.pending_shares = books.pending_shares.checked_sub(request.shares)?;
+    let forfeit = value.checked_sub(payout)?.checked_add(locked_part)?;
+    state.reserve = state.reserve.checked_add(forfeit)?;
+    Ok((payout, forfeit))
+}
+
+/// After the last share of `tranche` is burned, moves what its books still hold (assets and
+/// locked premium) to the reserve and returns the amount. Nobody owns it: the rounding the
+/// virtual offset kept, and premium left on books stored by earlier versions. In the reserve it is the first layer of the
 /// waterfall and governance can allocate it; the tranche starts afresh at the opening price.
 pub fn release_ownerless(
     state: &mut FundState,
@@ -196,7 +216,8 @@ pub fn release_ownerless(
     if !books.supply.is_zero() {
         return Ok(Uint128::zero());
     }
-    let left = std::mem::take(&mut books.assets);
+    let left = std::mem::take(&mut books.assets).checked_add(books.locked)?;
+    books.clear_lock();
     state.reserve = state.reserve.checked_add(left)?;
     Ok(left)
 }

@@ -25,8 +25,8 @@ use tranche_perps_types::fund::{
     ConfigResponse, CoverShortfallResponse, ExecuteMsg, FundParams, FundParamsUpdate,
     FundStateResponse, InstantiateMsg, LossLedgerResponse, LossRecord, PreviewDepositResponse,
     QueryMsg, ReceiveMsg, ReserveTarget, ShareTokenInfo, SimulateLossResponse, Tranche,
-    UnderwriterResponse, WithdrawalRequestResponse, WithdrawalRequestsResponse, YieldResponse,
-    VIRTUAL_ASSETS, VIRTUAL_SHARES,
+    TrancheView, UnderwriterResponse, WithdrawalRequestResponse, WithdrawalRequestsResponse,
+    YieldResponse, VIRTUAL_ASSETS, VIRTUAL_SHARES,
 };
 
 /// Collateral denom of the suite (an IBC USDC-like denom with 6 decimals).
@@ -361,6 +361,13 @@ impl Suite {
             block.time = block.time.plus_seconds(seconds);
             block.height += seconds / 5 + 1;
         });
+    }
+
+    /// Moves block time forward by the fund's `premium_unlock_seconds`, so every premium paid
+    /// until now has unlocked into the share prices.
+    pub fn unlock_premium(&mut self) {
+        let period = self.config().params.premium_unlock_seconds;
+        self.advance(period);
     }
 
     /// Block time now.
@@ -805,8 +812,9 @@ impl Suite {
     /// the books).
     pub fn check_invariants(&self) {
         let state = self.state();
-        // 1. Conservation: bank balance = liabilities + donations, exactly.
-        let liabilities = state.junior.assets + state.senior.assets + state.reserve;
+        // 1. Conservation: bank balance = liabilities + donations, exactly. A tranche's
+        // liabilities are its priced assets and its locked premium.
+        let liabilities = collateral(&state.junior) + collateral(&state.senior) + state.reserve;
         assert_eq!(
             state.total_assets, liabilities,
             "total assets is the sum of layers"
@@ -816,7 +824,30 @@ impl Suite {
             liabilities + self.donated,
             "fund balance must equal its books plus donations"
         );
+        let now = self.now();
         for view in [&state.junior, &state.senior] {
+            // Locked premium has an unlock end in the future, and only then; a tranche
+            // without shares owns nothing (its last claim moved what was left to the reserve).
+            assert_eq!(
+                view.locked_premium.is_zero(),
+                view.unlock_end.is_none(),
+                "{:?} locked premium without an unlock end, or the reverse: {view:?}",
+                view.tranche
+            );
+            if let Some(end) = view.unlock_end {
+                assert!(
+                    end > now,
+                    "{:?} premium still locked after its unlock end",
+                    view.tranche
+                );
+            }
+            if view.supply.is_zero() {
+                assert!(
+                    view.locked_premium.is_zero(),
+                    "{:?} holds locked premium without shares",
+                    view.tranche
+                );
+            }
             // 6. cw20 supply equals the recorded supply.
             assert_eq!(
                 self.share_supply(view.tranche),
@@ -875,22 +906,32 @@ impl Suite {
             Step::Loss => {
                 let min_remaining = self.config().params.min_remaining;
                 // A liquidation without a claim may sweep premium in (its automatic sweep), so
-                // a tranche's assets may also have grown.
-                let from_junior = b.junior.assets.saturating_sub(a.junior.assets);
-                let from_senior = b.senior.assets.saturating_sub(a.senior.assets);
-                // 3. Waterfall order: reserve, then junior, then senior.
+                // a tranche's collateral may also have grown.
+                let from_junior = collateral(&b.junior).saturating_sub(collateral(&a.junior));
+                let from_senior = collateral(&b.senior).saturating_sub(collateral(&a.senior));
+                // 3. Waterfall order: reserve, then junior (locked premium, then assets), then
+                // senior (the same).
                 if !from_junior.is_zero() {
                     assert!(a.reserve.is_zero(), "junior paid while reserve remained");
+                }
+                for (pb, pa) in [(&b.junior, &a.junior), (&b.senior, &a.senior)] {
+                    if pa.assets < pb.assets {
+                        assert!(
+                            pa.locked_premium.is_zero(),
+                            "{:?} assets paid while its locked premium remained",
+                            pa.tranche
+                        );
+                    }
                 }
                 if !from_senior.is_zero() {
                     assert!(a.reserve.is_zero(), "senior paid while reserve remained");
                     assert!(
-                        a.junior.assets <= min_remaining,
+                        a.junior.assets <= min_remaining && a.junior.locked_premium.is_zero(),
                         "senior paid while junior held more than min_remaining"
                     );
                 }
                 // Senior's price never falls while junior has more than min_remaining.
-                if a.junior.assets > min_remaining {
+                if a.junior.assets > min_remaining || !a.junior.locked_premium.is_zero() {
                     assert!(
                         price_cmp(
                             a.senior.assets,
@@ -921,6 +962,11 @@ impl Suite {
     pub fn collateral(amount: u128) -> Coin {
         coin(amount, DENOM)
     }
+}
+
+/// All a tranche owns as the `State` query shows it: priced assets plus locked premium.
+pub fn collateral(view: &TrancheView) -> Uint128 {
+    view.assets + view.locked_premium
 }
 
 /// Compares the share prices `(a1 + 1) / (s1 + V)` and `(a2 + 1) / (s2 + V)` exactly.

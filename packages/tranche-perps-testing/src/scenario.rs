@@ -88,10 +88,12 @@ pub fn fund_journey(suite: &mut Suite) -> SuiteResult<FundJourney> {
 
     let engine = suite.engine.clone();
     suite.premium(&engine, 7_000 * ONE)?;
+    // The premium is locked and unlocks into the prices over 7 days.
+    suite.unlock_premium();
     let after_premium = suite.state();
     say(
         "engine",
-        "pays 7,000 USDC premium (weights 3:1)".into(),
+        "pays 7,000 USDC premium (weights 3:1), unlocked over the next 7 days".into(),
         format!(
             "junior assets {}, senior assets {}",
             usdc(after_premium.junior.assets.u128()),

@@ -44,8 +44,9 @@ fn setup_with(junior: u128, params: MarketParams) -> Suite {
     suite
 }
 
+/// Junior's collateral: its assets plus the premium still unlocking into them.
 fn junior_assets(suite: &Suite) -> u128 {
-    suite.state().junior.assets.u128()
+    tranche_perps_testing::collateral(&suite.state().junior).u128()
 }
 
 fn set_threshold(suite: &mut Suite, threshold: u128) {

@@ -154,11 +154,15 @@ fn liquidation_with_remaining_margin_pays_keeper_trader_and_fund() {
     suite.sweep_premium(&keeper).unwrap();
     let fund_after = suite.state();
     assert_eq!(
-        (fund_after.junior.assets - fund_before.junior.assets).u128(),
+        (tranche_perps_testing::collateral(&fund_after.junior)
+            - tranche_perps_testing::collateral(&fund_before.junior))
+        .u128(),
         606_606_607
     );
     assert_eq!(
-        (fund_after.senior.assets - fund_before.senior.assets).u128(),
+        (tranche_perps_testing::collateral(&fund_after.senior)
+            - tranche_perps_testing::collateral(&fund_before.senior))
+        .u128(),
         404_404_406
     );
     let state = suite.engine_state();
@@ -422,11 +426,15 @@ fn close_out_after_a_crash_leaves_exactly_the_treasury_fees() {
     let fund_after = suite.state();
     // Junior holds 1,000 and senior 999,999,000: junior floor(P * 3,000 / 1,000,002,000).
     assert_eq!(
-        (fund_after.junior.assets - fund_before.junior.assets).u128(),
+        (tranche_perps_testing::collateral(&fund_after.junior)
+            - tranche_perps_testing::collateral(&fund_before.junior))
+        .u128(),
         19_570
     );
     assert_eq!(
-        (fund_after.senior.assets - fund_before.senior.assets).u128(),
+        (tranche_perps_testing::collateral(&fund_after.senior)
+            - tranche_perps_testing::collateral(&fund_before.senior))
+        .u128(),
         6_523_484_040
     );
     let state = suite.engine_state();

@@ -60,8 +60,9 @@ fn deposit_after_premium_mints_the_floor_of_the_formula() {
     let mut suite = suite();
     let (alice, bob, carol) = names(&suite);
     suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
-    // senior is empty, so junior gets the whole premium
+    // senior is empty, so junior gets the whole premium, in the price once it has unlocked
     suite.premium(&carol, 333_333).unwrap();
+    suite.unlock_premium();
     assert_eq!(suite.state().junior.assets, Uint128::new(1_000_333_333));
 
     // 250_000_000 * (1_000_000_000_000 + 1000) / (1_000_333_333 + 1)
@@ -79,6 +80,7 @@ fn min_shares_above_what_would_be_minted_is_slippage() {
     let (alice, bob, carol) = names(&suite);
     suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
     suite.premium(&carol, 333_333).unwrap();
+    suite.unlock_premium();
 
     // 12_345_678 * (10^12 + 1000) / (1_000_333_333 + 1) = 12_341_564_149.7.. -> 12_341_564_149
     let err = suite
@@ -107,6 +109,7 @@ fn deposit_that_would_mint_zero_shares_is_refused() {
     // 1 unit -> 1000 shares; then a premium of 1999 takes assets to 2000
     suite.deposit(&alice, Tranche::Junior, 1).unwrap();
     suite.premium(&alice, 1_999).unwrap();
+    suite.unlock_premium();
 
     // 1 * (1000 + 1000) / (2000 + 1) = 0.99.. -> 0
     let bob_before = suite.balance(&bob);
@@ -193,6 +196,7 @@ fn donation_changes_no_price() {
     suite.deposit(&alice, Tranche::Junior, 300 * ONE).unwrap();
     suite.deposit(&bob, Tranche::Senior, 700 * ONE).unwrap();
     suite.premium(&carol, 1_234_567).unwrap();
+    suite.unlock_premium();
 
     let state_before = suite.state();
     let junior_before = suite.preview_deposit(Tranche::Junior, 10 * ONE);
@@ -267,6 +271,7 @@ fn inflation_attack_by_premium_never_profits_the_attacker() {
     suite.deposit(&attacker, Tranche::Junior, 1).unwrap();
     // senior is empty, so the whole premium lifts the junior price: assets 10_000_000_001
     suite.premium(&attacker, 10_000 * ONE).unwrap();
+    suite.unlock_premium();
     let attacker_paid_in = 1 + 10_000 * ONE;
 
     // 1_000_000_000 * (1000 + 1000) / (10_000_000_001 + 1) = 199.99.. -> 199
@@ -309,6 +314,7 @@ fn deposit_then_immediate_withdrawal_returns_at_most_the_deposit() {
     let (alice, bob, carol) = names(&suite);
     suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
     suite.premium(&carol, 333_333).unwrap();
+    suite.unlock_premium();
 
     // 12_345_678 * (10^12 + 1000) / 1_000_333_334 -> 12_341_564_149 shares; the claim pays
     // 12_341_564_149 * (1_012_679_012) / (1_012_341_565_149) = 12_345_677.9.. -> 12_345_677

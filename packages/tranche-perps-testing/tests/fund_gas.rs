@@ -29,6 +29,9 @@ use tranche_perps_types::fund::{
     Tranche,
 };
 
+/// The shortfall covered: more than the reserve holds in either world.
+const LOSS: u128 = 1_000 * ONE;
+
 /// A fund on counting storage, with its own clock.
 struct World {
     deps: OwnedDeps<CountingStorage, MockApi, MockQuerier>,
@@ -270,16 +273,19 @@ fn costs(others: usize) -> Costs {
     let (res, claim) = world.measure(&alice, msg, 0);
     assert_eq!(res.messages.len(), 2, "the burn and the payout");
 
-    // No reserve (every premium found shares), so the loss hits junior only.
+    // Every premium found shares; the reserve holds only what the claim forfeited (premium
+    // still locked for its shares), so the loss takes that and then junior.
     let msg = ExecuteMsg::CoverShortfall {
         shortfall_id: 1,
-        amount: Uint128::new(10 * ONE),
+        amount: Uint128::new(LOSS),
     };
     let (res, cover_shortfall) = world.measure(&engine, msg, 0);
     let data: CoverShortfallResponse = from_json(res.data.as_ref().unwrap()).unwrap();
-    assert_eq!(data.paid, Uint128::new(10 * ONE));
-    assert_eq!(attribute(&res, "paid_by_junior"), (10 * ONE).to_string());
-    assert_eq!(attribute(&res, "paid_by_reserve"), "0");
+    assert_eq!(data.paid, Uint128::new(LOSS));
+    let from_reserve: u128 = attribute(&res, "paid_by_reserve").parse().unwrap();
+    let from_junior: u128 = attribute(&res, "paid_by_junior").parse().unwrap();
+    assert!(from_junior > 0, "the loss reaches junior");
+    assert_eq!(from_reserve + from_junior, LOSS);
     assert_eq!(attribute(&res, "paid_by_senior"), "0");
 
     world.advance(2 * DAY);

@@ -97,6 +97,7 @@ fn governor_updates_params_and_config_shows_them() {
         senior_deposit_cap: Some(DepositCap::Limit(Uint128::new(20_000 * ONE))),
         target_coverage_bps: Some(1_500),
         min_remaining: Some(Uint128::new(10_000)),
+        premium_unlock_seconds: Some(3 * DAY),
     };
     suite.update_params(update).unwrap();
     assert_eq!(
@@ -113,6 +114,7 @@ fn governor_updates_params_and_config_shows_them() {
             senior_deposit_cap: DepositCap::Limit(Uint128::new(20_000 * ONE)),
             target_coverage_bps: 1_500,
             min_remaining: Uint128::new(10_000),
+            premium_unlock_seconds: 3 * DAY,
         }
     );
 }

@@ -2,14 +2,18 @@
 //! `P_junior = floor(P * wj*Aj / (wj*Aj + ws*As))`, senior the rest, a tranche without shares
 //! counting as empty, and the protocol reserve when both tranches are empty.
 //!
+//! A premium is booked at once as the tranche's collateral (locked premium, unlocking into the
+//! price over `premium_unlock_seconds`: see `tests/fund_premium_unlock.rs`), so the split is
+//! read here as assets plus locked premium.
+//!
 //! Every expected number below was computed independently with Python integers; the comment
 //! next to it shows the arithmetic.
 
 use cosmwasm_std::{coin, coins, Addr, Decimal, Uint128};
 use cw_utils::PaymentError;
 use insurance_fund::ContractError;
-use tranche_perps_testing::time::DAY;
-use tranche_perps_testing::{Suite, DENOM, ONE};
+use tranche_perps_testing::time::{DAY, WEEK};
+use tranche_perps_testing::{collateral, Suite, DENOM, ONE};
 use tranche_perps_types::fund::{ExecuteMsg, FundParams, FundParamsUpdate, Tranche};
 
 /// Default cooldown.
@@ -32,12 +36,13 @@ fn suite_without_subordination() -> Suite {
         .build()
 }
 
-/// (junior assets, senior assets, reserve)
+/// (junior collateral, senior collateral, reserve); a tranche's collateral is its assets plus
+/// its locked premium.
 fn layers(suite: &Suite) -> (u128, u128, u128) {
     let state = suite.state();
     (
-        state.junior.assets.u128(),
-        state.senior.assets.u128(),
+        collateral(&state.junior).u128(),
+        collateral(&state.senior).u128(),
         state.reserve.u128(),
     )
 }
@@ -119,9 +124,11 @@ fn only_senior_gets_the_whole_premium() {
 fn the_last_claim_of_a_tranche_moves_what_it_held_to_the_reserve() {
     let mut suite = suite_without_subordination();
     let (alice, bob, payer) = (suite.addr("alice"), suite.addr("bob"), suite.addr("payer"));
-    // alice: 1000 units -> 10^6 shares; premium 7 all to junior: assets 1007
+    // alice: 1000 units -> 10^6 shares; premium 7 all to junior, unlocked a week later:
+    // assets 1007
     suite.deposit(&alice, Tranche::Junior, 1_000).unwrap();
     suite.premium(&payer, 7).unwrap();
+    suite.advance(WEEK);
     suite.deposit(&bob, Tranche::Senior, 1_000 * ONE).unwrap();
     // alice withdraws everything: 10^6 * 1008 / (10^6 + 1000) = 1006.99.. -> 1006; the 1 unit
     // left belongs to no share and goes to the reserve
@@ -141,9 +148,10 @@ fn the_last_claim_of_a_tranche_moves_what_it_held_to_the_reserve() {
     assert_eq!(state.junior.supply, Uint128::zero());
     assert_eq!(layers(&suite), (0, 1_000 * ONE, 1));
 
-    // junior is empty: senior gets all 1000
+    // junior is empty: senior gets all 1000 (unlocked a week later)
     suite.premium(&payer, 1_000).unwrap();
     assert_eq!(layers(&suite), (0, 1_000 * ONE + 1_000, 1));
+    suite.advance(WEEK);
 
     // bob withdraws everything too:
     // 10^12 * 1_000_001_001 / (10^12 + 1000) = 1_000_000_999.99.. -> 1_000_000_999, 1 left
@@ -246,11 +254,11 @@ fn premium_split_is_exact_when_premium_times_weighted_assets_exceeds_256_bits() 
     suite.premium(&whale, 1 << 126).unwrap();
     let state = suite.state();
     assert_eq!(
-        state.junior.assets,
+        collateral(&state.junior),
         Uint128::new(255_211_775_185_703_847_597_824_829_161_514_458_132)
     );
     assert_eq!(
-        state.senior.assets,
+        collateral(&state.senior),
         Uint128::new(1_004_999_999_999_706_126_412_311_700_461)
     );
 }

@@ -125,6 +125,7 @@ fn preview_deposit_equals_the_shares_minted() {
     let (alice, bob, payer) = names(&suite);
     suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
     suite.premium(&payer, 333_333).unwrap();
+    suite.unlock_premium();
     suite.deposit(&bob, Tranche::Senior, 300 * ONE).unwrap();
 
     // junior starts at assets 1_000_333_333, supply 10^12; each deposit moves it on:
@@ -160,6 +161,7 @@ fn underwriter_view_shows_wallet_shares_their_floor_value_and_a_page_of_requests
     suite.deposit(&alice, Tranche::Senior, 1_000 * ONE).unwrap();
     // split of 1_000_001: junior floor(1_000_001 * 1500 / 2500) = 600_000, senior 400_001
     suite.premium(&payer, 1_000_001).unwrap();
+    suite.unlock_premium();
 
     let view = suite.underwriter(&alice);
     assert_eq!(view.address, alice);

@@ -8,7 +8,7 @@
 use cosmwasm_std::{Addr, Decimal, Decimal256, Uint128};
 use insurance_fund::ContractError;
 use tranche_perps_testing::time::{DAY, HOUR};
-use tranche_perps_testing::{Suite, ONE};
+use tranche_perps_testing::{wasm_attr, Suite, ONE};
 use tranche_perps_types::fund::{FundParamsUpdate, Tranche};
 
 /// Default cooldown.
@@ -280,27 +280,36 @@ fn loss_during_cooldown_lowers_the_payout() {
 }
 
 #[test]
-fn premium_during_cooldown_is_not_paid_out_and_stays_in_the_tranche() {
+fn premium_during_cooldown_is_not_paid_out_and_what_the_shares_forfeit_goes_to_the_reserve() {
     let (mut suite, id) = alice_requests_400();
     let (alice, _, carol) = names(&suite);
     suite.advance(DAY);
-    // senior is empty: the whole premium goes to junior, assets 1_100_000_000
+    // senior is empty: the whole premium goes to junior, locked for 7 days
     suite.premium(&carol, 100 * ONE).unwrap();
     suite.advance(COOLDOWN - DAY);
 
     let before = suite.balance(&alice);
-    suite.claim(&alice, id).unwrap();
+    let res = suite.claim(&alice, id).unwrap();
     // price at request 0.001 is below today's: 400 * 10^9 * 0.001 = 400_000_000
     assert_eq!(suite.balance(&alice) - before, 400_000_000);
-    // the excess stays: 1_100_000_000 - 400_000_000 = 700_000_000 for 600 * 10^9 shares
+    // 6 of the 7 days have unlocked floor(10^8 * 6 / 7) = 85_714_285: assets 1_085_714_285,
+    // locked 14_285_715. The shares' value now, 4 * 10^11 * 1_085_714_286 / (10^12 + 1000) ->
+    // 434_285_713, less the payout, and their part of the locked premium, 14_285_715 * 0.4 ->
+    // 5_714_286, go to the reserve: 39_999_999
+    assert_eq!(wasm_attr(&res, "to_reserve"), "39999999");
     let state = suite.state();
-    assert_eq!(state.junior.assets, Uint128::new(700_000_000));
+    assert_eq!(state.reserve, Uint128::new(39_999_999));
+    assert_eq!(state.junior.assets, Uint128::new(651_428_572));
+    assert_eq!(state.junior.locked_premium, Uint128::new(8_571_429));
     assert_eq!(state.junior.supply, Uint128::new(600_000_000_000));
-    // alice's remaining shares: 600 * 10^9 * 700_000_001 / (600 * 10^9 + 1000) = 699_999_999.9..
+    // alice's remaining shares: 6 * 10^11 * 651_428_573 / (6 * 10^11 + 1000) = 651_428_571.9..
     assert_eq!(
         suite.underwriter(&alice).junior.value,
-        Uint128::new(699_999_999)
+        Uint128::new(651_428_571)
     );
+    // and the rest of their premium unlocks to them: 651_428_572 + 8_571_429 = 660_000_001
+    suite.advance(DAY);
+    assert_eq!(suite.state().junior.assets, Uint128::new(660_000_001));
 }
 
 #[test]
@@ -334,26 +343,22 @@ fn junior_request_that_would_breach_subordination_is_refused() {
 }
 
 #[test]
-fn junior_claim_breaches_when_another_junior_claim_went_first() {
+fn a_junior_request_is_refused_when_the_pending_junior_exits_leave_no_room() {
     let mut suite = suite();
     let (alice, bob, carol) = names(&suite);
     suite.deposit(&alice, Tranche::Junior, 150 * ONE).unwrap();
     suite.deposit(&carol, Tranche::Junior, 150 * ONE).unwrap();
     suite.deposit(&bob, Tranche::Senior, 1_000 * ONE).unwrap();
 
-    // each request alone leaves 250 / 1250 = 20% exactly, so both are accepted
+    // alice's request leaves 250 / 1250 = 20% exactly once paid: accepted
     let alice_id = suite
         .request_withdrawal(&alice, Tranche::Junior, 50_000_000_000)
         .unwrap();
-    let carol_id = suite
+    // carol's would leave 200 / 1200 = 0.166666666666666666 once both are paid: refused at
+    // request, so no accepted claim is refused later
+    let err = suite
         .request_withdrawal(&carol, Tranche::Junior, 50_000_000_000)
-        .unwrap();
-    suite.advance(COOLDOWN);
-
-    // the second request is claimed first: 250 / 1250 = 20%
-    suite.claim(&carol, carol_id).unwrap();
-    // then 200 / 1200 = 0.166666666666666666
-    let err = suite.claim(&alice, alice_id).unwrap_err();
+        .unwrap_err();
     assert_eq!(
         err,
         ContractError::SubordinationBreach {
@@ -361,14 +366,14 @@ fn junior_claim_breaches_when_another_junior_claim_went_first() {
             min: Decimal::percent(20),
         }
     );
+    assert_eq!(suite.shares(Tranche::Junior, &carol), 150_000_000_000);
+    suite.advance(COOLDOWN);
+    suite.claim(&alice, alice_id).unwrap();
     assert_eq!(suite.state().junior.assets, Uint128::new(250 * ONE));
-    // the refused request is still there and can be cancelled
-    suite.cancel(&alice, alice_id).unwrap();
-    assert_eq!(suite.shares(Tranche::Junior, &alice), 150_000_000_000);
 }
 
 #[test]
-fn junior_claim_breaches_after_a_senior_deposit_made_during_cooldown() {
+fn a_senior_deposit_during_a_junior_cooldown_is_refused_when_it_would_block_the_claim() {
     let mut suite = suite();
     let (alice, bob, _) = names(&suite);
     suite.deposit(&alice, Tranche::Junior, 300 * ONE).unwrap();
@@ -377,11 +382,8 @@ fn junior_claim_breaches_after_a_senior_deposit_made_during_cooldown() {
     let id = suite
         .request_withdrawal(&alice, Tranche::Junior, 50_000_000_000)
         .unwrap();
-    // the pending junior assets still count: 300 / 1500 = 20%, so bob may deposit
-    suite.deposit(&bob, Tranche::Senior, 200 * ONE).unwrap();
-    suite.advance(COOLDOWN);
-    // 250 / 1450 = 0.172413793103448275
-    let err = suite.claim(&alice, id).unwrap_err();
+    // the pending exit counts as gone: 250 / 1450 = 0.172413793103448275
+    let err = suite.deposit(&bob, Tranche::Senior, 200 * ONE).unwrap_err();
     assert_eq!(
         err,
         ContractError::SubordinationBreach {
@@ -389,6 +391,8 @@ fn junior_claim_breaches_after_a_senior_deposit_made_during_cooldown() {
             min: Decimal::percent(20),
         }
     );
+    suite.advance(COOLDOWN);
+    suite.claim(&alice, id).unwrap();
 }
 
 #[test]
@@ -399,6 +403,7 @@ fn junior_may_leave_in_full_once_no_senior_share_is_left() {
     suite.deposit(&bob, Tranche::Senior, 800 * ONE).unwrap();
     // premium 14_000 USDC split 3*200 : 1*800: junior 6_000, senior 8_000 USDC
     suite.premium(&carol, 14_000 * ONE).unwrap();
+    suite.unlock_premium();
     // a loss of 6_190 USDC takes junior down to 10 USDC
     let paid = suite.cover_shortfall(1, 6_190 * ONE).unwrap();
     assert_eq!(paid.paid, Uint128::new(6_190 * ONE));
@@ -480,8 +485,9 @@ fn deposit_then_withdraw_never_returns_more_than_deposited() {
     let mut suite = suite();
     let (alice, bob, carol) = names(&suite);
     suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
-    // an uneven price: assets 1_000_333_333 for 10^12 shares
+    // an uneven price: assets 1_000_333_333 for 10^12 shares, once unlocked
     suite.premium(&carol, 333_333).unwrap();
+    suite.unlock_premium();
 
     // (deposit, shares minted, payout); each round leaves its rounding in the tranche, so
     // the next round starts from assets one unit higher. Python:
@@ -545,7 +551,7 @@ fn share_token_supply_matches_the_books_after_claims() {
 }
 
 #[test]
-fn the_last_junior_claim_is_judged_after_the_rest_moves_to_the_reserve() {
+fn a_senior_deposit_is_refused_while_every_junior_share_waits_to_leave() {
     let mut suite = suite();
     let (alice, bob, carol) = names(&suite);
     suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
@@ -553,15 +559,11 @@ fn the_last_junior_claim_is_judged_after_the_rest_moves_to_the_reserve() {
     let id = suite
         .request_withdrawal(&alice, Tranche::Junior, 1_000_000_000_000)
         .unwrap();
-    // bob enters senior: 1_000 / 2_000 = 50%; a premium of 1_000 during the cooldown splits
-    // 3 * 1_000 : 1 * 1_000, 750 to junior and 250 to senior
-    suite.deposit(&bob, Tranche::Senior, 1_000 * ONE).unwrap();
-    suite.advance(DAY);
-    suite.premium(&carol, 1_000 * ONE).unwrap();
-    suite.advance(COOLDOWN);
-    // alice's claim pays her request price (1_000) and, as the last junior share, would move
-    // the 750 left to the reserve: junior 0 against senior 1_250 is 0% < 20%, refused
-    let err = suite.claim(&alice, id).unwrap_err();
+    // her last claim will move what junior has left to the reserve, leaving junior empty:
+    // 0 against any senior is 0% < 20%, so bob cannot enter senior (it would block her claim)
+    let err = suite
+        .deposit(&bob, Tranche::Senior, 1_000 * ONE)
+        .unwrap_err();
     assert_eq!(
         err,
         ContractError::SubordinationBreach {
@@ -569,23 +571,15 @@ fn the_last_junior_claim_is_judged_after_the_rest_moves_to_the_reserve() {
             min: Decimal::percent(20),
         }
     );
-    let state = suite.state();
-    assert_eq!(state.junior.assets, Uint128::new(1_750 * ONE));
-    assert_eq!(state.reserve, Uint128::zero());
-    // once bob has left, alice leaves too, and what junior held beyond her request price goes
-    // to the reserve
-    suite.cancel(&alice, id).unwrap();
-    let bob_id = suite
-        .request_withdrawal(&bob, Tranche::Senior, 1_000_000_000_000)
-        .unwrap();
+    // a premium during the cooldown goes to junior; alice is paid her request price and the
+    // rest goes to the reserve
+    suite.advance(DAY);
+    suite.premium(&carol, 1_000 * ONE).unwrap();
     suite.advance(COOLDOWN);
-    suite.claim(&bob, bob_id).unwrap();
-    let id = suite
-        .request_withdrawal(&alice, Tranche::Junior, 1_000_000_000_000)
-        .unwrap();
-    suite.advance(COOLDOWN);
+    let before = suite.balance(&alice);
     suite.claim(&alice, id).unwrap();
+    assert_eq!(suite.balance(&alice) - before, 1_000 * ONE);
     let state = suite.state();
     assert_eq!(state.junior.assets, Uint128::zero());
-    assert_eq!(state.senior.assets, Uint128::zero());
+    assert_eq!(state.reserve, Uint128::new(1_000 * ONE));
 }

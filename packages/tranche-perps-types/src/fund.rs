@@ -44,6 +44,9 @@ pub mod bounds {
         Bound::inclusive("payout_window_seconds", HOUR, 30 * DAY);
     /// `target_coverage_bps`.
     pub const TARGET_COVERAGE_BPS: Bound<u32> = Bound::inclusive("target_coverage_bps", 1, 100_000);
+    /// `premium_unlock_seconds`: 1 hour to 30 days.
+    pub const PREMIUM_UNLOCK_SECONDS: Bound<u64> =
+        Bound::inclusive("premium_unlock_seconds", HOUR, 30 * DAY);
     /// `min_remaining`: 1 to 10^12 base units.
     pub const MIN_REMAINING: Bound<Uint128> = Bound::inclusive(
         "min_remaining",
@@ -87,6 +90,7 @@ pub mod bounds {
             },
             TARGET_COVERAGE_BPS.row(d.target_coverage_bps),
             MIN_REMAINING.row(d.min_remaining),
+            PREMIUM_UNLOCK_SECONDS.row(d.premium_unlock_seconds),
         ]
     }
 }
@@ -95,6 +99,12 @@ pub mod bounds {
 pub const DEFAULT_COOLDOWN_SECONDS: u64 = 7 * crate::bounds::DAY;
 /// Default `claim_window_seconds`: 2 days.
 pub const DEFAULT_CLAIM_WINDOW_SECONDS: u64 = 2 * crate::bounds::DAY;
+/// Default `premium_unlock_seconds`: 7 days.
+pub const DEFAULT_PREMIUM_UNLOCK_SECONDS: u64 = 7 * crate::bounds::DAY;
+
+fn default_premium_unlock_seconds() -> u64 {
+    DEFAULT_PREMIUM_UNLOCK_SECONDS
+}
 
 /// One of the two risk layers of the fund.
 #[cw_serde]
@@ -159,6 +169,11 @@ pub struct FundParams {
     pub target_coverage_bps: u32,
     /// Base units a tranche always keeps when paying a shortfall. Range: [`bounds`], docs/fund.md#parameters.
     pub min_remaining: Uint128,
+    /// Seconds over which a premium paid into a tranche unlocks linearly into its share price
+    /// (docs/fund.md#premium); parameters stored before it existed read the default.
+    /// Range: [`bounds`], docs/fund.md#parameters.
+    #[serde(default = "default_premium_unlock_seconds")]
+    pub premium_unlock_seconds: u64,
 }
 
 impl Default for FundParams {
@@ -175,6 +190,7 @@ impl Default for FundParams {
             senior_deposit_cap: DepositCap::Unlimited,
             target_coverage_bps: 1_000,
             min_remaining: Uint128::new(1_000),
+            premium_unlock_seconds: DEFAULT_PREMIUM_UNLOCK_SECONDS,
         }
     }
 }
@@ -216,6 +232,10 @@ pub struct FundParamsUpdate {
     pub target_coverage_bps: Option<u32>,
     /// New minimum remaining assets per tranche.
     pub min_remaining: Option<Uint128>,
+    /// New premium unlock period in seconds; applies to premium paid after the update (what is
+    /// locked keeps its unlock end).
+    #[serde(default)]
+    pub premium_unlock_seconds: Option<u64>,
 }
 
 /// Emergency switches. A paused operation fails with a typed error; nothing else is affected.
@@ -536,6 +556,14 @@ pub struct TrancheView {
     pub pending_withdrawal_shares: Uint128,
     /// Deposit cap.
     pub deposit_cap: DepositCap,
+    /// Premium paid into the tranche that has not yet unlocked into `assets` (and the price).
+    /// It is collateral: it counts in the fund's assets and pays the tranche's losses first.
+    #[serde(default)]
+    pub locked_premium: Uint128,
+    /// When `locked_premium` will have fully unlocked (linearly until then); none when
+    /// nothing is locked.
+    #[serde(default)]
+    pub unlock_end: Option<Timestamp>,
 }
 
 /// Usage of the current payout window.
@@ -565,9 +593,10 @@ pub struct FundStateResponse {
     pub senior: TrancheView,
     /// Protocol reserve, base units (first layer of the waterfall).
     pub reserve: Uint128,
-    /// Reserve plus both tranches.
+    /// Reserve plus both tranches (their assets and locked premium).
     pub total_assets: Uint128,
-    /// Junior assets over tranche assets; none when both are empty.
+    /// Junior collateral (assets plus locked premium) over both tranches' collateral; none
+    /// when both are empty.
     pub junior_ratio: Option<Decimal>,
     /// Coverage figures.
     pub coverage: CoverageResponse,
@@ -586,9 +615,10 @@ pub struct YieldResponse {
     /// window), never before `now - window`. Checkpoints are kept per hour, so growth within
     /// that hour is not counted.
     pub from: Timestamp,
-    /// Share price at `from`.
+    /// Booked share price at `from`: `(assets + locked premium + 1) / (supply + V)`, so premium
+    /// counts when it is paid, not as it unlocks.
     pub price_then: Decimal256,
-    /// Share price now.
+    /// Booked share price now (as `price_then`).
     pub price_now: Decimal256,
     /// `(price_now / price_then - 1) * year / (now - from)`; zero when no time has passed.
     pub annualized: SignedDecimal256,
@@ -598,7 +628,7 @@ pub struct YieldResponse {
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 pub struct CoverageResponse {
-    /// Reserve plus both tranches.
+    /// Reserve plus both tranches (their assets and locked premium).
     pub total_assets: Uint128,
     /// Open-interest notional the figures use: the one asked about, else the one the engine
     /// last reported.
@@ -696,9 +726,9 @@ pub struct LossRecord {
     pub asked: Uint128,
     /// Paid from the protocol reserve.
     pub paid_by_reserve: Uint128,
-    /// Paid from the junior tranche.
+    /// Paid from the junior tranche (its locked premium first, then its assets).
     pub paid_by_junior: Uint128,
-    /// Paid from the senior tranche.
+    /// Paid from the senior tranche (its locked premium first, then its assets).
     pub paid_by_senior: Uint128,
     /// Left unpaid (cap or empty fund); the engine socializes it.
     pub unpaid: Uint128,
@@ -736,9 +766,9 @@ pub struct SimulateLossResponse {
     pub cap_remaining: Uint128,
     /// Taken from the reserve.
     pub from_reserve: Uint128,
-    /// Taken from junior.
+    /// Taken from junior (its locked premium first, then its assets).
     pub from_junior: Uint128,
-    /// Taken from senior.
+    /// Taken from senior (its locked premium first, then its assets).
     pub from_senior: Uint128,
     /// Left unpaid.
     pub unpaid: Uint128,
