@@ -520,8 +520,10 @@ fn zero_and_max_amounts() {
         .unwrap_err();
     assert!(
         matches!(
-            err.downcast::<cw20_base::ContractError>().unwrap(),
-            cw20_base::ContractError::Std(StdError::Overflow { .. })
+            err.downcast::<share_token::ContractError>().unwrap(),
+            share_token::ContractError::Base(cw20_base::ContractError::Std(
+                StdError::Overflow { .. }
+            ))
         ),
         "cw20 overflow"
     );
