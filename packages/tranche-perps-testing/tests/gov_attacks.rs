@@ -491,8 +491,10 @@ fn every_typed_action_both_ways_waits_what_the_reviewed_list_says() {
         raise: true,
         proposal: Action::UpdateGovConfig(gov),
     });
-    let mut gov = GovConfig::default();
-    gov.min_proposer_share = Decimal::percent(1);
+    let gov = GovConfig {
+        min_proposer_share: Decimal::percent(1),
+        ..GovConfig::default()
+    };
     cases.push(Case {
         action: "UpdateGovConfig",
         field: "min_proposer_share",
