@@ -12,7 +12,7 @@ use tranche_perps_types::governance::{Action, GovAddressesUpdate};
 use tranche_perps_types::{engine, fund};
 
 use crate::error::ContractError;
-use crate::settings::validate_config;
+use crate::settings::{check_staking_token, validate_config};
 use crate::state::Config;
 
 /// Whether `fund` answers the fund's `Config` query with the response governance reads.
@@ -83,9 +83,11 @@ pub(crate) fn validate_action(
                     address: address.clone(),
                 };
             if let Some(a) = fund {
-                if !fund_answers(deps, &deps.api.addr_validate(a)?) {
+                let fund = deps.api.addr_validate(a)?;
+                if !fund_answers(deps, &fund) {
                     return Err(not_answering("fund", a));
                 }
+                check_staking_token(deps, &config.staking_token, Some(&fund))?;
             }
             if let Some(a) = engine {
                 if !engine_answers(deps, &deps.api.addr_validate(a)?) {

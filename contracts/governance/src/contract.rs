@@ -12,7 +12,7 @@ use tranche_perps_types::governance::{ExecuteMsg, InstantiateMsg, MigrateMsg, Qu
 use crate::error::ContractError;
 use crate::proposal;
 use crate::querier::CachingQuerier;
-use crate::settings::{self, validate_config};
+use crate::settings::{self, check_staking_token, validate_config};
 use crate::state::{Config, CONFIG, NEXT_PROPOSAL_ID};
 use crate::{query, staking};
 
@@ -50,9 +50,11 @@ pub fn instantiate(
     let staking_token = deps.api.addr_validate(&msg.staking_token)?;
     validate_config(deps.as_ref(), &staking_token, &gov)?;
     let validate = |a: Option<String>| a.map(|a| deps.api.addr_validate(&a)).transpose();
+    let fund = validate(msg.fund)?;
+    check_staking_token(deps.as_ref(), &staking_token, fund.as_ref())?;
     let config = Config {
         staking_token,
-        fund: validate(msg.fund)?,
+        fund,
         engine: validate(msg.engine)?,
         guardian: validate(msg.guardian)?,
         treasury: deps.api.addr_validate(&msg.treasury)?,
@@ -183,6 +185,10 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
     let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    // The staking token cannot be changed; one that is a fund share (instantiated before this
+    // was refused) keeps the old code, and the DAO moves to a new governance instead.
+    let config = CONFIG.load(deps.storage)?;
+    check_staking_token(deps.as_ref(), &config.staking_token, config.fund.as_ref())?;
     Ok(Response::new()
         .add_attribute("action", "migrate")
         .add_attribute("from_version", previous.to_string())

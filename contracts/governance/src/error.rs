@@ -121,6 +121,17 @@ pub enum ContractError {
         address: String,
     },
 
+    #[error(
+        "the proposer had {power} voting power at the proposal's height; proposing needs {required}"
+    )]
+    ProposerPowerTooLow { power: Uint128, required: Uint128 },
+
+    #[error(
+        "staking token {token} is a share token of the insurance fund {fund}: a share votes by \
+         number, not value, so a tiny deposit after a loss would buy the vote"
+    )]
+    StakingTokenIsFundShare { token: String, fund: String },
+
     #[error("parameter {name} = {value} is outside its range {range}")]
     ParamOutOfRange {
         name: &'static str,

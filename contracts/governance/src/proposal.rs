@@ -13,7 +13,7 @@ use tranche_perps_types::governance::{Action, ProposalStatus, Tally};
 use crate::actions::{action_msg, changes_guardian, only_changes_guardian, validate_action, wasm};
 use crate::contract::ReplyId;
 use crate::error::ContractError;
-use crate::risk::{proposal_timelock, settle_timelock, timelock_window};
+use crate::risk::{fund_exit_window, proposal_timelock, settle_timelock, timelock_window};
 use crate::settings::required_deposit;
 use crate::state::{
     Ballot, Config, Proposal, BALLOTS, CONFIG, EXECUTING, NEXT_PROPOSAL_ID, PROPOSALS, STAKES,
@@ -74,8 +74,21 @@ pub fn propose(
     if total_power.is_zero() {
         return Err(ContractError::NoStake);
     }
+    // Proposing takes stake: power at the proposal's height (staking in its own block adds
+    // none), at least `min_proposer_share` of the total then (rounded up).
+    let power = STAKES
+        .may_load_at_height(deps.storage, &proposer, height)?
+        .unwrap_or_default();
+    let required = total_power.mul_ceil(gov.min_proposer_share);
+    if power < required {
+        return Err(ContractError::ProposerPowerTooLow { power, required });
+    }
     let (timelock_seconds, risky) =
         proposal_timelock(deps.as_ref(), &config, &actions, gov.rules.timelock_seconds)?;
+    let exit_window_seconds = config
+        .fund
+        .as_ref()
+        .and_then(|fund| fund_exit_window(deps.as_ref(), fund));
     let id = NEXT_PROPOSAL_ID.may_load(deps.storage)?.unwrap_or(1);
     NEXT_PROPOSAL_ID.save(deps.storage, &(id + 1))?;
     let proposal = Proposal {
@@ -93,6 +106,7 @@ pub fn propose(
         voting_end: env.block.time.plus_seconds(gov.rules.voting_period_seconds),
         timelock_seconds,
         risky,
+        exit_window_seconds,
         passed_at: None,
         execution_error: None,
         deposit_settled: deposit.is_zero(),

@@ -3,8 +3,11 @@
 //! (`update_config`, `update_addresses`).
 
 use cosmwasm_std::{Addr, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
-use cw20::{Cw20QueryMsg, TokenInfoResponse};
+use cw20::{Cw20QueryMsg, MinterResponse, TokenInfoResponse};
+use tranche_perps_types::fund;
 use tranche_perps_types::governance::{bounds, GovAddressesUpdate, GovConfig};
+
+use crate::actions::fund_answers;
 
 use crate::error::ContractError;
 use crate::state::{Config, CONFIG};
@@ -29,6 +32,50 @@ fn deposit_cap(deps: Deps, staking_token: &Addr) -> Result<Uint128, ContractErro
     Ok(info.total_supply.mul_floor(bounds::MAX_DEPOSIT_SHARE))
 }
 
+/// Refuses a staking token that is a share token of an insurance fund: one whose cw20 minter
+/// is `fund` or answers the fund's `Config` query (a share of any fund, configured or not), or
+/// one of `fund`'s two share tokens. Power counts tokens, not value: once a loss has taken a
+/// tranche down to its `min_remaining`, a deposit of a few coins mints more shares than every
+/// earlier holder together, and with them the vote. A token that does not answer cw20's
+/// `Minter` query has no minter to check; a fund that does not answer has no share tokens to
+/// compare.
+pub fn check_staking_token(
+    deps: Deps,
+    staking_token: &Addr,
+    fund: Option<&Addr>,
+) -> Result<(), ContractError> {
+    let refused = |fund: &str| ContractError::StakingTokenIsFundShare {
+        token: staking_token.to_string(),
+        fund: fund.to_string(),
+    };
+    let minter = deps
+        .querier
+        .query_wasm_smart::<Option<MinterResponse>>(staking_token, &Cw20QueryMsg::Minter {})
+        .ok()
+        .flatten();
+    if let Some(minter) = minter {
+        if fund.is_some_and(|f| f.as_str() == minter.minter) {
+            return Err(refused(&minter.minter));
+        }
+        if let Ok(minter_addr) = deps.api.addr_validate(&minter.minter) {
+            if fund_answers(deps, &minter_addr) {
+                return Err(refused(&minter.minter));
+            }
+        }
+    }
+    if let Some(fund) = fund {
+        if let Ok(c) = deps
+            .querier
+            .query_wasm_smart::<fund::ConfigResponse>(fund, &fund::QueryMsg::Config {})
+        {
+            if c.junior_token == *staking_token || c.senior_token == *staking_token {
+                return Err(refused(fund.as_str()));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks every setting against its bound (`tranche_perps_types::governance::bounds`), and a
 /// nonzero proposal deposit against [`bounds::MAX_DEPOSIT_SHARE`] of the staking token's total
 /// supply now.
@@ -47,6 +94,7 @@ pub fn validate_config(
     bounds::MAX_ACTIONS.check(config.max_actions)?;
     bounds::MAX_TEXT_BYTES.check(config.max_text_bytes)?;
     bounds::MAX_ACTION_BYTES.check(config.max_action_bytes)?;
+    bounds::MIN_PROPOSER_SHARE.check(config.min_proposer_share)?;
     if !config.proposal_deposit.is_zero() {
         let max = deposit_cap(deps, staking_token)?;
         if config.proposal_deposit > max {
@@ -94,6 +142,7 @@ pub fn update_addresses(
         return Err(ContractError::ConflictingGuardianUpdate);
     }
     if let Some(fund) = validate(update.fund)? {
+        check_staking_token(deps.as_ref(), &config.staking_token, Some(&fund))?;
         config.fund = Some(fund);
     }
     if let Some(engine) = validate(update.engine)? {

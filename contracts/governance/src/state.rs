@@ -45,6 +45,11 @@ pub struct Proposal {
     /// of every action again.
     #[serde(default)]
     pub risky: bool,
+    /// The fund's exit window (cooldown plus claim window) when the proposal was made, the
+    /// least a risky proposal waits whatever the fund's parameters become later. Absent when
+    /// there was no fund or it could not be read, and on proposals stored before it existed.
+    #[serde(default)]
+    pub exit_window_seconds: Option<u64>,
     /// When it passed (early, or at the end of voting).
     pub passed_at: Option<Timestamp>,
     pub execution_error: Option<String>,

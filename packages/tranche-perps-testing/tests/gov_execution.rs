@@ -103,16 +103,23 @@ fn cooldown(days: u64) -> Action {
     })
 }
 
-/// A proposal that was no risk when made (cooldown 7 -> 8 days) becomes one when the fund's
-/// cooldown is raised to 10 days before it executes (it would now lower it): it waits the
-/// fund's exit window then, 10 + 2 days from its pass.
+fn min_remaining(amount: u128) -> Action {
+    params(FundParamsUpdate {
+        min_remaining: Some(Uint128::new(amount)),
+        ..Default::default()
+    })
+}
+
+/// A proposal that was no risk when made (`min_remaining` 1000 -> 2000) becomes one when
+/// another raises it to 3000 and the fund's cooldown to 10 days before it executes (it would
+/// now lower it): it waits the fund's exit window then, 10 + 2 days from its pass.
 #[test]
 fn a_passed_proposal_that_became_risk_raising_waits_the_exit_window() {
     let mut dao = dao();
-    let id = dao.propose(vec![cooldown(8)]);
+    let id = dao.propose(vec![min_remaining(2_000)]);
     assert_eq!(dao.suite.proposal(id).timelock_seconds, TIMELOCK);
     let passed = dao.pass(id);
-    dao.enact(vec![cooldown(10)]);
+    dao.enact(vec![min_remaining(3_000), cooldown(10)]);
     let executable_at = passed.seconds() + 12 * DAY;
     assert_eq!(
         dao.suite.proposal(id).executable_at,
@@ -300,20 +307,48 @@ fn timelock_of_each_kind_of_action() {
             "{action:?}"
         );
     }
-    let safe = vec![
-        // Risk-lowering or neutral fund changes.
+    // Changes the default-deny classification no longer lets through at the ordinary
+    // timelock: they are off the reviewed safe list, or listed the other way.
+    let now_risky = vec![
         params(FundParamsUpdate {
             min_junior_ratio: Some(Decimal::percent(30)),
             ..Default::default()
         }),
         params(FundParamsUpdate {
-            max_payout_bps: Some(4_000),
-            payout_window_seconds: Some(2 * DAY),
             cooldown_seconds: Some(14 * DAY),
+            ..Default::default()
+        }),
+        params(FundParamsUpdate {
             claim_window_seconds: Some(3 * DAY),
-            min_remaining: Some(Uint128::new(2_000)),
+            ..Default::default()
+        }),
+        params(FundParamsUpdate {
             junior_weight: Some(5),
             senior_weight: Some(2),
+            ..Default::default()
+        }),
+        fund_pause(false),
+        Action::UpdateFundConfig {
+            engine: None,
+            guardian: Some(other.clone()),
+        },
+        riskier(|p| p.oracle_max_age_seconds = 60),
+        riskier(|p| p.liquidation_depth = Decimal::raw(100_000_000_000_000)),
+        riskier(|p| p.min_keeper_reward = Uint128::new(1)),
+        riskier(|p| p.min_feeders = 3),
+        riskier(|p| p.max_index_move = Some(Decimal::percent(5))),
+        riskier(|p| p.min_price = "0.01".parse().unwrap()),
+        riskier(|p| p.max_price = "1000".parse().unwrap()),
+    ];
+    for action in now_risky {
+        assert_eq!(dao.timelock_of(vec![action.clone()]), EXIT, "{action:?}");
+    }
+    let safe = vec![
+        // Risk-lowering fund changes on the reviewed list.
+        params(FundParamsUpdate {
+            max_payout_bps: Some(4_000),
+            payout_window_seconds: Some(2 * DAY),
+            min_remaining: Some(Uint128::new(2_000)),
             target_coverage_bps: Some(2_000),
             ..Default::default()
         }),
@@ -343,14 +378,9 @@ fn timelock_of_each_kind_of_action() {
             ..Default::default()
         }),
         riskier(|_| {}),
-        fund_pause(false),
         Action::SetFundPause {
             deposits: Some(true),
             withdrawals: Some(false),
-        },
-        Action::UpdateFundConfig {
-            engine: None,
-            guardian: Some(other.clone()),
         },
         riskier(|p| {
             p.initial_margin_ratio = Decimal::percent(20);
@@ -359,17 +389,9 @@ fn timelock_of_each_kind_of_action() {
             p.max_long_oi = Uint128::new(1);
             p.max_short_oi = Uint128::new(1);
             p.max_spread = Decimal::percent(5);
-            p.oracle_max_age_seconds = 60;
-            p.liquidation_depth = Decimal::raw(100_000_000_000_000);
-            p.min_keeper_reward = Uint128::new(1);
-            p.min_feeders = 3;
-            p.max_index_move = Some(Decimal::percent(5));
-            p.min_price = "0.01".parse().unwrap();
-            p.max_price = "1000".parse().unwrap();
             p.shock_move = Decimal::percent(5);
             p.shock_window_seconds = 7_200;
             p.shock_pause_seconds = 7_200;
-            // Fee and funding settings are not underwriter risk in this model.
             p.taker_fee = Decimal::percent(1);
         }),
         Action::SetEnginePause(EnginePause::default()),

@@ -2,11 +2,13 @@
 //! claim, a proposal, a vote on a proposal that already holds a ballot from every other staker, a
 //! vote that passes a proposal, an execution (its `RunActions` self-call, and the reply that
 //! records a failed run) and a close of that crowded proposal does not depend on the number of
-//! stakers or of ballots. A page of passed proposals asks the fund once, however many it shows.
+//! stakers or of ballots. A page of passed risk-raising proposals reads the fund's stored exit
+//! window once, however many it shows.
 //!
 //! Governance's entry points run directly on mock dependencies whose storage counts reads,
 //! writes, removes, range calls and items iterated; a `MockQuerier` answers the staking token's
-//! cw20 `TokenInfo` and the fund's `Config`, and counts the queries that reach it. The same
+//! cw20 `TokenInfo` and `Minter`, the fund's `Config` and its stored parameters (a raw read),
+//! and counts the queries that reach it. The same
 //! script runs in a world with 10 other stakers (each staking at its own height, and each
 //! voting on an older proposal) and in one with 10,000; every count must be identical.
 
@@ -18,7 +20,7 @@ use cosmwasm_std::{
     from_json, to_json_binary, Addr, ContractResult, CosmosMsg, Env, OwnedDeps, Reply, Response,
     SubMsgResult, SystemResult, Uint128, WasmQuery,
 };
-use cw20::{Cw20QueryMsg, TokenInfoResponse};
+use cw20::{Cw20QueryMsg, MinterResponse, TokenInfoResponse};
 use governance::contract::{execute, instantiate, reply, ReplyId};
 use tranche_perps_testing::counting::{attribute, counting_deps, CountingStorage, Counts};
 use tranche_perps_testing::time::DAY;
@@ -101,14 +103,14 @@ impl World {
         self.receive(who, amount, &ReceiveMsg::Stake {}).1
     }
 
-    /// `who` proposes raising the fund's cooldown (an action that lowers no one's protection,
-    /// so only the base timelock applies) with the required deposit.
+    /// `who` proposes raising the fund's `min_remaining` (on the reviewed safe list, so only
+    /// the base timelock applies) with the required deposit.
     fn propose(&mut self, who: &Addr) -> (u64, Work) {
         let msg = ReceiveMsg::Propose {
-            title: "Longer cooldown".to_string(),
-            description: "Underwriters wait 8 days".to_string(),
+            title: "Larger minimum remaining".to_string(),
+            description: "A tranche keeps 2000 in a shortfall".to_string(),
             actions: vec![Action::UpdateFundParams(FundParamsUpdate {
-                cooldown_seconds: Some(8 * DAY),
+                min_remaining: Some(Uint128::new(2_000)),
                 ..Default::default()
             })],
         };
@@ -137,6 +139,8 @@ fn querier(token: &Addr, fund: &Addr, queries: Arc<AtomicUsize>) -> MockQuerier 
         let answer = match query {
             WasmQuery::Smart { contract_addr, msg } if *contract_addr == token => {
                 match from_json(msg).unwrap() {
+                    // A token with no minter: not a fund's share.
+                    Cw20QueryMsg::Minter {} => to_json_binary(&None::<MinterResponse>),
                     Cw20QueryMsg::TokenInfo {} => to_json_binary(&TokenInfoResponse {
                         name: "Venue Governance".to_string(),
                         symbol: "GOV".to_string(),
@@ -162,6 +166,12 @@ fn querier(token: &Addr, fund: &Addr, queries: Arc<AtomicUsize>) -> MockQuerier 
                     }),
                     other => panic!("unexpected fund query {other:?}"),
                 }
+            }
+            // The fund's stored parameters, read raw for its exit window.
+            WasmQuery::Raw { contract_addr, key }
+                if *contract_addr == fund && key.as_slice() == b"params" =>
+            {
+                to_json_binary(&FundParams::default())
             }
             other => panic!("unexpected query {other:?}"),
         };
@@ -215,9 +225,11 @@ fn world(others: usize) -> World {
     let (alice, whale) = (world.addr("alice"), world.addr("whale"));
     world.stake(&alice, STAKE);
     world.stake(&whale, 10 * (others as u128 + 2) * STAKE);
+    // The proposer holds the power proposing needs (a twelfth of the total, above 0.1%).
+    let proposer = world.addr("proposer");
+    world.stake(&proposer, (others as u128 + 2) * STAKE);
 
     world.advance(5);
-    let proposer = world.addr("proposer");
     let (crowded, _) = world.propose(&proposer);
     assert_eq!(crowded, CROWDED);
     world.advance(5);
@@ -344,20 +356,18 @@ fn work_does_not_grow_with_the_number_of_stakers_or_ballots() {
     println!("10 other stakers:     {small:#?}");
     println!("10,000 other stakers: {large:#?}");
     assert_eq!(small, large);
-    // The one range in a proposal and in a vote is the snapshot lookup of the total or of the
-    // voter's stake at a height: the first changelog entry at or after it, never more.
-    for work in [
-        small.propose,
-        small.vote_on_crowded_proposal,
-        small.passing_vote,
-    ] {
+    // The ranges in a proposal and in a vote are snapshot lookups at a height, each the first
+    // changelog entry at or after it, never more: a vote looks up the voter's stake; a proposal
+    // the total and the proposer's stake (the power proposing needs).
+    assert!(small.propose.storage.ranges <= 2 && small.propose.storage.range_items <= 2);
+    for work in [small.vote_on_crowded_proposal, small.passing_vote] {
         assert!(work.storage.ranges <= 1 && work.storage.range_items <= 1);
     }
 }
 
-/// The query entry point asks the fund once per query, however many passed proposals a page
-/// shows: each shows the timelock it would be held to now, which for a risk-raising change
-/// needs the fund's current parameters and exit window.
+/// The query entry point reads the fund's stored exit window once per query (a raw read),
+/// however many passed proposals a page shows: each shows the timelock it would be held to
+/// now, which for a proposal judged risk-raising needs the fund's exit window.
 #[test]
 fn a_page_of_passed_risky_proposals_asks_the_fund_once() {
     use governance::contract::query;

@@ -64,7 +64,8 @@ fn dao_raises_the_cooldown_and_a_risky_change_waits_out_a_withdrawal() {
     let (mut suite, lp, ann) = dao();
     let carol = suite.addr("carol");
 
-    // 1. The DAO raises the cooldown from 7 to 14 days: not risky, 2 days of timelock.
+    // 1. The DAO raises the cooldown from 7 to 14 days: off the safe list (it slows every
+    // exit), so it waits the exit window of 9 days.
     let raise = suite
         .propose(
             &carol,
@@ -76,7 +77,7 @@ fn dao_raises_the_cooldown_and_a_risky_change_waits_out_a_withdrawal() {
         )
         .unwrap();
     let passed = pass(&mut suite, raise);
-    assert_eq!(suite.proposal(raise).timelock_seconds, 2 * DAY);
+    assert_eq!(suite.proposal(raise).timelock_seconds, 9 * DAY);
 
     // lp asks to withdraw before execution: the old cooldown.
     suite.advance(DAY);
@@ -93,7 +94,7 @@ fn dao_raises_the_cooldown_and_a_risky_change_waits_out_a_withdrawal() {
         early_at.plus_seconds(9 * DAY)
     );
 
-    suite.advance(passed.plus_seconds(2 * DAY).seconds() - suite.now().seconds());
+    suite.advance(passed.plus_seconds(9 * DAY).seconds() - suite.now().seconds());
     execute(&mut suite, raise).unwrap();
     assert_eq!(suite.config().params.cooldown_seconds, 14 * DAY);
 

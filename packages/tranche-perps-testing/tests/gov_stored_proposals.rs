@@ -107,6 +107,10 @@ fn only_a_stored_proposal_without_a_policy_follows_the_settings_at_close() {
     let copied = dao.propose(vec![pause_deposits()]);
     let legacy = dao.propose(vec![pause_deposits()]);
     strip_proposal_fields(&mut dao.suite, legacy, &["refund_rejected"]);
+    // Both are voted down while open; the settings change below waits the 9-day exit window.
+    for id in [copied, legacy] {
+        dao.vote_all(id, Vote::No);
+    }
     // The settings now refund rejected deposits.
     let refund = dao.propose(vec![Action::UpdateGovConfig(GovConfig {
         proposal_deposit: Uint128::new(DEPOSIT),
@@ -120,9 +124,6 @@ fn only_a_stored_proposal_without_a_policy_follows_the_settings_at_close() {
     assert!(dao.suite.gov_config().config.refund_rejected);
     assert!(!dao.suite.proposal(copied).refund_rejected);
     assert!(dao.suite.proposal(legacy).refund_rejected);
-    for id in [copied, legacy] {
-        dao.vote_all(id, Vote::No);
-    }
     let carol_before = dao.suite.gov_balance(&carol);
     dao.close(copied);
     assert_eq!(dao.treasury_balance(), DEPOSIT);

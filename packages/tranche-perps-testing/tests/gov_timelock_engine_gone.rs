@@ -214,7 +214,8 @@ fn grown_exit_window_and_engine_gone() -> (Dao, u64, Timestamp) {
     })]);
     let passed = dao.pass(risky);
     dao.pass(longer);
-    dao.suite.advance(2 * DAY);
+    // A longer cooldown is off the safe list too: it waits the 9-day exit window.
+    dao.suite.advance(9 * DAY);
     dao.execute(longer).unwrap();
     assert_eq!(dao.suite.config().params.cooldown_seconds, 21 * DAY);
     assert_eq!(
@@ -234,7 +235,6 @@ fn execution_waits_a_grown_exit_window_when_only_the_engine_cannot_answer() {
     let executable_at = passed.plus_seconds(23 * DAY);
     assert_eq!(dao.suite.proposal(risky).executable_at, Some(executable_at));
     let before = min_junior_ratio(&dao);
-    dao.suite.advance(7 * DAY);
     for at in [passed.plus_seconds(9 * DAY), executable_at.minus_seconds(1)] {
         advance_to(&mut dao, at);
         assert_eq!(

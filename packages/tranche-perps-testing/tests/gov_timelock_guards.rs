@@ -44,17 +44,18 @@ fn risky_timelock_follows_the_fund_exit_window_at_execution() {
         )
         .unwrap();
     assert_eq!(suite.proposal(risky).timelock_seconds, 9 * DAY);
-    // Both pass at once (alice + bob = all power), the raise executes after its 2 days.
+    // A longer cooldown is off the safe list: it waits the exit window too.
+    assert_eq!(suite.proposal(raise).timelock_seconds, 9 * DAY);
+    // Both pass at once (alice + bob = all power), the raise executes after its 9 days.
     for id in [raise, risky] {
         suite.vote(&alice, id, Vote::Yes).unwrap();
         suite.vote(&bob, id, Vote::Yes).unwrap();
     }
     let passed = suite.app.block_info().time;
-    suite.advance(2 * DAY);
+    suite.advance(9 * DAY);
     suite.execute_proposal(&bob, raise).unwrap();
     assert_eq!(suite.config().params.cooldown_seconds, 14 * DAY);
     // Nine days after passing is no longer enough: 14 + 2 days are.
-    suite.advance(7 * DAY);
     assert_eq!(
         suite.execute_proposal(&bob, risky).unwrap_err(),
         ContractError::Timelocked {

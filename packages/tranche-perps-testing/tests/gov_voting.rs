@@ -113,10 +113,11 @@ fn height(suite: &Suite) -> u64 {
 }
 
 /// Moves to the end of a proposal's voting period (exactly).
+/// Advances to the end of a proposal's voting, if it is still ahead.
 fn to_voting_end(suite: &mut Suite, id: u64) {
     let end = suite.proposal(id).voting_end.seconds();
     let now = suite.app.block_info().time.seconds();
-    suite.advance(end - now);
+    suite.advance(end.saturating_sub(now));
 }
 
 fn close(suite: &mut Suite, who: &Addr, id: u64) -> GovResult {
@@ -539,6 +540,7 @@ fn early_outcome_never_contradicts_a_possible_final_outcome() {
         voting_end: Timestamp::from_seconds(100),
         timelock_seconds: 0,
         risky: false,
+        exit_window_seconds: None,
         passed_at: None,
         execution_error: None,
         deposit_settled: true,
@@ -1213,7 +1215,11 @@ fn a_config_change_leaves_existing_proposals_rules_alone() {
         .unwrap();
     suite.vote(&alice, change, Vote::Yes).unwrap();
     suite.vote(&carol, change, Vote::Yes).unwrap();
-    suite.advance(2 * DAY);
+    // The old proposal is voted on while open: the settings change waits the 9-day exit
+    // window (a governance setting), longer than its voting period.
+    suite.vote(&bob, old, Vote::Yes).unwrap();
+    suite.vote(&carol, old, Vote::No).unwrap();
+    suite.advance(9 * DAY);
     suite.execute_proposal(&bob, change).unwrap();
     assert_eq!(status(&suite, change), ProposalStatus::Executed);
     assert_eq!(suite.gov_config().config, new_config);
@@ -1223,8 +1229,6 @@ fn a_config_change_leaves_existing_proposals_rules_alone() {
     let p = suite.proposal(old);
     assert_eq!(p.rules, VotingRules::default());
     assert_eq!(p.timelock_seconds, 2 * DAY);
-    suite.vote(&bob, old, Vote::Yes).unwrap();
-    suite.vote(&carol, old, Vote::No).unwrap();
     to_voting_end(&mut suite, old);
     let p = suite.proposal(old);
     assert_eq!(p.status, ProposalStatus::Passed);
@@ -1267,7 +1271,8 @@ fn the_refund_policy_is_the_one_a_proposal_was_made_under() {
     assert_eq!(suite.gov_balance(&alice), 0);
     suite.vote(&alice, change, Vote::Yes).unwrap();
     suite.vote(&bob, change, Vote::Yes).unwrap();
-    suite.advance(2 * DAY);
+    // A settings change waits the 9-day exit window.
+    suite.advance(9 * DAY);
     suite.execute_proposal(&carol, change).unwrap();
     assert!(!suite.gov_config().config.refund_rejected);
     assert_eq!(suite.gov_balance(&alice), DEPOSIT);

@@ -52,6 +52,14 @@ pub mod bounds {
     /// deposit could leave nobody able to propose, not even the fix. Checked when the settings
     /// are set, and applied again at every proposal because the supply can shrink later.
     pub const MAX_DEPOSIT_SHARE: Decimal = Decimal::percent(10);
+    /// `min_proposer_share`: 0.01% to 10% of the total power. Never zero, so a proposer always
+    /// has stake at risk; at most a tenth, so holders who pool their tokens in one address can
+    /// always propose (and lower it again).
+    pub const MIN_PROPOSER_SHARE: Bound<Decimal> = Bound::inclusive(
+        "min_proposer_share",
+        Decimal::raw(100_000_000_000_000),
+        Decimal::percent(10),
+    );
 
     /// The range of `proposal_deposit`, which depends on the staking token's supply.
     pub fn proposal_deposit_range() -> String {
@@ -76,6 +84,7 @@ pub mod bounds {
             MAX_ACTIONS.row(d.max_actions),
             MAX_TEXT_BYTES.row(d.max_text_bytes),
             MAX_ACTION_BYTES.row(d.max_action_bytes),
+            MIN_PROPOSER_SHARE.row(d.min_proposer_share),
         ]
     }
 
@@ -98,7 +107,8 @@ pub mod bounds {
                  | `proposal_deposit` | 0 | 0 ..= 0.1 of the staking token's total supply |\n\
                  | `max_actions` | 10 | 1 ..= 20 |\n\
                  | `max_text_bytes` | 4000 | 64 ..= 10000 |\n\
-                 | `max_action_bytes` | 10000 | 1024 ..= 64000 |\n"
+                 | `max_action_bytes` | 10000 | 1024 ..= 64000 |\n\
+                 | `min_proposer_share` | 0.001 | 0.0001 ..= 0.1 |\n"
             );
         }
     }
@@ -164,6 +174,20 @@ pub struct GovConfig {
     /// before it existed).
     #[serde(default = "default_max_action_bytes")]
     pub max_action_bytes: u32,
+    /// Least voting power a proposer must have staked at the proposal's height (as it stood at
+    /// the start of that block), as a share of the total power then: proposing takes stake.
+    /// Range: [`bounds`], docs/governance.md#settings. The default
+    /// ([`DEFAULT_MIN_PROPOSER_SHARE`], 0.1%) also applies when the field is absent (settings
+    /// stored before it existed).
+    #[serde(default = "default_min_proposer_share")]
+    pub min_proposer_share: Decimal,
+}
+
+/// Default of [`GovConfig::min_proposer_share`]: 0.1% of the total power.
+pub const DEFAULT_MIN_PROPOSER_SHARE: Decimal = Decimal::permille(1);
+
+fn default_min_proposer_share() -> Decimal {
+    DEFAULT_MIN_PROPOSER_SHARE
 }
 
 /// Default of [`GovConfig::max_action_bytes`].
@@ -183,6 +207,7 @@ impl Default for GovConfig {
             max_actions: 10,
             max_text_bytes: 4_000,
             max_action_bytes: DEFAULT_MAX_ACTION_BYTES,
+            min_proposer_share: DEFAULT_MIN_PROPOSER_SHARE,
         }
     }
 }
@@ -266,7 +291,10 @@ pub struct GovAddressesUpdate {
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 pub struct InstantiateMsg {
-    /// The cw20 staked for voting power (any cw20, a tranche share included).
+    /// The cw20 staked for voting power. Not a share token of an insurance fund (one whose
+    /// cw20 minter answers the fund's `Config` query, or one of the configured fund's two share
+    /// tokens): a share counts as power by number, not value, so after a loss a tiny deposit
+    /// would buy most of the vote (`StakingTokenIsFundShare`).
     pub staking_token: String,
     /// Insurance fund the typed fund actions go to.
     pub fund: Option<String>,
