@@ -329,6 +329,7 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
                 senior_deposit_cap,
                 target_coverage_bps,
                 min_remaining,
+                premium_unlock_seconds,
             } = update;
             let a = "UpdateFundParams";
             let cap = |field, old, new: &Option<fund::DepositCap>| {
@@ -368,6 +369,14 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
                     target_coverage_bps,
                 )
                 && safe_set(a, "min_remaining", &p.min_remaining, min_remaining)
+                // Faster unlocking pays late entrants premium earned before they came;
+                // slower unlocking leaves more behind for holders who leave: risky both ways.
+                && safe_set(
+                    a,
+                    "premium_unlock_seconds",
+                    &p.premium_unlock_seconds,
+                    premium_unlock_seconds,
+                )
         }
         Action::SetFundPause {
             deposits,

@@ -296,6 +296,12 @@ fn every_typed_action_both_ways_waits_what_the_reviewed_list_says() {
         |v| v + Uint128::one(),
         |v| v - Uint128::one()
     );
+    fund_field!(
+        premium_unlock_seconds,
+        fund.premium_unlock_seconds,
+        |v| v + 1,
+        |v| v - 1
+    );
     // Caps start unlimited: lowering is any limit; raising from a limit is tested below.
     fund_field!(
         junior_deposit_cap,
