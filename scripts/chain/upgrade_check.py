@@ -5,9 +5,12 @@
 
 Asks every contract of the deployment a fixed set of queries (every account and market the
 journeys use), stores the fund, engine and governance codes from DIR (checked against its
-checksums.txt), migrates each contract with `{}` from the deployer (their admin), asks the same
-queries again and fails unless every answer is the same. Then plays a deposit, a withdrawal
-request and a trade on the migrated contracts. Writes what it saw to REPORT.json.
+checksums.txt), migrates each contract with `{}` from the deployer (their admin; the share
+tokens' admin is the fund's `token_admin`, the deployer on the localnet), asks the same queries
+again and fails unless every answer is the same: a field the new code adds to an answer is
+allowed and listed, every field of the old answer must be there with the same value. Then plays
+a deposit, a withdrawal request and a trade on the migrated contracts, and checks that a
+holder's burn of a share token is refused. Writes what it saw to REPORT.json.
 """
 
 import argparse
@@ -44,6 +47,20 @@ def queries(chain, contracts, height):
     return [(c, m, chain.query(contracts[c], m)) for c, m in q]
 
 
+def same(before, after, path, added):
+    """Whether `after` keeps every field of `before` with the same value; fields only `after`
+    has are appended to `added` by their dotted path."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        for k in after.keys() - before.keys():
+            added.append(f"{path}.{k}" if path else k)
+        return all(k in after and same(v, after[k], f"{path}.{k}" if path else k, added)
+                   for k, v in before.items())
+    if isinstance(before, list) and isinstance(after, list):
+        return len(before) == len(after) and all(
+            same(b, a, f"{path}[{i}]", added) for i, (b, a) in enumerate(zip(before, after)))
+    return before == after
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--config", required=True)
@@ -56,15 +73,19 @@ def main():
     chain = Chain(cfg)
     contracts = deployment["contracts"]
     deployer = cfg["deployer"]
-    report = {"migrations": {}, "queries": 0, "after_migration": []}
+    report = {"migrations": {}, "queries": 0, "added_fields": [], "after_migration": []}
     try:
         height = chain.height()
         before = queries(chain, contracts, height)
-        files = {"fund": "insurance_fund.wasm", "engine": "perp_engine.wasm", "governance": "governance.wasm"}
-        verify_artifacts(files.values(), args.artifacts)
+        files = {"fund": "insurance_fund.wasm", "engine": "perp_engine.wasm", "governance": "governance.wasm",
+                 "junior_token": "share_token.wasm", "senior_token": "share_token.wasm"}
+        verify_artifacts(set(files.values()), args.artifacts)
+        stored = {}
         for name, file in files.items():
-            res = chain.tx(["tx", "wasm", "store", f"{args.artifacts}/{file}"], deployer)
-            code_id = event_attr(res, "store_code", "code_id")
+            if file not in stored:
+                res = chain.tx(["tx", "wasm", "store", f"{args.artifacts}/{file}"], deployer)
+                stored[file] = event_attr(res, "store_code", "code_id")
+            code_id = stored[file]
             res = chain.tx(["tx", "wasm", "migrate", contracts[name], code_id, "{}"], deployer)
             versions = (event_attr(res, "wasm", "from_version"), event_attr(res, "wasm", "to_version"))
             report["migrations"][name] = {"code_id": int(code_id), "from": versions[0], "to": versions[1],
@@ -72,7 +93,11 @@ def main():
             print(f"migrated {name} to code {code_id}: {versions[0]} -> {versions[1]}, gas {res['gas_used']}")
         after = queries(chain, contracts, height)
         report["queries"] = len(before)
-        differ = [(c, m, b, a) for (c, m, b), (_, _, a) in zip(before, after) if a != b]
+        added = []
+        differ = [(c, m, b, a) for (c, m, b), (_, _, a) in zip(before, after) if not same(b, a, c, added)]
+        report["added_fields"] = sorted(set(added))
+        if added:
+            print("fields the new code adds: " + ", ".join(sorted(set(added))))
         for c, m, b, a in differ:
             print(f"DIFFERS {c} {json.dumps(m)}\n  before {json.dumps(b)}\n  after  {json.dumps(a)}")
         if differ:
@@ -101,6 +126,16 @@ def main():
             res = chain.tx(cmd, sender)
             report["after_migration"].append({"step": label, "gas_used": int(res["gas_used"])})
             print(f"  ok  {label}")
+        burn = {"burn": {"amount": "1"}}
+        try:
+            chain.tx(["tx", "wasm", "execute", contracts["junior_token"], json.dumps(burn)], "lp-junior")
+        except ChainError as err:
+            if "minter" not in str(err):
+                raise
+            report["after_migration"].append({"step": "lp-junior burns 1 junior share unit: refused"})
+            print("  ok  lp-junior's burn of a junior share is refused")
+        else:
+            raise ChainError("a holder's burn of a migrated share token went through")
     except ChainError as err:
         print(f"ERROR: {err}", file=sys.stderr)
         sys.exit(1)
