@@ -8,7 +8,9 @@ use crate::error::ContractError;
 use crate::math::check_subordination_after_exits;
 use crate::premium::save_checkpoint;
 use crate::shortfall::total_assets;
-use crate::state::{load_state, Config, TrancheState, CONFIG, ENGINE_EPOCHS, LAST_ENGINE_EPOCH, PARAMS, PAUSE, STATE};
+use crate::state::{
+    load_state, Config, CONFIG, ENGINE_EPOCHS, LAST_ENGINE_EPOCH, PARAMS, PAUSE, STATE,
+};
 
 fn check_cap(name: &'static str, cap: DepositCap) -> Result<(), ContractError> {
     match cap {
@@ -190,7 +192,7 @@ pub fn set_pause(
 }
 
 /// Governor only: moves reserve into a tranche with shares, where it is locked and unlocks over
-/// `premium_unlock_seconds` exactly as premium does ([`TrancheState::lock`]), or sends it to an
+/// `premium_unlock_seconds` exactly as premium does ([`crate::state::TrancheState::lock`]), or sends it to an
 /// address.
 pub fn allocate_reserve(
     deps: DepsMut,

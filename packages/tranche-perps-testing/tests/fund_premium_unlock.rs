@@ -372,3 +372,60 @@ fn a_deposit_right_before_a_reserve_allocation_earns_only_the_pro_rata_unlock() 
     assert_eq!(reserve, 4_285_714_287);
     assert_eq!(got + 100_000 * ONE + profit + reserve, 210_000 * ONE);
 }
+
+/// Alice holds all of junior, 1,000 USDC, with 100.000001 USDC of premium locked for 30 days,
+/// and asks to withdraw a sixth of her shares (1-day cooldown). Junior's floor once her exit is
+/// paid used to be figured as its assets' part and its locked part each rounded up, 916.666669
+/// USDC, which let a senior deposit of 3,666.666676 USDC in (20% exactly). A day's unlock
+/// (3.333333 USDC) moves premium from the locked part to the assets, and the claim left junior
+/// 916.666668 USDC against that senior: `SubordinationBreach` for an exit accepted before the
+/// deposit. The floor is now `ceil(Q) - 1` over both parts at once, 916.666668 USDC, which no
+/// unlock lowers: that deposit is refused, 3,666.666672 USDC is accepted, and the claim pays.
+#[test]
+fn an_unlock_during_the_cooldown_cannot_turn_an_accepted_junior_exit_into_a_refused_claim() {
+    let mut suite = Suite::builder()
+        .with_underwriters(&["alice", "sniper", "payer"], 10_000_000 * ONE)
+        .with_params(tranche_perps_types::fund::FundParams {
+            cooldown_seconds: DAY,
+            premium_unlock_seconds: 30 * DAY,
+            ..Default::default()
+        })
+        .build();
+    let (alice, sniper, payer) = (
+        suite.addr("alice"),
+        suite.addr("sniper"),
+        suite.addr("payer"),
+    );
+    suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
+    // senior is empty: all of it goes to junior, locked
+    suite.premium(&payer, 100 * ONE + 1).unwrap();
+    let id = suite
+        .request_withdrawal(&alice, Tranche::Junior, 1_000_000_000_000 / 6)
+        .unwrap();
+
+    let err = suite
+        .deposit(&sniper, Tranche::Senior, 3_666_666_676)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::SubordinationBreach {
+            junior_ratio: Decimal::from_ratio(916_666_668u128, 916_666_668u128 + 3_666_666_676),
+            min: Decimal::percent(20),
+        }
+    );
+    suite
+        .deposit(&sniper, Tranche::Senior, 3_666_666_672)
+        .unwrap();
+    assert!(suite
+        .deposit(&sniper, Tranche::Senior, 1)
+        .is_err_and(|e| matches!(e, ContractError::SubordinationBreach { .. })));
+
+    suite.advance(DAY);
+    let before = suite.balance(&alice);
+    suite.claim(&alice, id).unwrap();
+    // 166,666,666,666 shares at (10^9 + 1) / (10^12 + 1000): 166.666666 USDC
+    assert_eq!(suite.balance(&alice) - before, 166_666_666);
+    let state = suite.state();
+    assert_eq!(collateral(&state.junior), Uint128::new(916_666_668));
+    assert!(state.junior_ratio.unwrap() >= Decimal::percent(20));
+}
