@@ -191,9 +191,9 @@ pub fn set_pause(
         .add_attribute("withdrawals_paused", pause.withdrawals.to_string()))
 }
 
-/// Governor only: moves reserve into a tranche with shares, where it is locked and unlocks over
-/// `premium_unlock_seconds` exactly as premium does ([`crate::state::TrancheState::lock`]), or sends it to an
-/// address.
+/// Governor only: moves reserve into a tranche with shares, where it is locked and unlocks
+/// over `premium_unlock_seconds` exactly as premium does
+/// ([`crate::state::TrancheState::lock`]), or sends it to an address.
 pub fn allocate_reserve(
     deps: DepsMut,
     env: Env,
