@@ -8,7 +8,9 @@ use crate::error::ContractError;
 use crate::math::check_subordination_after_exits;
 use crate::premium::save_checkpoint;
 use crate::shortfall::total_assets;
-use crate::state::{Config, CONFIG, ENGINE_EPOCHS, LAST_ENGINE_EPOCH, PARAMS, PAUSE, STATE};
+use crate::state::{
+    load_state, Config, CONFIG, ENGINE_EPOCHS, LAST_ENGINE_EPOCH, PARAMS, PAUSE, STATE,
+};
 
 fn check_cap(name: &'static str, cap: DepositCap) -> Result<(), ContractError> {
     match cap {
@@ -189,7 +191,9 @@ pub fn set_pause(
         .add_attribute("withdrawals_paused", pause.withdrawals.to_string()))
 }
 
-/// Governor only: moves reserve into a tranche with shares, or sends it to an address.
+/// Governor only: moves reserve into a tranche with shares, where it is locked and unlocks
+/// over `premium_unlock_seconds` exactly as premium does
+/// ([`crate::state::TrancheState::lock`]), or sends it to an address.
 pub fn allocate_reserve(
     deps: DepsMut,
     env: Env,
@@ -203,7 +207,8 @@ pub fn allocate_reserve(
         return Err(ContractError::ZeroAmount);
     }
     let config = CONFIG.load(deps.storage)?;
-    let mut state = STATE.load(deps.storage)?;
+    let now = env.block.time;
+    let mut state = load_state(deps.storage, now)?;
     if amount > state.reserve {
         return Err(ContractError::InsufficientReserve {
             reserve: state.reserve,
@@ -217,14 +222,16 @@ pub fn allocate_reserve(
         .add_attribute("amount", amount);
     match target {
         ReserveTarget::Tranche(tranche) => {
+            let params = PARAMS.load(deps.storage)?;
             let books = state.tranche_mut(tranche);
             if books.supply.is_zero() {
                 return Err(ContractError::EmptyTranche { tranche });
             }
-            books.assets = books.assets.checked_add(amount)?;
-            // More senior assets lower the junior ratio, as a senior deposit would.
+            // Locked and unlocked like premium: it goes to whoever holds shares while it
+            // unlocks, not to a deposit made just before the allocation.
+            books.lock(amount, now.seconds(), params.premium_unlock_seconds)?;
+            // More senior collateral lowers the junior ratio, as a senior deposit would.
             if tranche == Tranche::Senior {
-                let params = PARAMS.load(deps.storage)?;
                 check_subordination_after_exits(
                     &state.junior,
                     &state.senior,

@@ -1,7 +1,7 @@
 //! Pure share and premium arithmetic. Every conversion rounds in the fund's favour: shares
 //! minted and collateral paid round down, targets round up.
 
-use cosmwasm_std::{Decimal, Decimal256, Uint128, Uint256};
+use cosmwasm_std::{Decimal, Decimal256, Uint128, Uint256, Uint512};
 use tranche_perps_types::fund::{VIRTUAL_ASSETS, VIRTUAL_SHARES};
 
 use crate::error::ContractError;
@@ -111,9 +111,12 @@ pub fn check_subordination(
 /// forfeit, rounded down) and their pro-rata part of the locked premium (rounded down), so it
 /// never lowers the remaining shares' value per share. With `A` assets, `L` locked, `S` supply
 /// and `P` pending shares, the `S - P` shares not pending therefore keep at least
-/// `(A + 1) * (S - P + V) / (S + V) - 1` of the assets and `L * (S - P) / S` of the locked
-/// premium; as the books hold whole base units, both bounds round up. When every share is pending, the last claim moves what
-/// is left to the reserve, so the tranche keeps nothing.
+/// `Q - 1` with `Q = (A + 1) * (S - P + V) / (S + V) + L * (S - P) / S`. An unlock moving `x`
+/// from `L` to `A` raises `Q` (by `x * ((S - P + V) / (S + V) - (S - P) / S)`), as do claims,
+/// deposits, premiums and cancels, so `Q` is rounded up once, as a whole: rounding the assets'
+/// and the locked premium's parts up each on its own could overstate what an unlock leaves by
+/// a unit. When every share is pending, the last claim moves what is left to the reserve, so
+/// the tranche keeps nothing.
 pub fn collateral_after_exits(tranche: &TrancheState) -> Result<Uint128, ContractError> {
     let (assets, supply, pending) = (tranche.assets, tranche.supply, tranche.pending_shares);
     if pending.is_zero() {
@@ -123,16 +126,26 @@ pub fn collateral_after_exits(tranche: &TrancheState) -> Result<Uint128, Contrac
         return Ok(Uint128::zero());
     }
     let staying = supply.checked_sub(pending)?;
-    // Whole base units: the bounds round up to the next unit.
-    let assets_kept = assets
-        .checked_add(Uint128::new(VIRTUAL_ASSETS))?
-        .checked_mul_ceil((
+    let supply_v = Uint512::from(supply.checked_add(Uint128::new(VIRTUAL_SHARES))?);
+    let supply = Uint512::from(supply);
+    // Q = num / den with num = (A + 1) * (S - P + V) * S + L * (S - P) * (S + V) and
+    // den = (S + V) * S: at most 2^385, so 512 bits hold it.
+    let num = Uint512::from(assets.checked_add(Uint128::new(VIRTUAL_ASSETS))?)
+        .checked_mul(Uint512::from(
             staying.checked_add(Uint128::new(VIRTUAL_SHARES))?,
-            supply.checked_add(Uint128::new(VIRTUAL_SHARES))?,
         ))?
-        .saturating_sub(Uint128::new(VIRTUAL_ASSETS));
-    let locked_kept = tranche.locked.checked_mul_ceil((staying, supply))?;
-    Ok(assets_kept.checked_add(locked_kept)?)
+        .checked_mul(supply)?
+        .checked_add(
+            Uint512::from(tranche.locked)
+                .checked_mul(Uint512::from(staying))?
+                .checked_mul(supply_v)?,
+        )?;
+    let den = supply_v.checked_mul(supply)?;
+    let q_ceil = num
+        .checked_add(den.checked_sub(Uint512::one())?)?
+        .checked_div(den)?;
+    // Q <= A + 1 + L, so Q - 1 fits in 128 bits.
+    Ok(Uint128::try_from(q_ceil.saturating_sub(Uint512::one()))?)
 }
 
 /// Subordination once every pending junior withdrawal is paid: fails with

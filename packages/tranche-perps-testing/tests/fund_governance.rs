@@ -789,8 +789,10 @@ fn premium_into_an_empty_fund_fills_the_reserve() {
     assert_eq!(state.total_assets, Uint128::new(7 * ONE + 3));
 }
 
+/// An allocation into a tranche is locked like premium and unlocks into its assets over
+/// `premium_unlock_seconds` (docs/fund.md#premium).
 #[test]
-fn allocating_reserve_to_a_tranche_raises_its_assets_by_exactly_the_amount() {
+fn allocating_reserve_to_a_tranche_locks_exactly_the_amount_and_it_unlocks_into_the_price() {
     let mut suite = suite_with_reserve(50 * ONE);
     let before = suite.state();
     suite
@@ -798,15 +800,24 @@ fn allocating_reserve_to_a_tranche_raises_its_assets_by_exactly_the_amount() {
         .unwrap();
     let after = suite.state();
     assert_eq!(after.reserve, Uint128::new(30 * ONE));
+    assert_eq!(after.junior.assets, before.junior.assets);
     assert_eq!(
-        after.junior.assets,
-        before.junior.assets + Uint128::new(20 * ONE)
+        after.junior.locked_premium,
+        before.junior.locked_premium + Uint128::new(20 * ONE)
     );
     assert_eq!(after.junior.supply, before.junior.supply);
-    assert!(after.junior.price > before.junior.price);
+    assert_eq!(after.junior.price, before.junior.price);
     assert_eq!(after.senior, before.senior);
     assert_eq!(after.total_assets, before.total_assets);
-    // The holder's shares are now worth the allocation more (less rounding in the fund's favour).
+    // Once unlocked, the holder's shares are worth the allocation more (less rounding in the
+    // fund's favour).
+    suite.unlock_premium();
+    let state = suite.state();
+    assert_eq!(
+        state.junior.assets,
+        before.junior.assets + before.junior.locked_premium + Uint128::new(20 * ONE)
+    );
+    assert!(state.junior.price > before.junior.price);
     let alice = suite.addr("alice");
     let value = suite.underwriter(&alice).junior.value.u128();
     assert!(

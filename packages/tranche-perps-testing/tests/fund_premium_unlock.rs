@@ -9,7 +9,7 @@ use cosmwasm_std::{Decimal, Uint128};
 use insurance_fund::ContractError;
 use tranche_perps_testing::time::{DAY, WEEK};
 use tranche_perps_testing::{collateral, wasm_attr, Suite, ONE};
-use tranche_perps_types::fund::Tranche;
+use tranche_perps_types::fund::{ReserveTarget, Tranche};
 
 fn suite() -> Suite {
     Suite::builder()
@@ -320,4 +320,112 @@ fn a_senior_deposit_cannot_block_a_pending_junior_exit() {
     assert_eq!(suite.balance(&alice) - before, 20_000 * ONE);
     let ratio = suite.state().junior_ratio.unwrap();
     assert!(ratio >= Decimal::percent(20), "ratio {ratio}");
+}
+
+/// The reserve holds 10,000 USDC (a premium paid while the fund was empty); alice holds
+/// 100,000 USDC of junior. A depositor puts 100,000 USDC into junior right before the
+/// governor's allocation of the 10,000 USDC to junior executes, holds a day, and leaves. When
+/// the allocation lifted the price at once, half of it was hers: +4,999.999999 USDC after her
+/// cooldown. Now it is locked like premium and unlocks over 7 days: a day unlocks 1,428.57 USDC,
+/// half of it (+714.285713 USDC) is hers, and her part of what was still locked goes to the
+/// reserve.
+#[test]
+fn a_deposit_right_before_a_reserve_allocation_earns_only_the_pro_rata_unlock() {
+    let mut suite = suite();
+    let (alice, sniper, payer) = (
+        suite.addr("alice"),
+        suite.addr("sniper"),
+        suite.addr("payer"),
+    );
+    suite.premium(&payer, 10_000 * ONE).unwrap();
+    assert_eq!(suite.state().reserve, Uint128::new(10_000 * ONE));
+    suite
+        .deposit(&alice, Tranche::Junior, 100_000 * ONE)
+        .unwrap();
+    suite
+        .deposit(&sniper, Tranche::Junior, 100_000 * ONE)
+        .unwrap();
+    suite
+        .allocate_reserve(10_000 * ONE, ReserveTarget::Tranche(Tranche::Junior))
+        .unwrap();
+    // locked, not priced: the price is the sniper's deposit price
+    let state = suite.state();
+    assert_eq!(state.junior.assets, Uint128::new(200_000 * ONE));
+    assert_eq!(state.junior.locked_premium, Uint128::new(10_000 * ONE));
+    assert_eq!(state.reserve, Uint128::zero());
+
+    // a day later 10,000 * 1/7 = 1,428.571428 USDC has unlocked, half of it per holder
+    suite.advance(DAY);
+    let got = exit(&mut suite, "sniper", Tranche::Junior);
+    let profit = got - 100_000 * ONE;
+    // 10^14 * (201_428_571_428 + 1) / (2 * 10^14 + 1000) = 100,714.285713 USDC
+    assert_eq!(profit, 714_285_713);
+    assert!(profit <= 1_428_571_428 / 2, "more than the pro-rata unlock");
+    // alice keeps her half of the unlocked part and all that was still locked for her; the
+    // sniper's part of the locked rest (and the unlock during her cooldown) is in the reserve
+    suite.unlock_premium();
+    let got = exit(&mut suite, "alice", Tranche::Junior);
+    let reserve = suite.state().reserve.u128();
+    // alice: 100,000 + 5,000 USDC; reserve: the sniper's 5,000 less her 714.285713 (plus the
+    // last claim's rounding)
+    assert_eq!(got, 105_000 * ONE);
+    assert_eq!(reserve, 4_285_714_287);
+    assert_eq!(got + 100_000 * ONE + profit + reserve, 210_000 * ONE);
+}
+
+/// Alice holds all of junior, 1,000 USDC, with 100.000001 USDC of premium locked for 30 days,
+/// and asks to withdraw a sixth of her shares (1-day cooldown). Junior's floor once her exit is
+/// paid used to be figured as its assets' part and its locked part each rounded up, 916.666669
+/// USDC, which let a senior deposit of 3,666.666676 USDC in (20% exactly). A day's unlock
+/// (3.333333 USDC) moves premium from the locked part to the assets, and the claim left junior
+/// 916.666668 USDC against that senior: `SubordinationBreach` for an exit accepted before the
+/// deposit. The floor is now `ceil(Q) - 1` over both parts at once, 916.666668 USDC, which no
+/// unlock lowers: that deposit is refused, 3,666.666672 USDC is accepted, and the claim pays.
+#[test]
+fn an_unlock_during_the_cooldown_cannot_turn_an_accepted_junior_exit_into_a_refused_claim() {
+    let mut suite = Suite::builder()
+        .with_underwriters(&["alice", "sniper", "payer"], 10_000_000 * ONE)
+        .with_params(tranche_perps_types::fund::FundParams {
+            cooldown_seconds: DAY,
+            premium_unlock_seconds: 30 * DAY,
+            ..Default::default()
+        })
+        .build();
+    let (alice, sniper, payer) = (
+        suite.addr("alice"),
+        suite.addr("sniper"),
+        suite.addr("payer"),
+    );
+    suite.deposit(&alice, Tranche::Junior, 1_000 * ONE).unwrap();
+    // senior is empty: all of it goes to junior, locked
+    suite.premium(&payer, 100 * ONE + 1).unwrap();
+    let id = suite
+        .request_withdrawal(&alice, Tranche::Junior, 1_000_000_000_000 / 6)
+        .unwrap();
+
+    let err = suite
+        .deposit(&sniper, Tranche::Senior, 3_666_666_676)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::SubordinationBreach {
+            junior_ratio: Decimal::from_ratio(916_666_668u128, 916_666_668u128 + 3_666_666_676),
+            min: Decimal::percent(20),
+        }
+    );
+    suite
+        .deposit(&sniper, Tranche::Senior, 3_666_666_672)
+        .unwrap();
+    assert!(suite
+        .deposit(&sniper, Tranche::Senior, 1)
+        .is_err_and(|e| matches!(e, ContractError::SubordinationBreach { .. })));
+
+    suite.advance(DAY);
+    let before = suite.balance(&alice);
+    suite.claim(&alice, id).unwrap();
+    // 166,666,666,666 shares at (10^9 + 1) / (10^12 + 1000): 166.666666 USDC
+    assert_eq!(suite.balance(&alice) - before, 166_666_666);
+    let state = suite.state();
+    assert_eq!(collateral(&state.junior), Uint128::new(916_666_668));
+    assert!(state.junior_ratio.unwrap() >= Decimal::percent(20));
 }
