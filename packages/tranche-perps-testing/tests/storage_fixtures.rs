@@ -136,8 +136,16 @@ fn every_contract_migrates_from_the_fixture_version() {
             ),
             // The share tokens ran plain cw20-base before 0.5.0; their admin is the fund's
             // `token_admin`, the governor here.
-            ("junior_token", suite.app.store_code(cw20_contract()), &governor),
-            ("senior_token", suite.app.store_code(cw20_contract()), &governor),
+            (
+                "junior_token",
+                suite.app.store_code(cw20_contract()),
+                &governor,
+            ),
+            (
+                "senior_token",
+                suite.app.store_code(cw20_contract()),
+                &governor,
+            ),
         ];
         for (name, code_id, admin) in new_codes {
             let res = suite
