@@ -18,7 +18,7 @@ use insurance_fund::ContractError as FundError;
 use perp_engine::ContractError as EngineError;
 use tranche_perps_testing::gov::Dao;
 use tranche_perps_testing::perp::{default_market_params, into_engine_error};
-use tranche_perps_testing::time::{DAY, HOUR};
+use tranche_perps_testing::time::{DAY, HOUR, WEEK};
 use tranche_perps_testing::{into_contract_error, Suite, ONE};
 use tranche_perps_types::engine::{self, MarketParams};
 use tranche_perps_types::fund::{self, FundParamsUpdate, GovernorAction, Tranche};
@@ -728,7 +728,10 @@ fn a_risky_change_takes_effect_without_an_exit_window() {
     assert_eq!(m.suite.now(), voted);
     assert_eq!(m.suite.config().params.max_payout_bps, 10_000);
     // The underwriter who asked to leave is still in its cooldown (7 days).
-    assert!(m.suite.request(request).cooldown_end > m.suite.now().plus_seconds(6 * DAY));
+    assert_eq!(
+        m.suite.request(request).cooldown_end,
+        m.suite.now().plus_seconds(WEEK)
+    );
 
     let mut dao = Dao::new(
         Suite::builder()
