@@ -61,6 +61,10 @@ pub(crate) fn validate_action(
         | Action::EngineOwnership(GovernorAction::TransferOwnership { new_owner, .. }) => {
             check("new_owner", new_owner)?
         }
+        Action::FundOwnership(GovernorAction::RenounceOwnership)
+        | Action::EngineOwnership(GovernorAction::RenounceOwnership) => {
+            return Err(ContractError::RenounceNotOffered { index })
+        }
         Action::UpdateGovConfig(gov) => validate_config(deps, &config.staking_token, gov)?,
         Action::UpdateGovAddresses(update) => {
             let GovAddressesUpdate {

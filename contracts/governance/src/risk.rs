@@ -436,6 +436,9 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
         Action::EngineOwnership(GovernorAction::TransferOwnership { .. }) => {
             safe_case("EngineOwnership", "TransferOwnership")
         }
+        // Refused when proposed, and by the fund and the engine.
+        Action::FundOwnership(GovernorAction::RenounceOwnership)
+        | Action::EngineOwnership(GovernorAction::RenounceOwnership) => false,
         // New feeders control the index every liquidation and bad debt follows.
         Action::AddMarket(_) => safe_case("AddMarket", ""),
         Action::SetFeeders { .. } => safe_case("SetFeeders", ""),

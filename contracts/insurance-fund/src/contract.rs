@@ -10,8 +10,9 @@ use cw20::MinterResponse;
 use cw_utils::{nonpayable, parse_instantiate_response_data};
 use tranche_perps_types::fund::GovernorAction;
 use tranche_perps_types::fund::{
-    bounds, ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ShareTokenInfo, Tranche,
-    SHARE_EXTRA_DECIMALS,
+    bounds, default_share_token_description, default_share_token_logo, ExecuteMsg,
+    InstantiateMsg, MigrateMsg, QueryMsg, ShareTokenInfo, ShareTokenMarketing, Tranche,
+    DEFAULT_SHARE_TOKEN_PROJECT, SHARE_EXTRA_DECIMALS,
 };
 use tranche_perps_types::Expiration;
 
@@ -78,7 +79,56 @@ fn validate_token_info(info: &ShareTokenInfo) -> Result<(), ContractError> {
         Some(reason) => Err(ContractError::InvalidTokenInfo {
             reason: reason.to_string(),
         }),
-        None => Ok(()),
+        None => info
+            .marketing
+            .as_ref()
+            .map_or(Ok(()), |m| {
+                validate_marketing(m.project.as_ref(), m.description.as_ref(), m.logo.as_ref())
+            }),
+    }
+}
+
+/// The bounds of a share token's marketing: texts of at most `MAX_MARKETING_TEXT` bytes and
+/// a logo cw20-base accepts, checked here so a bad one fails with a fund error.
+pub(crate) fn validate_marketing(
+    project: Option<&String>,
+    description: Option<&String>,
+    logo: Option<&cw20::Logo>,
+) -> Result<(), ContractError> {
+    use tranche_perps_types::fund::{check_logo, MAX_MARKETING_TEXT};
+    let invalid = |reason: &str| ContractError::InvalidMarketing {
+        reason: reason.to_string(),
+    };
+    if project.is_some_and(|p| p.len() > MAX_MARKETING_TEXT) {
+        return Err(invalid("project may have at most 1000 bytes"));
+    }
+    if description.is_some_and(|d| d.len() > MAX_MARKETING_TEXT) {
+        return Err(invalid("description may have at most 1000 bytes"));
+    }
+    logo.map_or(Ok(()), check_logo).map_err(invalid)
+}
+
+/// The cw20 marketing a tranche's share token is instantiated with: what the operator gave,
+/// the defaults for the rest, and the fund as marketing admin.
+fn token_marketing(
+    tranche: Tranche,
+    given: Option<ShareTokenMarketing>,
+    fund: &str,
+) -> cw20_base::msg::InstantiateMarketingInfo {
+    let given = given.unwrap_or_default();
+    cw20_base::msg::InstantiateMarketingInfo {
+        project: Some(
+            given
+                .project
+                .unwrap_or_else(|| DEFAULT_SHARE_TOKEN_PROJECT.to_string()),
+        ),
+        description: Some(
+            given
+                .description
+                .unwrap_or_else(|| default_share_token_description(tranche, fund)),
+        ),
+        marketing: Some(fund.to_string()),
+        logo: Some(given.logo.unwrap_or_else(|| default_share_token_logo(tranche))),
     }
 }
 
@@ -143,6 +193,11 @@ pub fn instantiate(
 
     let token_msg = |token: ShareTokenInfo, id: ReplyId| -> Result<SubMsg, ContractError> {
         let label = format!("{} share token", token.symbol);
+        let tranche = match id {
+            ReplyId::JuniorToken => Tranche::Junior,
+            ReplyId::SeniorToken => Tranche::Senior,
+        };
+        let marketing = token_marketing(tranche, token.marketing, env.contract.address.as_str());
         let init = cw20_base::msg::InstantiateMsg {
             name: token.name,
             symbol: token.symbol,
@@ -152,7 +207,7 @@ pub fn instantiate(
                 minter: env.contract.address.to_string(),
                 cap: None,
             }),
-            marketing: None,
+            marketing: Some(marketing),
         };
         Ok(SubMsg::reply_on_success(
             WasmMsg::Instantiate {
@@ -254,13 +309,26 @@ pub fn execute(
                 deps,
                 &env.block,
                 &info.sender,
-                ownable_action(action),
+                ownable_action(action)?,
             )?;
             Ok(Response::new()
                 .add_attribute("action", "update_ownership")
                 .add_attribute("sender", info.sender)
                 .add_attributes(ownership.into_attributes()))
         }
+        ExecuteMsg::UpdateShareTokenMarketing {
+            tranche,
+            project,
+            description,
+            logo,
+        } => governance::update_share_token_marketing(
+            deps,
+            info,
+            tranche,
+            project,
+            description,
+            logo,
+        ),
     }
 }
 
@@ -351,9 +419,10 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
         .add_attribute("released_to_reserve", released))
 }
 
-/// The cw-ownable action of a governor-role message (the same two actions; no renounce).
-fn ownable_action(action: GovernorAction) -> cw_ownable::Action {
-    match action {
+/// The cw-ownable action of a governor-role message (the same two actions); renouncing is
+/// refused with `RenounceNotOffered`.
+fn ownable_action(action: GovernorAction) -> Result<cw_ownable::Action, ContractError> {
+    Ok(match action {
         GovernorAction::TransferOwnership { new_owner, expiry } => {
             cw_ownable::Action::TransferOwnership {
                 new_owner,
@@ -365,5 +434,6 @@ fn ownable_action(action: GovernorAction) -> cw_ownable::Action {
             }
         }
         GovernorAction::AcceptOwnership => cw_ownable::Action::AcceptOwnership,
-    }
+        GovernorAction::RenounceOwnership => return Err(ContractError::RenounceNotOffered),
+    })
 }

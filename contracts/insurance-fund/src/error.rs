@@ -148,6 +148,15 @@ pub enum ContractError {
 
     #[error("the share tokens are not instantiated yet")]
     TokensNotReady,
+
+    #[error("renouncing the governor role is not offered: the fund always has a governor")]
+    RenounceNotOffered,
+
+    #[error("invalid share token marketing: {reason}")]
+    InvalidMarketing { reason: String },
+
+    #[error("the marketing update changes nothing: give a project, a description or a logo")]
+    NoMarketingChange,
 }
 
 impl From<tranche_perps_types::bounds::OutOfRange> for ContractError {

@@ -1,4 +1,7 @@
-use cosmwasm_std::{coins, Addr, BankMsg, DepsMut, Env, MessageInfo, Response, Storage, Uint128};
+use cosmwasm_std::{
+    coins, to_json_binary, Addr, BankMsg, DepsMut, Env, MessageInfo, Response, Storage, Uint128,
+    WasmMsg,
+};
 use cw_utils::nonpayable;
 use tranche_perps_types::fund::{
     bounds, DepositCap, FundParams, FundParamsUpdate, ReserveTarget, Tranche,
@@ -300,4 +303,47 @@ pub fn sweep_donations(
         .add_attribute("recipient", recipient)
         .add_attribute("denom", denom)
         .add_attribute("amount", surplus))
+}
+
+/// Governor only: forwards a marketing change to a tranche's share token, whose marketing
+/// admin is the fund: cw20 `UpdateMarketing` for the project and description (the marketing
+/// admin stays the fund), `UploadLogo` for the logo.
+pub fn update_share_token_marketing(
+    deps: DepsMut,
+    info: MessageInfo,
+    tranche: Tranche,
+    project: Option<String>,
+    description: Option<String>,
+    logo: Option<cw20::Logo>,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
+    if project.is_none() && description.is_none() && logo.is_none() {
+        return Err(ContractError::NoMarketingChange);
+    }
+    crate::contract::validate_marketing(project.as_ref(), description.as_ref(), logo.as_ref())?;
+    let token = CONFIG.load(deps.storage)?.token(tranche)?;
+    let mut response = Response::new()
+        .add_attribute("action", "update_share_token_marketing")
+        .add_attribute("tranche", tranche.as_str())
+        .add_attribute("token", token.as_str());
+    if project.is_some() || description.is_some() {
+        response = response.add_message(WasmMsg::Execute {
+            contract_addr: token.to_string(),
+            msg: to_json_binary(&cw20::Cw20ExecuteMsg::UpdateMarketing {
+                project,
+                description,
+                marketing: None,
+            })?,
+            funds: vec![],
+        });
+    }
+    if let Some(logo) = logo {
+        response = response.add_message(WasmMsg::Execute {
+            contract_addr: token.to_string(),
+            msg: to_json_binary(&cw20::Cw20ExecuteMsg::UploadLogo(logo))?,
+            funds: vec![],
+        });
+    }
+    Ok(response)
 }

@@ -121,7 +121,7 @@ pub fn execute(
                 deps,
                 &env.block,
                 &info.sender,
-                ownable_action(action),
+                ownable_action(action)?,
             )?;
             Ok(Response::new()
                 .add_attribute("action", "update_ownership")
@@ -200,9 +200,10 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
         .add_attribute("uncovered_bad_debt", state.uncovered_bad_debt))
 }
 
-/// The cw-ownable action of a governor-role message (the same two actions; no renounce).
-fn ownable_action(action: GovernorAction) -> cw_ownable::Action {
-    match action {
+/// The cw-ownable action of a governor-role message (the same two actions); renouncing is
+/// refused with `RenounceNotOffered`.
+fn ownable_action(action: GovernorAction) -> Result<cw_ownable::Action, ContractError> {
+    Ok(match action {
         GovernorAction::TransferOwnership { new_owner, expiry } => {
             cw_ownable::Action::TransferOwnership {
                 new_owner,
@@ -214,5 +215,6 @@ fn ownable_action(action: GovernorAction) -> cw_ownable::Action {
             }
         }
         GovernorAction::AcceptOwnership => cw_ownable::Action::AcceptOwnership,
-    }
+        GovernorAction::RenounceOwnership => return Err(ContractError::RenounceNotOffered),
+    })
 }

@@ -231,6 +231,9 @@ pub enum ContractError {
 
     #[error("invalid collateral denom {denom}")]
     InvalidDenom { denom: String },
+
+    #[error("renouncing the governor role is not offered: the engine always has a governor")]
+    RenounceNotOffered,
 }
 
 impl From<tranche_perps_types::bounds::OutOfRange> for ContractError {

@@ -7,14 +7,29 @@
 //! as cw20-base does.
 //!
 //! Tokens instantiated from the plain cw20-base code migrate to this one (their wasm admin is
-//! the fund's `token_admin`): balances, allowances and minter stay as they are.
+//! the fund's `token_admin`): balances, allowances and minter stay as they are. A migration
+//! may also give a token that has no cw20 marketing info its marketing (project, description,
+//! marketing admin, logo); a token that has some keeps it.
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
+use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Binary, Deps, DepsMut, Env, MessageInfo, Response, StdError, StdResult};
-use cw20_base::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
-use cw20_base::state::TOKEN_INFO;
+use cw20::{Logo, LogoInfo, MarketingInfoResponse};
+use cw20_base::msg::{ExecuteMsg, InstantiateMarketingInfo, InstantiateMsg, QueryMsg};
+use cw20_base::state::{LOGO, MARKETING_INFO, TOKEN_INFO};
 use thiserror::Error;
+
+/// Migrate message of the share token. `{}` (cw20-base's own migrate message) still works.
+#[cw_serde]
+#[derive(Default)]
+pub struct MigrateMsg {
+    /// cw20 marketing info to set if the token has none (as cw20-base's instantiate takes it:
+    /// project, description, marketing admin, logo). A token that has marketing info keeps it;
+    /// its marketing admin changes it with cw20's `UpdateMarketing` and `UploadLogo`.
+    #[serde(default)]
+    pub marketing: Option<InstantiateMarketingInfo>,
+}
 
 /// cw2 name of this contract.
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
@@ -36,6 +51,10 @@ pub enum ContractError {
     /// `Burn` or `BurnFrom` from an address that is not the token's minter.
     #[error("only the minter {minter} may burn this token (sender {sender})")]
     BurnByMinterOnly { minter: Addr, sender: Addr },
+
+    /// A migration's marketing logo that cw20-base would refuse.
+    #[error("invalid logo: {reason}")]
+    InvalidLogo { reason: String },
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -81,20 +100,61 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
 
 /// Migrates a token of the plain cw20-base code (cw2 `crates.io:cw20-base`, at most 2.0: its
 /// own migration runs first) or of an older version of this contract; then records this
-/// contract's cw2 name and version. Anything else (a newer version, another contract) is
-/// refused and changes nothing.
+/// contract's cw2 name and version, and sets `msg.marketing` if the token has no marketing
+/// info (attribute `marketing`: `set`, `kept` when it has some, `none` when none is given).
+/// Anything else (a newer version, another contract, a logo cw20-base refuses) is refused and
+/// changes nothing.
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(mut deps: DepsMut, env: Env, msg: MigrateMsg) -> Result<Response, ContractError> {
     let previous = cw2::get_contract_version(deps.storage)?;
     if previous.contract == CW20_BASE_NAME {
-        cw20_base::contract::migrate(deps.branch(), env, msg)?;
+        cw20_base::contract::migrate(deps.branch(), env, cw20_base::msg::MigrateMsg {})?;
     } else {
         cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     }
+    let marketing = match msg.marketing {
+        None => "none",
+        Some(_) if MARKETING_INFO.may_load(deps.storage)?.is_some() => "kept",
+        Some(marketing) => {
+            set_marketing(deps.branch(), marketing)?;
+            "set"
+        }
+    };
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     Ok(Response::new()
         .add_attribute("action", "migrate")
         .add_attribute("from_contract", previous.contract)
         .add_attribute("from_version", previous.version)
-        .add_attribute("to_version", CONTRACT_VERSION))
+        .add_attribute("to_version", CONTRACT_VERSION)
+        .add_attribute("marketing", marketing))
+}
+
+/// Stores marketing info as cw20-base's instantiate does (same checks, same records).
+fn set_marketing(deps: DepsMut, marketing: InstantiateMarketingInfo) -> Result<(), ContractError> {
+    let logo = match marketing.logo {
+        Some(logo) => {
+            tranche_perps_types::fund::check_logo(&logo).map_err(|reason| {
+                ContractError::InvalidLogo {
+                    reason: reason.to_string(),
+                }
+            })?;
+            LOGO.save(deps.storage, &logo)?;
+            Some(match logo {
+                Logo::Url(url) => LogoInfo::Url(url),
+                Logo::Embedded(_) => LogoInfo::Embedded,
+            })
+        }
+        None => None,
+    };
+    let info = MarketingInfoResponse {
+        project: marketing.project,
+        description: marketing.description,
+        marketing: marketing
+            .marketing
+            .map(|a| deps.api.addr_validate(&a))
+            .transpose()?,
+        logo,
+    };
+    MARKETING_INFO.save(deps.storage, &info)?;
+    Ok(())
 }

@@ -231,10 +231,12 @@ impl SuiteBuilder {
                     junior_token: ShareTokenInfo {
                         name: "Insurance Junior Share".to_string(),
                         symbol: "ijUSDC".to_string(),
+                        marketing: None,
                     },
                     senior_token: ShareTokenInfo {
                         name: "Insurance Senior Share".to_string(),
                         symbol: "isUSDC".to_string(),
+                        marketing: None,
                     },
                     token_admin: Some(governor.to_string()),
                     params: Some(self.params),

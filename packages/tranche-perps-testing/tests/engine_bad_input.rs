@@ -1257,3 +1257,31 @@ fn claim_owed_with_funds_or_nothing_owed_is_refused() {
     );
     refused(&mut suite, &carl, &msg, &[], ContractError::NothingOwed);
 }
+
+/// cw-ownable's `{"update_ownership": "renounce_ownership"}` (cw-ownable's own `Action`
+/// serialized) from the governor and from bob: refused with the typed `RenounceNotOffered`
+/// (on the code before it, a JSON parse error "unknown variant `renounce_ownership`"); the
+/// engine keeps its governor and nothing else changes.
+#[test]
+fn renouncing_the_governor_role_is_refused_with_a_typed_error() {
+    let mut suite = setup();
+    let (governor, bob) = (suite.governor.clone(), suite.addr("bob"));
+    let renounce = json!({ "update_ownership": cw_ownable::Action::RenounceOwnership });
+    assert_eq!(renounce, json!({ "update_ownership": "renounce_ownership" }));
+    for sender in [&governor, &bob] {
+        let engine = suite.engine.clone();
+        let err = assert_unchanged(&mut suite, snap, |s| {
+            s.app
+                .execute_contract(sender.clone(), engine, &renounce, &[])
+                .map_err(into_engine_error)
+        });
+        assert_eq!(err, ContractError::RenounceNotOffered);
+    }
+    let ownership: Ownership<Addr> = suite
+        .app
+        .wrap()
+        .query_wasm_smart(&suite.engine, &QueryMsg::Ownership {})
+        .unwrap();
+    assert_eq!(ownership.owner, Some(governor));
+    suite.check_engine_invariants();
+}

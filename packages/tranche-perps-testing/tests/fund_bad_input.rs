@@ -374,6 +374,7 @@ fn the_fund_itself_treats_a_zero_coin_as_no_funds() {
     let token = |symbol: &str| ShareTokenInfo {
         name: format!("{symbol} share"),
         symbol: symbol.to_string(),
+        marketing: None,
     };
     insurance_fund::contract::instantiate(
         deps.as_mut(),
@@ -1246,4 +1247,41 @@ fn malformed_withdrawal_hooks_are_refused_and_the_shares_stay_put() {
         );
         suite.check_invariants();
     }
+}
+
+/// cw-ownable's `{"update_ownership": "renounce_ownership"}`, as cw-ownable's own `Action`
+/// serializes it, sent by the governor (with and without a pending transfer) and by anyone
+/// else: refused with the typed `RenounceNotOffered` (on the code before it, a JSON parse
+/// error "unknown variant `renounce_ownership`"), and the governor, the pending offer and
+/// every balance stay as they were.
+#[test]
+fn renouncing_the_governor_role_is_refused_with_a_typed_error() {
+    let mut suite = Suite::builder()
+        .with_underwriters(&["alice"], 1_000 * ONE)
+        .build();
+    let (governor, alice) = (suite.governor.clone(), suite.addr("alice"));
+    let renounce = json!({ "update_ownership": cw_ownable::Action::RenounceOwnership });
+    assert_eq!(renounce, json!({ "update_ownership": "renounce_ownership" }));
+    for sender in [&governor, &alice] {
+        refused(&mut suite, ContractError::RenounceNotOffered, |s| {
+            s.execute_fund_json(sender, &renounce, &[])
+        });
+    }
+    // With an offer pending, the offer survives the refused renounce.
+    suite
+        .execute_fund(
+            &governor,
+            &ExecuteMsg::UpdateOwnership(GovernorAction::TransferOwnership {
+                new_owner: alice.to_string(),
+                expiry: None,
+            }),
+            &[],
+        )
+        .unwrap();
+    refused(&mut suite, ContractError::RenounceNotOffered, |s| {
+        s.execute_fund_json(&governor, &renounce, &[])
+    });
+    let ownership: cw_ownable::Ownership<Addr> = suite.query(&QueryMsg::Ownership {});
+    assert_eq!(ownership.owner, Some(governor));
+    assert_eq!(ownership.pending_owner, Some(alice));
 }

@@ -166,6 +166,7 @@ fn world(others: usize) -> World {
     let token_info = |name: &str, symbol: &str| ShareTokenInfo {
         name: name.to_string(),
         symbol: symbol.to_string(),
+        marketing: None,
     };
     let msg = InstantiateMsg {
         governor: governor.to_string(),

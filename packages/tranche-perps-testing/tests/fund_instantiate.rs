@@ -28,10 +28,12 @@ fn base_msg(suite: &Suite) -> InstantiateMsg {
         junior_token: ShareTokenInfo {
             name: "Cover Junior".to_string(),
             symbol: "cvJR".to_string(),
+            marketing: None,
         },
         senior_token: ShareTokenInfo {
             name: "Cover Senior".to_string(),
             symbol: "cvSR".to_string(),
+            marketing: None,
         },
         token_admin: Some(suite.governor.to_string()),
         params: Some(FundParams::default()),
@@ -355,10 +357,12 @@ fn instantiate_accepts_ibc_denoms_and_token_infos_at_their_limits() {
         junior_token: ShareTokenInfo {
             name: "abc".to_string(),
             symbol: "a-b".to_string(),
+            marketing: None,
         },
         senior_token: ShareTokenInfo {
             name: "n".repeat(50),
             symbol: "ABCDEFGHIJKL".to_string(),
+            marketing: None,
         },
         ..base_msg(&suite)
     };
@@ -479,6 +483,7 @@ fn instantiate_rejects_bad_token_names_and_symbols() {
         let bad = ShareTokenInfo {
             name: name.to_string(),
             symbol: symbol.to_string(),
+            marketing: None,
         };
         let expected = ContractError::InvalidTokenInfo {
             reason: reason.to_string(),

@@ -249,7 +249,7 @@ pub struct PauseFlags {
     pub withdrawals: bool,
 }
 
-/// Name and symbol of one share token.
+/// Name, symbol and wallet-facing marketing of one share token.
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 pub struct ShareTokenInfo {
@@ -257,6 +257,85 @@ pub struct ShareTokenInfo {
     pub name: String,
     /// cw20 token symbol, 3 ..= 12 letters or `-`.
     pub symbol: String,
+    /// cw20 marketing info shown by wallets and explorers; absent fields take the defaults of
+    /// [`ShareTokenMarketing`]. The token's marketing admin is always the fund.
+    #[serde(default)]
+    pub marketing: Option<ShareTokenMarketing>,
+}
+
+/// cw20 marketing info of a share token, as set at instantiation. Each absent field takes its
+/// default: `project` [`DEFAULT_SHARE_TOKEN_PROJECT`], a `description` naming the tranche and
+/// the fund, and the embedded SVG logo of the tranche ([`default_share_token_logo`]).
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+#[derive(Default)]
+pub struct ShareTokenMarketing {
+    /// Project name, at most [`MAX_MARKETING_TEXT`] bytes.
+    pub project: Option<String>,
+    /// Description, at most [`MAX_MARKETING_TEXT`] bytes.
+    pub description: Option<String>,
+    /// A URL, or an embedded SVG (with an XML preamble) or PNG of at most 5 KiB, as cw20-base
+    /// accepts ([`check_logo`]).
+    pub logo: Option<cw20::Logo>,
+}
+
+/// Default cw20 `project` of a share token.
+pub const DEFAULT_SHARE_TOKEN_PROJECT: &str = "Tranche Perps insurance fund";
+/// Longest `project` or `description` of a share token's marketing, in bytes.
+pub const MAX_MARKETING_TEXT: usize = 1_000;
+/// Largest embedded logo cw20-base stores, in bytes.
+pub const MAX_LOGO_BYTES: usize = 5 * 1024;
+
+/// Default cw20 `description` of a tranche's share token.
+pub fn default_share_token_description(tranche: Tranche, fund: &str) -> String {
+    let layer = match tranche {
+        Tranche::Junior => "junior (first-loss)",
+        Tranche::Senior => "senior (second-loss)",
+    };
+    format!(
+        "Share of the {layer} tranche of the insurance fund {fund}, which pays the perp \
+         engine's bad debt. Redeemable at the fund after a cooldown."
+    )
+}
+
+/// Default logo of a tranche's share token: an embedded SVG, a disc with the tranche's letter.
+pub fn default_share_token_logo(tranche: Tranche) -> cw20::Logo {
+    let (colour, letter) = match tranche {
+        Tranche::Junior => ("#d9480f", "J"),
+        Tranche::Senior => ("#1864ab", "S"),
+    };
+    let svg = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\">\
+         <circle cx=\"32\" cy=\"32\" r=\"32\" fill=\"{colour}\"/>\
+         <text x=\"32\" y=\"44\" font-family=\"sans-serif\" font-size=\"34\" \
+         text-anchor=\"middle\" fill=\"#ffffff\">{letter}</text></svg>"
+    );
+    cw20::Logo::Embedded(cw20::EmbeddedLogo::Svg(Binary::from(svg.into_bytes())))
+}
+
+/// The rules cw20-base applies to a logo (an SVG starts with an XML preamble `<?xml ...?>`, a
+/// PNG with the PNG signature, either at most [`MAX_LOGO_BYTES`]); the reason when broken.
+pub fn check_logo(logo: &cw20::Logo) -> Result<(), &'static str> {
+    const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+    let (data, svg) = match logo {
+        cw20::Logo::Url(url) if url.trim().is_empty() => return Err("the logo URL is empty"),
+        cw20::Logo::Url(_) => return Ok(()),
+        cw20::Logo::Embedded(cw20::EmbeddedLogo::Svg(data)) => (data.as_slice(), true),
+        cw20::Logo::Embedded(cw20::EmbeddedLogo::Png(data)) => (data.as_slice(), false),
+    };
+    if data.len() > MAX_LOGO_BYTES {
+        return Err("an embedded logo may have at most 5 KiB");
+    }
+    if svg {
+        let preamble = data.split_inclusive(|c| *c == b'>').next().unwrap_or(&[]);
+        if !(preamble.starts_with(b"<?xml ") && preamble.ends_with(b"?>")) {
+            return Err("an SVG logo must start with an XML preamble <?xml ...?>");
+        }
+    } else if !data.starts_with(&PNG_SIGNATURE) {
+        return Err("a PNG logo must start with the PNG signature");
+    }
+    Ok(())
 }
 
 /// Instantiates the fund and, by submessage, its two cw20-base share tokens (fund = minter).
@@ -307,8 +386,9 @@ pub struct Cw20Receive {
     pub msg: Binary,
 }
 
-/// Two-step transfer of the governor role (cw-ownable's actions, wire-compatible). There is
-/// deliberately no renounce: the fund always has a governor.
+/// Two-step transfer of the governor role (cw-ownable's actions, wire-compatible). Renouncing
+/// is deliberately not offered: the fund and the engine always have a governor, and answer
+/// cw-ownable's `"renounce_ownership"` with a typed `RenounceNotOffered` error.
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 pub enum GovernorAction {
@@ -321,6 +401,9 @@ pub enum GovernorAction {
     },
     /// The proposed governor accepts.
     AcceptOwnership,
+    /// cw-ownable's renounce, parsed only to be refused (`RenounceNotOffered`): the fund and
+    /// the engine always have a governor.
+    RenounceOwnership,
 }
 
 /// Execute messages of the fund.
@@ -404,6 +487,19 @@ pub enum ExecuteMsg {
     },
     /// Governor transfer: the governor proposes, the new governor accepts.
     UpdateOwnership(GovernorAction),
+    /// Governor only: change a share token's cw20 marketing (the fund is each token's
+    /// marketing admin, so this authority moves with the governor role). Absent fields stay
+    /// as they are; an empty `project` or `description` clears it (cw20-base's rule).
+    UpdateShareTokenMarketing {
+        /// Whose share token.
+        tranche: Tranche,
+        /// New project, at most [`MAX_MARKETING_TEXT`] bytes.
+        project: Option<String>,
+        /// New description, at most [`MAX_MARKETING_TEXT`] bytes.
+        description: Option<String>,
+        /// New logo ([`check_logo`]).
+        logo: Option<cw20::Logo>,
+    },
 }
 
 /// Messages accepted in the `msg` of a cw20 `Send` of share tokens to the fund.

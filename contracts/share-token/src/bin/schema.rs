@@ -1,5 +1,6 @@
 use cosmwasm_schema::write_api;
-use cw20_base::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+use cw20_base::msg::{ExecuteMsg, InstantiateMsg, QueryMsg};
+use share_token::MigrateMsg;
 
 fn main() {
     write_api! {
