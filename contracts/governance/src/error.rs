@@ -48,7 +48,9 @@ pub enum ContractError {
     #[error("action {index}: changes no address")]
     NothingToUpdate { index: usize },
 
-    #[error("action {index}: renouncing the governor role is not offered by the fund or the engine")]
+    #[error(
+        "action {index}: renouncing the governor role is not offered by the fund or the engine"
+    )]
     RenounceNotOffered { index: usize },
 
     #[error("an address change may not both set and remove the guardian")]

@@ -10,8 +10,8 @@ use cw20::MinterResponse;
 use cw_utils::{nonpayable, parse_instantiate_response_data};
 use tranche_perps_types::fund::GovernorAction;
 use tranche_perps_types::fund::{
-    bounds, default_share_token_description, default_share_token_logo, ExecuteMsg,
-    InstantiateMsg, MigrateMsg, QueryMsg, ShareTokenInfo, ShareTokenMarketing, Tranche,
+    bounds, default_share_token_description, default_share_token_logo, ExecuteMsg, InstantiateMsg,
+    MigrateMsg, QueryMsg, ShareTokenInfo, ShareTokenMarketing, Tranche,
     DEFAULT_SHARE_TOKEN_PROJECT, SHARE_EXTRA_DECIMALS,
 };
 use tranche_perps_types::Expiration;
@@ -79,12 +79,9 @@ fn validate_token_info(info: &ShareTokenInfo) -> Result<(), ContractError> {
         Some(reason) => Err(ContractError::InvalidTokenInfo {
             reason: reason.to_string(),
         }),
-        None => info
-            .marketing
-            .as_ref()
-            .map_or(Ok(()), |m| {
-                validate_marketing(m.project.as_ref(), m.description.as_ref(), m.logo.as_ref())
-            }),
+        None => info.marketing.as_ref().map_or(Ok(()), |m| {
+            validate_marketing(m.project.as_ref(), m.description.as_ref(), m.logo.as_ref())
+        }),
     }
 }
 
@@ -128,7 +125,11 @@ fn token_marketing(
                 .unwrap_or_else(|| default_share_token_description(tranche, fund)),
         ),
         marketing: Some(fund.to_string()),
-        logo: Some(given.logo.unwrap_or_else(|| default_share_token_logo(tranche))),
+        logo: Some(
+            given
+                .logo
+                .unwrap_or_else(|| default_share_token_logo(tranche)),
+        ),
     }
 }
 

@@ -11,9 +11,9 @@
 //! may also give a token that has no cw20 marketing info its marketing (project, description,
 //! marketing admin, logo); a token that has some keeps it.
 
+use cosmwasm_schema::cw_serde;
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Binary, Deps, DepsMut, Env, MessageInfo, Response, StdError, StdResult};
 use cw20::{Logo, LogoInfo, MarketingInfoResponse};
 use cw20_base::msg::{ExecuteMsg, InstantiateMarketingInfo, InstantiateMsg, QueryMsg};

@@ -1267,7 +1267,10 @@ fn renouncing_the_governor_role_is_refused_with_a_typed_error() {
     let mut suite = setup();
     let (governor, bob) = (suite.governor.clone(), suite.addr("bob"));
     let renounce = json!({ "update_ownership": cw_ownable::Action::RenounceOwnership });
-    assert_eq!(renounce, json!({ "update_ownership": "renounce_ownership" }));
+    assert_eq!(
+        renounce,
+        json!({ "update_ownership": "renounce_ownership" })
+    );
     for sender in [&governor, &bob] {
         let engine = suite.engine.clone();
         let err = assert_unchanged(&mut suite, snap, |s| {
