@@ -13,7 +13,8 @@ use tranche_perps_testing::wasm_attr as attribute;
 use tranche_perps_testing::{into_contract_error, Suite, DENOM, ONE};
 use tranche_perps_types::fund::{
     ConfigResponse, DepositCap, FundParams, FundStateResponse, InstantiateMsg, MigrateMsg,
-    PauseFlags, QueryMsg, ShareTokenInfo, Tranche,
+    PauseFlags, QueryMsg, ShareTokenInfo, ShareTokenMarketing, Tranche,
+    DEFAULT_SHARE_TOKEN_PROJECT,
 };
 
 /// A valid message that each test changes in one place.
@@ -1036,4 +1037,110 @@ fn migrate_moves_what_an_emptied_tranche_still_holds_to_the_reserve() {
     // Nothing left to release the second time.
     let res = migrate(&mut suite, &governor).unwrap();
     assert_eq!(attribute(&res, "released_to_reserve"), "0");
+}
+
+/// The operator's marketing for the junior token (a project and a logo URL; no description)
+/// is what the token shows, the description taking its default; the senior token, given
+/// none, shows every default. Both tokens' marketing admin is the new fund.
+#[test]
+fn instantiate_gives_the_share_tokens_the_operators_marketing_or_the_defaults() {
+    let mut suite = Suite::builder().build();
+    let mut msg = base_msg(&suite);
+    msg.junior_token.marketing = Some(ShareTokenMarketing {
+        project: Some("Cover".to_string()),
+        description: None,
+        logo: Some(cw20::Logo::Url("https://example.org/jr.png".to_string())),
+    });
+    let fund = instantiate(&mut suite, &msg).unwrap();
+    let config = config_of(&suite, &fund);
+    let marketing = |token: &Addr| -> cw20::MarketingInfoResponse {
+        suite
+            .app
+            .wrap()
+            .query_wasm_smart(token, &Cw20QueryMsg::MarketingInfo {})
+            .unwrap()
+    };
+    assert_eq!(
+        marketing(&config.junior_token),
+        cw20::MarketingInfoResponse {
+            project: Some("Cover".to_string()),
+            description: Some(tranche_perps_types::fund::default_share_token_description(
+                Tranche::Junior,
+                fund.as_str()
+            )),
+            marketing: Some(fund.clone()),
+            logo: Some(cw20::LogoInfo::Url(
+                "https://example.org/jr.png".to_string()
+            )),
+        }
+    );
+    let senior = marketing(&config.senior_token);
+    assert_eq!(senior.project.as_deref(), Some(DEFAULT_SHARE_TOKEN_PROJECT));
+    assert_eq!(senior.marketing, Some(fund));
+    assert_eq!(senior.logo, Some(cw20::LogoInfo::Embedded));
+}
+
+/// Marketing cw20-base would refuse, or longer than 1,000 bytes, fails instantiation with the
+/// fund's `InvalidMarketing` (an SVG without XML preamble, a PNG without signature, a 5,121-byte
+/// SVG, an empty logo URL, a 1,001-byte project or description); 1,000 bytes pass.
+#[test]
+fn instantiate_rejects_bad_share_token_marketing() {
+    let mut suite = Suite::builder().build();
+    let svg = |body: Vec<u8>| cw20::Logo::Embedded(cw20::EmbeddedLogo::Svg(body.into()));
+    let mut big = b"<?xml version=\"1.0\"?>".to_vec();
+    big.resize(5 * 1024 + 1, b' ');
+    let bad = [
+        ShareTokenMarketing {
+            logo: Some(svg(b"<svg/>".to_vec())),
+            ..Default::default()
+        },
+        ShareTokenMarketing {
+            logo: Some(cw20::Logo::Embedded(cw20::EmbeddedLogo::Png(
+                b"GIF89a".to_vec().into(),
+            ))),
+            ..Default::default()
+        },
+        ShareTokenMarketing {
+            logo: Some(svg(big)),
+            ..Default::default()
+        },
+        ShareTokenMarketing {
+            logo: Some(cw20::Logo::Url(" ".to_string())),
+            ..Default::default()
+        },
+        ShareTokenMarketing {
+            project: Some("p".repeat(1_001)),
+            ..Default::default()
+        },
+        ShareTokenMarketing {
+            description: Some("d".repeat(1_001)),
+            ..Default::default()
+        },
+    ];
+    for marketing in bad {
+        let mut msg = base_msg(&suite);
+        msg.senior_token.marketing = Some(marketing.clone());
+        let err = instantiate(&mut suite, &msg).unwrap_err();
+        assert!(
+            matches!(err, ContractError::InvalidMarketing { .. }),
+            "{marketing:?}: {err:?}"
+        );
+    }
+    let mut msg = base_msg(&suite);
+    msg.senior_token.marketing = Some(ShareTokenMarketing {
+        project: Some("p".repeat(1_000)),
+        description: Some("d".repeat(1_000)),
+        logo: None,
+    });
+    instantiate(&mut suite, &msg).unwrap();
+}
+
+/// A share token's info as operators wrote it before marketing existed (name and symbol only)
+/// still parses, with no marketing (the defaults apply).
+#[test]
+fn share_token_info_without_marketing_still_parses() {
+    let info: ShareTokenInfo =
+        cosmwasm_std::from_json(br#"{"name":"Cover Junior","symbol":"cvJR"}"#).unwrap();
+    assert_eq!(info.marketing, None);
+    assert_eq!(info.symbol, "cvJR");
 }

@@ -1290,3 +1290,21 @@ fn unknown_fields_are_refused_in_every_message() {
         raw(s, &bob, &json!({"unstake": {"amount": "-1"}}), &[])
     });
 }
+
+/// A proposal renouncing the fund's or the engine's governor role is refused when proposed
+/// (`RenounceNotOffered`, naming the action), not days later as a failed execution: neither
+/// contract offers renouncing. Nothing changes.
+#[test]
+fn renouncing_a_governor_role_is_refused_at_proposal_time() {
+    let mut suite = setup();
+    let a = alice(&suite);
+    for action in [
+        Action::FundOwnership(GovernorAction::RenounceOwnership),
+        Action::EngineOwnership(GovernorAction::RenounceOwnership),
+    ] {
+        refused(&mut suite, GovError::RenounceNotOffered { index: 1 }, |s| {
+            s.propose(&a, "renounce", vec![pause(), action])
+                .map(|_| Default::default())
+        });
+    }
+}
