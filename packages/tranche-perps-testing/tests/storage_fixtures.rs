@@ -73,6 +73,12 @@ fn cw2_key() -> String {
         .collect()
 }
 
+/// cw20-base's marketing records, `marketing_info` and `logo`, in the hex of the fixtures.
+fn marketing_keys() -> [String; 2] {
+    [b"marketing_info".as_slice(), b"logo".as_slice()]
+        .map(|key| key.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 #[test]
 fn every_fixture_loads_answers_and_plays_on() {
     for fixture in committed() {
@@ -86,9 +92,10 @@ fn every_fixture_loads_answers_and_plays_on() {
 }
 
 /// Played from scratch, the journeys write the same storage as the committed fixtures in the
-/// share tokens and the governance token, byte for byte, but for cw2's record: the fixtures hold
-/// storage written by 0.2.0, whose tokens ran plain cw20-base, and since 0.5.0 they run the
-/// share-token code (`crates.io:share-token`). Since 0.4.0 the engine stores more per market
+/// share tokens and the governance token, byte for byte, but for cw2's record and the share
+/// tokens' marketing: the fixtures hold storage written by 0.2.0, whose tokens ran plain
+/// cw20-base without marketing, and since 0.5.0 they run the share-token code
+/// (`crates.io:share-token`) with the marketing info and logo the fund gives them. Since 0.4.0 the engine stores more per market
 /// (each feeder's price, the shock state, the liquidation depth used, the time-weighted open
 /// interest), the suite's markets have three feeders, and the crash is liquidated in parts over
 /// more blocks; since 0.5.0 premium unlocks over time in the fund. So the engine's storage, the
@@ -102,9 +109,11 @@ fn the_journeys_write_the_committed_storage() {
         let mut compared = 0;
         for contract in ["junior_token", "senior_token", "gov_token"] {
             if let Some(want) = fixture.start.storage.get(contract) {
-                let (cw2, got): (Vec<&Record>, Vec<&Record>) = fresh.start.storage[contract]
+                let (cw2, rest): (Vec<&Record>, Vec<&Record>) = fresh.start.storage[contract]
                     .iter()
                     .partition(|r| r.key == cw2_key());
+                let (marketing, got): (Vec<&Record>, Vec<&Record>) =
+                    rest.into_iter().partition(|r| marketing_keys().contains(&r.key));
                 let want: Vec<&Record> = want.iter().filter(|r| r.key != cw2_key()).collect();
                 assert_eq!(got, want, "{}: storage of {contract}", fixture.name);
                 assert!(
@@ -112,6 +121,14 @@ fn the_journeys_write_the_committed_storage() {
                     "{}: {contract} records the share-token code in cw2: {cw2:?}",
                     fixture.name
                 );
+                if contract != "gov_token" {
+                    assert_eq!(
+                        marketing.len(),
+                        2,
+                        "{}: {contract} holds the marketing info and logo the fund gives it",
+                        fixture.name
+                    );
+                }
                 compared += 1;
             }
         }
