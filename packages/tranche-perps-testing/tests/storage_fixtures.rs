@@ -112,8 +112,9 @@ fn the_journeys_write_the_committed_storage() {
                 let (cw2, rest): (Vec<&Record>, Vec<&Record>) = fresh.start.storage[contract]
                     .iter()
                     .partition(|r| r.key == cw2_key());
-                let (marketing, got): (Vec<&Record>, Vec<&Record>) =
-                    rest.into_iter().partition(|r| marketing_keys().contains(&r.key));
+                let (marketing, got): (Vec<&Record>, Vec<&Record>) = rest
+                    .into_iter()
+                    .partition(|r| marketing_keys().contains(&r.key));
                 let want: Vec<&Record> = want.iter().filter(|r| r.key != cw2_key()).collect();
                 assert_eq!(got, want, "{}: storage of {contract}", fixture.name);
                 assert!(
