@@ -8,7 +8,8 @@
 // and GOV. Phase 1: 10 accounts each open a position, deposit and stake (one tx each); probe A
 // then does each operation in its own tx, and its gas is recorded. Phase 2: the other accounts
 // do the same, then probe B. Votes: a proposal is made, 10 accounts vote, probe A votes; the rest
-// vote, probe B votes. Exits non-zero if any transaction fails.
+// vote, probe B votes (the funder stakes first, as proposing takes stake). Exits non-zero if
+// any transaction fails.
 import { readFileSync, writeFileSync } from "fs";
 import { randomBytes } from "crypto";
 import { SigningCosmWasmClient } from "@cosmjs/cosmwasm-stargate";
@@ -102,6 +103,11 @@ async function main(): Promise<void> {
   const b = await probe(probeB);
   console.log(`with ${count} others: ${JSON.stringify(b)}`);
 
+  // Proposing takes a share of the staked power (`min_proposer_share`), held from a block
+  // before the proposal: the funder stakes 100 GOV first.
+  await send(funder, [execMsg(funder.address, c.gov_token, {
+    send: { contract: c.governance, amount: "100000000", msg: Buffer.from(JSON.stringify({ stake: {} })).toString("base64") },
+  })], 800_000);
   const propose: GovMsg = {
     propose: { title: "gas probe", description: "", actions: [{ set_fund_pause: { deposits: false, withdrawals: null } }] },
   };
