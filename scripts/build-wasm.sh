@@ -17,6 +17,14 @@
 #                                    artifact's sha256 equals the committed
 #                                    artifacts/checksums.txt
 #
+# Contracts the suite deploys next to its own are built the same way from their crates.io
+# releases, each in a workspace of its own under third-party/ (DAO DAO's on cosmwasm-std 1.5,
+# which must never mix with the suite's 2.x; cw-plus's multisig and group). There each member is
+# a thin cdylib wrapper linking one released crate; its artifact is named after that crate and
+# lands in artifacts/third-party/<workspace>/, with its checksums in third-party/<workspace>/checksums.txt.
+# wasm-opt gets `--one-caller-inline-max-function-size 0` for them: without it, inlining gives
+# dao-dao-core functions over the 100 locals cosmwasm-check allows.
+#
 # Every artifact must pass cosmwasm-check and be at most MAX_WASM_BYTES (default 800 KiB,
 # wasmd's default upload limit); each size is also printed against TARGET_WASM_BYTES
 # (default 600 KiB, the smallest upload limit found on a production chain).
@@ -50,64 +58,109 @@ echo "rustc: $(rustup run "$WASM_RUST_TOOLCHAIN" rustc --version)"
 ensure_binaryen
 ensure_cosmwasm_check
 
-if [[ "$MODE" == verify ]]; then
-    [[ -f "$ARTIFACTS/checksums.txt" ]] || die "no committed artifacts/checksums.txt to verify against"
-    cp "$ARTIFACTS/checksums.txt" "$REPO_ROOT/target/checksums.expected"
-    header "Clean target dir $TARGET_DIR"
-    rm -rf "$TARGET_DIR"
-fi
-
-header "cargo build (Rust $WASM_RUST_TOOLCHAIN, --release --lib --locked)"
-export RUSTFLAGS="-C link-arg=-s --remap-path-prefix=$REPO_ROOT=/code --remap-path-prefix=$CARGO_HOME_DIR=/usr/local/cargo"
-while read -r dir crate lib; do
-    echo "--- $crate"
-    cargo "+$WASM_RUST_TOOLCHAIN" build --release --lib --locked \
-        --target "$WASM_TARGET" --target-dir "$TARGET_DIR" -p "$crate"
-done <<<"$CONTRACTS"
-
-header "wasm-opt -Os --signext-lowering ($("$WASM_OPT" --version))"
-mkdir -p "$ARTIFACTS"
-rm -f "$ARTIFACTS"/*.wasm
-while read -r dir crate lib; do
-    "$WASM_OPT" -Os --signext-lowering "$TARGET_DIR/$WASM_TARGET/release/$lib.wasm" \
-        -o "$ARTIFACTS/$lib.wasm"
-done <<<"$CONTRACTS"
-
-header "Checksums"
-(cd "$ARTIFACTS" && sha256sum -- *.wasm > checksums.txt && cat checksums.txt)
-
 failed=0
-header "cosmwasm-check ($("$COSMWASM_CHECK" --version))"
-"$COSMWASM_CHECK" "$ARTIFACTS"/*.wasm || failed=1
-
-header "Sizes (limit $MAX_WASM_BYTES bytes, target $TARGET_WASM_BYTES bytes)"
 rows=()
-for wasm in "$ARTIFACTS"/*.wasm; do
-    size=$(stat -c %s "$wasm")
-    name="$(basename "$wasm")"
-    if (( size > MAX_WASM_BYTES )); then
-        verdict="over the limit"
-        failed=1
-    elif (( size > TARGET_WASM_BYTES )); then
-        verdict="over the target by $((size - TARGET_WASM_BYTES))"
-    else
-        verdict="under the target by $((TARGET_WASM_BYTES - size))"
-    fi
-    printf '%-22s %8d bytes  %4d KiB  %s\n' "$name" "$size" "$((size / 1024))" "$verdict"
-    rows+=("| \`$name\` | $size | $((size / 1024)) | $verdict |")
-done
 
-if [[ "$MODE" == verify ]]; then
-    header "Verify against the committed checksums"
-    if diff -u "$REPO_ROOT/target/checksums.expected" "$ARTIFACTS/checksums.txt"; then
-        echo "every artifact reproduces its committed checksum"
-    else
-        cp "$REPO_ROOT/target/checksums.expected" "$ARTIFACTS/checksums.txt.committed"
-        echo "ERROR: the rebuilt artifacts differ from artifacts/checksums.txt (above)." >&2
-        echo "If the code changed on purpose, run scripts/build-wasm.sh and commit the new checksums." >&2
-        failed=1
+# Lists a third-party workspace's wrappers as "<dir> <crate> <lib> <artifact name>".
+list_wrappers() {
+    cargo metadata --no-deps --format-version 1 --manifest-path "$1/Cargo.toml" | python3 -c '
+import json, os, sys
+for pkg in json.load(sys.stdin)["packages"]:
+    for target in pkg["targets"]:
+        if "cdylib" in target["crate_types"]:
+            lib = target["name"].replace("-", "_")
+            print(os.path.basename(os.path.dirname(pkg["manifest_path"])), pkg["name"], lib,
+                  lib.removesuffix("_wasm"))
+'
+}
+
+# build_group <title> <workspace> <target dir> <artifact dir> <checksums file> <contracts> [wasm-opt flags...]
+# Builds every listed crate of one workspace, optimizes each into the artifact dir, checks it
+# and its size, and writes (or, with --verify, compares) the group's checksums.
+build_group() {
+    local title="$1" workspace="$2" target_dir="$3" out="$4" sums="$5" contracts="$6"
+    shift 6
+    local opt_flags=("$@")
+    header "$title: contracts"
+    echo "$contracts"
+    if [[ "$MODE" == verify ]]; then
+        [[ -f "$sums" ]] || die "no committed ${sums#"$REPO_ROOT"/} to verify against"
+        mkdir -p "$(dirname "$target_dir")"
+        cp "$sums" "$target_dir.checksums.expected"
+        header "$title: clean target dir ${target_dir#"$REPO_ROOT"/}"
+        rm -rf "$target_dir"
     fi
-fi
+
+    header "$title: cargo build (Rust $WASM_RUST_TOOLCHAIN, --release --lib --locked)"
+    # Paths that end up in the wasm are remapped to the optimizer's layout: /code for the
+    # workspace, /usr/local/cargo for cargo's home.
+    local -x RUSTFLAGS="-C link-arg=-s --remap-path-prefix=$workspace=/code --remap-path-prefix=$CARGO_HOME_DIR=/usr/local/cargo"
+    local dir crate lib name
+    while read -r dir crate lib name; do
+        echo "--- $crate"
+        # One crate per build: building wrappers together would unify a released crate's
+        # features with the `library` feature another member's dependency turns on.
+        (cd "$workspace" && cargo "+$WASM_RUST_TOOLCHAIN" build --release --lib --locked \
+            --target "$WASM_TARGET" --target-dir "$target_dir" -p "$crate")
+    done <<<"$contracts"
+
+    header "$title: wasm-opt -Os --signext-lowering ${opt_flags[*]} ($("$WASM_OPT" --version))"
+    mkdir -p "$out"
+    rm -f "$out"/*.wasm
+    while read -r dir crate lib name; do
+        "$WASM_OPT" -Os --signext-lowering "${opt_flags[@]}" \
+            "$target_dir/$WASM_TARGET/release/$lib.wasm" -o "$out/${name:-$lib}.wasm"
+    done <<<"$contracts"
+
+    local wasms rel="${out#"$ARTIFACTS"}"
+    rel="artifacts${rel}"
+    wasms="$(cd "$out" && find . -maxdepth 1 -name '*.wasm' | sed 's|^\./||' | sort)"
+    header "$title: checksums"
+    (cd "$out" && sha256sum -- $wasms > "$sums.new" && mv "$sums.new" "$sums.built" && cat "$sums.built")
+
+    header "$title: cosmwasm-check ($("$COSMWASM_CHECK" --version))"
+    (cd "$out" && "$COSMWASM_CHECK" $wasms) || failed=1
+
+    header "$title: sizes (limit $MAX_WASM_BYTES bytes, target $TARGET_WASM_BYTES bytes)"
+    local wasm size verdict
+    for wasm in $wasms; do
+        size=$(stat -c %s "$out/$wasm")
+        if (( size > MAX_WASM_BYTES )); then
+            verdict="over the limit"
+            failed=1
+        elif (( size > TARGET_WASM_BYTES )); then
+            verdict="over the target by $((size - TARGET_WASM_BYTES))"
+        else
+            verdict="under the target by $((TARGET_WASM_BYTES - size))"
+        fi
+        printf '%-40s %8d bytes  %4d KiB  %s\n' "$wasm" "$size" "$((size / 1024))" "$verdict"
+        rows+=("| \`$rel/$wasm\` | $size | $((size / 1024)) | $verdict |")
+    done
+
+    if [[ "$MODE" == verify ]]; then
+        header "$title: verify against the committed checksums"
+        if diff -u "$target_dir.checksums.expected" "$sums.built"; then
+            echo "every artifact reproduces its committed checksum"
+        else
+            echo "ERROR: the rebuilt artifacts differ from ${sums#"$REPO_ROOT"/} (above)." >&2
+            echo "If the code changed on purpose, run scripts/build-wasm.sh and commit the new checksums." >&2
+            failed=1
+        fi
+        rm -f "$sums.built"
+    else
+        mv "$sums.built" "$sums"
+    fi
+}
+
+build_group "Suite" "$REPO_ROOT" "$TARGET_DIR" "$ARTIFACTS" "$ARTIFACTS/checksums.txt" \
+    "$(list_contracts)"
+for workspace in "$REPO_ROOT"/third-party/*/; do
+    workspace="${workspace%/}"
+    name="$(basename "$workspace")"
+    build_group "Third party: $name" "$workspace" "$REPO_ROOT/target/third-party/$name" \
+        "$ARTIFACTS/third-party/$name" "$workspace/checksums.txt" "$(list_wrappers "$workspace")" \
+        --one-caller-inline-max-function-size 0
+done
 
 if [[ "$MODE" == build ]]; then
     mkdir -p "$(dirname "$SIZES_DOC")"
@@ -116,7 +169,9 @@ if [[ "$MODE" == build ]]; then
         echo
         echo "Written by \`scripts/build-wasm.sh\` (Rust $WASM_RUST_TOOLCHAIN, \`wasm-opt -Os\`, binaryen $BINARYEN_VERSION);"
         echo "do not edit. Limit $MAX_WASM_BYTES bytes (800 KiB, wasmd's default upload limit), target"
-        echo "$TARGET_WASM_BYTES bytes (600 KiB). Checksums: \`artifacts/checksums.txt\`."
+        echo "$TARGET_WASM_BYTES bytes (600 KiB). Checksums: \`artifacts/checksums.txt\` and, for the"
+        echo "released third-party contracts the suite deploys next to its own (built from crates.io"
+        echo "in the workspaces under \`third-party/\`), each workspace's \`checksums.txt\`."
         echo
         echo "| artifact | bytes | KiB | against the target |"
         echo "| --- | ---: | ---: | --- |"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end on a real chain: start the single-node wasmd localnet, deploy the suite from
-# deploy/localnet.json, play every journey in journeys/, print the gas table (also written to
+# deploy/localnet.json, play every journey in journeys/, deploy two more suites and hand their
+# governor roles to a DAO DAO DAO and to a cw3 multisig (journeys/governors/), print the gas table (also written to
 # target/localnet/gas.json), generate and type-check the TypeScript client from schema/ and run
 # its journey (a deposit and a fund query), measure how gas of open, deposit, stake and vote
 # changes between 10 and 1,000 other positions, underwriters and voters (also written to
@@ -13,7 +14,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-[[ -f artifacts/governance.wasm ]] || bash scripts/build-wasm.sh
+[[ -f artifacts/governance.wasm && -f artifacts/third-party/dao-dao/dao_dao_core.wasm ]] || bash scripts/build-wasm.sh
 
 ensure_wasmd
 export WASMD
@@ -26,6 +27,14 @@ python3 scripts/chain/chain.py deploy --config deploy/localnet.json --out "$OUT/
 header "Journeys"
 python3 scripts/chain/chain.py journey --config deploy/localnet.json \
     --deployment "$OUT/deployment.json" --gas-out "$OUT/gas.json" journeys/*.json
+
+header "Governed by DAO DAO and by a cw3 multisig (a fresh suite each, on the same chain)"
+for governor in dao_dao cw3_multisig; do
+    python3 scripts/chain/chain.py deploy --config deploy/localnet.json --keep-governor \
+        --out "$OUT/deployment-$governor.json" > "$OUT/deploy-$governor.log"
+    python3 scripts/chain/chain.py journey --config deploy/localnet.json \
+        --deployment "$OUT/deployment-$governor.json" "journeys/governors/$governor.json"
+done
 
 header "TypeScript client: generate from schema/, type-check, run its journey"
 (

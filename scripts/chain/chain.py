@@ -16,6 +16,7 @@ a table and written as JSON. Exits non-zero on the first failed step or expectat
 """
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -129,10 +130,10 @@ def event_attr(res, event_type, key):
 
 # ----- deploy -----
 
-def verify_artifacts(names, artifacts):
-    sums_path = os.path.join(artifacts, "checksums.txt")
+def verify_artifacts(names, artifacts, sums_path=None):
+    sums_path = sums_path or os.path.join(artifacts, "checksums.txt")
     if not os.path.exists(sums_path):
-        raise ChainError("artifacts/checksums.txt is missing: run scripts/build-wasm.sh")
+        raise ChainError(f"{os.path.relpath(sums_path, ROOT)} is missing: run scripts/build-wasm.sh")
     sums = {}
     for line in open(sums_path):
         digest, name = line.split()
@@ -143,7 +144,20 @@ def verify_artifacts(names, artifacts):
             raise ChainError(f"artifact {name} is missing: run scripts/build-wasm.sh")
         digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
         if sums.get(name) != digest:
-            raise ChainError(f"artifact {name} does not match artifacts/checksums.txt")
+            raise ChainError(f"artifact {name} does not match {os.path.relpath(sums_path, ROOT)}")
+
+
+def store_third_party(chain, path, sender):
+    """Stores artifacts/third-party/<workspace>/<name>.wasm after checking it against
+    third-party/<workspace>/checksums.txt; returns its code id."""
+    parts = path.split("/")
+    if len(parts) != 2:
+        raise ChainError(f"third-party artifact {path}: expected <workspace>/<name>.wasm")
+    workspace, name = parts
+    artifacts = os.path.join(ROOT, "artifacts", "third-party", workspace)
+    verify_artifacts([name], artifacts, os.path.join(ROOT, "third-party", workspace, "checksums.txt"))
+    res = chain.tx(["tx", "wasm", "store", os.path.join(artifacts, name)], sender)
+    return int(event_attr(res, "store_code", "code_id"))
 
 
 def resolve(chain, value):
@@ -165,7 +179,7 @@ def instantiate(chain, code_id, msg, label, sender, admin):
     return event_attr(res, "instantiate", "_contract_address"), res
 
 
-def deploy(cfg, out_path, artifacts):
+def deploy(cfg, out_path, artifacts, keep_governor=False):
     chain = Chain(cfg)
     codes = {"share_token": "share_token.wasm", "insurance_fund": "insurance_fund.wasm",
              "perp_engine": "perp_engine.wasm", "governance": "governance.wasm"}
@@ -203,7 +217,7 @@ def deploy(cfg, out_path, artifacts):
     for market in resolve(chain, cfg.get("markets", [])):
         chain.tx(["tx", "wasm", "execute", engine, json.dumps({"add_market": market})], deployer)
         print(f"market {market['id']} added")
-    if cfg.get("hand_over_to_governance"):
+    if cfg.get("hand_over_to_governance") and not keep_governor:
         offer = {"update_ownership": {"transfer_ownership": {"new_owner": governance, "expiry": None}}}
         chain.tx(["tx", "wasm", "execute", fund, json.dumps(offer)], deployer)
         chain.tx(["tx", "wasm", "execute", engine, json.dumps(offer)], deployer)
@@ -227,6 +241,8 @@ def deploy(cfg, out_path, artifacts):
 # ----- journeys -----
 
 def lookup(data, path):
+    if path == "":
+        return data
     for part in path.split("."):
         if isinstance(data, list):
             data = data[int(part)]
@@ -245,6 +261,10 @@ class Player:
 
     def subst(self, value):
         if isinstance(value, dict):
+            if set(value) == {"json_b64"}:
+                # A message embedded in another one (a DAO's or a multisig's wasm execute).
+                inner = json.dumps(self.subst(value["json_b64"]), separators=(",", ":"))
+                return base64.b64encode(inner.encode()).decode()
             return {k: self.subst(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.subst(v) for v in value]
@@ -266,6 +286,9 @@ class Player:
         whole = re.fullmatch(r"\{\{([^}]+)\}\}", value)
         if whole and whole.group(1) == "now":
             return self.chain.block_time()
+        if whole and whole.group(1).startswith("saved:"):
+            # The saved value as it was (a number stays a number, e.g. a code or proposal id).
+            return self.saved[whole.group(1)[len("saved:"):]]
         return re.sub(r"\{\{([^}]+)\}\}", one, value)
 
     def check(self, got, step):
@@ -283,6 +306,8 @@ class Player:
                 raise ChainError(f"{step['name']}: {path} = {value}, expected {op} {want}")
         for path, name in step.get("save", {}).items():
             self.saved[name] = lookup(got, path)
+        for path, name in step.get("save_contract", {}).items():
+            self.contracts[name] = lookup(got, path)
 
     def step(self, step):
         kind = step["do"]
@@ -291,9 +316,34 @@ class Player:
             args = ["tx", "wasm", "execute", contract, json.dumps(self.subst(step["msg"]))]
             if step.get("funds"):
                 args += ["--amount", step["funds"]]
+            if "expect_error" in step:
+                # The transaction must fail with an error containing this text.
+                try:
+                    self.chain.tx(args, step["from"])
+                except ChainError as err:
+                    if step["expect_error"] not in str(err):
+                        raise ChainError(f"{step['name']}: failed with {err}, "
+                                         f"expected an error containing {step['expect_error']!r}")
+                    return
+                raise ChainError(f"{step['name']}: succeeded, expected {step['expect_error']!r}")
             res = self.chain.tx(args, step["from"])
             self.record(step, res)
             self.check({"events": res.get("events", [])}, step)
+        elif kind == "store":
+            code_id = store_third_party(self.chain, step["file"], step["from"])
+            self.saved[step["save"]] = code_id
+        elif kind == "instantiate":
+            msg = self.subst(step["msg"])
+            admin = self.subst(step.get("admin", "{{addr:" + step["from"] + "}}"))
+            res = self.chain.tx(["tx", "wasm", "instantiate", str(self.subst(step["code_id"])),
+                                 json.dumps(msg), "--label", step["label"], "--admin", admin],
+                                step["from"])
+            self.contracts[step["as"]] = event_attr(res, "instantiate", "_contract_address")
+            self.record(step, res)
+        elif kind == "wait_blocks":
+            target = self.chain.height() + step["blocks"]
+            while self.chain.height() < target:
+                time.sleep(0.3)
         elif kind == "bank_send":
             res = self.chain.tx(["tx", "bank", "send", step["from"], self.chain.addr(step["to"]),
                                  step["amount"]], step["from"])
@@ -337,6 +387,8 @@ def journey(cfg, deployment_path, files, gas_out):
     player = Player(cfg, json.load(open(deployment_path)))
     for path in files:
         player.play(path)
+    if not player.gas:
+        return
     print("\n== gas used on chain")
     print(f"  {'operation':<34} {'gas used':>10}   step")
     for row in player.gas:
@@ -353,6 +405,9 @@ def main():
     d = sub.add_parser("deploy")
     d.add_argument("--config", required=True)
     d.add_argument("--out", required=True)
+    d.add_argument("--keep-governor", action="store_true",
+                   help="leave the governor roles with the deployer even if the config hands them "
+                        "over to governance (for journeys that hand them to another governor)")
     d.add_argument("--artifacts", default=os.path.join(ROOT, "artifacts"),
                    help="directory of the wasm files and their checksums.txt (default artifacts/)")
     j = sub.add_parser("journey")
@@ -364,7 +419,7 @@ def main():
     cfg = json.load(open(args.config))
     try:
         if args.command == "deploy":
-            deploy(cfg, args.out, os.path.abspath(args.artifacts))
+            deploy(cfg, args.out, os.path.abspath(args.artifacts), args.keep_governor)
         else:
             journey(cfg, args.deployment, args.files, args.gas_out)
     except ChainError as err:
