@@ -110,6 +110,18 @@ pub(crate) fn validate_action(
                 return Err(ContractError::NothingToUpdate { index });
             }
         }
+        Action::UpdateShareTokenMarketing {
+            project,
+            description,
+            logo,
+            ..
+        } => fund::check_marketing_change(project.as_ref(), description.as_ref(), logo.as_ref())
+            .map_err(|refusal| match refusal {
+                fund::MarketingRefusal::NoChange => ContractError::NothingToUpdate { index },
+                fund::MarketingRefusal::Invalid(reason) => {
+                    ContractError::InvalidMarketing { index, reason }
+                }
+            })?,
         Action::UpdateFundParams(_)
         | Action::SetFundPause { .. }
         | Action::UpdateMarket { .. }
@@ -162,6 +174,20 @@ pub fn action_msg(config: &Config, env: &Env, action: &Action) -> Result<CosmosM
                 engine,
                 guardian,
                 remove_guardian: None,
+            },
+        )?,
+        Action::UpdateShareTokenMarketing {
+            tranche,
+            project,
+            description,
+            logo,
+        } => wasm(
+            &fund()?,
+            &fund::ExecuteMsg::UpdateShareTokenMarketing {
+                tranche,
+                project,
+                description,
+                logo,
             },
         )?,
         Action::AddMarket(new) => wasm(&engine()?, &engine::ExecuteMsg::AddMarket(new))?,
