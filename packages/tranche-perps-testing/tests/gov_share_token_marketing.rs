@@ -39,7 +39,7 @@ fn change(project: Option<String>, description: Option<String>, logo: Option<Log
     }
 }
 
-/// A 104-byte embedded SVG with its XML preamble.
+/// A 100-byte embedded SVG with its XML preamble.
 const SVG: &[u8] = b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\" \
 viewBox=\"0 0 8 8\"><circle r=\"4\"/></svg>";
 
