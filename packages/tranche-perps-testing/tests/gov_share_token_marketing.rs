@@ -7,7 +7,7 @@
 //! action existed, the only way was a `Raw` message, which waited the exit window and whose bad
 //! input was found only when the proposal failed at execution.
 
-use cosmwasm_std::{Addr, Binary};
+use cosmwasm_std::{to_json_binary, Addr, Binary, WasmMsg};
 use cw20::{
     Cw20QueryMsg, DownloadLogoResponse, EmbeddedLogo, Logo, LogoInfo, MarketingInfoResponse,
 };
@@ -15,7 +15,7 @@ use governance::ContractError as GovError;
 use tranche_perps_testing::checks::assert_refused;
 use tranche_perps_testing::gov::{Dao, EXIT, TIMELOCK, VOTERS};
 use tranche_perps_testing::Suite;
-use tranche_perps_types::fund::{Tranche, DEFAULT_SHARE_TOKEN_PROJECT, MAX_MARKETING_TEXT};
+use tranche_perps_types::fund::{self, Tranche, DEFAULT_SHARE_TOKEN_PROJECT, MAX_MARKETING_TEXT};
 use tranche_perps_types::governance::{Action, ProposalListResponse, ProposalStatus, QueryMsg};
 
 fn dao() -> Dao {
@@ -44,7 +44,8 @@ const SVG: &[u8] = b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/
 viewBox=\"0 0 8 8\"><circle r=\"4\"/></svg>";
 
 /// A proposal setting the junior token's project, description and an embedded SVG logo waits
-/// 2 days (`timelock_seconds` 172,800, against the 9-day exit window of a risky change): its
+/// 2 days (`timelock_seconds` 172,800; the same change as a `Raw` message waits the 9-day exit
+/// window, 777,600): its
 /// execution is refused 1 second before 2 days after passing and runs at 2 days. The junior
 /// token's `MarketingInfo` then shows the new project and description with the fund still its
 /// marketing admin, `DownloadLogo` the SVG (`image/svg+xml`); the senior token is untouched.
@@ -57,7 +58,22 @@ fn a_marketing_proposal_waits_2_days_not_9_and_sets_the_junior_tokens_marketing(
         Some(Logo::Embedded(EmbeddedLogo::Svg(Binary::from(SVG)))),
     )]);
     assert_eq!(dao.suite.proposal(id).timelock_seconds, TIMELOCK);
-    assert!(TIMELOCK < EXIT);
+    // The same change as a raw message to the fund waits the exit window.
+    let raw = Action::Raw(
+        WasmMsg::Execute {
+            contract_addr: dao.suite.fund.to_string(),
+            msg: to_json_binary(&fund::ExecuteMsg::UpdateShareTokenMarketing {
+                tranche: Tranche::Junior,
+                project: Some("Junior cover".to_string()),
+                description: None,
+                logo: None,
+            })
+            .unwrap(),
+            funds: vec![],
+        }
+        .into(),
+    );
+    assert_eq!(dao.timelock_of(vec![raw]), EXIT);
     let passed = dao.pass(id);
     dao.suite.advance(TIMELOCK - 1);
     assert_eq!(
