@@ -30,7 +30,8 @@ pub(crate) fn engine_answers(deps: Deps, engine: &Addr) -> bool {
 }
 
 /// Checks what governance can check of an action before it is proposed: every address inside
-/// it, and a settings change in full. Ranges of fund and engine parameters are left to those
+/// it, a settings change in full, and a share-token marketing change by the fund's own check
+/// ([`fund::check_marketing_change`]). Ranges of fund and engine parameters are left to those
 /// contracts (a failure there is recorded on the proposal at execution).
 pub(crate) fn validate_action(
     deps: Deps,
