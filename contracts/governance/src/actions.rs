@@ -30,7 +30,8 @@ pub(crate) fn engine_answers(deps: Deps, engine: &Addr) -> bool {
 }
 
 /// Checks what governance can check of an action before it is proposed: every address inside
-/// it, and a settings change in full. Ranges of fund and engine parameters are left to those
+/// it, a settings change in full, and a share-token marketing change by the fund's own check
+/// ([`fund::check_marketing_change`]). Ranges of fund and engine parameters are left to those
 /// contracts (a failure there is recorded on the proposal at execution).
 pub(crate) fn validate_action(
     deps: Deps,
@@ -110,6 +111,18 @@ pub(crate) fn validate_action(
                 return Err(ContractError::NothingToUpdate { index });
             }
         }
+        Action::UpdateShareTokenMarketing {
+            project,
+            description,
+            logo,
+            ..
+        } => fund::check_marketing_change(project.as_ref(), description.as_ref(), logo.as_ref())
+            .map_err(|refusal| match refusal {
+                fund::MarketingRefusal::NoChange => ContractError::NothingToUpdate { index },
+                fund::MarketingRefusal::Invalid(reason) => {
+                    ContractError::InvalidMarketing { index, reason }
+                }
+            })?,
         Action::UpdateFundParams(_)
         | Action::SetFundPause { .. }
         | Action::UpdateMarket { .. }
@@ -162,6 +175,20 @@ pub fn action_msg(config: &Config, env: &Env, action: &Action) -> Result<CosmosM
                 engine,
                 guardian,
                 remove_guardian: None,
+            },
+        )?,
+        Action::UpdateShareTokenMarketing {
+            tranche,
+            project,
+            description,
+            logo,
+        } => wasm(
+            &fund()?,
+            &fund::ExecuteMsg::UpdateShareTokenMarketing {
+                tranche,
+                project,
+                description,
+                logo,
             },
         )?,
         Action::AddMarket(new) => wasm(&engine()?, &engine::ExecuteMsg::AddMarket(new))?,

@@ -45,8 +45,11 @@ pub enum ContractError {
     #[error("the actions take {size} bytes serialized, more than {max}")]
     ActionsTooLarge { size: u64, max: u32 },
 
-    #[error("action {index}: changes no address")]
+    #[error("action {index}: changes nothing")]
     NothingToUpdate { index: usize },
+
+    #[error("action {index}: invalid share token marketing: {reason}")]
+    InvalidMarketing { index: usize, reason: &'static str },
 
     #[error(
         "action {index}: renouncing the governor role is not offered by the fund or the engine"

@@ -237,6 +237,12 @@ pub const SAFE_CHANGES: &[SafeChange] = &[
         SafeWay::Always,
         "governance takes the governor role offered",
     ),
+    safe(
+        "UpdateShareTokenMarketing",
+        "",
+        SafeWay::Always,
+        "wallet-facing text and logo only; no funds or rights move",
+    ),
 ];
 
 /// The reviewed safe way of `field` of `action`, if any.
@@ -439,6 +445,13 @@ fn raises_risk(deps: Deps, config: &Config, action: &Action) -> Result<bool, Con
         // Refused when proposed, and by the fund and the engine.
         Action::FundOwnership(GovernorAction::RenounceOwnership)
         | Action::EngineOwnership(GovernorAction::RenounceOwnership) => false,
+        // Every field is named, so a field added to the action is classified here first.
+        Action::UpdateShareTokenMarketing {
+            tranche: _,
+            project: _,
+            description: _,
+            logo: _,
+        } => safe_case("UpdateShareTokenMarketing", ""),
         // New feeders control the index every liquidation and bad debt follows.
         Action::AddMarket(_) => safe_case("AddMarket", ""),
         Action::SetFeeders { .. } => safe_case("SetFeeders", ""),

@@ -10,9 +10,9 @@ use cw20::MinterResponse;
 use cw_utils::{nonpayable, parse_instantiate_response_data};
 use tranche_perps_types::fund::GovernorAction;
 use tranche_perps_types::fund::{
-    bounds, default_share_token_description, default_share_token_logo, ExecuteMsg, InstantiateMsg,
-    MigrateMsg, QueryMsg, ShareTokenInfo, ShareTokenMarketing, Tranche,
-    DEFAULT_SHARE_TOKEN_PROJECT, SHARE_EXTRA_DECIMALS,
+    bounds, check_marketing, default_share_token_description, default_share_token_logo, ExecuteMsg,
+    InstantiateMsg, MarketingRefusal, MigrateMsg, QueryMsg, ShareTokenInfo, ShareTokenMarketing,
+    Tranche, DEFAULT_SHARE_TOKEN_PROJECT, SHARE_EXTRA_DECIMALS,
 };
 use tranche_perps_types::Expiration;
 
@@ -80,29 +80,10 @@ fn validate_token_info(info: &ShareTokenInfo) -> Result<(), ContractError> {
             reason: reason.to_string(),
         }),
         None => info.marketing.as_ref().map_or(Ok(()), |m| {
-            validate_marketing(m.project.as_ref(), m.description.as_ref(), m.logo.as_ref())
+            check_marketing(m.project.as_ref(), m.description.as_ref(), m.logo.as_ref())
+                .map_err(|reason| MarketingRefusal::Invalid(reason).into())
         }),
     }
-}
-
-/// The bounds of a share token's marketing: texts of at most `MAX_MARKETING_TEXT` bytes and
-/// a logo cw20-base accepts, checked here so a bad one fails with a fund error.
-pub(crate) fn validate_marketing(
-    project: Option<&String>,
-    description: Option<&String>,
-    logo: Option<&cw20::Logo>,
-) -> Result<(), ContractError> {
-    use tranche_perps_types::fund::{check_logo, MAX_MARKETING_TEXT};
-    let invalid = |reason: &str| ContractError::InvalidMarketing {
-        reason: reason.to_string(),
-    };
-    if project.is_some_and(|p| p.len() > MAX_MARKETING_TEXT) {
-        return Err(invalid("project may have at most 1000 bytes"));
-    }
-    if description.is_some_and(|d| d.len() > MAX_MARKETING_TEXT) {
-        return Err(invalid("description may have at most 1000 bytes"));
-    }
-    logo.map_or(Ok(()), check_logo).map_err(invalid)
 }
 
 /// The cw20 marketing a tranche's share token is instantiated with: what the operator gave,

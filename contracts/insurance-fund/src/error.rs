@@ -159,6 +159,19 @@ pub enum ContractError {
     NoMarketingChange,
 }
 
+impl From<tranche_perps_types::fund::MarketingRefusal> for ContractError {
+    fn from(e: tranche_perps_types::fund::MarketingRefusal) -> Self {
+        match e {
+            tranche_perps_types::fund::MarketingRefusal::NoChange => Self::NoMarketingChange,
+            tranche_perps_types::fund::MarketingRefusal::Invalid(reason) => {
+                Self::InvalidMarketing {
+                    reason: reason.to_string(),
+                }
+            }
+        }
+    }
+}
+
 impl From<tranche_perps_types::bounds::OutOfRange> for ContractError {
     fn from(e: tranche_perps_types::bounds::OutOfRange) -> Self {
         Self::ParamOutOfRange {

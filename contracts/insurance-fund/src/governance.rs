@@ -318,10 +318,11 @@ pub fn update_share_token_marketing(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
-    if project.is_none() && description.is_none() && logo.is_none() {
-        return Err(ContractError::NoMarketingChange);
-    }
-    crate::contract::validate_marketing(project.as_ref(), description.as_ref(), logo.as_ref())?;
+    tranche_perps_types::fund::check_marketing_change(
+        project.as_ref(),
+        description.as_ref(),
+        logo.as_ref(),
+    )?;
     let token = CONFIG.load(deps.storage)?.token(tranche)?;
     let mut response = Response::new()
         .add_attribute("action", "update_share_token_marketing")

@@ -34,6 +34,12 @@ pub const CAROL_KEEPS_50: [(&str, u128); 3] = [
     ("carol", 50 * ONE),
 ];
 
+/// Governance's default timelock (2 days): what a proposal on the reviewed safe list waits.
+pub const TIMELOCK: u64 = 2 * crate::time::DAY;
+/// The fund's default exit window (7-day cooldown plus 2-day claim window, 9 days): what a
+/// risk-raising proposal waits.
+pub const EXIT: u64 = fund::bounds::DEFAULT_EXIT_WINDOW_SECONDS;
+
 /// The governance contract.
 pub fn governance_contract() -> Box<dyn Contract<Empty>> {
     Box::new(

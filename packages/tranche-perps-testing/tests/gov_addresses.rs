@@ -8,7 +8,7 @@
 use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, Decimal, Timestamp, Uint128, WasmMsg};
 use cw_multi_test::{AppResponse, Executor};
 use governance::ContractError as GovError;
-use tranche_perps_testing::gov::{Dao, CAROL_KEEPS_50, VOTERS};
+use tranche_perps_testing::gov::{Dao, CAROL_KEEPS_50, EXIT, TIMELOCK, VOTERS};
 use tranche_perps_testing::perp::{default_market_params, engine_contract};
 use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, DENOM, ONE};
@@ -18,10 +18,6 @@ use tranche_perps_types::governance::{
     Action, ExecuteMsg, GovAddressesUpdate, GovConfig, ProposalStatus,
 };
 
-/// Default timelock.
-const TIMELOCK: u64 = 2 * DAY;
-/// Default fund cooldown plus claim window: the timelock of risk-raising actions.
-const EXIT: u64 = 9 * DAY;
 const DEPOSIT: u128 = 5 * ONE;
 const ETH: &str = "ETH-USD";
 

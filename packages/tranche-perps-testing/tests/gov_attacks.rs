@@ -8,7 +8,7 @@ use cosmwasm_std::{Decimal, Uint128};
 use cw_multi_test::Executor;
 use governance::risk::{safe_way, SafeWay, SAFE_CHANGES};
 use governance::ContractError as GovError;
-use tranche_perps_testing::gov::{Dao, VOTERS};
+use tranche_perps_testing::gov::{Dao, EXIT, TIMELOCK, VOTERS};
 use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_testing::time::{DAY, MINUTE};
 use tranche_perps_testing::{Suite, ONE};
@@ -18,10 +18,6 @@ use tranche_perps_types::fund::{
 };
 use tranche_perps_types::governance::{Action, GovConfig, InstantiateMsg};
 
-/// Default governance timelock.
-const TIMELOCK: u64 = 2 * DAY;
-/// Default fund cooldown (7 days) plus claim window (2 days).
-const EXIT: u64 = 9 * DAY;
 const ETH: &str = "ETH-USD";
 
 fn dao() -> Dao {
@@ -458,6 +454,16 @@ fn every_typed_action_both_ways_waits_what_the_reviewed_list_says() {
             },
         ),
         (
+            "UpdateShareTokenMarketing",
+            "",
+            Action::UpdateShareTokenMarketing {
+                tranche: Tranche::Junior,
+                project: Some("Junior cover".to_string()),
+                description: None,
+                logo: None,
+            },
+        ),
+        (
             "SetFeeders",
             "",
             Action::SetFeeders {
@@ -514,6 +520,7 @@ fn every_typed_action_both_ways_waits_what_the_reviewed_list_says() {
             Action::UpdateFundParams(_)
             | Action::SetFundPause { .. }
             | Action::UpdateFundConfig { .. }
+            | Action::UpdateShareTokenMarketing { .. }
             | Action::AddMarket(_)
             | Action::UpdateMarket { .. }
             | Action::SetFeeders { .. }

@@ -5,7 +5,7 @@
 use cosmwasm_std::{coins, to_json_vec, Addr, BankMsg, Coin, CosmosMsg, Decimal, Uint128};
 use cw_ownable::Ownership;
 use governance::ContractError as GovError;
-use tranche_perps_testing::gov::{Dao, CAROL_KEEPS_50, VOTERS};
+use tranche_perps_testing::gov::{Dao, CAROL_KEEPS_50, EXIT, TIMELOCK, VOTERS};
 use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_testing::time::{DAY, HOUR};
 use tranche_perps_testing::{Suite, ONE};
@@ -18,10 +18,6 @@ use tranche_perps_types::governance::{
     Action, ExecuteMsg, GovAddressesUpdate, GovConfig, ProposalStatus,
 };
 
-/// Default timelock.
-const TIMELOCK: u64 = 2 * DAY;
-/// Default fund cooldown plus claim window: the timelock of risk-raising actions.
-const EXIT: u64 = 9 * DAY;
 const ETH: &str = "ETH-USD";
 
 /// The full suite with alice (600), bob (300) and carol (100) all staked.

@@ -73,7 +73,7 @@ use cw_utils::Expiration;
 use governance::risk::{safe_way, SafeWay};
 use governance::ContractError as GovError;
 use proptest::prelude::*;
-use tranche_perps_testing::gov::GovResult;
+use tranche_perps_testing::gov::{GovResult, TIMELOCK};
 use tranche_perps_testing::time::{DAY, MINUTE};
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::{self, FundParamsUpdate, GovernorAction};
@@ -93,8 +93,6 @@ const OUTSIDER: &str = "mallory";
 const SUPPLY: u128 = START * (VOTERS as u128 + 1);
 /// Largest deposit the settings may ask: a tenth of the supply.
 const CAP: u128 = SUPPLY / 10;
-/// Default governance timelock.
-const TIMELOCK: u64 = 2 * DAY;
 /// The fund's claim window (never changed here); its cooldown is.
 const CLAIM_WINDOW: u64 = fund::DEFAULT_CLAIM_WINDOW_SECONDS;
 

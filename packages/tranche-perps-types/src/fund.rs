@@ -314,6 +314,46 @@ pub fn default_share_token_logo(tranche: Tranche) -> cw20::Logo {
     cw20::Logo::Embedded(cw20::EmbeddedLogo::Svg(Binary::from(svg.into_bytes())))
 }
 
+/// The bounds of a share token's marketing: `project` and `description` of at most
+/// [`MAX_MARKETING_TEXT`] bytes and a logo cw20-base accepts ([`check_logo`]); the reason when
+/// broken. The fund checks its instantiation and `UpdateShareTokenMarketing` with it, and
+/// governance a proposal carrying that change.
+pub fn check_marketing(
+    project: Option<&String>,
+    description: Option<&String>,
+    logo: Option<&cw20::Logo>,
+) -> Result<(), &'static str> {
+    if project.is_some_and(|p| p.len() > MAX_MARKETING_TEXT) {
+        return Err("project may have at most 1000 bytes");
+    }
+    if description.is_some_and(|d| d.len() > MAX_MARKETING_TEXT) {
+        return Err("description may have at most 1000 bytes");
+    }
+    logo.map_or(Ok(()), check_logo)
+}
+
+/// Why a change of a share token's marketing is refused ([`check_marketing_change`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarketingRefusal {
+    /// Project, description and logo all absent: the change changes nothing.
+    NoChange,
+    /// Out of the bounds of [`check_marketing`]; the reason.
+    Invalid(&'static str),
+}
+
+/// A change of a share token's marketing (`UpdateShareTokenMarketing`): at least one field
+/// present, all within [`check_marketing`].
+pub fn check_marketing_change(
+    project: Option<&String>,
+    description: Option<&String>,
+    logo: Option<&cw20::Logo>,
+) -> Result<(), MarketingRefusal> {
+    if project.is_none() && description.is_none() && logo.is_none() {
+        return Err(MarketingRefusal::NoChange);
+    }
+    check_marketing(project, description, logo).map_err(MarketingRefusal::Invalid)
+}
+
 /// The rules cw20-base applies to a logo (an SVG starts with an XML preamble `<?xml ...?>`, a
 /// PNG with the PNG signature, either at most [`MAX_LOGO_BYTES`]); the reason when broken.
 pub fn check_logo(logo: &cw20::Logo) -> Result<(), &'static str> {

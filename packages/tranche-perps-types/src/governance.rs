@@ -9,7 +9,7 @@ use cosmwasm_std::{Addr, CosmosMsg, Decimal, Empty, Timestamp, Uint128};
 
 use crate::bounds::DAY;
 use crate::engine::{EnginePause, FeeConfig, MarketParams, NewMarket};
-use crate::fund::{FundParamsUpdate, GovernorAction};
+use crate::fund::{FundParamsUpdate, GovernorAction, Tranche};
 
 /// Bounds of governance's settings ([`GovConfig`], [`VotingRules`]): the one table validation,
 /// the `ParamOutOfRange` error and the docs read.
@@ -231,6 +231,21 @@ pub enum Action {
         engine: Option<String>,
         /// New guardian.
         guardian: Option<String>,
+    },
+    /// Change a fund share token's cw20 marketing, through the fund's
+    /// `UpdateShareTokenMarketing` (absent fields stay as they are; an empty text clears it).
+    /// No risk to underwriters: waits the ordinary timelock. Refused when proposed if it
+    /// changes nothing or carries what the fund would refuse
+    /// ([`crate::fund::check_marketing_change`]).
+    UpdateShareTokenMarketing {
+        /// Whose share token.
+        tranche: Tranche,
+        /// New project, at most [`crate::fund::MAX_MARKETING_TEXT`] bytes.
+        project: Option<String>,
+        /// New description, at most [`crate::fund::MAX_MARKETING_TEXT`] bytes.
+        description: Option<String>,
+        /// New logo ([`crate::fund::check_logo`]).
+        logo: Option<cw20::Logo>,
     },
     /// Create a market.
     AddMarket(NewMarket),
