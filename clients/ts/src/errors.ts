@@ -102,7 +102,7 @@ const RULES: Rule[] = [
   [/out of gas/i, () => "The transaction ran out of gas; raise the gas limit in the configuration."],
   [/Account '(\S+)' does not exist on chain/, (m) => `The account ${m[1]} has no coins on this chain yet; fund it first.`],
   [/Request rejected/i, () => "The wallet refused to sign (request rejected)."],
-  [/(?:Failed to fetch|fetch failed|NetworkError|Network Error|ECONNREFUSED|socket hang up|Load failed)/i, () =>
+  [/(?:Failed to fetch|fetch failed|NetworkError|Network Error|ECONNREFUSED|socket hang up|Load failed|Bad status on response: 5\d\d)/i, () =>
     "Cannot reach the chain: the RPC endpoint does not answer. Check that the node runs and the RPC address in the configuration."],
 ];
 
