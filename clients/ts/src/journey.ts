@@ -7,7 +7,6 @@
 import { readFileSync } from "fs";
 import { SigningCosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
-import { ISigningCosmWasmClient } from "./generated/baseClient";
 import { InsuranceFundClient, InsuranceFundQueryClient } from "./generated/InsuranceFund.client";
 
 async function main(): Promise<void> {
@@ -21,13 +20,8 @@ async function main(): Promise<void> {
     prefix: process.env.PREFIX ?? "wasm",
   });
   const [account] = await wallet.getAccounts();
-  const signer = await SigningCosmWasmClient.connectWithSigner(rpc, wallet);
-  // The generated clients take a minimal client interface; cosmjs provides it.
-  const client: ISigningCosmWasmClient = {
-    queryContractSmart: (address, query) => signer.queryContractSmart(address, query),
-    execute: (sender, contract, msg, fee = "auto", memo, funds) =>
-      signer.execute(sender, contract, msg, fee, memo, funds),
-  };
+  // The generated clients take CosmJS's clients as they are.
+  const client = await SigningCosmWasmClient.connectWithSigner(rpc, wallet);
   const reader = new InsuranceFundQueryClient(client, fund);
   const writer = new InsuranceFundClient(client, account.address, fund);
 

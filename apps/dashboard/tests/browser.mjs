@@ -1,0 +1,222 @@
+// Browser tests of the dashboard with headless Chromium (puppeteer-core, /usr/bin/chromium).
+//
+//   node tests/browser.mjs --smoke [--out DIR]
+//       No chain: serves dist/ with an unreachable RPC; the page must load and say it cannot
+//       reach the chain; the development key must derive an address in the browser.
+//   MNEMONIC="..." node tests/browser.mjs --deployment PATH --out DIR [--rpc URL]
+//       Against a deployed suite (default RPC http://127.0.0.1:26657): the fund page's figures
+//       against the fund's queries (made in node through @tranche-perps/client), a deposit and
+//       its shares, a withdrawal request and its countdown, a vote on an open proposal;
+//       screenshots of each page in DIR. MNEMONIC defaults to the localnet's ts-client key.
+// Build first (npm run build). Env CHROMIUM overrides the browser path.
+import { createServer, request as httpRequest } from "node:http";
+import { readFile, mkdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { dirname, extname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import puppeteer from "puppeteer-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, "..", "dist");
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : def;
+};
+const smoke = args.includes("--smoke");
+const out = resolve(opt("out", "test-output"));
+const rpc = opt("rpc", process.env.RPC ?? (smoke ? "http://127.0.0.1:9" : "http://127.0.0.1:26657"));
+const deploymentPath = opt("deployment");
+// The localnet's public test-only key (scripts/localnet.sh TS_CLIENT_MNEMONIC).
+const LOCALNET_MNEMONIC =
+  "old anxiety snake good clever make inside drum night leg logic bind area trash talent gas trial night top vanish predict minor door remove";
+const mnemonic = process.env.MNEMONIC ?? LOCALNET_MNEMONIC;
+
+let passed = 0, failed = 0;
+const results = [];
+function check(name, ok, detail = "") {
+  ok ? passed++ : failed++;
+  results.push(`${ok ? "ok  " : "FAIL"} ${name}${detail ? ` (${detail})` : ""}`);
+  console.log(results.at(-1));
+}
+
+if (!existsSync(join(dist, "index.html"))) {
+  console.error("dist/ is missing: run npm run build first");
+  process.exit(2);
+}
+
+const FAKE_DEPLOYMENT = {
+  chain_id: "tranche-local",
+  code_ids: {},
+  contracts: Object.fromEntries(["fund", "junior_token", "senior_token", "engine", "governance", "gov_token"].map((k, i) => [k, `wasm1contract${i}`])),
+  governor: "wasm1governor",
+};
+const deploymentBody = smoke ? JSON.stringify(FAKE_DEPLOYMENT) : await readFile(deploymentPath, "utf8");
+const deployment = JSON.parse(deploymentBody);
+
+// Static server of dist/ with /deployment.json and /rpc proxied to the node (as vite preview does).
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".svg": "image/svg+xml" };
+const server = createServer(async (req, res) => {
+  const path = req.url.split("?")[0];
+  if (path === "/deployment.json") {
+    res.setHeader("Content-Type", "application/json");
+    return res.end(deploymentBody);
+  }
+  if (path === "/rpc" || path.startsWith("/rpc/")) {
+    const target = new URL(rpc);
+    const upstream = httpRequest({
+      host: target.hostname, port: target.port, method: req.method,
+      path: path.slice(4) || "/", headers: { "content-type": req.headers["content-type"] ?? "application/json" },
+    }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on("error", () => {
+      res.statusCode = 502;
+      res.end("bad gateway");
+    });
+    return req.pipe(upstream);
+  }
+  try {
+    const file = join(dist, path === "/" ? "index.html" : path);
+    const body = await readFile(file);
+    res.setHeader("Content-Type", TYPES[extname(file)] ?? "application/octet-stream");
+    res.end(body);
+  } catch {
+    res.statusCode = 404;
+    res.end("not found");
+  }
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+await mkdir(out, { recursive: true });
+
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-dev-shm-usage"],
+});
+const page = await browser.newPage();
+await page.setViewport({ width: 1280, height: 900 });
+const pageErrors = [];
+page.on("pageerror", (e) => pageErrors.push(String(e)));
+
+const ready = () => page.waitForFunction(() => document.querySelector("#page")?.dataset.ready === "true", { timeout: 60_000 });
+const raw = (field) => page.$eval(`[data-field="${field}"]`, (el) => el.dataset.raw).catch(() => undefined);
+const shot = (name) => page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+
+try {
+  if (smoke) {
+    await page.goto(`${base}#/fund`, { waitUntil: "load" });
+    await ready();
+    const text = await page.$eval("#banner", (el) => (el.hidden ? "" : el.textContent));
+    check("page loads and says it cannot reach the chain", /Cannot reach the chain/.test(text), text);
+    check("no uncaught page errors", pageErrors.length === 0, pageErrors.join("; "));
+    const footer = await page.$eval("#footer", (el) => el.textContent);
+    check("the deployment is read", footer.includes(FAKE_DEPLOYMENT.chain_id), footer);
+    await shot("smoke-offline");
+  } else {
+    const { CosmWasmClient, SigningCosmWasmClient } = await import("@cosmjs/cosmwasm-stargate");
+    const { DirectSecp256k1HdWallet } = await import("@cosmjs/proto-signing");
+    const { GasPrice } = await import("@cosmjs/stargate");
+    const client = await import("@tranche-perps/client");
+    const q = client.suiteQueryClients(await CosmWasmClient.connect(rpc), deployment);
+    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix: process.env.PREFIX ?? "wasm" });
+    const [{ address }] = await wallet.getAccounts();
+
+    // Fund page against the fund's queries.
+    await page.goto(`${base}#/fund`, { waitUntil: "load" });
+    await ready();
+    const state = await q.fund.state();
+    for (const t of ["junior", "senior"]) {
+      for (const f of ["assets", "supply", "price"]) {
+        const shown = await raw(`${t}.${f}`);
+        check(`fund page ${t}.${f} matches the query`, shown === state[t][f], `${shown} vs ${state[t][f]}`);
+      }
+    }
+    check("fund page reserve matches", (await raw("reserve")) === state.reserve);
+    check("fund page total assets match", (await raw("total_assets")) === state.total_assets);
+    check("fund page junior ratio matches", (await raw("junior_ratio")) === (state.junior_ratio ?? ""));
+    check("fund page coverage target matches", (await raw("coverage.target")) === state.coverage.target);
+    const asked = await raw("sim.asked");
+    if (asked !== undefined) {
+      const sim = await q.fund.simulateLoss({ amount: asked });
+      check("loss simulation matches SimulateLoss", (await raw("sim.from_junior")) === sim.from_junior && (await raw("sim.from_senior")) === sim.from_senior);
+    } else check("loss simulation shown", false);
+    await shot("fund");
+
+    // Connect the development key.
+    await page.type("#mnemonic", mnemonic);
+    await page.click("#use-mnemonic");
+    await page.waitForSelector('[data-field="wallet.address"]', { timeout: 30_000 });
+    check("development key connects", (await raw("wallet.address")) === address);
+
+    // Deposit 1 coin into junior and see the shares.
+    await page.goto(`${base}#/position`, { waitUntil: "load" });
+    await ready();
+    const before = await q.fund.underwriter({ address });
+    const decimals = (await q.fund.config()).share_decimals - 3;
+    await page.type('#deposit input[name="amount"]', "1");
+    await page.waitForFunction(() => document.querySelector("#preview")?.dataset.raw, { timeout: 20_000 });
+    const preview = await page.$eval("#preview", (el) => el.dataset.raw);
+    await page.click("#deposit button");
+    await page.waitForFunction(() => /status (ok|error)/.test(document.querySelector("#deposit-status")?.className ?? ""), { timeout: 60_000 });
+    const depText = await page.$eval("#deposit-status", (el) => el.textContent);
+    check("deposit succeeds", /Deposited/.test(depText), depText);
+    await new Promise((r) => setTimeout(r, 3000));
+    await ready();
+    const after = await q.fund.underwriter({ address });
+    const minted = BigInt(after.junior.shares) - BigInt(before.junior.shares);
+    check("deposit minted the previewed shares", minted === BigInt(preview), `${minted} vs ${preview} (1 coin = ${10 ** decimals} base units)`);
+    check("position page shows the new shares", (await raw("junior.shares")) === after.junior.shares);
+
+    // Request a withdrawal of half the new shares and see its countdown.
+    const half = (minted / 2n).toString();
+    const sd = decimals + 3;
+    const halfText = `${half.slice(0, -sd) || "0"}.${half.slice(-sd).padStart(sd, "0")}`;
+    await page.type('#withdraw input[name="shares"]', halfText);
+    await page.click("#withdraw button");
+    await page.waitForFunction(() => /status (ok|error)/.test(document.querySelector("#withdraw-status")?.className ?? ""), { timeout: 60_000 });
+    const wText = await page.$eval("#withdraw-status", (el) => el.textContent);
+    check("withdrawal request succeeds", /requested/.test(wText), wText);
+    await new Promise((r) => setTimeout(r, 3000));
+    await ready();
+    await page.waitForSelector("td.countdown", { timeout: 20_000 }).catch(() => undefined);
+    const countdown = await page.$$eval("td.countdown", (tds) => tds.map((td) => td.textContent).at(-1)).catch(() => "");
+    check("the request shows a countdown", /cooling down: claimable in|claimable: window closes in/.test(countdown ?? ""), countdown);
+    await shot("position");
+
+    // Vote on an open proposal the key may vote on.
+    await page.goto(`${base}#/governance`, { waitUntil: "load" });
+    await ready();
+    const { proposals } = await q.governance.reverseProposals({ limit: 20 });
+    let voted = false;
+    for (const p of proposals.filter((p) => p.status === "open")) {
+      const power = await q.governance.votingPower({ address, height: p.start_height }).catch(() => ({ power: "0" }));
+      const mine = await q.governance.vote({ proposalId: p.id, voter: address });
+      if (power.power === "0" || mine.vote) continue;
+      const button = await page.$(`article[data-proposal="${p.id}"] button[data-vote="yes"]`);
+      if (!button) continue;
+      await button.click();
+      await page.waitForFunction((id) => /status (ok|error)/.test(document.querySelector(`article[data-proposal="${id}"] .status`)?.className ?? ""), { timeout: 60_000 }, p.id);
+      const vText = await page.$eval(`article[data-proposal="${p.id}"] .status`, (el) => el.textContent);
+      const vote = await q.governance.vote({ proposalId: p.id, voter: address });
+      check(`vote on proposal ${p.id}`, vote.vote?.vote === "yes", vText);
+      voted = true;
+      break;
+    }
+    if (!voted) console.log(`skip vote: no open proposal on which ${address} had staked power and has not voted`);
+    await new Promise((r) => setTimeout(r, 2500));
+    await shot("governance");
+    check("no uncaught page errors", pageErrors.length === 0, pageErrors.join("; "));
+  }
+} catch (err) {
+  check("test run", false, err?.stack ?? String(err));
+  await shot("failure").catch(() => undefined);
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(`screenshots in ${out}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
