@@ -3,7 +3,8 @@
 # deploy/localnet.json, play every journey in journeys/, deploy two more suites and hand their
 # governor roles to a DAO DAO DAO and to a cw3 multisig (journeys/governors/), print the gas table (also written to
 # target/localnet/gas.json), generate and type-check the TypeScript client from schema/ and run
-# its journey (a deposit and a fund query), measure how gas of open, deposit, stake and vote
+# its journey (a deposit and a fund query), build the dashboard and drive it in headless Chromium
+# (screenshots in target/localnet/screenshots), measure how gas of open, deposit, stake and vote
 # changes between 10 and 1,000 other positions, underwriters and voters (also written to
 # target/localnet/gas-scaling.json), write docs/generated/gas.md and gas-scaling.md from both,
 # and stop the node, whatever happens.
@@ -36,11 +37,11 @@ for governor in dao_dao cw3_multisig; do
         --deployment "$OUT/deployment-$governor.json" "journeys/governors/$governor.json"
 done
 
-header "TypeScript client: generate from schema/, type-check, run its journey"
+header "TypeScript client: generated code against schema/, type-check, run its journey"
 (
     cd clients/ts
     npm ci --no-audit --no-fund --loglevel=error
-    npm run --silent codegen
+    npm run --silent check:generated
     npm run --silent typecheck
     npm run --silent build
     MNEMONIC="$(grep -oP '^TS_CLIENT_MNEMONIC="\K[^"]+' ../../scripts/localnet.sh)" \
@@ -49,6 +50,17 @@ header "TypeScript client: generate from schema/, type-check, run its journey"
     MNEMONIC="$(grep -oP '^TS_CLIENT_MNEMONIC="\K[^"]+' ../../scripts/localnet.sh)" \
         node dist/scaling.js "../../$OUT/deployment.json" "../../$OUT/gas-scaling.json" 1000
 )
+
+header "Dashboard: build, then browser tests in headless Chromium against the localnet"
+ensure_chromium
+(
+    cd apps/dashboard
+    npm ci --no-audit --no-fund --loglevel=error
+    npm run --silent build
+    node tests/browser.mjs --smoke --out "../../$OUT/screenshots/offline"
+    node tests/browser.mjs --deployment "../../$OUT/deployment.json" --out "../../$OUT/screenshots"
+)
+echo "screenshots: $OUT/screenshots"
 
 header "Generated gas pages"
 python3 scripts/chain/gas_tables.py journeys "$OUT/gas.json" docs/generated/gas.md

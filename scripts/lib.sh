@@ -150,3 +150,20 @@ cfg["home"] = sys.argv[1]
 json.dump(cfg, open(sys.argv[2], "w"), indent=2)
 PY
 }
+
+# Debian's headless Chromium for the dashboard's browser tests (no browser download: the
+# package comes from the distribution's archive). Installs it with apt-get when missing.
+ensure_chromium() {
+    if [[ -x /usr/bin/chromium ]]; then
+        echo "chromium: $(/usr/bin/chromium --version 2>/dev/null | head -1)"
+        return
+    fi
+    command -v apt-get >/dev/null || die "chromium is missing and apt-get is not available to install it"
+    local sudo=()
+    [[ "$(id -u)" == 0 ]] || sudo=(sudo -n)
+    echo "chromium: installing Debian's chromium package"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq chromium >/dev/null
+    [[ -x /usr/bin/chromium ]] || die "installing chromium did not produce /usr/bin/chromium"
+    echo "chromium: $(/usr/bin/chromium --version 2>/dev/null | head -1)"
+}

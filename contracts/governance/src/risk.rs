@@ -50,7 +50,8 @@ pub struct SafeChange {
     pub field: &'static str,
     /// The direction that is safe.
     pub way: SafeWay,
-    /// Why.
+    /// Why: for the docs and tests only, so the contract's wasm does not carry the texts.
+    #[cfg(not(target_arch = "wasm32"))]
     pub why: &'static str,
 }
 
@@ -60,10 +61,13 @@ const fn safe(
     way: SafeWay,
     why: &'static str,
 ) -> SafeChange {
+    #[cfg(target_arch = "wasm32")]
+    let _ = why;
     SafeChange {
         action,
         field,
         way,
+        #[cfg(not(target_arch = "wasm32"))]
         why,
     }
 }

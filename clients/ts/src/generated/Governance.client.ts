@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { StdFee } from "@cosmjs/amino";
-import { Decimal, Uint128, InstantiateMsg, GovConfig, VotingRules, ExecuteMsg, Binary, Action, DepositCap, Decimal256, GovernorAction, Expiration, Timestamp, Uint64, CosmosMsgForEmpty, BankMsg, WasmMsg, Vote, Cw20Receive, FundParamsUpdate, NewMarket, MarketParams, EnginePause, FeeConfig, GovAddressesUpdate, Coin, Empty, AnyMsg, QueryMsg, MigrateMsg, ClaimsResponse, Claim, Addr, GovConfigResponse, ProposalStatus, ProposalListResponse, ProposalResponse, Tally, VoteListResponse, VoteInfo, ThresholdResponse, PowerResponse, VoteResponse } from "./Governance.types";
+import { Decimal, Uint128, InstantiateMsg, GovConfig, VotingRules, ExecuteMsg, Binary, Action, DepositCap, Logo, EmbeddedLogo, Tranche, Decimal256, GovernorAction, Expiration, Timestamp, Uint64, CosmosMsgForEmpty, BankMsg, WasmMsg, Vote, Cw20Receive, FundParamsUpdate, NewMarket, MarketParams, EnginePause, FeeConfig, GovAddressesUpdate, Coin, Empty, AnyMsg, QueryMsg, MigrateMsg, ClaimsResponse, Claim, Addr, GovConfigResponse, ProposalStatus, ProposalListResponse, ProposalResponse, Tally, VoteListResponse, VoteInfo, ThresholdResponse, PowerResponse, VoteResponse } from "./Governance.types";
 export interface GovernanceReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<GovConfigResponse>;

@@ -85,6 +85,13 @@ export type Action = {
     guardian?: string | null;
   };
 } | {
+  update_share_token_marketing: {
+    description?: string | null;
+    logo?: Logo | null;
+    project?: string | null;
+    tranche: Tranche;
+  };
+} | {
   add_market: NewMarket;
 } | {
   update_market: {
@@ -114,6 +121,17 @@ export type Action = {
 export type DepositCap = "unlimited" | {
   limit: Uint128;
 };
+export type Logo = {
+  url: string;
+} | {
+  embedded: EmbeddedLogo;
+};
+export type EmbeddedLogo = {
+  svg: Binary;
+} | {
+  png: Binary;
+};
+export type Tranche = "junior" | "senior";
 export type Decimal256 = string;
 export type GovernorAction = {
   transfer_ownership: {
