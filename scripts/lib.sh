@@ -24,7 +24,7 @@ COSMWASM_CHECK=""
 # Print a visible step header.
 header() {
     echo
-    echo "==> $*"
+    echo "==> $* [${SECONDS}s]"
 }
 
 # Print an error message and exit.

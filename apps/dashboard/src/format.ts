@@ -58,3 +58,11 @@ export function dec(value: string, digits = 6): string {
 export function ns(t: string | number): number {
   return Number(BigInt(t) / 1_000_000_000n);
 }
+
+/** A fund share price (collateral base units per share base unit, as the fund reports it) per
+ * whole share in whole collateral coins: shares have `shareDecimals`, collateral
+ * `collateralDecimals`. */
+export function perShare(price: string, shareDecimals: number, collateralDecimals: number, digits = 6): string {
+  const n = Number(price) * 10 ** (shareDecimals - collateralDecimals);
+  return Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits }) : price;
+}

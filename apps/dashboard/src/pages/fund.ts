@@ -2,7 +2,7 @@
 // loss simulation through the fund's SimulateLoss query.
 import { readableError, type InsuranceFundTypes } from "@tranche-perps/client";
 import type { Ctx } from "../chain";
-import { dateTime, dec, ns, pct, units, bps } from "../format";
+import { dateTime, ns, pct, perShare, units, bps } from "../format";
 import { esc, fig } from "../dom";
 
 type TrancheView = InsuranceFundTypes.TrancheView;
@@ -32,6 +32,12 @@ export async function fundPage(ctx: Ctx, root: HTMLElement): Promise<void> {
     const r = yields.find((x) => x.tranche === tranche && x.days === days)!;
     if (!r.y) return `<td class="muted">not available</td>`;
     const covered = Number(r.y.from) ? ` <small>since ${esc(dateTime(ns(r.y.from)))}</small>` : "";
+    // Under a day of history, an annualized figure is mostly noise (a loss an hour ago
+    // annualizes to millions of percent): show the change over the time covered instead.
+    if (Number(r.y.from) && Date.now() / 1000 - ns(r.y.from) < DAY) {
+      const change = Number(r.y.price_then) > 0 ? Number(r.y.price_now) / Number(r.y.price_then) - 1 : 0;
+      return `<td>${fig(`yield.${tranche}.${days}d`, r.y.annualized, pct(String(change)))} <small>not annualized: under a day of history</small>${covered}</td>`;
+    }
     return `<td>${fig(`yield.${tranche}.${days}d`, r.y.annualized, pct(r.y.annualized))} a year${covered}</td>`;
   };
 
@@ -40,7 +46,7 @@ export async function fundPage(ctx: Ctx, root: HTMLElement): Promise<void> {
       <th>${t.tranche === "junior" ? "Junior" : "Senior"}<br><small>${place}</small></th>
       <td>${money(`${t.tranche}.assets`, t.assets)}</td>
       <td>${fig(`${t.tranche}.supply`, t.supply, units(t.supply, sd, 3))}</td>
-      <td>${fig(`${t.tranche}.price`, t.price, dec(t.price, 9))} ${sym}</td>
+      <td>${fig(`${t.tranche}.price`, t.price, perShare(t.price, sd, cd))} ${sym}</td>
       <td>${fig(`${t.tranche}.pending`, t.pending_withdrawal_shares, units(t.pending_withdrawal_shares, sd, 3))}</td>
       <td>${t.locked_premium ? money(`${t.tranche}.locked_premium`, t.locked_premium) : "0"}</td>
       <td>${typeof t.deposit_cap === "string" ? "unlimited" : `${units(t.deposit_cap.limit, cd, 0)} ${sym}`}</td>
@@ -113,8 +119,8 @@ export async function fundPage(ctx: Ctx, root: HTMLElement): Promise<void> {
       out.innerHTML = `
         <div class="card"><h3>Loss</h3>${money("sim.asked", s.asked)}<small>payable now at most ${esc(units(s.cap_remaining, cd, 2))} ${esc(sym)}</small></div>
         <div class="card"><h3>Reserve pays</h3>${money("sim.from_reserve", s.from_reserve)}</div>
-        <div class="card"><h3>Junior pays</h3>${money("sim.from_junior", s.from_junior)}<small>share price ${esc(dec(s.junior_price_after, 9))} (${priceChange(state.junior.price, s.junior_price_after)})</small></div>
-        <div class="card"><h3>Senior pays</h3>${money("sim.from_senior", s.from_senior)}<small>share price ${esc(dec(s.senior_price_after, 9))} (${priceChange(state.senior.price, s.senior_price_after)})</small></div>
+        <div class="card"><h3>Junior pays</h3>${money("sim.from_junior", s.from_junior)}<small>share price ${esc(perShare(s.junior_price_after, sd, cd))} ${sym} (${priceChange(state.junior.price, s.junior_price_after)})</small></div>
+        <div class="card"><h3>Senior pays</h3>${money("sim.from_senior", s.from_senior)}<small>share price ${esc(perShare(s.senior_price_after, sd, cd))} ${sym} (${priceChange(state.senior.price, s.senior_price_after)})</small></div>
         <div class="card ${BigInt(s.unpaid) > 0n ? "warn" : ""}"><h3>Unpaid</h3>${money("sim.unpaid", s.unpaid)}<small>beyond the payout cap or the tranches</small></div>`;
     } catch (err) {
       out.textContent = readableError(err);
