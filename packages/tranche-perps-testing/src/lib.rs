@@ -12,6 +12,7 @@ pub mod docs;
 pub mod fixtures;
 pub mod gov;
 pub mod perp;
+pub mod play;
 pub mod scenario;
 pub mod time;
 
