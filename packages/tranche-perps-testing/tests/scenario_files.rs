@@ -11,3 +11,25 @@ fn chain_journeys_play_on_multi_test() {
     let player = play(&scenario, &mut |_, _, _| {}).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(player.records.len(), scenario.step_count());
 }
+
+#[test]
+fn shipped_scenarios_play_on_multi_test() {
+    let dir = repo_root().join("scenarios");
+    let mut names = vec![];
+    for entry in std::fs::read_dir(&dir).expect("scenarios/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            names.push(path);
+        }
+    }
+    names.sort();
+    assert!(names.len() >= 4, "{names:?}");
+    let mut failures = vec![];
+    for path in &names {
+        let scenario = load(path).unwrap_or_else(|e| panic!("{e}"));
+        if let Err(e) = play(&scenario, &mut |_, _, _| {}) {
+            failures.push(e.to_string());
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
