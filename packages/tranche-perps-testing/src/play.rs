@@ -9,9 +9,9 @@
 //! the localnet's genesis funds it ([`KEY_BALANCE`], `ts-client` [`TS_CLIENT_BALANCE`]).
 //!
 //! Time model (a chain's, with 5-second blocks):
-//! - every `execute` and `bank_send` step is a transaction in a new block: height + 1 and time
-//!   + [`BLOCK_SECONDS`] before it runs (on the localnet a transaction lands in the next block
-//!   too, about every half second);
+//! - every `execute` and `bank_send` step is a transaction in a new block: height + 1 and
+//!   time + [`BLOCK_SECONDS`] before it runs (on the localnet a transaction lands in the next
+//!   block too, about every half second);
 //! - `query` and `balance` steps read the latest block and move nothing;
 //! - `sleep` moves time by its seconds (and height by one block per 5 s, at least one);
 //! - `wait_until` moves time to its target when that is later (nanosecond timestamps are rounded
