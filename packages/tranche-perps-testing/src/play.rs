@@ -600,9 +600,9 @@ pub struct StepState {
     pub height: u64,
     /// The fund's `State` answer (tranches, reserve, coverage, payout window).
     pub fund: FundStateResponse,
-    /// Junior share price, collateral per whole share.
+    /// Junior share price, USDC per whole share.
     pub junior_share_price: Decimal256,
-    /// Senior share price, collateral per whole share.
+    /// Senior share price, USDC per whole share.
     pub senior_share_price: Decimal256,
     /// The fund's loss ledger (current engine epoch).
     pub ledger: Vec<LossRecord>,
@@ -1128,9 +1128,10 @@ impl Player {
                 let res = self.execute(&contract, &sender, msg, &funds)?;
                 let got = events_json(&res);
                 let checked = self.check(&got, step)?;
+                // The figures, not the addresses (the step names who acted).
                 let attrs = crate::wasm_attrs(&res)
                     .into_iter()
-                    .filter(|a| !a.starts_with("action="))
+                    .filter(|a| !a.starts_with("action=") && !a.contains("=cosmwasm1"))
                     .take(6)
                     .collect::<Vec<_>>()
                     .join(" ");
@@ -1431,7 +1432,7 @@ impl Player {
     /// The state now.
     pub fn state(&self) -> StepState {
         let fund = self.suite.state();
-        let per_share = Decimal256::from_ratio(SHARE_UNIT, 1u128);
+        let per_share = Decimal256::from_ratio(SHARE_UNIT, crate::ONE);
         let parties = self
             .keys
             .iter()
