@@ -648,6 +648,56 @@ pub struct Player {
     pub records: Vec<StepRecord>,
     /// Steps played so far.
     pub played: usize,
+    /// Block of each transaction step as a chain recorded it ([`parse_block_times`]), by
+    /// 1-based step index: such a step runs at that time (and height) instead of 5 s later.
+    pub block_times: BTreeMap<usize, RecordedBlock>,
+}
+
+/// A transaction's block as a chain recorded it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordedBlock {
+    /// Block time.
+    pub time: Timestamp,
+    /// Block height, if recorded.
+    pub height: Option<u64>,
+}
+
+/// Reads the blocks a chain run recorded for a scenario's transaction steps: a JSON object
+/// from 1-based step index to `{"time": nanoseconds, "height": n}` (`height` optional; the
+/// time as a number or a string of digits). Played with them, a scenario's time-dependent
+/// figures (premium unlocking, funding, proposal heights) are the chain's too.
+pub fn parse_block_times(text: &str) -> Result<BTreeMap<usize, RecordedBlock>, String> {
+    let value: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    let map = value
+        .as_object()
+        .ok_or("block times: a JSON object from step index to {\"time\", \"height\"}")?;
+    let mut out = BTreeMap::new();
+    for (key, entry) in map {
+        let index: usize = key
+            .parse()
+            .map_err(|_| format!("block times: {key:?} is not a step index"))?;
+        let number = |v: Option<&Value>| -> Option<u64> {
+            match v? {
+                Value::Number(n) => n.as_u64(),
+                Value::String(s) => s.parse().ok(),
+                _ => None,
+            }
+        };
+        let time = number(entry.get("time"))
+            .ok_or_else(|| format!("block times: step {index} has no whole `time` (ns)"))?;
+        let height = match entry.get("height") {
+            None | Some(Value::Null) => None,
+            h => Some(number(h).ok_or_else(|| format!("block times: step {index}: bad `height`"))?),
+        };
+        out.insert(
+            index,
+            RecordedBlock {
+                time: Timestamp::from_nanos(time),
+                height,
+            },
+        );
+    }
+    Ok(out)
 }
 
 /// An empty app with the suite's codes stored in a fixed order (cw20, fund, engine,
@@ -889,6 +939,7 @@ impl Player {
             markets,
             records: vec![],
             played: 0,
+            block_times: BTreeMap::new(),
         };
         player.suite.check_invariants();
         player.suite.check_engine_invariants();
@@ -934,6 +985,7 @@ impl Player {
             markets: self.markets.clone(),
             records: self.records.clone(),
             played: self.played,
+            block_times: BTreeMap::new(),
         }
     }
 
@@ -961,6 +1013,30 @@ impl Player {
             b.time = b.time.plus_seconds(BLOCK_SECONDS);
             b.height += 1;
         });
+    }
+
+    /// Starts the block of the transaction step about to run: the recorded one when there is
+    /// one, else the next ([`Player::next_block`]).
+    fn tx_block(&mut self) -> Result<(), String> {
+        let Some(block) = self.block_times.get(&(self.played + 1)).copied() else {
+            self.next_block();
+            return Ok(());
+        };
+        let now = self.suite.app.block_info();
+        if block.time < now.time || block.height.is_some_and(|h| h <= now.height) {
+            return Err(format!(
+                "the recorded block (time {}, height {:?}) is not after the current one (time {}, height {})",
+                block.time.nanos(),
+                block.height,
+                now.time.nanos(),
+                now.height
+            ));
+        }
+        self.suite.app.update_block(|b: &mut BlockInfo| {
+            b.time = block.time;
+            b.height = block.height.unwrap_or(b.height + 1);
+        });
+        Ok(())
     }
 
     /// Plays every file of a scenario, calling `progress(done, total, record)` after each step.
@@ -1124,7 +1200,7 @@ impl Player {
                     Some(text) => parse_coins(text)?,
                     None => vec![],
                 };
-                self.next_block();
+                self.tx_block()?;
                 let res = self.execute(&contract, &sender, msg, &funds)?;
                 let got = events_json(&res);
                 let checked = self.check(&got, step)?;
@@ -1145,7 +1221,7 @@ impl Player {
                 let from = self.addr(&name_of("from")).ok_or("unknown sender")?;
                 let to = self.addr(&name_of("to")).ok_or("unknown recipient")?;
                 let amount = parse_coins(&name_of("amount"))?;
-                self.next_block();
+                self.tx_block()?;
                 self.suite
                     .app
                     .send_tokens(from, to.clone(), &amount)

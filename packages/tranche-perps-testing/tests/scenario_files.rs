@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use tranche_perps_testing::play::{load, play, repo_root};
+use tranche_perps_testing::play::{load, parse_block_times, play, repo_root};
 use tranche_perps_testing::stress::{sweep, Direction};
 
 #[test]
@@ -234,4 +234,72 @@ fn stress_sweep_from_the_calm_month() {
     assert!(crash(60).senior_price < end.state().senior_share_price);
     // The scenario's own state is untouched by the sweep (each case ran on a fork).
     assert!(end.ledger().is_empty());
+}
+
+/// Played with the blocks a chain run recorded (here: one block a second, as a fast chain
+/// makes them), every transaction step runs at the recorded time and height, so the figures
+/// that depend on time (premium unlocking into the share price) are the chain's; a recorded
+/// block before the current one is refused with the step named.
+#[test]
+fn recorded_block_times_replace_the_five_second_blocks() {
+    let scenario = load(&repo_root().join("scenarios/crash")).unwrap_or_else(|e| panic!("{e}"));
+    let mut default =
+        tranche_perps_testing::play::Player::deploy(&scenario.deploy_config()).expect("deploys");
+    let start = default.now();
+    default
+        .play(&scenario, &mut |_, _, _| {})
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let mut times = serde_json::Map::new();
+    for (i, step) in scenario.files[0].steps.iter().enumerate() {
+        if step["do"] == "execute" {
+            let at = start.plus_nanos(1_000_000_000 * (i as u64 + 1) + 123);
+            times.insert(
+                (i + 1).to_string(),
+                serde_json::json!({"time": at.nanos().to_string(), "height": 20_000 + i}),
+            );
+        }
+    }
+    let text = serde_json::Value::Object(times).to_string();
+    let mut chain_like =
+        tranche_perps_testing::play::Player::deploy(&scenario.deploy_config()).expect("deploys");
+    chain_like.block_times = parse_block_times(&text).expect("parses");
+    chain_like
+        .play(&scenario, &mut |_, _, _| {})
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Step 8 (the sweep) is the 8th step: its block is the recorded one.
+    let sweep = &chain_like.records[7];
+    assert_eq!(sweep.name, "keeper sweeps trading fees to the fund");
+    assert_eq!(sweep.state.time, start.plus_seconds(8).seconds());
+    assert_eq!(sweep.state.height, 20_007);
+    // By the arbitrage (step 12) 12 s have passed since the sweep with 5-second blocks, 4 s
+    // with 1-second ones, so less premium has unlocked: the junior collateral is the same,
+    // its split into assets and locked premium is not.
+    let (a, b) = (
+        &default.records[11].state.fund,
+        &chain_like.records[11].state.fund,
+    );
+    assert_eq!(
+        tranche_perps_testing::collateral(&a.junior),
+        tranche_perps_testing::collateral(&b.junior)
+    );
+    assert!(
+        a.junior.locked_premium < b.junior.locked_premium,
+        "{a:?} {b:?}"
+    );
+
+    let mut backwards =
+        tranche_perps_testing::play::Player::deploy(&scenario.deploy_config()).expect("deploys");
+    backwards.block_times = parse_block_times(r#"{"2": {"time": "5"}}"#).expect("parses");
+    let Err(err) = backwards.play(&scenario, &mut |_, _, _| {}) else {
+        panic!("a block before the current one is refused");
+    };
+    assert!(
+        err.to_string().contains(
+            "step 2 (\"lp-senior deposits 12,000 USDC into senior\"): the recorded block"
+        ),
+        "{err}"
+    );
+    assert!(parse_block_times(r#"{"x": {"time": 1}}"#).is_err());
+    assert!(parse_block_times(r#"{"1": {"height": 1}}"#).is_err());
 }

@@ -11,7 +11,9 @@
 //! as SVG and `steps.json` into DIR (default `target/reports/<name>`); `stress` also sweeps
 //! index crashes and spikes of 5% to 60% per market from the end state (default DIR
 //! `target/reports/<name>-stress`). A bad scenario stops with the file, the step and the
-//! reason, and writes nothing.
+//! reason, and writes nothing. `--block-times FILE` plays each transaction step in the block a
+//! chain run recorded for it (see `play::parse_block_times`), so time-dependent figures match
+//! the chain's too.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -20,9 +22,12 @@ use tranche_perps_testing::play::{self, repo_root, Player};
 use tranche_perps_testing::report::{self, Report};
 use tranche_perps_testing::stress::{self, SIZES};
 
-const USAGE: &str = "usage: tranche-perps run|stress [SCENARIO] [--out DIR] [--sizes 5,10,...]
-  SCENARIO  a scenario .json file, its path without .json, or a folder played in order
-            (default scenarios/crash)";
+const USAGE: &str =
+    "usage: tranche-perps run|stress [SCENARIO] [--out DIR] [--sizes 5,10,...] [--block-times FILE]
+  SCENARIO     a scenario .json file, its path without .json, or a folder played in order
+               (default scenarios/crash)
+  --block-times  the blocks a chain run recorded for the transaction steps (JSON: step index ->
+               {\"time\": ns, \"height\": n}); each such step runs in that block";
 
 fn main() -> ExitCode {
     match run() {
@@ -40,6 +45,7 @@ fn run() -> Result<(), String> {
     let mut scenario = None;
     let mut out = None;
     let mut sizes: Vec<u32> = SIZES.to_vec();
+    let mut block_times = None;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -58,6 +64,13 @@ fn run() -> Result<(), String> {
                 if sizes.iter().any(|s| *s == 0 || *s > 95) {
                     return Err("--sizes: each between 1 and 95 (%)".into());
                 }
+            }
+            "--block-times" => {
+                i += 1;
+                let file = args.get(i).ok_or("--block-times needs a file")?;
+                let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+                block_times =
+                    Some(play::parse_block_times(&text).map_err(|e| format!("{file}: {e}"))?);
             }
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -96,6 +109,9 @@ fn run() -> Result<(), String> {
     );
     let mut player = Player::deploy(&scenario.deploy_config())
         .map_err(|reason| format!("{}: deploy: {reason}", scenario.files[0].path.display()))?;
+    if let Some(times) = block_times {
+        player.block_times = times;
+    }
     let initial = player.state();
     let start = initial.time;
     player
