@@ -60,6 +60,7 @@ pub fn into_gov_error(err: anyhow::Error) -> GovError {
 }
 
 /// Governance addresses.
+#[derive(Clone, Debug)]
 pub struct GovRecords {
     /// The governance contract.
     pub contract: Addr,

@@ -12,7 +12,10 @@ pub mod docs;
 pub mod fixtures;
 pub mod gov;
 pub mod perp;
+pub mod play;
+pub mod report;
 pub mod scenario;
+pub mod stress;
 pub mod time;
 
 use cosmwasm_std::{

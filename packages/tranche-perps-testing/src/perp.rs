@@ -92,6 +92,7 @@ pub fn default_market_params() -> MarketParams {
 pub const FEEDERS: [&str; 3] = ["feeder", "feeder2", "feeder3"];
 
 /// Test-side records of the engine: what the invariant checks need to know.
+#[derive(Clone, Debug)]
 pub struct PerpRecords {
     /// Feeders of every suite market ([`FEEDERS`]).
     pub feeders: Vec<Addr>,
@@ -269,7 +270,7 @@ impl Suite {
         .expect("shock query")
     }
 
-    fn note_trader(&mut self, market: &str, who: &Addr) {
+    pub(crate) fn note_trader(&mut self, market: &str, who: &Addr) {
         if let Some(records) = self.perp.as_mut() {
             records
                 .traders
