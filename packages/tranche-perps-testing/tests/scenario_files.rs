@@ -10,7 +10,7 @@ use tranche_perps_testing::stress::{sweep, Direction};
 #[test]
 fn chain_journeys_play_on_multi_test() {
     let scenario = load(&repo_root().join("journeys")).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(scenario.files.len(), 4);
+    assert_eq!(scenario.files.len(), 5);
     let player = play(&scenario, &mut |_, _, _| {}).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(player.records.len(), scenario.step_count());
 }
