@@ -4,7 +4,7 @@
 # against the committed checksums, schema drift, and the journeys on a real single-node wasmd
 # chain.
 #
-# With CI=true proptest runs 2000 cases per property unless PROPTEST_CASES is
+# With CI=true proptest runs 1000 cases per property unless PROPTEST_CASES is
 # set; otherwise proptest's own default (or your PROPTEST_CASES) applies.
 set -euo pipefail
 
@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
 if [[ "${CI:-}" == true ]]; then
-    export PROPTEST_CASES="${PROPTEST_CASES:-2000}"
+    export PROPTEST_CASES="${PROPTEST_CASES:-1000}"
 fi
 
 header "cargo fmt --check"
