@@ -36,6 +36,8 @@ export interface SignerOptions {
   gasPrice: string;
   gasMargin: number;
   gasLimit?: number;
+  /** Gas when the node cannot simulate (its tx service is off): default 2,000,000. */
+  fallbackGasLimit?: number;
   chainId: string;
   contracts: { engine: string; fund: string };
 }
@@ -53,6 +55,7 @@ export class Signer {
   private accountNumber = 0;
   private sequence: number | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private canSimulate = true;
 
   private constructor(private wallet: DirectSecp256k1HdWallet, private opts: SignerOptions, private log: Logger) {}
 
@@ -90,8 +93,19 @@ export class Signer {
   private async fee(msgs: EncodeObject[]): Promise<StdFee> {
     const price = GasPrice.fromString(this.opts.gasPrice);
     if (this.opts.gasLimit) return calculateFee(this.opts.gasLimit, price);
-    const simulated = await this.client.simulate(this.address, msgs, undefined);
-    return calculateFee(Math.ceil(simulated * this.opts.gasMargin), price);
+    if (this.canSimulate) {
+      try {
+        const simulated = await this.client.simulate(this.address, msgs, undefined);
+        return calculateFee(Math.ceil(simulated * this.opts.gasMargin), price);
+      } catch (e) {
+        // A node without the tx service (gRPC off) answers "unknown query path"; anything else
+        // is the contract refusing the message, which surfaces here before any broadcast.
+        if (!/unknown query path/i.test(e instanceof Error ? e.message : String(e))) throw e;
+        this.canSimulate = false;
+        this.log.warn("the node cannot simulate transactions; using the fallback gas limit", { signer: this.address, gas: this.opts.fallbackGasLimit ?? 2_000_000 });
+      }
+    }
+    return calculateFee(this.opts.fallbackGasLimit ?? 2_000_000, price);
   }
 
   /**

@@ -37,6 +37,8 @@ export interface Config {
   /** Gas = simulated * gas_margin (default 1.4), or a fixed gas_limit when given. */
   gas_margin?: number;
   gas_limit?: number;
+  /** Gas when the node cannot simulate (default 2,000,000). */
+  fallback_gas_limit?: number;
   /** The denom the keeper's fee balance is in (metric keeper_balance). */
   fee_denom: string;
   state_file: string;

@@ -66,6 +66,7 @@ async function main() {
     gasPrice: config.gas_price,
     gasMargin: config.gas_margin ?? 1.4,
     gasLimit: config.gas_limit,
+    fallbackGasLimit: config.fallback_gas_limit,
     chainId,
     contracts: { engine: deployment.contracts.engine, fund: deployment.contracts.fund },
   };
