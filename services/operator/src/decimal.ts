@@ -61,3 +61,9 @@ export function fromExpo(price: string, expo: number): bigint {
 export function tsSeconds(t: string | number): number {
   return Number(BigInt(t) / 1_000_000_000n);
 }
+
+/** A cosmwasm `Timestamp` rounded up to whole seconds (a deadline: not passed before then). */
+export function tsSecondsCeil(t: string | number): number {
+  const n = BigInt(t);
+  return Number((n + 999_999_999n) / 1_000_000_000n);
+}

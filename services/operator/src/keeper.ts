@@ -25,7 +25,7 @@ import {
 import type { Config } from "./config";
 import { selectLiquidations, nearLiquidation, indexFresh, type MarketRisk, type PositionView } from "./decide/liquidation";
 import { fundingDue, sweepDue, lapsedRequests, claimOwedDue } from "./decide/upkeep";
-import { parseDec, tsSeconds } from "./decimal";
+import { parseDec, tsSeconds, tsSecondsCeil } from "./decimal";
 import { classify } from "./outcome";
 import { withBackoff } from "./backoff";
 import type { Signer, AllowedMsg } from "./chain";
@@ -301,7 +301,7 @@ export class Keeper {
     for (let id = this.state.next_request_id; id < next; id++) {
       try {
         const r = await this.q("withdrawal_request", () => this.fund.withdrawalRequest({ requestId: id }));
-        this.state.requests[String(id)] = tsSeconds(r.claim_deadline);
+        this.state.requests[String(id)] = tsSecondsCeil(r.claim_deadline);
       } catch (e) {
         if (!/not found/.test(contractErrorText(e))) throw e;
       }

@@ -101,9 +101,17 @@ async function main() {
       const signer = await Signer.connect(readMnemonic(p.key, dir), signerOpts, log);
       if (!market.feeders.includes(signer.address)) log.warn("the pusher's key is not a feeder of its market: its pushes will be refused", { market: p.market, feeder: signer.address });
       feeders.push(signer.address);
+      let replayStart = 0;
+      if (p.source.kind === "replay" && p.source.relative) {
+        // A relative replay starts at the chain's time of the first start and continues across restarts.
+        const block = await client.getBlock();
+        state.replay_starts[p.source.file] ??= Math.floor(new Date(block.header.time).getTime() / 1000);
+        replayStart = state.replay_starts[p.source.file];
+        saveState(config.state_file, state);
+      }
       const source =
         p.source.kind === "replay"
-          ? new ReplaySource(p.source.file, { relative: p.source.relative, start: Math.floor(Date.now() / 1000), publish_step_seconds: p.source.publish_step_seconds })
+          ? new ReplaySource(p.source.file, { relative: p.source.relative, start: replayStart, publish_step_seconds: p.source.publish_step_seconds })
           : new HermesSource(p.source.endpoint, p.source.feed_id, { timeout_ms: p.source.timeout_ms, max_conf_ratio: p.source.max_conf_ratio });
       const pusher = new Pusher(client, signer, p.market, source, policy, state, config.state_file, log.child({ part: "pusher", market: p.market, feeder: signer.address }), metrics);
       log.info("pusher started", { market: p.market, feeder: signer.address, source: source.name, ...policy });

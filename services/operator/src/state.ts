@@ -33,6 +33,8 @@ export interface OperatorState {
   last_sweep_time: number;
   /** Per pusher (feeder address + market): what it pushed last and any held jump. */
   pushers: Record<string, PushMemory>;
+  /** When each relative replay file started (seconds), so a restart continues it. */
+  replay_starts: Record<string, number>;
   /** Transactions broadcast and not yet known to be in a block, per signer. */
   pending: Record<string, PendingTx>;
   /** Counts of actions done by this service (for the restart test and the operator). */
@@ -49,6 +51,7 @@ export function emptyState(startHeight: number): OperatorState {
     requests: {},
     last_sweep_time: 0,
     pushers: {},
+    replay_starts: {},
     pending: {},
     done: {},
   };

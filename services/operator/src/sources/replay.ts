@@ -1,8 +1,9 @@
 // Replay source: a file of timestamped prices, for tests and demos.
 //
 // JSON: [{"t": <seconds>, "price": "<decimal>"}, ...], or CSV lines "t,price" (a header line
-// is allowed). `t` is either absolute (seconds since the epoch) or, with `relative: true`,
-// seconds after the service started. The reading at `now` is the last row with t <= now, and
+// is allowed). `t` is either absolute (seconds since the epoch, chain time) or, with
+// `relative: true`, seconds after the chain time of the service's first start (kept in the
+// state file, so a restart continues the replay rather than starting it over). The reading at `now` is the last row with t <= now, and
 // its publish time is `now` rounded down to the replay's `publish_step_seconds` (1 by
 // default): a replay keeps publishing fresh readings of the current row like a live feed.
 import { readFileSync } from "node:fs";
