@@ -13,7 +13,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-home="${LOCALNET_HOME:-$repo/target/localnet}"
+home="$(realpath -m "${LOCALNET_HOME:-$repo/target/localnet}")"
 port="${LOCALNET_RPC_PORT:-26657}"
 deployment="$(realpath "${DEPLOYMENT:-$repo/target/localnet/deployment.json}")"
 metrics="${OPERATOR_METRICS_PORT:-9464}"
