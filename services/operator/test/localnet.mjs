@@ -114,12 +114,12 @@ async function until(what, fn, timeoutMs = 60_000) {
 }
 
 const children = [];
-function startOperator(name, config) {
+function startOperator(name, config, mode = "run") {
   const cfgPath = join(work, `${name}.json`);
   writeFileSync(cfgPath, JSON.stringify(config, null, 2));
   const out = join(work, `${name}.log`);
   const fd = require("node:fs").openSync(out, "a");
-  const child = spawn(process.execPath, [join(operator, "dist", "src", "main.js"), "--config", cfgPath], {
+  const child = spawn(process.execPath, [join(operator, "dist", "src", "main.js"), "--config", cfgPath, mode], {
     env: { ...process.env, ...keyEnv },
     stdio: ["ignore", fd, fd],
   });
@@ -228,20 +228,46 @@ async function main() {
   // The price recovers to 100 (so a new position may open within the spread), then kill -9
   // mid-run and restart: the second keeper stops cleanly first so the restarted one must do
   // the next liquidation itself.
+  // A transaction from a pusher's key behind the service's back: its next push meets a
+  // sequence mismatch, re-reads the sequence and goes through.
+  const sendOut = execFileSync(WASMD, ["tx", "bank", "send", "op-feeder", addr("validator"), "1uusdc", "--chain-id", d.chain_id, "--node", node,
+    "--home", home, "--keyring-backend", "test", "--gas-prices", "0stake", "--broadcast-mode", "sync", "--output", "json", "-y"]).toString();
+  await waitTx(JSON.parse(sendOut.slice(sendOut.indexOf("{"))).txhash);
   rows.push({ t: Math.floor(Date.now() / 1000) - start + 1, price: "100" });
   writeFileSync(prices, JSON.stringify(rows));
   await until("the index back at 100", async () => (await q(engine, { market: { market: MARKET } })).index_price === "100");
+  const feeder1 = addr("op-feeder");
+  check(readFileSync(join(work, "a.log"), "utf8").split("\n").some((l) => l.includes("sequence mismatch") && l.includes(feeder1)),
+    "a push after a foreign transaction of its key recovered from the sequence mismatch");
   b.kill("SIGTERM");
   await sleep(1500);
   a.kill("SIGKILL");
   log("keeper a killed with SIGKILL");
   const stateBefore = JSON.parse(readFileSync(configA.state_file, "utf8"));
+  // While no keeper runs: arb opens a ~9x long at 100; the pushers alone (same config and
+  // state, `pusher` mode) push the crash to 85; dave's short takes the vAMM's mark down to
+  // about 86, so closing arb's long on the vAMM leaves bad debt.
   await exec("arb", engine, { trade: { market: MARKET, size_delta: "90000000" } }, "1000000000uusdc");
-  a = startOperator("a", configA);
-  const crash2 = Math.floor(Date.now() / 1000) - start + 1;
-  rows.push({ t: crash2, price: "85" });
+  const p = startOperator("a", configA, "pusher");
+  rows.push({ t: Math.floor(Date.now() / 1000) - start + 1, price: "85" });
   writeFileSync(prices, JSON.stringify(rows));
+  await until("the index at 85", async () => (await q(engine, { market: { market: MARKET } })).index_price === "85");
+  const mk1 = await q(engine, { market: { market: MARKET } });
+  const k = BigInt(mk1.base_reserve) * BigInt(mk1.quote_reserve);
+  const target = BigInt(Math.floor(Math.sqrt(Number(k) / 86)));
+  await exec("dave", engine, { trade: { market: MARKET, size_delta: `-${target - BigInt(mk1.base_reserve)}` } }, "1000000000000uusdc");
+  log(`mark now ${(await q(engine, { market: { market: MARKET } })).mark_price}, index 85; arb's long is not liquidated yet`);
+  check((await q(engine, { positions: { trader: arb } })).positions.length === 1, "arb's position opened and crashed while no keeper ran");
+  p.kill("SIGTERM");
+  await sleep(1500);
+  a = startOperator("a", configA);
   await until("arb liquidated after the restart", async () => (await q(engine, { positions: { trader: arb } })).positions.length === 0, 60_000);
+  const arbLiq = (await events("liquidate", ` AND wasm.trader='${arb}'`))[0];
+  const attr = (tx, action, key) => tx.events.filter((e) => e.type === "wasm").map((e) => Object.fromEntries(e.attributes.map((x) => [x.key, x.value]))).find((e) => e.action === action && e._contract_address === engine)?.[key];
+  const badDebt = BigInt(attr(arbLiq, "liquidate", "bad_debt") ?? "0");
+  const claimed = BigInt(attr(arbLiq, "liquidate", "claimed_from_fund") ?? "0");
+  const paidByFund = BigInt(attr(arbLiq, "shortfall_settled", "paid_by_fund") ?? "0");
+  check(badDebt > 0n && paidByFund > 0n && paidByFund === claimed, `arb's bad debt ${badDebt}: the fund was asked ${claimed} and paid ${paidByFund}, as before`);
   const stateAfter = JSON.parse(readFileSync(configA.state_file, "utf8"));
   check(stateAfter.engine_scan_height >= stateBefore.engine_scan_height, `the restarted keeper went on from height ${stateBefore.engine_scan_height} (now ${stateAfter.engine_scan_height})`);
   for (const t of [alice, bob, arb]) {
