@@ -114,6 +114,7 @@ async function until(what, fn, timeoutMs = 60_000) {
 }
 
 const children = [];
+const summary = {};
 function startOperator(name, config, mode = "run") {
   const cfgPath = join(work, `${name}.json`);
   writeFileSync(cfgPath, JSON.stringify(config, null, 2));
@@ -213,6 +214,7 @@ async function main() {
     return pa.positions.length === 0 && pb.positions.length === 0;
   }, 60_000);
   const liqHeight = await client.getHeight();
+  summary.blocks_from_crash_to_liquidations = liqHeight - crashHeight;
   check(liqHeight - crashHeight <= 40, `unhealthy positions liquidated with no manual step within ${liqHeight - crashHeight} blocks of the crash`);
   for (const t of [alice, bob]) {
     const n = (await events("liquidate", ` AND wasm.trader='${t}'`)).length;
@@ -267,6 +269,7 @@ async function main() {
   const badDebt = BigInt(attr(arbLiq, "liquidate", "bad_debt") ?? "0");
   const claimed = BigInt(attr(arbLiq, "liquidate", "claimed_from_fund") ?? "0");
   const paidByFund = BigInt(attr(arbLiq, "shortfall_settled", "paid_by_fund") ?? "0");
+  Object.assign(summary, { bad_debt: String(badDebt), claimed_from_fund: String(claimed), paid_by_fund: String(paidByFund) });
   check(badDebt > 0n && paidByFund > 0n && paidByFund === claimed, `arb's bad debt ${badDebt}: the fund was asked ${claimed} and paid ${paidByFund}, as before`);
   const stateAfter = JSON.parse(readFileSync(configA.state_file, "utf8"));
   check(stateAfter.engine_scan_height >= stateBefore.engine_scan_height, `the restarted keeper went on from height ${stateBefore.engine_scan_height} (now ${stateAfter.engine_scan_height})`);
@@ -281,6 +284,7 @@ async function main() {
   const block = await client.getBlock();
   const chainNow = Math.floor(new Date(block.header.time).getTime() / 1000);
   const behind = chainNow - Number(BigInt(m.last_funding_time) / 1_000_000_000n);
+  summary.funding_clock_lag_seconds = behind;
   check(behind <= 60 + 10, `funding clock ${behind}s behind the chain (interval 60 s)`);
 
   // The lapsed request expired (once).
@@ -326,7 +330,8 @@ async function main() {
   check((metrics['tranche_perps_keeper_actions_total{kind="liquidate",result="done"}'] ?? 0) >= 1, "the restarted keeper counts its liquidation");
 
   stopAll();
-  log("all operator checks passed");
+  writeFileSync(join(work, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+  log("all operator checks passed", JSON.stringify(summary));
 }
 
 main().then(
