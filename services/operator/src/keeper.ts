@@ -107,14 +107,20 @@ export class Keeper {
     });
   }
 
-  /** Sends one action; returns "done", "benign", "wait" or "failed". Never throws. */
+  /**
+   * Sends one action; returns "done", "benign", "wait" or "failed". Never throws. The
+   * transaction's hash is journaled before it is broadcast and cleared once it is known to be
+   * in a block; after an error the journal entry stays for `recoverPending` to resolve (the
+   * transaction may have landed).
+   */
   async act(kind: string, key: string, m: AllowedMsg): Promise<"done" | "benign" | "wait" | "failed"> {
-    const signerKey = this.signer.address;
+    const hashes: string[] = [];
     try {
       const res = await withBackoff(
         () =>
           this.signer.send(m, (hash) => {
-            this.state.pending[signerKey] = { kind, key, hash, height: 0 };
+            hashes.push(hash);
+            this.state.pending[hash] = { kind, key, hash, height: 0, signer: this.signer.address };
             this.save();
           }),
         {
@@ -125,7 +131,8 @@ export class Keeper {
           onRetry: (e, attempt, delay) => this.log.warn("action retry", { kind, key, attempt, delay, error: contractErrorText(e) }),
         },
       );
-      delete this.state.pending[signerKey];
+      for (const h of hashes) if (h !== res.hash) this.state.pending[h].height ||= res.height;
+      delete this.state.pending[res.hash];
       this.state.done[kind] = (this.state.done[kind] ?? 0) + 1;
       this.save();
       this.metrics?.actions.inc({ kind, result: "done" });
@@ -133,10 +140,6 @@ export class Keeper {
       return "done";
     } catch (e) {
       const outcome = classify(e);
-      if (this.state.pending[signerKey] && outcome !== "retry") {
-        delete this.state.pending[signerKey];
-        this.save();
-      }
       const text = contractErrorText(e);
       if (outcome === "benign") {
         this.metrics?.actions.inc({ kind, result: "benign" });
@@ -154,22 +157,23 @@ export class Keeper {
     }
   }
 
-  /** A transaction broadcast before a crash: count it if it landed, forget it otherwise. */
+  /** Transactions journaled and not known to be in a block (a crash, a timeout): count those that landed, forget those that did not within 5 blocks. */
   async recoverPending(height: number): Promise<void> {
-    const p = this.state.pending[this.signer.address];
-    if (!p) return;
-    const tx = await this.q("get_tx", () => this.client.getTx(p.hash));
-    if (tx) {
-      if (tx.code === 0) this.state.done[p.kind] = (this.state.done[p.kind] ?? 0) + 1;
-      this.log.info("transaction from before the restart found", { kind: p.kind, key: p.key, tx: p.hash, code: tx.code });
-      delete this.state.pending[this.signer.address];
-    } else if (p.height === 0) {
-      p.height = height; // wait a few blocks for it
-    } else if (height > p.height + 5) {
-      this.log.info("transaction from before the restart never landed", { kind: p.kind, key: p.key, tx: p.hash });
-      delete this.state.pending[this.signer.address];
+    const mine = Object.values(this.state.pending).filter((p) => p.signer === this.signer.address);
+    for (const p of mine) {
+      const tx = await this.q("get_tx", () => this.client.getTx(p.hash));
+      if (tx) {
+        if (tx.code === 0) this.state.done[p.kind] = (this.state.done[p.kind] ?? 0) + 1;
+        this.log.info("journaled transaction found", { kind: p.kind, key: p.key, tx: p.hash, code: tx.code });
+        delete this.state.pending[p.hash];
+      } else if (p.height === 0) {
+        p.height = height; // give it a few blocks
+      } else if (height > p.height + 5) {
+        this.log.info("journaled transaction never landed", { kind: p.kind, key: p.key, tx: p.hash });
+        delete this.state.pending[p.hash];
+      }
     }
-    this.save();
+    if (mine.length) this.save();
   }
 
   /** Catches up on engine events; returns the height scanned to. */

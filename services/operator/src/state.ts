@@ -14,8 +14,10 @@ export interface PendingTx {
   kind: string;
   key: string;
   hash: string;
-  /** Height at which it was broadcast (the chain's latest then). */
+  /** A height after which it is given up when not found (0 until first looked up). */
   height: number;
+  /** The signing address. */
+  signer: string;
 }
 
 export interface OperatorState {
@@ -35,7 +37,7 @@ export interface OperatorState {
   pushers: Record<string, PushMemory>;
   /** When each relative replay file started (seconds), so a restart continues it. */
   replay_starts: Record<string, number>;
-  /** Transactions broadcast and not yet known to be in a block, per signer. */
+  /** Transactions broadcast and not yet known to be in a block, by hash. */
   pending: Record<string, PendingTx>;
   /** Counts of actions done by this service (for the restart test and the operator). */
   done: Record<string, number>;
