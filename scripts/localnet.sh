@@ -8,11 +8,14 @@
 #
 # Environment:
 #   LOCALNET_HOME   chain home (default target/localnet)
+#   LOCALNET_RPC_PORT, LOCALNET_P2P_PORT, LOCALNET_ABCI_PORT
+#                   loopback ports (defaults 26657, 26656, 26658), for a second chain
 #   TP_CACHE        tool cache (wasmd is built into it once)
 #
 # Accounts (keyring-backend test): validator, deployer, feeder, keeper, treasury, the users
 # lp-junior, lp-senior, alice, bob, dave, erin, arb, and ts-client (from a fixed test mnemonic,
-# for the TypeScript client journey); each gets stake and uusdc.
+# for the TypeScript client journey), and op-keeper, op-keeper2, op-feeder, op-feeder2 (fixed
+# test mnemonics, for the operator service's localnet test); each gets stake and uusdc.
 set -euo pipefail
 
 source "$(dirname "$0")/lib.sh"
@@ -20,11 +23,29 @@ cd "$REPO_ROOT"
 
 HOME_DIR="${LOCALNET_HOME:-$REPO_ROOT/target/localnet}"
 CHAIN_ID="tranche-local"
-RPC="tcp://127.0.0.1:26657"
+RPC_PORT="${LOCALNET_RPC_PORT:-26657}"
+P2P_PORT="${LOCALNET_P2P_PORT:-26656}"
+ABCI_PORT="${LOCALNET_ABCI_PORT:-26658}"
+RPC="tcp://127.0.0.1:$RPC_PORT"
 ACCOUNTS=(deployer feeder keeper treasury lp-junior lp-senior alice bob dave erin arb)
 # A public, test-only mnemonic for the TypeScript client journey (localnet only, never real
 # funds): the key "ts-client" is recovered from it.
 TS_CLIENT_MNEMONIC="old anxiety snake good clever make inside drum night leg logic bind area trash talent gas trial night top vanish predict minor door remove"
+# Public, test-only mnemonics of the operator service's keys (localnet only, never real funds);
+# services/operator/test/localnet.sh reads them from here.
+OP_KEEPER_MNEMONIC="proud hockey acoustic foot powder depart call member phrase acquire exile glove hero expire bar define chat birth bread throw fabric room marriage like"
+OP_KEEPER2_MNEMONIC="cinnamon issue judge slow arrest client erupt nurse album sea fiber pole desert auto force nut come rail plastic option craft siren volume position"
+OP_FEEDER_MNEMONIC="lamp liberty lake library uphold casual ladder property denial trend hire sail hungry cherry elegant vague call share mix scatter sense inside pipe cute"
+OP_FEEDER2_MNEMONIC="omit few toddler kidney soup grant sorry alert ice few assist rescue merit carpet ozone balcony dragon current panic gallery small marble wood property"
+OP_KEYS=(op-keeper op-keeper2 op-feeder op-feeder2)
+op_mnemonic() { # key name -> its mnemonic
+    case "$1" in
+        op-keeper) echo "$OP_KEEPER_MNEMONIC" ;;
+        op-keeper2) echo "$OP_KEEPER2_MNEMONIC" ;;
+        op-feeder) echo "$OP_FEEDER_MNEMONIC" ;;
+        op-feeder2) echo "$OP_FEEDER2_MNEMONIC" ;;
+    esac
+}
 
 node_running() {
     [[ -f "$HOME_DIR/node.pid" ]] && kill -0 "$(cat "$HOME_DIR/node.pid")" 2>/dev/null
@@ -73,15 +94,21 @@ init_chain() {
     "${w[@]}" genesis add-genesis-account \
         "$("${w[@]}" keys show ts-client -a --keyring-backend test)" \
         "1000000000stake,1000000000000uusdc" --keyring-backend test
+    for name in "${OP_KEYS[@]}"; do
+        op_mnemonic "$name" | "${w[@]}" keys add "$name" --recover --keyring-backend test >/dev/null 2>&1
+        "${w[@]}" genesis add-genesis-account \
+            "$("${w[@]}" keys show "$name" -a --keyring-backend test)" \
+            "1000000000stake,1000000000000uusdc" --keyring-backend test
+    done
     "${w[@]}" genesis gentx validator 1000000000000stake --chain-id "$CHAIN_ID" \
         --keyring-backend test >/dev/null 2>&1
     "${w[@]}" genesis collect-gentxs >/dev/null 2>&1
 
     local config="$HOME_DIR/config/config.toml" app="$HOME_DIR/config/app.toml"
-    set_toml "$config" "" proxy_app '"tcp://127.0.0.1:26658"'
-    set_toml "$config" rpc laddr '"tcp://127.0.0.1:26657"'
+    set_toml "$config" "" proxy_app "\"tcp://127.0.0.1:$ABCI_PORT\""
+    set_toml "$config" rpc laddr "\"tcp://127.0.0.1:$RPC_PORT\""
     set_toml "$config" rpc pprof_laddr '""'
-    set_toml "$config" p2p laddr '"tcp://127.0.0.1:26656"'
+    set_toml "$config" p2p laddr "\"tcp://127.0.0.1:$P2P_PORT\""
     set_toml "$config" consensus timeout_commit '"500ms"'
     set_toml "$config" instrumentation prometheus 'false'
     set_toml "$app" "" minimum-gas-prices '"0stake"'
@@ -170,7 +197,7 @@ warm_up() {
     local sink start_height
     sink="$("${w[@]}" keys show validator -a)"
     start_height="$(height)"
-    for name in "${ACCOUNTS[@]}" ts-client; do
+    for name in "${ACCOUNTS[@]}" ts-client "${OP_KEYS[@]}"; do
         "${w[@]}" tx bank send "$name" "$sink" 1uusdc --chain-id "$CHAIN_ID" --node "$RPC" \
             --fees 0stake --yes --broadcast-mode sync --output json >/dev/null
     done
