@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end on a real chain: start the single-node wasmd localnet, deploy the suite from
 # deploy/localnet.json, play every journey in journeys/, deploy two more suites and hand their
-# governor roles to a DAO DAO DAO and to a cw3 multisig (journeys/governors/), print the gas table (also written to
+# governor roles to a DAO DAO DAO and to a cw3 multisig (journeys/governors/), run the operator
+# service's unit tests and its localnet test on a fourth suite (services/operator), print the gas table (also written to
 # target/localnet/gas.json), generate and type-check the TypeScript client from schema/ and run
 # its journey (a deposit and a fund query), build the dashboard and drive it in headless Chromium
 # (screenshots in target/localnet/screenshots), measure how gas of open, deposit, stake and vote
@@ -36,6 +37,16 @@ for governor in dao_dao cw3_multisig; do
     python3 scripts/chain/chain.py journey --config deploy/localnet.json \
         --deployment "$OUT/deployment-$governor.json" "journeys/governors/$governor.json"
 done
+
+header "Operator service: unit tests, then keeper, pushers and monitor on a fresh suite"
+(
+    cd services/operator
+    npm ci --no-audit --no-fund --loglevel=error
+    npm test
+)
+python3 scripts/chain/chain.py deploy --config deploy/localnet.json --keep-governor \
+    --out "$OUT/deployment-operator.json" > "$OUT/deploy-operator.log"
+DEPLOYMENT="$OUT/deployment-operator.json" bash services/operator/test/localnet.sh
 
 header "TypeScript client: generated code against schema/, type-check, run its journey"
 (
