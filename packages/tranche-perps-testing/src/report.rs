@@ -274,14 +274,7 @@ pub fn stacked_bars(
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(labels.len().max(1))
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() < 0.01 && i >= 0.0 {
-                    labels_owned.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&|x| category_label(&labels_owned, *x))
             .y_desc(y_desc)
             .y_label_formatter(&|v| short(*v))
             .draw()
@@ -344,14 +337,7 @@ pub fn signed_bars(title: &str, x_desc: &str, items: &[(String, f64)]) -> Result
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(items.len().max(1))
-            .y_label_formatter(&|y| {
-                let i = y.round();
-                if (y - i).abs() < 0.01 && i >= 0.0 {
-                    names.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y| category_label(&names, *y))
             .x_desc(x_desc)
             .x_label_formatter(&|v| short(*v))
             .draw()
@@ -793,4 +779,15 @@ pub fn write(dir: &Path, report: &Report) -> Result<PathBuf, String> {
         return Err(format!("writing {}: {e}", dir.display()));
     }
     Ok(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()))
+}
+
+/// The label of the category at axis position `at` (categories sit at 0, 1, 2, ...), and
+/// nothing between them.
+fn category_label(labels: &[String], at: f64) -> String {
+    let i = at.round();
+    if (at - i).abs() < 0.01 && i >= 0.0 {
+        labels.get(i as usize).cloned().unwrap_or_default()
+    } else {
+        String::new()
+    }
 }
