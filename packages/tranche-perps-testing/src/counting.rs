@@ -25,6 +25,61 @@ pub struct Counts {
     pub ranges: u64,
     /// Items taken from all `range` iterators.
     pub range_items: u64,
+    /// Bytes of keys and values read: by `get` (the key, and the value when there is one) and
+    /// by range iterators (each item's key and value).
+    pub bytes_read: u64,
+    /// Bytes of keys and values written by `set`, and of keys removed by `remove`.
+    pub bytes_written: u64,
+}
+
+/// How many more bytes an operation may read or write in a world of 10,000 other users than in
+/// one of 10: totals and counters stored as decimal strings get longer as they grow (a few
+/// digits each); anything beyond that would mean the operation touches more data.
+pub const BYTES_SLACK: u64 = 48;
+
+impl Counts {
+    /// Panics unless `large` (the same operation in a world of many more users) does exactly
+    /// the storage operations of `self` and reads and writes at most [`BYTES_SLACK`] more bytes.
+    pub fn assert_flat(&self, name: &str, large: &Counts) {
+        let ops = |c: &Counts| (c.reads, c.writes, c.removes, c.ranges, c.range_items);
+        assert_eq!(ops(self), ops(large), "{name}: storage operations grew");
+        for (what, small, big) in [
+            ("read", self.bytes_read, large.bytes_read),
+            ("written", self.bytes_written, large.bytes_written),
+        ] {
+            assert!(
+                big <= small + BYTES_SLACK,
+                "{name}: {big} bytes {what} against {small}, more than {BYTES_SLACK} more"
+            );
+        }
+    }
+}
+
+/// Compares the bytes each operation reads and writes with the figures a previous run wrote to
+/// `docs/generated/storage-bytes-<contract>.json`, so a change in what an operation stores
+/// shows without a chain; fails on any difference. With `UPDATE_STORAGE_BYTES=1` it writes
+/// the figures instead (commit them with the change that moved them).
+pub fn check_bytes_record(contract: &str, rows: &[(&str, Counts)]) {
+    let path = crate::docs::repo_root()
+        .join("docs/generated")
+        .join(format!("storage-bytes-{contract}.json"));
+    let now: std::collections::BTreeMap<String, (u64, u64)> = rows
+        .iter()
+        .map(|(name, c)| (name.to_string(), (c.bytes_read, c.bytes_written)))
+        .collect();
+    let text = serde_json::to_string_pretty(&now).expect("figures") + "\n";
+    if std::env::var("UPDATE_STORAGE_BYTES").as_deref() == Ok("1") {
+        std::fs::write(&path, text).expect("write the storage bytes record");
+        return;
+    }
+    let recorded = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        recorded.trim(),
+        text.trim(),
+        "bytes read and written per operation ([read, written]) differ from {}; if the change \
+         is meant, rerun with UPDATE_STORAGE_BYTES=1 and commit the file",
+        path.display()
+    );
 }
 
 /// `MockStorage` that counts every operation.
@@ -36,6 +91,12 @@ pub struct CountingStorage {
     removes: Cell<u64>,
     ranges: Cell<u64>,
     range_items: Cell<u64>,
+    bytes_read: Cell<u64>,
+    bytes_written: Cell<u64>,
+}
+
+fn add(counter: &Cell<u64>, n: usize) {
+    counter.set(counter.get() + n as u64);
 }
 
 impl CountingStorage {
@@ -47,6 +108,8 @@ impl CountingStorage {
             removes: self.removes.get(),
             ranges: self.ranges.get(),
             range_items: self.range_items.get(),
+            bytes_read: self.bytes_read.get(),
+            bytes_written: self.bytes_written.get(),
         }
     }
 
@@ -58,6 +121,8 @@ impl CountingStorage {
             &self.removes,
             &self.ranges,
             &self.range_items,
+            &self.bytes_read,
+            &self.bytes_written,
         ] {
             counter.set(0);
         }
@@ -66,8 +131,13 @@ impl CountingStorage {
 
 impl Storage for CountingStorage {
     fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.reads.set(self.reads.get() + 1);
-        self.inner.get(key)
+        add(&self.reads, 1);
+        let value = self.inner.get(key);
+        add(
+            &self.bytes_read,
+            key.len() + value.as_ref().map_or(0, Vec::len),
+        );
+        value
     }
 
     fn range<'a>(
@@ -76,20 +146,27 @@ impl Storage for CountingStorage {
         end: Option<&[u8]>,
         order: Order,
     ) -> Box<dyn Iterator<Item = Record> + 'a> {
-        self.ranges.set(self.ranges.get() + 1);
-        let items = &self.range_items;
-        Box::new(self.inner.range(start, end, order).inspect(move |_| {
-            items.set(items.get() + 1);
-        }))
+        add(&self.ranges, 1);
+        let (items, bytes) = (&self.range_items, &self.bytes_read);
+        Box::new(
+            self.inner
+                .range(start, end, order)
+                .inspect(move |(key, value)| {
+                    add(items, 1);
+                    add(bytes, key.len() + value.len());
+                }),
+        )
     }
 
     fn set(&mut self, key: &[u8], value: &[u8]) {
-        self.writes.set(self.writes.get() + 1);
+        add(&self.writes, 1);
+        add(&self.bytes_written, key.len() + value.len());
         self.inner.set(key, value);
     }
 
     fn remove(&mut self, key: &[u8]) {
-        self.removes.set(self.removes.get() + 1);
+        add(&self.removes, 1);
+        add(&self.bytes_written, key.len());
         self.inner.remove(key);
     }
 }
