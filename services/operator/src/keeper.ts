@@ -11,8 +11,9 @@
 // cached liquidation prices in memory and re-reads only the positions within
 // `liquidation_buffer` of theirs, the traders touched by new events and `refresh_per_round`
 // others in rotation (funding and socialized losses move liquidation prices slowly without
-// an event of the trader's own); a socialized loss marks every trader for a re-read. With 10,000
-// positions a round costs one event search plus a few dozen queries.
+// an event of the trader's own); a socialized loss marks every trader for a re-read. Nobody is
+// read twice in a round. A steady round makes one event search, 7 other calls and the re-reads:
+// 53 position reads with 10,000 positions and 3 touched traders (test/keeper.test.ts "scale").
 import { fromUtf8, toUtf8 } from "@cosmjs/encoding";
 import type { CosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import {
@@ -77,6 +78,8 @@ export class Keeper {
   private engine: PerpEngineQueryClient;
   private fund: InsuranceFundQueryClient;
   private refreshCursor = 0;
+  /** Traders read this round, with what was read: nobody is read twice in a round. */
+  private fresh = new Map<string, PositionView[]>();
   lastRoundOk = 0;
 
   constructor(
@@ -206,24 +209,34 @@ export class Keeper {
     if (views.length === 0) delete this.state.positions[trader];
     else {
       this.state.positions[trader] = Object.fromEntries(
-        views.map((p) => [p.market, { size: p.size, liquidation_price: p.liquidation_price ?? null }]),
+        views.map((p) => [p.market, { size: p.size, liquidation_price: p.liquidation_price ?? null, margin: p.margin, open_notional: p.open_notional }]),
       );
     }
-    return views.map((p) => ({ ...p, trader }));
+    const out = views.map((p) => ({ ...p, trader }));
+    this.fresh.set(trader, out);
+    return out;
   }
 
-  /** Re-reads dirty traders and a rotating slice of the others. */
+  /**
+   * Re-reads dirty traders (up to max(`refresh_per_round`, 200) a round) and
+   * `refresh_per_round` others in rotation (traders not already read this round).
+   */
   async refresh(): Promise<void> {
     const budget = this.cfg.refresh_per_round ?? 50;
     const dirty = this.state.dirty.slice(0, Math.max(budget, 200));
-    for (const t of dirty) await this.readTrader(t);
+    for (const t of dirty) if (!this.fresh.has(t)) await this.readTrader(t);
     this.state.dirty = this.state.dirty.slice(dirty.length);
     const all = Object.keys(this.state.positions).sort();
-    for (let i = 0; i < Math.min(budget, all.length); i++) {
-      const t = all[(this.refreshCursor + i) % all.length];
-      if (this.state.positions[t]) await this.readTrader(t);
+    let read = 0;
+    let walked = 0;
+    while (read < budget && walked < all.length) {
+      const t = all[(this.refreshCursor + walked) % all.length];
+      walked++;
+      if (this.fresh.has(t) || !this.state.positions[t]) continue;
+      await this.readTrader(t);
+      read++;
     }
-    this.refreshCursor = all.length ? (this.refreshCursor + budget) % all.length : 0;
+    this.refreshCursor = all.length ? (this.refreshCursor + walked) % all.length : 0;
     this.metrics?.trackedPositions.set(Object.values(this.state.positions).reduce((n, m) => n + Object.keys(m).length, 0));
     this.save();
   }
@@ -262,7 +275,7 @@ export class Keeper {
       }
     }
     const views: PositionView[] = [];
-    for (const t of candidates) views.push(...(await this.readTrader(t)));
+    for (const t of candidates) views.push(...(this.fresh.get(t) ?? (await this.readTrader(t))));
     const targets = selectLiquidations(views, risk, now, this.cfg.max_liquidations_per_round ?? 20);
     for (const t of targets) {
       await this.act("liquidate", `${t.market}/${t.trader}`, { contract: "engine", msg: { liquidate: { market: t.market, trader: t.trader } } });
@@ -323,6 +336,7 @@ export class Keeper {
   }
 
   async round(): Promise<void> {
+    this.fresh.clear();
     const height = await this.q("height", () => this.client.getHeight());
     const block = await this.q("block", () => this.client.getBlock(height));
     const now = Math.floor(new Date(block.header.time).getTime() / 1000);
@@ -332,6 +346,7 @@ export class Keeper {
     const markets = await this.markets();
     await this.liquidations(markets, now);
     await this.upkeep(markets, now);
+    this.fresh.clear();
     this.lastRoundOk = Date.now();
   }
 }

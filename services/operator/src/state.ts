@@ -8,6 +8,9 @@ import type { PushMemory } from "./decide/push";
 export interface TrackedPosition {
   size: string;
   liquidation_price?: string | null;
+  /** Margin net of funding, floored at zero, and open notional, as last read (absent in older state files). */
+  margin?: string;
+  open_notional?: string;
 }
 
 export interface PendingTx {

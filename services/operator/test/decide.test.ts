@@ -75,6 +75,11 @@ test("nearLiquidation screens by the cached liquidation price with a buffer", ()
   assert.equal(nearLiquidation({ size: "-10", liquidation_price: "104.7" }, parseDec("100"), 0.02), false);
   assert.equal(nearLiquidation({ size: "10", liquidation_price: null }, parseDec("100"), 0.02), true);
   assert.equal(nearLiquidation({ size: "0", liquidation_price: null }, parseDec("100"), 0.02), false);
+  // No liquidation price because the margin covers the notional: never liquidatable, not re-read.
+  assert.equal(nearLiquidation({ size: "10", liquidation_price: null, margin: "1000", open_notional: "1000" }, parseDec("1"), 0.02), false);
+  // No liquidation price with the margin floored at zero (negative): re-read.
+  assert.equal(nearLiquidation({ size: "10", liquidation_price: null, margin: "0", open_notional: "0" }, parseDec("100"), 0.02), true);
+  assert.equal(nearLiquidation({ size: "-10", liquidation_price: null, margin: "5000", open_notional: "1000" }, parseDec("100"), 0.02), true);
 });
 
 test("funding settle is due one interval after the clock, with an index, not halted", () => {

@@ -10,6 +10,7 @@ import { Keeper } from "../src/keeper";
 import { loadState, saveState } from "../src/state";
 import { logger } from "../src/log";
 import type { AllowedMsg } from "../src/chain";
+import { SCALE, formatDec } from "../src/decimal";
 
 const ENGINE = "engine";
 const FUND = "fund";
@@ -25,12 +26,46 @@ class FakeChain {
   txs = new Map<string, { code: number }>();
   sent: { from: string; msg: object }[] = [];
   index = "85";
+  /** Chain calls by kind (`searchTx`, `getHeight`, `query:positions`, ...) and the traders whose positions were read. */
+  calls: Record<string, number> = {};
+  reads: string[] = [];
 
   open(trader: string, size: string, open_notional: string, margin: string) {
     this.positions.set(trader, { size, open_notional, margin });
     this.events.push({ height: this.height, trader });
   }
+  /** Counts the calls made by `f` (a keeper round). */
+  async measure(f: () => Promise<void>) {
+    this.calls = {};
+    this.reads = [];
+    await f();
+    return { calls: { ...this.calls }, reads: [...this.reads] };
+  }
+  private count(kind: string) {
+    this.calls[kind] = (this.calls[kind] ?? 0) + 1;
+  }
+  /** The engine's liquidation price (position.rs `liquidation_price`, maintenance ratio 0.05): none for a long with margin >= open notional. */
+  static liquidationPrice(p: { size: string; open_notional: string; margin: string }): string | null {
+    const size = BigInt(p.size), open = BigInt(p.open_notional), margin = BigInt(p.margin);
+    const mmr = SCALE / 20n;
+    if (size < 0n) return formatDec(((margin + open) * SCALE * SCALE) / (-size * (SCALE + mmr)));
+    if (open > margin) return formatDec(((open - margin) * SCALE * SCALE) / (size * (SCALE - mmr)));
+    return null;
+  }
   client() {
+    const c = this.rawClient();
+    const counted: Record<string, any> = {};
+    for (const [k, f] of Object.entries(c)) {
+      counted[k] = (...args: any[]) => {
+        const msg = args[1];
+        this.count(k === "queryContractSmart" ? `query:${Object.keys(msg)[0]}` : k);
+        if (k === "queryContractSmart" && msg.positions) this.reads.push(msg.positions.trader);
+        return (f as any)(...args);
+      };
+    }
+    return counted as typeof c;
+  }
+  private rawClient() {
     const market = () => ({
       id: "BTC-USD", index_price: this.index, index_publish_time: this.time - 1, mark_price: this.index, last_funding_time: String(BigInt(this.time) * 1_000_000_000n),
       long_oi: "0", short_oi: "0", feeders: [], feeder_prices: [],
@@ -57,7 +92,7 @@ class FakeChain {
         }
         if (msg.positions) {
           const p = this.positions.get(msg.positions.trader);
-          return { positions: p ? [{ market: "BTC-USD", trader: msg.positions.trader, ...p, margin_ratio: null, liquidation_price: null }] : [] };
+          return { positions: p ? [{ market: "BTC-USD", trader: msg.positions.trader, ...p, margin_ratio: null, liquidation_price: FakeChain.liquidationPrice(p) }] : [] };
         }
         if (msg.markets) return { markets: [market()] };
         if (msg.config) return { pause: { halted: false }, fees: { sweep_threshold: "0" } };
@@ -154,4 +189,98 @@ test("a lapsed withdrawal request is expired once; one still open is left", asyn
   await b.k.round();
   assert.equal(chain.sent.filter((s) => "expire_withdrawal" in s.msg).length, 2);
   saveState(b.file, b.state);
+});
+
+// Scale: a round's chain calls do not grow with the number of positions. A world of `n`
+// healthy traders (a third short, a third long at 2.5x, a third long at 1x, whose engine
+// liquidation price is none), plus three "fragile" longs whose liquidation price (78.95) is
+// more than 2% below the index (85). The keeper learns them all (the initial scan: one
+// transaction search, then 200 traders re-read a round), then a steady round with three new
+// events (two traders trading again, one new trader) and a crash round (index 80: the fragile
+// three come within 2% of theirs) are measured.
+async function scaleWorld(n: number) {
+  const chain = new FakeChain();
+  for (let i = 0; i < n; i++) {
+    const t = `t-${String(i).padStart(5, "0")}`;
+    if (i % 3 === 0) chain.open(t, "-10", "1000", "600"); // liquidation price 152.38
+    else if (i % 3 === 1) chain.open(t, "10", "1000", "400"); // 63.16
+    else chain.open(t, "10", "1000", "1000"); // none: margin covers the notional
+  }
+  for (let i = 0; i < 3; i++) chain.open(`fragile-${i}`, "10", "1000", "250"); // 78.95
+  chain.height = 101;
+  const { k, state } = keeper(chain, "keeper");
+  const discovery = await chain.measure(async () => {
+    let rounds = 0;
+    do {
+      await k.round();
+      rounds++;
+    } while (state.dirty.length > 0);
+    chain.calls.rounds = rounds;
+  });
+  assert.equal(Object.keys(state.positions).length, n + 3);
+  assert.equal(discovery.calls.searchTx, 1);
+
+  // Steady round: three new events in one new block.
+  chain.height = 102;
+  chain.time += 2;
+  chain.open("t-00001", "10", "1000", "400");
+  chain.open("t-00002", "10", "1000", "1000");
+  chain.open("newcomer", "-10", "1000", "600");
+  chain.height = 103;
+  const steady = await chain.measure(() => k.round());
+  assert.equal(Object.keys(state.positions).length, n + 4);
+
+  // Crash: the index falls to 80, within 2% of the fragile liquidation price; no new events.
+  chain.index = "80";
+  chain.time += 2;
+  chain.height = 104;
+  const crash = await chain.measure(() => k.round());
+  assert.equal(chain.sent.length, 0, "nothing is liquidatable (the fragile positions keep equity 50 >= required 40)");
+  return { discovery, steady, crash, tracked: n + 4 };
+}
+
+const without = (calls: Record<string, number>, ...keys: string[]) => Object.fromEntries(Object.entries(calls).filter(([k]) => !keys.includes(k)));
+
+// Measured (after the fix below): a steady round makes 1 transaction search + 7 other calls
+// (height, block, markets, engine config, engine state, owed, the fund's next request id) and
+// 14 position reads with 10 tracked traders (everyone, once) or 53 with 10,004 (3 touched + 50
+// in rotation); the crash round the same 8 calls and 14 | 53 reads (50 in rotation + the 3
+// near). Learning 10,003 traders took 51 rounds, one transaction search and 12,503 reads.
+// Before the fix, the 10,000 world's steady and crash rounds made 3,386 position reads each:
+// every 1x long (no engine liquidation price) was re-read every round, and the 10 world read 20
+// for 14 traders (the rotation re-read traders just read).
+test("scale: 10 vs 10,000 positions, a steady round = 1 tx search + 7 other calls + 14 | 53 position reads; a crash near 3 positions re-reads those 3 + the 50 in rotation", async () => {
+  const small = await scaleWorld(10);
+  const large = await scaleWorld(10_000);
+  for (const w of [small, large]) {
+    // Nobody is read twice in a round.
+    assert.equal(new Set(w.steady.reads).size, w.steady.reads.length, `steady reads unique: ${w.steady.reads.length}`);
+    assert.equal(new Set(w.crash.reads).size, w.crash.reads.length, `crash reads unique: ${w.crash.reads.length}`);
+  }
+  // Every call other than position reads is the same in both worlds: one transaction search,
+  // height, block, markets, engine config, engine state, owed, the fund's next request id.
+  const steadyOther = { getHeight: 1, getBlock: 1, searchTx: 1, "query:markets": 1, "query:config": 1, "query:state": 1, "query:owed": 1, queryContractRaw: 1 };
+  assert.deepEqual(without(small.steady.calls, "query:positions"), steadyOther);
+  assert.deepEqual(without(large.steady.calls, "query:positions"), steadyOther);
+  assert.deepEqual(without(small.crash.calls, "query:positions"), steadyOther);
+  assert.deepEqual(without(large.crash.calls, "query:positions"), steadyOther);
+  // Position reads: the 3 touched traders + refresh_per_round (50) others in rotation, or
+  // everyone when fewer are tracked (10 world: 3 + 11 = all 14 once).
+  assert.equal(small.steady.calls["query:positions"], 14);
+  assert.equal(large.steady.calls["query:positions"], 3 + 50);
+  for (const t of ["t-00001", "t-00002", "newcomer"]) assert.ok(large.steady.reads.includes(t));
+  // Crash: the rotation's 50 plus the 3 near ones (fewer if the rotation had already read one of
+  // them this round: nobody is read twice); nothing else, in particular none of the 3,334 1x
+  // longs, which have no liquidation price.
+  for (const t of ["fragile-0", "fragile-1", "fragile-2"]) {
+    assert.ok(small.crash.reads.includes(t));
+    assert.ok(large.crash.reads.includes(t));
+  }
+  assert.equal(small.crash.calls["query:positions"], 14); // everyone once
+  assert.equal(large.crash.calls["query:positions"], 50 + 3);
+  assert.equal(large.crash.reads.filter((t) => !t.startsWith("fragile-")).length, 50);
+  // The initial scan: one transaction search; 10,003 traders read at up to 200 + 50 a round.
+  assert.equal(large.discovery.calls.searchTx, 1);
+  assert.equal(large.discovery.calls.rounds, 51);
+  assert.equal(large.discovery.calls["query:positions"], 12_503);
 });

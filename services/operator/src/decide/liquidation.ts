@@ -101,17 +101,27 @@ export function selectLiquidations(
 /**
  * The cheap screen over many tracked positions without a query each: a position whose cached
  * liquidation price is within `buffer` (relative) of being crossed by the index, or whose cache
- * has none (margin floored at zero, or never read), is a candidate to re-read. A long is
- * crossed when the index falls to its liquidation price, a short when it rises to it.
+ * has none (margin negative, or never read), is a candidate to re-read. A long is crossed when
+ * the index falls to its liquidation price, a short when it rises to it. A long whose margin
+ * covers its open notional has no liquidation price either (the engine answers none: equity
+ * stays above the requirement at any index), and is not a candidate when the cache says so
+ * (`margin` > 0 and >= `open_notional`); funding or a socialized loss that eats into that margin
+ * is caught by the rotating refresh and the re-read of every trader after a socialized loss.
  */
 export function nearLiquidation(
-  p: { size: string; liquidation_price?: string | null },
+  p: { size: string; liquidation_price?: string | null; margin?: string; open_notional?: string },
   index: bigint,
   buffer: number,
 ): boolean {
   const size = BigInt(p.size);
   if (size === 0n) return false;
-  if (p.liquidation_price == null) return true;
+  if (p.liquidation_price == null) {
+    if (size > 0n && p.margin != null && p.open_notional != null) {
+      const margin = BigInt(p.margin);
+      if (margin > 0n && margin >= BigInt(p.open_notional)) return false;
+    }
+    return true;
+  }
   const liq = parseDec(p.liquidation_price);
   const b = BigInt(Math.round(buffer * 1e9));
   if (size > 0n) return index * 1_000_000_000n <= liq * (1_000_000_000n + b);
