@@ -38,6 +38,19 @@ for governor in dao_dao cw3_multisig; do
         --deployment "$OUT/deployment-$governor.json" "journeys/governors/$governor.json"
 done
 
+header "The crash scenario on the chain and on cw-multi-test, compared to the unit"
+# The other shipped scenarios wait out an unlock or a payout window (11 minutes to an hour of
+# chain time), so CI plays the crash; `chain.py scenario` plays any of them the same way.
+mkdir -p "$OUT/scenarios"
+for name in crash; do
+    dir="$OUT/scenarios/$name"
+    python3 scripts/chain/chain.py scenario --config deploy/localnet.json --out "$dir" \
+        "scenarios/$name.json" > "$dir.log" 2>&1 || { tail -20 "$dir.log"; exit 1; }
+    cargo run -q -p tranche-perps-testing --bin tranche-perps -- run "scenarios/$name" \
+        --block-times "$dir/block_times.json" --out "$dir/multitest" > "$dir.multitest.log"
+    python3 scripts/chain/chain.py compare "$dir/chain-state.json" "$dir/multitest/steps.json"
+done
+
 header "Operator service: unit tests, then keeper, pushers and monitor on a fresh suite"
 (
     cd services/operator

@@ -17,6 +17,8 @@ a table and written as JSON. Exits non-zero on the first failed step or expectat
 
 import argparse
 import base64
+import calendar
+from decimal import Decimal
 import hashlib
 import json
 import os
@@ -109,6 +111,18 @@ class Chain:
         out = self.run(["status", "--node", self.cfg["node"]])
         d = json.loads(out.stdout)
         return int((d.get("sync_info") or d.get("SyncInfo"))["latest_block_height"])
+
+    def block_time_ns(self, height):
+        """Block time of `height` in nanoseconds (CometBFT keeps nanoseconds; the tx response's
+        timestamp has whole seconds only)."""
+        out = self.run(["q", "block", "--type=height", str(height), "--node", self.cfg["node"],
+                        "--output", "json"])
+        d = json.loads(out.stdout)
+        header = (d.get("block") or d)["header"]
+        stamp = header["time"]  # 2026-12-07T01:08:27.123456789Z
+        whole, _, frac = stamp.rstrip("Z").partition(".")
+        seconds = calendar.timegm(time.strptime(whole, "%Y-%m-%dT%H:%M:%S"))
+        return seconds * 1_000_000_000 + int((frac + "000000000")[:9])
 
     def block_time(self):
         out = self.run(["status", "--node", self.cfg["node"]])
@@ -258,6 +272,9 @@ class Player:
         self.contracts = deployment["contracts"]
         self.saved = {}
         self.gas = []
+        # 1-based index over every step played, and the block of each transaction step.
+        self.index = 0
+        self.blocks = {}
 
     def subst(self, value):
         if isinstance(value, dict):
@@ -298,8 +315,9 @@ class Player:
             if str(value) != str(want):
                 raise ChainError(f"{step['name']}: {path} = {value}, expected {want}")
         for path, op, want in step.get("expect_cmp", []):
-            value = int(str(lookup(got, path)))
-            want = sum(int(part) for part in str(self.subst(want)).split("+"))
+            # Exact decimals: share prices compare as decimals, amounts as integers.
+            value = Decimal(str(lookup(got, path)))
+            want = sum(Decimal(part) for part in str(self.subst(want)).split("+"))
             ok = {"<": value < want, "<=": value <= want, ">": value > want,
                   ">=": value >= want, "==": value == want}[op]
             if not ok:
@@ -371,6 +389,7 @@ class Player:
             raise ChainError(f"unknown step kind {kind}")
 
     def record(self, step, res):
+        self.blocks[self.index] = {"height": int(res["height"])}
         if step.get("gas"):
             self.gas.append({"operation": step["gas"], "step": step["name"],
                              "gas_used": int(res["gas_used"]), "gas_wanted": int(res["gas_wanted"])})
@@ -379,6 +398,7 @@ class Player:
         journey = json.load(open(path))
         print(f"\n== {journey['name']}")
         for step in journey["steps"]:
+            self.index += 1
             self.step(step)
             print(f"  ok  {step['name']}")
 
@@ -399,6 +419,123 @@ def journey(cfg, deployment_path, files, gas_out):
         print(f"\ngas table written to {gas_out}")
 
 
+# ----- scenarios: the same files on the chain and on cw-multi-test -----
+
+# The keys a scenario names (the cw-multi-test runner funds the same ones).
+SCENARIO_KEYS = ["deployer", "feeder", "keeper", "treasury", "lp-junior", "lp-senior", "alice",
+                 "bob", "dave", "erin", "arb", "ts-client"]
+
+
+def merge(base, over):
+    """A scenario's `deploy` block over the deploy config: objects merged key by key, anything
+    else (lists included) replaced."""
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def pages(chain, contract, query):
+    """Every item of a paginated `losses` query (pages of 30, by `shortfall_id`)."""
+    out = []
+    while True:
+        msg = {query: {"start_after": out[-1]["shortfall_id"] if out else None, "limit": 30}}
+        if query == "loss_ledger":
+            msg[query]["engine_epoch"] = None
+        page = chain.query(contract, msg)["losses"]
+        out += page
+        if len(page) < 30:
+            return out
+
+
+def snapshot(player, markets):
+    """What the cw-multi-test runner records after a step, read through the same queries."""
+    chain, c = player.chain, player.contracts
+    parties = {}
+    for name in SCENARIO_KEYS:
+        addr = chain.addr(name)
+        uw = chain.query(c["fund"], {"underwriter": {"address": addr, "start_after": None, "limit": 30}})
+        pending = sum(int(r["payout_now"]) for r in uw["requests"])
+        positions = chain.query(c["engine"], {"positions": {"trader": addr, "start_after": None, "limit": 30}})
+        parties[name] = {
+            "wallet": chain.balance(addr, player.cfg["collateral_denom"]),
+            "junior_shares": uw["junior"]["shares"],
+            "senior_shares": uw["senior"]["shares"],
+            "shares_value": str(int(uw["junior"]["value"]) + int(uw["senior"]["value"]) + pending),
+            "positions_value": str(sum(max(int(p["margin"]) + int(p["unrealized_pnl"]), 0)
+                                       for p in positions["positions"])),
+        }
+    views = []
+    for market in markets:
+        m = chain.query(c["engine"], {"market": {"market": market}})
+        views.append({k: m[k] for k in ("id", "index_price", "mark_price", "long_oi", "short_oi")})
+    return {
+        "fund": chain.query(c["fund"], {"state": {}}),
+        "ledger": pages(chain, c["fund"], "loss_ledger"),
+        "socialized": pages(chain, c["engine"], "socialized_losses"),
+        "engine": chain.query(c["engine"], {"state": {}}),
+        "markets": views,
+        "parties": parties,
+    }
+
+
+def scenario(cfg, path, out_dir, artifacts):
+    """Deploys a fresh suite with the scenario's `deploy` block merged into the config, plays
+    the scenario, and writes into out_dir: deployment.json, block_times.json (each transaction
+    step's block, for `tranche-perps run --block-times`) and chain-state.json (the state before
+    the first step and after the last)."""
+    spec = json.load(open(path))
+    merged = merge(json.loads(json.dumps(cfg)), spec.get("deploy") or {})
+    os.makedirs(out_dir, exist_ok=True)
+    deployment_path = os.path.join(out_dir, "deployment.json")
+    deploy(merged, deployment_path, artifacts)
+    player = Player(merged, json.load(open(deployment_path)))
+    markets = [m["id"] for m in merged.get("markets", [])]
+    start = snapshot(player, markets)
+    player.play(path)
+    end = snapshot(player, markets)
+    blocks = {str(i): {"time": str(player.chain.block_time_ns(b["height"])), "height": b["height"]}
+              for i, b in sorted(player.blocks.items())}
+    with open(os.path.join(out_dir, "block_times.json"), "w") as f:
+        json.dump(blocks, f, indent=2)
+    with open(os.path.join(out_dir, "chain-state.json"), "w") as f:
+        json.dump({"start": start, "end": end}, f, indent=2)
+    print(f"\nwrote {out_dir}/block_times.json and chain-state.json")
+
+
+def compare(chain_state_path, steps_path):
+    """Compares the chain's end state with the last state the cw-multi-test runner recorded
+    (played with the chain's block times): the fund's state, the loss ledger, the socialized
+    losses, the engine's books and markets to the unit, and each key's shares, share value,
+    position value and wallet change. Exits non-zero on any difference."""
+    chain_state = json.load(open(chain_state_path))
+    steps = json.load(open(steps_path))
+    rust_start, rust_end = steps["initial"], steps["steps"][-1]["state"]
+    diffs = []
+
+    def same(label, a, b):
+        if a != b:
+            diffs.append(f"{label}: chain {json.dumps(a)} != cw-multi-test {json.dumps(b)}")
+
+    for key in ("fund", "ledger", "socialized", "engine", "markets"):
+        same(key, chain_state["end"][key], rust_end[key])
+    for name, chain_party in chain_state["end"]["parties"].items():
+        rust_party = rust_end["parties"][name]
+        for key in ("junior_shares", "senior_shares", "shares_value", "positions_value"):
+            same(f"{name}.{key}", chain_party[key], rust_party[key])
+        same(f"{name}.wallet change",
+             chain_party["wallet"] - chain_state["start"]["parties"][name]["wallet"],
+             int(rust_party["wallet"]) - int(rust_start["parties"][name]["wallet"]))
+    if diffs:
+        print("\n".join(diffs), file=sys.stderr)
+        raise ChainError(f"{len(diffs)} figures differ between the chain and cw-multi-test")
+    print(f"the chain and cw-multi-test agree to the unit: fund, ledger ({len(rust_end['ledger'])} "
+          f"rows), socialized losses, engine, {len(rust_end['markets'])} markets and "
+          f"{len(rust_end['parties'])} keys")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -415,11 +552,23 @@ def main():
     j.add_argument("--deployment", required=True)
     j.add_argument("--gas-out")
     j.add_argument("files", nargs="+")
+    sc = sub.add_parser("scenario")
+    sc.add_argument("--config", required=True)
+    sc.add_argument("--out", required=True)
+    sc.add_argument("--artifacts", default=os.path.join(ROOT, "artifacts"))
+    sc.add_argument("file")
+    cp = sub.add_parser("compare")
+    cp.add_argument("chain_state")
+    cp.add_argument("steps")
     args = parser.parse_args()
-    cfg = json.load(open(args.config))
+    cfg = json.load(open(args.config)) if getattr(args, "config", None) else {}
     try:
         if args.command == "deploy":
             deploy(cfg, args.out, os.path.abspath(args.artifacts), args.keep_governor)
+        elif args.command == "scenario":
+            scenario(cfg, args.file, args.out, os.path.abspath(args.artifacts))
+        elif args.command == "compare":
+            compare(args.chain_state, args.steps)
         else:
             journey(cfg, args.deployment, args.files, args.gas_out)
     except ChainError as err:

@@ -651,6 +651,10 @@ pub struct Player {
     /// Block of each transaction step as a chain recorded it ([`parse_block_times`]), by
     /// 1-based step index: such a step runs at that time (and height) instead of 5 s later.
     pub block_times: BTreeMap<usize, RecordedBlock>,
+    /// What the recorded heights are shifted by so that the first one follows the deployment's
+    /// block (a fresh chain counts from 1, cw-multi-test from 12,345): differences between
+    /// recorded heights, which governance's snapshots see, are kept.
+    height_offset: Option<i64>,
 }
 
 /// A transaction's block as a chain recorded it.
@@ -940,6 +944,7 @@ impl Player {
             records: vec![],
             played: 0,
             block_times: BTreeMap::new(),
+            height_offset: None,
         };
         player.suite.check_invariants();
         player.suite.check_engine_invariants();
@@ -986,6 +991,7 @@ impl Player {
             records: self.records.clone(),
             played: self.played,
             block_times: BTreeMap::new(),
+            height_offset: None,
         }
     }
 
@@ -1023,6 +1029,12 @@ impl Player {
             return Ok(());
         };
         let now = self.suite.app.block_info();
+        let offset = &mut self.height_offset;
+        let height = block.height.map(|h| {
+            let offset = *offset.get_or_insert(now.height as i64 + 1 - h as i64);
+            (h as i64 + offset) as u64
+        });
+        let block = RecordedBlock { height, ..block };
         if block.time < now.time || block.height.is_some_and(|h| h <= now.height) {
             return Err(format!(
                 "the recorded block (time {}, height {:?}) is not after the current one (time {}, height {})",
