@@ -39,9 +39,10 @@ pub mod bounds {
         Bound::inclusive("min_junior_ratio", Decimal::zero(), Decimal::percent(90));
     /// `max_payout_bps`.
     pub const MAX_PAYOUT_BPS: Bound<u16> = Bound::inclusive("max_payout_bps", 1, 10_000);
-    /// `payout_window_seconds`: 1 hour to 30 days.
+    /// `payout_window_seconds`: 10 minutes to 30 days. The cap's share (`max_payout_bps`) may
+    /// already be 100%, so a short window opens nothing a governor could not already choose.
     pub const PAYOUT_WINDOW_SECONDS: Bound<u64> =
-        Bound::inclusive("payout_window_seconds", HOUR, 30 * DAY);
+        Bound::inclusive("payout_window_seconds", 10 * MINUTE, 30 * DAY);
     /// `target_coverage_bps`.
     pub const TARGET_COVERAGE_BPS: Bound<u32> = Bound::inclusive("target_coverage_bps", 1, 100_000);
     /// `premium_unlock_seconds`: 1 hour to 30 days.
