@@ -8,7 +8,9 @@
 # (screenshots in target/localnet/screenshots), measure how gas of open, deposit, stake and vote
 # changes between 10 and 1,000 other positions, underwriters and voters (also written to
 # target/localnet/gas-scaling.json), write docs/generated/gas.md and gas-scaling.md from both,
-# and stop the node, whatever happens.
+# last measure steady-state gas against cw20-base and DAO DAO, unpinned and then pinned by an
+# x/gov proposal (scripts/gas-report.sh --shared: docs/generated/gas-steady.md; pinning changes
+# every later figure on the chain, so it comes last), and stop the node, whatever happens.
 #
 #   scripts/e2e.sh            (builds the wasm artifacts first if artifacts/ is empty)
 set -euo pipefail
@@ -16,7 +18,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-[[ -f artifacts/governance.wasm && -f artifacts/third-party/dao-dao/dao_dao_core.wasm ]] || bash scripts/build-wasm.sh
+[[ -f artifacts/governance.wasm && -f artifacts/third-party/dao-dao/dao_dao_core.wasm \
+    && -f artifacts/third-party/dao-dao/dao_voting_cw20_staked.wasm \
+    && -f artifacts/third-party/cw-plus/cw20_base.wasm ]] || bash scripts/build-wasm.sh
 
 ensure_wasmd
 export WASMD
@@ -89,3 +93,6 @@ echo "screenshots: $OUT/screenshots"
 header "Generated gas pages"
 python3 scripts/chain/gas_tables.py journeys "$OUT/gas.json" docs/generated/gas.md
 python3 scripts/chain/gas_tables.py scaling "$OUT/gas-scaling.json" docs/generated/gas-scaling.md
+
+header "Steady-state gas against cw20-base and DAO DAO, unpinned then pinned (last: pinning is chain-wide)"
+bash scripts/gas-report.sh --shared
