@@ -315,10 +315,10 @@ class Report:
         chain = self.player.chain
         node = self.cfg["node"]
         codes = sorted(set(self.code_ids.values()) | self.instantiated_codes())
-        gov = json.loads(chain.run(["q", "auth", "module-account", "gov", "--node", node, "-o", "json"]).stdout)
-        account = gov.get("account", gov)
-        authority = (account.get("value") or account.get("base_account") or account)["address"] \
-            if "address" not in account else account["address"]
+        # The gov module account, the authority of x/wasm's governance messages.
+        account = json.loads(chain.run(["q", "auth", "module-account", "gov", "--node", node,
+                                        "-o", "json"]).stdout)["account"]
+        authority = account.get("value", account)["address"]
         proposal = {
             "messages": [{"@type": "/cosmwasm.wasm.v1.MsgPinCodes", "authority": authority,
                           "code_ids": [str(c) for c in codes]}],
