@@ -24,7 +24,8 @@
 #
 # Contracts the suite deploys next to its own are built the same way from their crates.io
 # releases, each in a workspace of its own under third-party/ (DAO DAO's on cosmwasm-std 1.5,
-# which must never mix with the suite's 2.x; cw-plus's multisig and group). There each member is
+# which must never mix with the suite's 2.x, and the token DAO's cw20-stake and voting module;
+# cw-plus's multisig, group and cw20-base, the anchors of scripts/gas-report.sh). There each member is
 # a thin cdylib wrapper linking one released crate; its artifact is named after that crate and
 # lands in artifacts/third-party/<workspace>/, with its checksums in third-party/<workspace>/checksums.txt.
 # wasm-opt gets `--one-caller-inline-max-function-size 0` for them: without it, inlining gives
