@@ -13,7 +13,8 @@
 #
 # Builds the third-party wasm first when they are missing (scripts/build-wasm.sh --third-party;
 # the suite's artifacts must be in artifacts/). Fails on a failed transaction or a missing
-# measurement, never on an unmet goal (see scripts/chain/gas_report.py). Takes about 8 minutes.
+# measurement, never on an unmet goal (see scripts/chain/gas_report.py). Takes about 11 minutes
+# (9 on a chain already running).
 set -euo pipefail
 
 source "$(dirname "$0")/lib.sh"

@@ -107,7 +107,8 @@ def steady(args):
            "# Steady-state gas against the contracts users would otherwise pick\n\n",
            f"Measured by `scripts/chain/gas_report.py` on one single-node wasmd chain (`{data['chain_id']}`): the\n",
            "suite and, next to it, the released contracts built from crates.io (`third-party/`). Each figure is\n",
-           f"the median gas used of {n} transactions. Every sender had sent a transaction before (no figure\n",
+           f"the median gas used of {n} transactions (votes: {2 * n}, two per proposal; the median of an even\n",
+           "count is the mean of the middle two). Every sender had sent a transaction before (no figure\n",
            "includes storing a public key) and had done the same operation once before (a setup round), so\n",
            "no figure includes a first balance, a first stake or a first position record. Then one x/gov\n",
            f"proposal (MsgPinCodes, proposal {data['pin_proposal']}) pinned every code measured "
