@@ -16,14 +16,20 @@
 #   scripts/build-wasm.sh --verify   build from a clean target dir and fail unless every
 #                                    artifact's sha256 equals the committed
 #                                    artifacts/checksums.txt
+#   scripts/build-wasm.sh --third-party
+#                                    build only the third-party workspaces; the suite's
+#                                    artifacts already in artifacts/ must match
+#                                    artifacts/checksums.txt and are checked and listed in
+#                                    docs/generated/wasm-sizes.md as they are
 #
 # Contracts the suite deploys next to its own are built the same way from their crates.io
 # releases, each in a workspace of its own under third-party/ (DAO DAO's on cosmwasm-std 1.5,
-# which must never mix with the suite's 2.x; cw-plus's multisig and group). There each member is
+# which must never mix with the suite's 2.x, and the token DAO's cw20-stake and voting module;
+# cw-plus's multisig, group and cw20-base, the anchors of scripts/gas-report.sh). There each member is
 # a thin cdylib wrapper linking one released crate; its artifact is named after that crate and
 # lands in artifacts/third-party/<workspace>/, with its checksums in third-party/<workspace>/checksums.txt.
 # wasm-opt gets `--one-caller-inline-max-function-size 0` for them: without it, inlining gives
-# dao-dao-core functions over the 100 locals cosmwasm-check allows.
+# dao-dao-core and dao-voting-cw20-staked functions over the 100 locals cosmwasm-check allows.
 #
 # Every artifact must pass cosmwasm-check and be at most MAX_WASM_BYTES (default 800 KiB,
 # wasmd's default upload limit); each size is also printed against TARGET_WASM_BYTES
@@ -34,10 +40,12 @@ source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
 MODE=build
+SUITE=build
 case "${1:-}" in
     "") ;;
     --verify) MODE=verify ;;
-    *) die "usage: $0 [--verify]" ;;
+    --third-party) SUITE=keep ;;
+    *) die "usage: $0 [--verify | --third-party]" ;;
 esac
 
 MAX_WASM_BYTES="${MAX_WASM_BYTES:-819200}"
@@ -72,6 +80,32 @@ for pkg in json.load(sys.stdin)["packages"]:
             print(os.path.basename(os.path.dirname(pkg["manifest_path"])), pkg["name"], lib,
                   lib.removesuffix("_wasm"))
 '
+}
+
+# check_sizes <title> <artifact dir> <wasm names>: cosmwasm-check and the size limits; adds
+# each artifact's row to the sizes page.
+check_sizes() {
+    local title="$1" out="$2" wasms="$3"
+    local rel="${out#"$ARTIFACTS"}"
+    rel="artifacts${rel}"
+    header "$title: cosmwasm-check ($("$COSMWASM_CHECK" --version))"
+    (cd "$out" && "$COSMWASM_CHECK" $wasms) || failed=1
+
+    header "$title: sizes (limit $MAX_WASM_BYTES bytes, target $TARGET_WASM_BYTES bytes)"
+    local wasm size verdict
+    for wasm in $wasms; do
+        size=$(stat -c %s "$out/$wasm")
+        if (( size > MAX_WASM_BYTES )); then
+            verdict="over the limit"
+            failed=1
+        elif (( size > TARGET_WASM_BYTES )); then
+            verdict="over the target by $((size - TARGET_WASM_BYTES))"
+        else
+            verdict="under the target by $((TARGET_WASM_BYTES - size))"
+        fi
+        printf '%-40s %8d bytes  %4d KiB  %s\n' "$wasm" "$size" "$((size / 1024))" "$verdict"
+        rows+=("| \`$rel/$wasm\` | $size | $((size / 1024)) | $verdict |")
+    done
 }
 
 # build_group <title> <workspace> <target dir> <artifact dir> <checksums file> <contracts> [wasm-opt flags...]
@@ -112,30 +146,12 @@ build_group() {
             "$target_dir/$WASM_TARGET/release/$lib.wasm" -o "$out/${name:-$lib}.wasm"
     done <<<"$contracts"
 
-    local wasms rel="${out#"$ARTIFACTS"}"
-    rel="artifacts${rel}"
+    local wasms
     wasms="$(cd "$out" && find . -maxdepth 1 -name '*.wasm' | sed 's|^\./||' | sort)"
     header "$title: checksums"
     (cd "$out" && sha256sum -- $wasms > "$sums.new" && mv "$sums.new" "$sums.built" && cat "$sums.built")
 
-    header "$title: cosmwasm-check ($("$COSMWASM_CHECK" --version))"
-    (cd "$out" && "$COSMWASM_CHECK" $wasms) || failed=1
-
-    header "$title: sizes (limit $MAX_WASM_BYTES bytes, target $TARGET_WASM_BYTES bytes)"
-    local wasm size verdict
-    for wasm in $wasms; do
-        size=$(stat -c %s "$out/$wasm")
-        if (( size > MAX_WASM_BYTES )); then
-            verdict="over the limit"
-            failed=1
-        elif (( size > TARGET_WASM_BYTES )); then
-            verdict="over the target by $((size - TARGET_WASM_BYTES))"
-        else
-            verdict="under the target by $((TARGET_WASM_BYTES - size))"
-        fi
-        printf '%-40s %8d bytes  %4d KiB  %s\n' "$wasm" "$size" "$((size / 1024))" "$verdict"
-        rows+=("| \`$rel/$wasm\` | $size | $((size / 1024)) | $verdict |")
-    done
+    check_sizes "$title" "$out" "$wasms"
 
     if [[ "$MODE" == verify ]]; then
         header "$title: verify against the committed checksums"
@@ -152,8 +168,15 @@ build_group() {
     fi
 }
 
-build_group "Suite" "$REPO_ROOT" "$TARGET_DIR" "$ARTIFACTS" "$ARTIFACTS/checksums.txt" \
-    "$(list_contracts)"
+if [[ "$SUITE" == build ]]; then
+    build_group "Suite" "$REPO_ROOT" "$TARGET_DIR" "$ARTIFACTS" "$ARTIFACTS/checksums.txt" \
+        "$(list_contracts)"
+else
+    header "Suite: the artifacts in artifacts/ as they are (not rebuilt)"
+    (cd "$ARTIFACTS" && sha256sum -c checksums.txt) \
+        || die "artifacts/ does not match artifacts/checksums.txt: run scripts/build-wasm.sh"
+    check_sizes "Suite" "$ARTIFACTS" "$(awk '{print $2}' "$ARTIFACTS/checksums.txt" | sed 's/^\*//' | sort)"
+fi
 for workspace in "$REPO_ROOT"/third-party/*/; do
     workspace="${workspace%/}"
     name="$(basename "$workspace")"

@@ -8,7 +8,11 @@
 # (screenshots in target/localnet/screenshots), measure how gas of open, deposit, stake and vote
 # changes between 10 and 1,000 other positions, underwriters and voters (also written to
 # target/localnet/gas-scaling.json), write docs/generated/gas.md and gas-scaling.md from both,
-# and stop the node, whatever happens.
+# last measure steady-state gas against cw20-base and DAO DAO, unpinned and then pinned by an
+# x/gov proposal (scripts/gas-report.sh --shared: docs/generated/gas-steady.md; pinning changes
+# every later figure on the chain, so it comes last), meanwhile play the other shipped scenarios
+# each on a localnet of its own and compare them with cw-multi-test to the unit
+# (scripts/scenario-on-chain.sh), and stop the nodes, whatever happens.
 #
 #   scripts/e2e.sh            (builds the wasm artifacts first if artifacts/ is empty)
 set -euo pipefail
@@ -16,7 +20,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-[[ -f artifacts/governance.wasm && -f artifacts/third-party/dao-dao/dao_dao_core.wasm ]] || bash scripts/build-wasm.sh
+[[ -f artifacts/governance.wasm && -f artifacts/third-party/dao-dao/dao_dao_core.wasm \
+    && -f artifacts/third-party/dao-dao/dao_voting_cw20_staked.wasm \
+    && -f artifacts/third-party/cw-plus/cw20_base.wasm ]] || bash scripts/build-wasm.sh
 
 ensure_wasmd
 export WASMD
@@ -102,6 +108,9 @@ echo "screenshots: $OUT/screenshots"
 header "Generated gas pages"
 python3 scripts/chain/gas_tables.py journeys "$OUT/gas.json" docs/generated/gas.md
 python3 scripts/chain/gas_tables.py scaling "$OUT/gas-scaling.json" docs/generated/gas-scaling.md
+
+header "Steady-state gas against cw20-base and DAO DAO, unpinned then pinned (last: pinning is chain-wide)"
+bash scripts/gas-report.sh --shared
 
 header "The other shipped scenarios on their chains and on cw-multi-test, compared to the unit"
 failed=()

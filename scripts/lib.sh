@@ -133,7 +133,8 @@ ensure_wasmd() {
 
 # Starts a fresh localnet of its own under $1 (relative to the repository), stopped when the
 # calling script exits, and writes $1/localnet.json: deploy/localnet.json pointed at that node's
-# home. Sets LOCALNET_CONFIG to it. For scripts that deploy more than one build side by side.
+# home (and, when LOCALNET_RPC_PORT is set, at that port). Sets LOCALNET_CONFIG to it. For
+# scripts that deploy more than one build side by side, or that must not touch a shared chain.
 start_side_localnet() {
     local out="$1" source_config="${2:-$REPO_ROOT/deploy/localnet.json}"
     export LOCALNET_HOME="$REPO_ROOT/$out/chain"
@@ -144,9 +145,11 @@ start_side_localnet() {
     mkdir -p "$REPO_ROOT/$out"
     LOCALNET_CONFIG="$out/localnet.json"
     python3 - "$LOCALNET_HOME" "$REPO_ROOT/$LOCALNET_CONFIG" "$source_config" <<'PY'
-import json, sys
+import json, os, sys
 cfg = json.load(open(sys.argv[3]))
 cfg["home"] = sys.argv[1]
+if os.environ.get("LOCALNET_RPC_PORT"):
+    cfg["node"] = "tcp://127.0.0.1:" + os.environ["LOCALNET_RPC_PORT"]
 json.dump(cfg, open(sys.argv[2], "w"), indent=2)
 PY
 }

@@ -16,6 +16,8 @@
 # lp-junior, lp-senior, alice, bob, dave, erin, arb, and ts-client (from a fixed test mnemonic,
 # for the TypeScript client journey), and op-keeper, op-keeper2, op-feeder, op-feeder2 (fixed
 # test mnemonics, for the operator service's localnet test); each gets stake and uusdc.
+# x/gov: a 20 s voting period and a 1,000,000stake minimum deposit (the validator holds all the
+# bonded stake, so its yes vote passes a proposal), for scripts/gas-report.sh's pin-codes proposal.
 set -euo pipefail
 
 source "$(dirname "$0")/lib.sh"
@@ -103,6 +105,18 @@ init_chain() {
     "${w[@]}" genesis gentx validator 1000000000000stake --chain-id "$CHAIN_ID" \
         --keyring-backend test >/dev/null 2>&1
     "${w[@]}" genesis collect-gentxs >/dev/null 2>&1
+    # x/gov passes a proposal in seconds (the validator's vote alone carries it), so the gas
+    # report can pin the codes by a `MsgPinCodes` proposal; a deposit the deployer can pay.
+    python3 - "$HOME_DIR/config/genesis.json" <<'PY'
+import json, sys
+path = sys.argv[1]
+genesis = json.load(open(path))
+params = genesis["app_state"]["gov"]["params"]
+params["voting_period"] = "20s"
+params["expedited_voting_period"] = "10s"
+params["min_deposit"] = [{"denom": "stake", "amount": "1000000"}]
+json.dump(genesis, open(path, "w"), indent=1)
+PY
 
     local config="$HOME_DIR/config/config.toml" app="$HOME_DIR/config/app.toml"
     set_toml "$config" "" proxy_app "\"tcp://127.0.0.1:$ABCI_PORT\""
