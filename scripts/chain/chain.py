@@ -98,14 +98,21 @@ class Chain:
             time.sleep(0.3)
         raise ChainError(f"tx {txhash} not included within {timeout}s")
 
-    def query(self, contract, msg):
+    def query(self, contract, msg, height=None):
+        at = ["--height", str(height)] if height else []
         out = self.run(["q", "wasm", "contract-state", "smart", contract, json.dumps(msg),
-                        "--node", self.cfg["node"], "--output", "json"])
+                        "--node", self.cfg["node"], "--output", "json"] + at)
         return json.loads(out.stdout)["data"]
 
-    def balance(self, address, denom):
-        out = self.run(["q", "bank", "balance", address, denom, "--node", self.cfg["node"], "--output", "json"])
+    def balance(self, address, denom, height=None):
+        at = ["--height", str(height)] if height else []
+        out = self.run(["q", "bank", "balance", address, denom, "--node", self.cfg["node"], "--output", "json"] + at)
         return int(json.loads(out.stdout)["balance"]["amount"])
+
+    def created_height(self, contract):
+        """Height of the block the contract was instantiated in."""
+        out = self.run(["q", "wasm", "contract", contract, "--node", self.cfg["node"], "--output", "json"])
+        return int(json.loads(out.stdout)["contract_info"]["created"]["block_height"])
 
     def height(self):
         out = self.run(["status", "--node", self.cfg["node"]])
@@ -437,30 +444,34 @@ def merge(base, over):
     return base
 
 
-def pages(chain, contract, query):
+def pages(chain, contract, query, height=None):
     """Every item of a paginated `losses` query (pages of 30, by `shortfall_id`)."""
     out = []
     while True:
         msg = {query: {"start_after": out[-1]["shortfall_id"] if out else None, "limit": 30}}
         if query == "loss_ledger":
             msg[query]["engine_epoch"] = None
-        page = chain.query(contract, msg)["losses"]
+        page = chain.query(contract, msg, height)["losses"]
         out += page
         if len(page) < 30:
             return out
 
 
-def snapshot(player, markets):
-    """What the cw-multi-test runner records after a step, read through the same queries."""
+def snapshot(player, markets, height=None):
+    """What the cw-multi-test runner records after a step, read through the same queries (at
+    `height` when given, else at the latest block)."""
     chain, c = player.chain, player.contracts
+
+    def query(contract, msg):
+        return chain.query(contract, msg, height)
     parties = {}
     for name in SCENARIO_KEYS:
         addr = chain.addr(name)
-        uw = chain.query(c["fund"], {"underwriter": {"address": addr, "start_after": None, "limit": 30}})
+        uw = query(c["fund"], {"underwriter": {"address": addr, "start_after": None, "limit": 30}})
         pending = sum(int(r["payout_now"]) for r in uw["requests"])
-        positions = chain.query(c["engine"], {"positions": {"trader": addr, "start_after": None, "limit": 30}})
+        positions = query(c["engine"], {"positions": {"trader": addr, "start_after": None, "limit": 30}})
         parties[name] = {
-            "wallet": chain.balance(addr, player.cfg["collateral_denom"]),
+            "wallet": chain.balance(addr, player.cfg["collateral_denom"], height),
             "junior_shares": uw["junior"]["shares"],
             "senior_shares": uw["senior"]["shares"],
             "shares_value": str(int(uw["junior"]["value"]) + int(uw["senior"]["value"]) + pending),
@@ -469,13 +480,13 @@ def snapshot(player, markets):
         }
     views = []
     for market in markets:
-        m = chain.query(c["engine"], {"market": {"market": market}})
+        m = query(c["engine"], {"market": {"market": market}})
         views.append({k: m[k] for k in ("id", "index_price", "mark_price", "long_oi", "short_oi")})
     return {
-        "fund": chain.query(c["fund"], {"state": {}}),
-        "ledger": pages(chain, c["fund"], "loss_ledger"),
-        "socialized": pages(chain, c["engine"], "socialized_losses"),
-        "engine": chain.query(c["engine"], {"state": {}}),
+        "fund": query(c["fund"], {"state": {}}),
+        "ledger": pages(chain, c["fund"], "loss_ledger", height),
+        "socialized": pages(chain, c["engine"], "socialized_losses", height),
+        "engine": query(c["engine"], {"state": {}}),
         "markets": views,
         "parties": parties,
     }
@@ -495,13 +506,20 @@ def scenario(cfg, path, out_dir, artifacts):
     markets = [m["id"] for m in merged.get("markets", [])]
     start = snapshot(player, markets)
     player.play(path)
-    end = snapshot(player, markets)
+    # The end state as of the last transaction's block: later queries would see later block
+    # times (premium unlocking is time-dependent), which cw-multi-test's record of that step
+    # does not.
+    last_step, last = max(player.blocks.items())
+    end = snapshot(player, markets, last["height"])
     blocks = {str(i): {"time": str(player.chain.block_time_ns(b["height"])), "height": b["height"]}
               for i, b in sorted(player.blocks.items())}
+    # The block the fund was instantiated in: its first payout window dates from it.
+    blocks["deploy"] = {"time": str(player.chain.block_time_ns(
+        player.chain.created_height(player.contracts["fund"])))}
     with open(os.path.join(out_dir, "block_times.json"), "w") as f:
         json.dump(blocks, f, indent=2)
     with open(os.path.join(out_dir, "chain-state.json"), "w") as f:
-        json.dump({"start": start, "end": end}, f, indent=2)
+        json.dump({"start": start, "end": end, "end_step": last_step}, f, indent=2)
     print(f"\nwrote {out_dir}/block_times.json and chain-state.json")
 
 
@@ -512,7 +530,15 @@ def compare(chain_state_path, steps_path):
     position value and wallet change. Exits non-zero on any difference."""
     chain_state = json.load(open(chain_state_path))
     steps = json.load(open(steps_path))
-    rust_start, rust_end = steps["initial"], steps["steps"][-1]["state"]
+    rust_start = steps["initial"]
+    end_step = chain_state.get("end_step")
+    if end_step is None:
+        rust_end = steps["steps"][-1]["state"]
+    else:
+        match = [s for s in steps["steps"] if s["index"] == end_step]
+        if not match:
+            raise ChainError(f"cw-multi-test recorded no step {end_step} (the chain's last transaction)")
+        rust_end = match[0]["state"]
     diffs = []
 
     def same(label, a, b):

@@ -677,9 +677,13 @@ pub fn parse_block_times(text: &str) -> Result<BTreeMap<usize, RecordedBlock>, S
         .ok_or("block times: a JSON object from step index to {\"time\", \"height\"}")?;
     let mut out = BTreeMap::new();
     for (key, entry) in map {
-        let index: usize = key
-            .parse()
-            .map_err(|_| format!("block times: {key:?} is not a step index"))?;
+        // `deploy` is the block the chain instantiated the fund in (index 0: steps count from 1).
+        let index: usize = if key == "deploy" {
+            0
+        } else {
+            key.parse()
+                .map_err(|_| format!("block times: {key:?} is not a step index"))?
+        };
         let number = |v: Option<&Value>| -> Option<u64> {
             match v? {
                 Value::Number(n) => n.as_u64(),
@@ -720,8 +724,18 @@ fn new_app() -> (App, [u64; 4]) {
 impl Player {
     /// Deploys the suite from the settings (`deploy/localnet.json` or a scenario's merge).
     pub fn deploy(config: &Value) -> Result<Self, String> {
+        Self::deploy_at(config, None)
+    }
+
+    /// [`Player::deploy`] in a block of the given time (a chain run's `deploy` block, so that
+    /// what the contracts date from their instantiation, such as the fund's first payout
+    /// window, is the chain's too).
+    pub fn deploy_at(config: &Value, at: Option<Timestamp>) -> Result<Self, String> {
         check_config(config)?;
         let (mut app, [cw20_id, fund_id, engine_id, gov_id]) = new_app();
+        if let Some(time) = at {
+            app.update_block(|b: &mut BlockInfo| b.time = time);
+        }
         let api = *app.api();
         let keys: BTreeMap<String, Addr> = KEYS
             .iter()

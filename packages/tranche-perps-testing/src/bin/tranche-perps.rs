@@ -107,7 +107,8 @@ fn run() -> Result<(), String> {
         "backend: cw-multi-test, {} s blocks; every step is followed by the fund and engine invariant checks\n",
         play::BLOCK_SECONDS
     );
-    let mut player = Player::deploy(&scenario.deploy_config())
+    let deployed_at = block_times.as_ref().and_then(|t| t.get(&0)).map(|b| b.time);
+    let mut player = Player::deploy_at(&scenario.deploy_config(), deployed_at)
         .map_err(|reason| format!("{}: deploy: {reason}", scenario.files[0].path.display()))?;
     if let Some(times) = block_times {
         player.block_times = times;
