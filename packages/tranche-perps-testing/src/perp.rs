@@ -472,6 +472,35 @@ impl Suite {
         .expect("socialized losses")
     }
 
+    /// Market `id`'s stress buckets hold exactly the sums of the parts its stored positions
+    /// were last counted with (`perp_engine::stress`).
+    pub fn check_stress_buckets(&self, id: &str) {
+        use perp_engine::state::{StressBucket, POSITIONS, STRESS_LONG, STRESS_SHORT};
+        let storage = self.app.contract_storage(&self.engine);
+        let mut expected: BTreeMap<(bool, u16), StressBucket> = BTreeMap::new();
+        for trader in &self.records().traders[id] {
+            let Some(position) = POSITIONS.may_load(&*storage, (trader, id)).unwrap() else {
+                continue;
+            };
+            if let Some(part) = perp_engine::stress::counted(&position).unwrap() {
+                let bucket = expected.entry((part.long, part.bucket)).or_default();
+                bucket.size += part.size;
+                bucket.debt += part.debt;
+            }
+        }
+        let mut stored = BTreeMap::new();
+        for (long, map) in [(true, STRESS_LONG), (false, STRESS_SHORT)] {
+            for item in map
+                .prefix(id)
+                .range(&*storage, None, None, cosmwasm_std::Order::Ascending)
+            {
+                let (bucket, sums) = item.unwrap();
+                stored.insert((long, bucket), sums);
+            }
+        }
+        assert_eq!(stored, expected, "{id} stress buckets");
+    }
+
     /// The engine's conservation identity (module docs) and per-market open interest, exactly;
     /// uncovered bad debt only with empty fee pools.
     pub fn check_engine_invariants(&self) {
@@ -513,6 +542,7 @@ impl Suite {
             }
             assert_eq!(market.long_oi.u128(), long, "{id} long open interest");
             assert_eq!(market.short_oi.u128(), short, "{id} short open interest");
+            self.check_stress_buckets(id);
         }
         assert_eq!(
             self.balance(&self.engine) as i128,
