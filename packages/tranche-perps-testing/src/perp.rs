@@ -463,6 +463,19 @@ impl Suite {
             .u128()
     }
 
+    /// `QueryMsg::StressLoss` of a move of `price_move` ("-0.3" = -30%) in `market` (none:
+    /// every market).
+    pub fn stress_loss(
+        &self,
+        market: Option<&str>,
+        price_move: &str,
+    ) -> Result<tranche_perps_types::engine::StressLossResponse, StdError> {
+        self.engine_query(&QueryMsg::StressLoss {
+            market: market.map(str::to_string),
+            price_move: price_move.parse().expect("a signed decimal"),
+        })
+    }
+
     /// `QueryMsg::SocializedLosses` (first page).
     pub fn socialized_losses(&self) -> SocializedLossesResponse {
         self.engine_query(&QueryMsg::SocializedLosses {
