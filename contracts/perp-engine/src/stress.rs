@@ -259,3 +259,29 @@ pub fn rebuild(
         .add_attribute("counted", added.to_string())
         .add_attribute("ready", ready.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Buckets ascend with the price, and a bucket's width is at most 1/128 of its lower edge.
+    #[test]
+    fn buckets_ascend_and_are_at_most_one_128th_wide() {
+        let mut previous = 0u16;
+        let mut price = Uint256::one();
+        while price < Uint256::from(10u128).pow(40) {
+            let bucket = bucket_of(price);
+            assert!(bucket >= previous, "{price}");
+            let width = bucket_width(bucket);
+            if price >= Uint256::from(128u128) {
+                assert!(width * Uint256::from(128u128) <= price, "{price}");
+            }
+            // The price's bucket ends within one width of it.
+            assert!(bucket_of(price + width) > bucket, "{price}");
+            previous = bucket;
+            price = price * Uint256::from(1003u128) / Uint256::from(1000u128) + Uint256::one();
+        }
+        assert_eq!(bucket_of(Uint256::zero()), 0);
+        assert_eq!(bucket_of(Uint256::MAX), u16::MAX >> 1);
+    }
+}
