@@ -91,7 +91,7 @@ fn part(size: Int128, debt: Uint128) -> Result<Option<Counted>, ContractError> {
 
 /// Counts `position` (its size, open notional and margin now) in market `id`'s buckets in
 /// place of `old`, what [`counted`] gave before it changed, and records its debt in it. A
-/// position of size zero (closed) leaves the buckets. Never fails on the buckets' sums.
+/// position of size zero (closed) leaves the buckets; an unchanged part writes nothing.
 pub fn recount(
     storage: &mut dyn Storage,
     id: &str,
@@ -115,46 +115,42 @@ pub fn recount(
     }
     match (old, new) {
         (Some(o), Some(n)) if (o.long, o.bucket) == (n.long, n.bucket) => {
-            apply(storage, id, n, Some(o))
+            apply(storage, id, n.long, n.bucket, Some(n), Some(o))
         }
         _ => {
             if let Some(o) = old {
-                apply(
-                    storage,
-                    id,
-                    Counted {
-                        size: Uint128::zero(),
-                        debt: Uint128::zero(),
-                        ..o
-                    },
-                    Some(o),
-                )?;
+                apply(storage, id, o.long, o.bucket, None, Some(o))?;
             }
-            match new {
-                Some(n) => apply(storage, id, n, None),
-                None => Ok(()),
+            if let Some(n) = new {
+                apply(storage, id, n.long, n.bucket, Some(n), None)?;
             }
+            Ok(())
         }
     }
 }
 
-/// Adds `add` to its bucket and takes `sub` (in the same bucket) out; an emptied bucket is
-/// removed.
+/// Adds `add` to and takes `sub` out of one bucket (one read, one write); an emptied bucket
+/// is removed. The sums are exact, so the subtraction never goes below zero; it saturates so
+/// that no trade, close or liquidation could ever fail on it.
 fn apply(
     storage: &mut dyn Storage,
     id: &str,
-    add: Counted,
+    long: bool,
+    bucket: u16,
+    add: Option<Counted>,
     sub: Option<Counted>,
 ) -> Result<(), ContractError> {
-    let map = if add.long { STRESS_LONG } else { STRESS_SHORT };
-    let key = (id, add.bucket);
+    let map = if long { STRESS_LONG } else { STRESS_SHORT };
+    let key = (id, bucket);
     let mut b = map.may_load(storage, key)?.unwrap_or_default();
     if let Some(sub) = sub {
         b.size = b.size.saturating_sub(sub.size);
         b.debt = b.debt.saturating_sub(sub.debt);
     }
-    b.size = b.size.checked_add(add.size)?;
-    b.debt = b.debt.checked_add(add.debt)?;
+    if let Some(add) = add {
+        b.size = b.size.checked_add(add.size)?;
+        b.debt = b.debt.checked_add(add.debt)?;
+    }
     if b.size.is_zero() {
         map.remove(storage, key);
     } else {
