@@ -486,15 +486,34 @@ impl Suite {
     }
 
     /// Market `id`'s stress buckets hold exactly the sums of the parts its stored positions
-    /// were last counted with (`perp_engine::stress`).
+    /// were last counted with (`perp_engine::stress`), and, while no loss was ever socialized
+    /// (the only change of margin that touches no position besides funding, which margin does
+    /// not include), each counted position's part is the one of its size, open notional and
+    /// margin now.
     pub fn check_stress_buckets(&self, id: &str) {
-        use perp_engine::state::{StressBucket, POSITIONS, STRESS_LONG, STRESS_SHORT};
+        use perp_engine::state::{StressBucket, POSITIONS, STATE, STRESS_LONG, STRESS_SHORT};
+        let unsocialized = self
+            .socialized_losses()
+            .losses
+            .iter()
+            .all(|loss| loss.socialized.is_zero());
         let storage = self.app.contract_storage(&self.engine);
+        let state = STATE.load(&*storage).unwrap();
         let mut expected: BTreeMap<(bool, u16), StressBucket> = BTreeMap::new();
         for trader in &self.records().traders[id] {
             let Some(position) = POSITIONS.may_load(&*storage, (trader, id)).unwrap() else {
                 continue;
             };
+            if let (true, Some(debt)) = (unsocialized, position.stress_debt) {
+                let margin = perp_engine::margin::margin_of(&state, &position).unwrap();
+                let open = position.open_notional;
+                let now = match position.size.i128() {
+                    0 => Uint128::zero(),
+                    size if size < 0 => open + margin,
+                    _ => open.saturating_sub(margin),
+                };
+                assert_eq!(debt, now, "{id} {trader}: stress part not recounted");
+            }
             if let Some(part) = perp_engine::stress::counted(&position).unwrap() {
                 let bucket = expected.entry((part.long, part.bucket)).or_default();
                 bucket.size += part.size;
