@@ -154,6 +154,32 @@ pub struct Position {
     pub margin_epoch: u64,
     /// Cumulative funding index of the position's side when funding was last applied.
     pub funding_entry: SignedDecimal256,
+    /// What the position adds to its market's stress buckets ([`crate::stress`]): its debt
+    /// (open notional minus margin for a long, plus margin for a short) when last counted.
+    /// Positions stored before the buckets existed read none: not counted until touched or
+    /// rebuilt (`RebuildStress`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stress_debt: Option<Uint128>,
+}
+
+/// Sums over the positions of one side of a market whose bankruptcy price falls in one bucket
+/// ([`crate::stress`]).
+#[cw_serde]
+#[derive(Default)]
+pub struct StressBucket {
+    /// Sum of sizes (base units).
+    pub size: Uint128,
+    /// Sum of debts: `size * bankruptcy price`.
+    pub debt: Uint128,
+}
+
+/// Whether the stress buckets hold every position: `Ready` from instantiation; an engine
+/// migrated from a version without them rebuilds them (`RebuildStress`), which pages through
+/// the positions after `after`.
+#[cw_serde]
+pub enum StressStatus {
+    Ready,
+    Rebuilding { after: Option<(Addr, String)> },
 }
 
 /// Addresses and denom.
@@ -180,6 +206,11 @@ pub const FEEDERS: Map<(&str, &Addr), ()> = Map::new("feeders");
 pub const FEEDER_PRICES: Map<(&str, &Addr), FeederPrice> = Map::new("feeder_prices");
 /// Positions by (trader, market).
 pub const POSITIONS: Map<(&Addr, &str), Position> = Map::new("positions");
+/// Stress buckets of longs and of shorts by (market, bucket) ([`crate::stress`]).
+pub const STRESS_LONG: Map<(&str, u16), StressBucket> = Map::new("stress_l");
+pub const STRESS_SHORT: Map<(&str, u16), StressBucket> = Map::new("stress_s");
+/// See [`StressStatus`]; absent in an engine stored before the buckets existed.
+pub const STRESS_STATUS: Item<StressStatus> = Item::new("stress_status");
 /// Socialized-loss history by shortfall id.
 pub const SOCIALIZED: Map<u64, SocializedLoss> = Map::new("socialized");
 

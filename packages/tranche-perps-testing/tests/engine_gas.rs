@@ -1,6 +1,6 @@
 //! Invariant 12 of `docs/testing.md#invariants` for the engine: the storage work of an open, a
-//! close, a liquidation with remaining margin and a liquidation with bad debt (plus its reply) does
-//! not depend on the number of other positions.
+//! close, a liquidation with remaining margin and a liquidation with bad debt (plus its reply), and
+//! of the stress query (`QueryMsg::StressLoss`), does not depend on the number of other positions.
 //!
 //! The engine's entry points run directly on mock dependencies whose storage counts reads,
 //! writes, removes, range calls and items iterated. The same script runs in a world with 10
@@ -11,14 +11,16 @@ use cosmwasm_std::{
     coins, from_json, Addr, CosmosMsg, Decimal, Decimal256, Env, Int128, OwnedDeps, Reply,
     Response, SubMsgResult, Uint128,
 };
-use perp_engine::contract::{execute, instantiate, reply, ReplyId};
+use perp_engine::contract::{execute, instantiate, query, reply, ReplyId};
 use perp_engine::liquidate::ShortfallContext;
 use tranche_perps_testing::counting::{
     attribute, check_bytes_record, counting_deps, CountingStorage, Counts,
 };
 use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_testing::{DENOM, ONE};
-use tranche_perps_types::engine::{ExecuteMsg, InstantiateMsg, MarketParams, NewMarket};
+use tranche_perps_types::engine::{
+    ExecuteMsg, InstantiateMsg, MarketParams, NewMarket, QueryMsg, StressLossResponse,
+};
 
 const BTC: &str = "BTC-USD";
 
@@ -57,6 +59,20 @@ impl World {
         (res, self.deps.storage.counts())
     }
 
+    /// Runs `StressLoss` of `price_move` on every market and returns the storage operations it
+    /// made; every long (a -30% move) or every short (+30%) is bankrupt.
+    fn stress(&mut self, price_move: &str) -> Counts {
+        self.deps.storage.reset();
+        let msg = QueryMsg::StressLoss {
+            market: None,
+            price_move: price_move.parse().unwrap(),
+        };
+        let res: StressLossResponse =
+            from_json(query(self.deps.as_ref(), self.env.clone(), msg).unwrap()).unwrap();
+        assert!(!res.bad_debt.is_zero());
+        self.deps.storage.counts()
+    }
+
     fn trade(&mut self, who: &str, size: i128, margin: u128) -> Response {
         self.exec(who, trade_msg(size), margin)
     }
@@ -92,7 +108,8 @@ fn liquidate_msg(world: &World, trader: &str) -> ExecuteMsg {
 }
 
 /// An engine with one market at mark and index 100 and `others` open positions of 1e6 base
-/// (alternately long and short, 20 USDC each) written through the real execute path.
+/// (alternately long and short, 20 to 24 USDC each, so bankruptcy prices 76 to 80 and 120 to
+/// 124) written through the real execute path.
 fn world(others: usize) -> World {
     let mut world = World {
         deps: counting_deps(MockQuerier::default()),
@@ -131,7 +148,9 @@ fn world(others: usize) -> World {
     world.price("100");
     for i in 0..others {
         let size = if i % 2 == 0 { 1_000_000 } else { -1_000_000 };
-        world.trade(&format!("trader{i}"), size, 20 * ONE);
+        // Five margins per side: five stress buckets per side in both worlds.
+        let margin = (20 + (i as u128 / 2) % 5) * ONE;
+        world.trade(&format!("trader{i}"), size, margin);
     }
     world
 }
@@ -144,6 +163,9 @@ struct Costs {
     liquidation: Counts,
     bad_debt_liquidation: Counts,
     shortfall_reply: Counts,
+    /// `StressLoss` of -30% and of +30% on every market.
+    stress_down: Counts,
+    stress_up: Counts,
 }
 
 impl Costs {
@@ -154,12 +176,16 @@ impl Costs {
             ("liquidation", self.liquidation),
             ("bad_debt_liquidation", self.bad_debt_liquidation),
             ("shortfall_reply", self.shortfall_reply),
+            ("stress_down", self.stress_down),
+            ("stress_up", self.stress_up),
         ]
     }
 }
 
 fn costs(others: usize) -> Costs {
     let mut world = world(others);
+    let stress_down = world.stress("-0.3");
+    let stress_up = world.stress("0.3");
     let (_, open) = world.measure("alice", trade_msg(1_000_000_000), 11_000 * ONE);
     let close_msg = ExecuteMsg::ClosePosition {
         market: BTC.to_string(),
@@ -215,6 +241,8 @@ fn costs(others: usize) -> Costs {
         liquidation,
         bad_debt_liquidation,
         shortfall_reply,
+        stress_down,
+        stress_up,
     }
 }
 
@@ -228,6 +256,16 @@ fn storage_work_does_not_grow_with_the_number_of_positions() {
         small.assert_flat(name, &large);
     }
     check_bytes_record("engine", &small.rows());
+    // The stress query reads the market list and, per side, the buckets between the moved
+    // index and the bankruptcy prices: 1 range over the markets, 1 per side, 5 buckets.
+    assert_eq!(
+        (small.stress_down.ranges, small.stress_down.range_items),
+        (3, 6)
+    );
+    assert_eq!(
+        (small.stress_up.ranges, small.stress_up.range_items),
+        (3, 6)
+    );
     // Nothing the engine does per trade or liquidation iterates over storage.
     for counts in [
         small.open,
