@@ -287,7 +287,11 @@ fn costs(others: usize) -> Costs {
     assert_eq!(attribute(&res, "socialized"), context.bad_debt.to_string());
 
     let (res, sweep_premium) = world.measure("keeper", ExecuteMsg::SweepPremium {}, 0);
-    assert_eq!(res.messages.len(), 2, "the open-interest report and the premium");
+    assert_eq!(
+        res.messages.len(),
+        2,
+        "the open-interest report and the premium"
+    );
 
     Costs {
         open,
