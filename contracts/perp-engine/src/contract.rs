@@ -205,11 +205,11 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
         .add_attribute("action", "migrate")
         .add_attribute("from_version", previous.to_string())
         .add_attribute("to_version", CONTRACT_VERSION)
-        .add_attribute("markets_split", markets_split.to_string())
         .add_attribute("written_off_unsplit", written_off.unsplit)
         .add_attribute("written_off_premium", written_off.premium)
         .add_attribute("written_off_treasury", written_off.treasury)
-        .add_attribute("uncovered_bad_debt", state.uncovered_bad_debt))
+        .add_attribute("uncovered_bad_debt", state.uncovered_bad_debt)
+        .add_attribute("markets_split", markets_split.to_string()))
 }
 
 /// The cw-ownable action of a governor-role message (the same two actions); renouncing is
