@@ -54,7 +54,7 @@ pub struct EngineState {
 /// names since it is read and written on every one of them. [`MARKET_CONFIG`] holds the cold
 /// part, which only governance writes: the parameters and the vAMM's constants (`k`, the
 /// starting base reserve). [`load_market`] reads both, [`save_market`] writes the hot record
-/// only. Records stored before 0.6.0 hold the constants (and before 0.4.0 the parameters)
+/// only. Records stored by 0.5.0 and older hold the constants (and before 0.4.0 the parameters)
 /// inline under the long names, which still read (`alias`); `migrate` moves them
 /// ([`split_markets`]).
 #[cw_serde]
@@ -69,11 +69,11 @@ pub struct Market {
     #[serde(rename = "base", alias = "base_reserve")]
     pub base_reserve: Uint128,
     /// vAMM base reserve at creation, from [`MARKET_CONFIG`]; inline (read, never written) in
-    /// markets stored before 0.6.0.
+    /// markets stored by 0.5.0 and older.
     #[serde(default, skip_serializing)]
     pub base_reserve_start: Uint128,
     /// Constant product `base * quote` at creation, as `base_reserve_start`. Zero in a hot
-    /// record as stored since 0.6.0: above zero, the record predates the split.
+    /// record as stored since the split: above zero, the record predates it.
     #[serde(default, skip_serializing)]
     pub k: Uint256,
     /// Index price: the median of the feeders' latest fresh prices ([`crate::oracle`]).

@@ -74,7 +74,7 @@ fn assert_storage(name: &str, got: &Dump, want: &Dump, skip: &[String]) {
 
 /// The engine's namespaces that differ from the fixtures once the engine runs this version:
 /// cw2's record; each market's hot record (`markets`, rewritten in the layout split from its
-/// cold part in 0.6.0), its cold record (`market_config`, added) and the parameters record of
+/// cold part), its cold record (`market_config`, added) and the parameters record of
 /// 0.4.0 to 0.5.0 (`market_params`, in the fixtures' end, removed); the stress status and
 /// buckets, and the positions' stress part, which `RebuildStress` and every trade write.
 const ENGINE_MOVED: [&str; 8] = [
