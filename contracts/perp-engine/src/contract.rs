@@ -195,6 +195,8 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
     if shock_until > 0 {
         crate::shock::note_until(deps.storage, shock_until)?;
     }
+    // Versions before the hot/cold split of markets (at most `bounds::MARKETS.max`).
+    let markets_split = crate::state::split_markets(deps.storage)?;
     // Versions before the stress buckets: their positions are counted by `RebuildStress`.
     if !STRESS_STATUS.exists(deps.storage) {
         STRESS_STATUS.save(deps.storage, &StressStatus::Rebuilding { after: None })?;
@@ -206,7 +208,8 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
         .add_attribute("written_off_unsplit", written_off.unsplit)
         .add_attribute("written_off_premium", written_off.premium)
         .add_attribute("written_off_treasury", written_off.treasury)
-        .add_attribute("uncovered_bad_debt", state.uncovered_bad_debt))
+        .add_attribute("uncovered_bad_debt", state.uncovered_bad_debt)
+        .add_attribute("markets_split", markets_split.to_string()))
 }
 
 /// The cw-ownable action of a governor-role message (the same two actions); renouncing is

@@ -1,6 +1,7 @@
 //! Invariant 12 of `docs/testing.md#invariants` for the engine: the storage work of an open, a
-//! close, a liquidation with remaining margin and a liquidation with bad debt (plus its reply), and
-//! of the stress query (`QueryMsg::StressLoss`), does not depend on the number of other positions.
+//! close, adding and removing margin, settling funding, a price push, a liquidation with
+//! remaining margin and a liquidation with bad debt (plus its reply), a premium sweep, and of the
+//! stress query (`QueryMsg::StressLoss`), does not depend on the number of other positions.
 //!
 //! The engine's entry points run directly on mock dependencies whose storage counts reads,
 //! writes, removes, range calls and items iterated. The same script runs in a world with 10
@@ -8,8 +9,8 @@
 
 use cosmwasm_std::testing::{message_info, mock_env, MockApi, MockQuerier};
 use cosmwasm_std::{
-    coins, from_json, Addr, CosmosMsg, Decimal, Decimal256, Env, Int128, OwnedDeps, Reply,
-    Response, SubMsgResult, Uint128,
+    coins, from_json, to_json_binary, Addr, ContractResult, CosmosMsg, Decimal, Decimal256, Env,
+    Int128, OwnedDeps, Reply, Response, SubMsgResult, SystemResult, Uint128, Uint256, WasmQuery,
 };
 use perp_engine::contract::{execute, instantiate, query, reply, ReplyId};
 use perp_engine::liquidate::ShortfallContext;
@@ -21,6 +22,7 @@ use tranche_perps_testing::{DENOM, ONE};
 use tranche_perps_types::engine::{
     ExecuteMsg, InstantiateMsg, MarketParams, NewMarket, QueryMsg, StressLossResponse,
 };
+use tranche_perps_types::fund::CoverageResponse;
 
 const BTC: &str = "BTC-USD";
 
@@ -82,13 +84,16 @@ impl World {
     fn price(&mut self, price: &str) {
         self.env.block.time = self.env.block.time.plus_seconds(1);
         for feeder in ["feeder", "feeder2"] {
-            let msg = ExecuteMsg::PushPrice {
-                market: BTC.to_string(),
-                price: price.parse::<Decimal256>().unwrap(),
-                publish_time: self.env.block.time.seconds(),
-            };
-            self.exec(feeder, msg, 0);
+            self.exec(feeder, push_msg(&self.env, price), 0);
         }
+    }
+}
+
+fn push_msg(env: &Env, price: &str) -> ExecuteMsg {
+    ExecuteMsg::PushPrice {
+        market: BTC.to_string(),
+        price: price.parse::<Decimal256>().unwrap(),
+        publish_time: env.block.time.seconds(),
     }
 }
 
@@ -111,8 +116,22 @@ fn liquidate_msg(world: &World, trader: &str) -> ExecuteMsg {
 /// (alternately long and short, 20 to 24 USDC each, so bankruptcy prices 76 to 80 and 120 to
 /// 124) written through the real execute path.
 fn world(others: usize) -> World {
+    // The fund answers the sweep's coverage query: coverage 1.5.
+    let mut querier = MockQuerier::default();
+    querier.update_wasm(|query| match query {
+        WasmQuery::Smart { .. } => {
+            let coverage = CoverageResponse {
+                total_assets: Uint128::new(150),
+                open_interest_notional: Uint128::new(100),
+                target: Uint256::from(100u128),
+                coverage_ratio: Some(Decimal256::percent(150)),
+            };
+            SystemResult::Ok(ContractResult::Ok(to_json_binary(&coverage).unwrap()))
+        }
+        _ => panic!("unexpected query {query:?}"),
+    });
     let mut world = World {
-        deps: counting_deps(MockQuerier::default()),
+        deps: counting_deps(querier),
         env: mock_env(),
     };
     let (governor, operator) = (world.addr("governor"), world.addr("operator"));
@@ -155,14 +174,21 @@ fn world(others: usize) -> World {
     world
 }
 
-/// What one open, one close and two liquidations cost in storage operations.
+/// What one open, one close, the upkeep messages and two liquidations cost in storage
+/// operations.
 #[derive(Debug, PartialEq, Eq)]
 struct Costs {
     open: Counts,
+    add_margin: Counts,
+    remove_margin: Counts,
+    settle_funding: Counts,
+    /// One feeder's push that sets a new index.
+    push_price: Counts,
     close: Counts,
     liquidation: Counts,
     bad_debt_liquidation: Counts,
     shortfall_reply: Counts,
+    sweep_premium: Counts,
     /// `StressLoss` of -30% and of +30% on every market.
     stress_down: Counts,
     stress_up: Counts,
@@ -172,10 +198,15 @@ impl Costs {
     fn rows(&self) -> Vec<(&'static str, Counts)> {
         vec![
             ("open", self.open),
+            ("add_margin", self.add_margin),
+            ("remove_margin", self.remove_margin),
+            ("settle_funding", self.settle_funding),
+            ("push_price", self.push_price),
             ("close", self.close),
             ("liquidation", self.liquidation),
             ("bad_debt_liquidation", self.bad_debt_liquidation),
             ("shortfall_reply", self.shortfall_reply),
+            ("sweep_premium", self.sweep_premium),
             ("stress_down", self.stress_down),
             ("stress_up", self.stress_up),
         ]
@@ -187,6 +218,26 @@ fn costs(others: usize) -> Costs {
     let stress_down = world.stress("-0.3");
     let stress_up = world.stress("0.3");
     let (_, open) = world.measure("alice", trade_msg(1_000_000_000), 11_000 * ONE);
+    let add = ExecuteMsg::AddMargin {
+        market: BTC.to_string(),
+    };
+    let (_, add_margin) = world.measure("alice", add, 100 * ONE);
+    let remove = ExecuteMsg::RemoveMargin {
+        market: BTC.to_string(),
+        amount: Uint128::new(50 * ONE),
+    };
+    let (res, remove_margin) = world.measure("alice", remove, 0);
+    assert_eq!(res.messages.len(), 1, "the withdrawal");
+    world.env.block.time = world.env.block.time.plus_seconds(1);
+    let settle = ExecuteMsg::SettleFunding {
+        market: BTC.to_string(),
+    };
+    let (res, settle_funding) = world.measure("keeper", settle, 0);
+    assert_eq!(attribute(&res, "seconds_charged"), "1");
+    world.env.block.time = world.env.block.time.plus_seconds(1);
+    let push = push_msg(&world.env, "101");
+    let (res, push_price) = world.measure("feeder", push, 0);
+    assert_eq!(attribute(&res, "index_update"), "set");
     let close_msg = ExecuteMsg::ClosePosition {
         market: BTC.to_string(),
         price_limit: None,
@@ -235,12 +286,24 @@ fn costs(others: usize) -> Costs {
     assert_eq!(attribute(&res, "paid_by_fund"), "0");
     assert_eq!(attribute(&res, "socialized"), context.bad_debt.to_string());
 
+    let (res, sweep_premium) = world.measure("keeper", ExecuteMsg::SweepPremium {}, 0);
+    assert_eq!(
+        res.messages.len(),
+        2,
+        "the open-interest report and the premium"
+    );
+
     Costs {
         open,
+        add_margin,
+        remove_margin,
+        settle_funding,
+        push_price,
         close,
         liquidation,
         bad_debt_liquidation,
         shortfall_reply,
+        sweep_premium,
         stress_down,
         stress_up,
     }
@@ -269,6 +332,9 @@ fn storage_work_does_not_grow_with_the_number_of_positions() {
     // Nothing the engine does per trade or liquidation iterates over storage.
     for counts in [
         small.open,
+        small.add_margin,
+        small.remove_margin,
+        small.settle_funding,
         small.close,
         small.liquidation,
         small.bad_debt_liquidation,
