@@ -143,6 +143,11 @@ try {
       const sim = await q.fund.simulateLoss({ amount: asked });
       check("loss simulation matches SimulateLoss", (await raw("sim.from_junior")) === sim.from_junior && (await raw("sim.from_senior")) === sim.from_senior);
     } else check("loss simulation shown", false);
+    const stressed = await q.fund.stress({ priceMove: "-0.2" });
+    check("index crash of 20% matches the fund's Stress query",
+      (await raw("stress.bad_debt")) === stressed.engine.bad_debt && (await raw("stress.from_junior")) === stressed.loss.from_junior &&
+        (await raw("stress.from_senior")) === stressed.loss.from_senior && (await raw("stress.unpaid")) === stressed.loss.unpaid,
+      `${await raw("stress.bad_debt")} vs ${stressed.engine.bad_debt}`);
     await shot("fund");
 
     // Connect the development key.

@@ -357,6 +357,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::SimulateLoss { amount } => {
             to_json_binary(&query::simulate_loss(deps, env, amount)?)
         }
+        QueryMsg::Stress { market, price_move } => {
+            to_json_binary(&query::stress(deps, env, market, price_move)?)
+        }
         QueryMsg::PreviewDeposit { tranche, amount } => {
             to_json_binary(&query::preview_deposit(deps, env, tranche, amount)?)
         }

@@ -53,6 +53,9 @@ pub enum ContractError {
     #[error("sender is not the perp engine")]
     NotEngine,
 
+    #[error("no engine is set")]
+    NoEngine,
+
     #[error("sender is neither the governor nor the guardian")]
     NotGovernorOrGuardian,
 

@@ -1,15 +1,16 @@
 use cosmwasm_std::{
-    Addr, Decimal256, Deps, Env, Int256, Order, SignedDecimal256, StdResult, Timestamp, Uint128,
+    Addr, Decimal256, Deps, Env, Int256, Order, SignedDecimal, SignedDecimal256, StdResult,
+    Timestamp, Uint128,
 };
 use cw20::{BalanceResponse, Cw20QueryMsg};
 use cw_storage_plus::Bound;
 use tranche_perps_types::fund::{
     ConfigResponse, CoverageResponse, FundStateResponse, LossLedgerResponse, LossRecord,
-    PayoutWindowView, PreviewDepositResponse, RequestStatus, SimulateLossResponse, Tranche,
-    TrancheView, UnderwriterResponse, UnderwriterTranche, WithdrawalRequestResponse,
+    PayoutWindowView, PreviewDepositResponse, RequestStatus, SimulateLossResponse, StressResponse,
+    Tranche, TrancheView, UnderwriterResponse, UnderwriterTranche, WithdrawalRequestResponse,
     WithdrawalRequestsResponse, YieldResponse, VIRTUAL_SHARES,
 };
-use tranche_perps_types::page_limit;
+use tranche_perps_types::{engine, page_limit};
 
 use crate::error::ContractError;
 use crate::math::{bps_ceil, junior_ratio, Price};
@@ -335,6 +336,25 @@ pub fn simulate_loss(
         junior_price_after: Price::of(&state.junior)?.to_decimal(),
         senior_price_after: Price::of(&state.senior)?.to_decimal(),
     })
+}
+
+/// [`simulate_loss`] of the bad debt the engine estimates for an index move of `price_move`
+/// on `market` (or every market): one smart query to the engine, whose estimate is bounded by
+/// its stress buckets, not by its positions.
+pub fn stress(
+    deps: Deps,
+    env: Env,
+    market: Option<String>,
+    price_move: SignedDecimal,
+) -> Result<StressResponse, ContractError> {
+    let engine = CONFIG
+        .load(deps.storage)?
+        .engine
+        .ok_or(ContractError::NoEngine)?;
+    let msg = engine::QueryMsg::StressLoss { market, price_move };
+    let engine: engine::StressLossResponse = deps.querier.query_wasm_smart(engine, &msg)?;
+    let loss = simulate_loss(deps, env, engine.bad_debt)?;
+    Ok(StressResponse { engine, loss })
 }
 
 pub fn preview_deposit(

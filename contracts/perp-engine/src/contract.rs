@@ -15,8 +15,8 @@ use crate::error::ContractError;
 use crate::params::validate_fees;
 pub use crate::reply::ReplyId;
 use crate::solvency::{accrue, write_off, Pool};
-use crate::state::{Config, EngineState, CONFIG, FEES, PAUSE, STATE};
-use crate::{deficit, governance, liquidate, query, trade, upkeep};
+use crate::state::{Config, EngineState, StressStatus, CONFIG, FEES, PAUSE, STATE, STRESS_STATUS};
+use crate::{deficit, governance, liquidate, query, stress, trade, upkeep};
 
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -51,6 +51,7 @@ pub fn instantiate(
     CONFIG.save(deps.storage, &config)?;
     FEES.save(deps.storage, &fees)?;
     PAUSE.save(deps.storage, &Default::default())?;
+    STRESS_STATUS.save(deps.storage, &StressStatus::Ready)?;
     STATE.save(
         deps.storage,
         &EngineState {
@@ -115,6 +116,7 @@ pub fn execute(
         ExecuteMsg::WithdrawTreasury {} => governance::withdraw_treasury(deps, info),
         ExecuteMsg::RepayDeficit {} => deficit::repay_deficit(deps, info),
         ExecuteMsg::ClaimOwed {} => deficit::claim_owed(deps, env, info),
+        ExecuteMsg::RebuildStress { limit } => stress::rebuild(deps, info, limit),
         ExecuteMsg::UpdateOwnership(action) => {
             nonpayable(&info)?;
             let ownership = cw_ownable::update_ownership(
@@ -172,6 +174,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             to_json_binary(&query::socialized_losses(deps, start_after, limit)?)
         }
         QueryMsg::Owed { address } => to_json_binary(&query::owed(deps, address)?),
+        QueryMsg::StressLoss { market, price_move } => {
+            to_json_binary(&query::stress_loss(deps, market, price_move)?)
+        }
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
     }?)
 }
@@ -190,6 +195,12 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
     if shock_until > 0 {
         crate::shock::note_until(deps.storage, shock_until)?;
     }
+    // Versions before the hot/cold split of markets (at most `bounds::MARKETS.max`).
+    let markets_split = crate::state::split_markets(deps.storage)?;
+    // Versions before the stress buckets: their positions are counted by `RebuildStress`.
+    if !STRESS_STATUS.exists(deps.storage) {
+        STRESS_STATUS.save(deps.storage, &StressStatus::Rebuilding { after: None })?;
+    }
     Ok(Response::new()
         .add_attribute("action", "migrate")
         .add_attribute("from_version", previous.to_string())
@@ -197,7 +208,8 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
         .add_attribute("written_off_unsplit", written_off.unsplit)
         .add_attribute("written_off_premium", written_off.premium)
         .add_attribute("written_off_treasury", written_off.treasury)
-        .add_attribute("uncovered_bad_debt", state.uncovered_bad_debt))
+        .add_attribute("uncovered_bad_debt", state.uncovered_bad_debt)
+        .add_attribute("markets_split", markets_split.to_string()))
 }
 
 /// The cw-ownable action of a governor-role message (the same two actions); renouncing is

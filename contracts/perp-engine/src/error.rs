@@ -234,6 +234,18 @@ pub enum ContractError {
 
     #[error("renouncing the governor role is not offered: the engine always has a governor")]
     RenounceNotOffered,
+
+    #[error("stress buckets are complete")]
+    StressReady,
+
+    #[error("stress buckets are being rebuilt (RebuildStress)")]
+    StressRebuilding,
+
+    #[error("limit must be 1 to {max}")]
+    InvalidLimit { max: u32 },
+
+    #[error("price move must be above -1")]
+    InvalidPriceMove,
 }
 
 impl From<tranche_perps_types::bounds::OutOfRange> for ContractError {

@@ -17,7 +17,7 @@ use crate::error::ContractError;
 use crate::position::notional_at;
 use crate::reply::ReplyId;
 use crate::solvency::{accrue, Pool};
-use crate::state::{EngineState, Market, CONFIG, FEES, MARKETS};
+use crate::state::{load_market, save_market, Config, EngineState, Market, CONFIG, FEES, MARKETS};
 
 /// Fund's fraction of trading fees at `coverage` (none: no open interest, so no target).
 pub fn fund_share(
@@ -107,10 +107,15 @@ fn restart_windows(storage: &mut dyn Storage, now: Timestamp) -> Result<(), Cont
         .range(storage, None, None, Order::Ascending)
         .collect::<Result<_, _>>()?;
     for (id, mut market) in markets {
+        if !market.k.is_zero() {
+            // Stored before the hot/cold split (only before `migrate`): read whole, so that
+            // saving moves it.
+            market = load_market(storage, &id)?;
+        }
         market.oi_seconds = Uint256::zero();
         market.oi_since = now;
         market.oi_touched = now;
-        MARKETS.save(storage, &id, &market)?;
+        save_market(storage, &id, &mut market)?;
     }
     Ok(())
 }
@@ -148,11 +153,11 @@ pub(crate) struct Sweep {
 pub(crate) fn sweep_messages(
     storage: &mut dyn Storage,
     state: &mut EngineState,
+    config: &Config,
     coverage: Option<Decimal256>,
     notional: Uint128,
     now: Timestamp,
 ) -> Result<Sweep, ContractError> {
-    let config = CONFIG.load(storage)?;
     let fees = FEES.load(storage)?;
     let mut split = state.clone();
     if !split.unsplit_fees.is_zero() {
@@ -215,10 +220,17 @@ fn try_auto_sweep(
     if threshold.is_zero() || pending < threshold {
         return Ok(vec![]);
     }
-    let fund = CONFIG.load(storage)?.fund;
+    let config = CONFIG.load(storage)?;
     let open_interest = open_interest(storage, env.block.time)?;
-    let coverage = query_coverage(querier, &fund, open_interest.average)?;
-    let sweep = sweep_messages(storage, state, coverage, open_interest.now, env.block.time)?;
+    let coverage = query_coverage(querier, &config.fund, open_interest.average)?;
+    let sweep = sweep_messages(
+        storage,
+        state,
+        &config,
+        coverage,
+        open_interest.now,
+        env.block.time,
+    )?;
     let payload = to_json_binary(&sweep.premium)?;
     let mut msgs = vec![sweep.report];
     msgs.extend(sweep.deposit.map(|deposit| {

@@ -16,8 +16,8 @@ use crate::params::{
 };
 use crate::shock;
 use crate::state::{
-    load_market, load_shock, save_market, Market, ShockState, CONFIG, FEEDERS, FEEDER_PRICES, FEES,
-    MARKETS, MARKET_PARAMS, PAUSE, SHOCKS, SHOCK_UNTIL, STATE,
+    load_market, load_shock, save_market, save_market_config, Market, ShockState, CONFIG, FEEDERS,
+    FEEDER_PRICES, FEES, MARKETS, PAUSE, SHOCKS, SHOCK_UNTIL, STATE,
 };
 use crate::vamm::quote_reserve;
 
@@ -72,8 +72,9 @@ pub fn add_market(
         oi_since: env.block.time,
         oi_touched: env.block.time,
         shock: ShockState::default(),
+        unsplit: false,
     };
-    MARKET_PARAMS.save(deps.storage, &new.id, &market.params)?;
+    save_market_config(deps.storage, &new.id, &market)?;
     MARKETS.save(deps.storage, &new.id, &market)?;
     for feeder in &feeders {
         FEEDERS.save(deps.storage, (&new.id, feeder), &())?;
@@ -111,8 +112,7 @@ pub fn update_market(
         catch_up_funding(&mut market, env.block.time)?;
     }
     market.params = params;
-    market.legacy_params = None;
-    MARKET_PARAMS.save(deps.storage, &market_id, &market.params)?;
+    save_market_config(deps.storage, &market_id, &market)?;
     save_market(deps.storage, &market_id, &mut market)?;
     Ok(Response::new()
         .add_attribute("action", "update_market")

@@ -6,7 +6,7 @@
 //! Modules with message handlers: [`contract`] (entry points and dispatch), [`trade`],
 //! [`liquidate`], [`upkeep`], [`deficit`], [`governance`] and [`query`]. They import only from
 //! the modules without handlers, which hold the engine's logic: [`position`], [`margin`],
-//! [`funding`], [`oracle`], [`shock`], [`fees`], [`solvency`], [`vamm`], [`params`], [`state`],
+//! [`funding`], [`oracle`], [`shock`], [`stress`], [`fees`], [`solvency`], [`vamm`], [`params`], [`state`],
 //! [`reply`] and [`error`].
 
 pub mod contract;
@@ -25,6 +25,7 @@ pub mod reply;
 pub mod shock;
 pub mod solvency;
 pub mod state;
+pub mod stress;
 pub mod trade;
 pub mod upkeep;
 pub mod vamm;

@@ -207,6 +207,7 @@ pub fn liquidate(
     let config = CONFIG.load(deps.storage)?;
     let mut market = load_market(deps.storage, &market_id)?;
     let mut position = load_position(deps.storage, &trader, &market_id)?;
+    let counted = crate::stress::counted(&position)?;
     let mut state = STATE.load(deps.storage)?;
     let index = fresh_index(&market_id, &market, env.block.time)?;
     catch_up_funding(&mut market, env.block.time)?;
@@ -267,6 +268,7 @@ pub fn liquidate(
     let trader_payout = if whole { left } else { Uint128::zero() };
     let margin_left = if whole { Uint128::zero() } else { left };
     set_margin(&mut state, &mut position, margin_left)?;
+    crate::stress::recount(deps.storage, &market_id, counted, &mut position, &state)?;
     if whole {
         POSITIONS.remove(deps.storage, (&trader, &market_id));
     } else {

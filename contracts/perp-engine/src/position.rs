@@ -52,6 +52,7 @@ pub fn new_position(market: &Market, size: Int128) -> Position {
         margin_shares: Uint128::zero(),
         margin_epoch: 0,
         funding_entry: side_index(market, size),
+        stress_debt: None,
     }
 }
 

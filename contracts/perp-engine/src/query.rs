@@ -1,13 +1,15 @@
 //! Handlers of the queries: config, markets (with each feeder's latest price), price shocks,
 //! positions with their figures now, the money
-//! books, socialized losses and what the engine owes an address.
+//! books, socialized losses, what the engine owes an address and the stress estimate.
 
-use cosmwasm_std::{Addr, Decimal256, Deps, Env, Int128, Order, StdResult, Storage};
+use cosmwasm_std::{
+    Addr, Decimal256, Deps, Env, Int128, Order, SignedDecimal, StdResult, Storage, Uint128,
+};
 use cw_storage_plus::Bound;
 use tranche_perps_types::engine::{
-    EngineConfigResponse, EngineStateResponse, FeederPriceResponse, MarketResponse,
+    EngineConfigResponse, EngineStateResponse, FeederPriceResponse, MarketResponse, MarketStress,
     MarketsResponse, OwedResponse, PositionResponse, PositionsResponse, ShockResponse,
-    SocializedLossesResponse, SINGLE_FEEDER_WARNING,
+    SocializedLossesResponse, StressLossResponse, SINGLE_FEEDER_WARNING,
 };
 use tranche_perps_types::page_limit;
 
@@ -18,8 +20,8 @@ use crate::oracle::is_fresh;
 use crate::position::{equity_at, fill, liquidation_price, notional_at};
 use crate::shock;
 use crate::state::{
-    load_market, load_position, load_shock, Market, Position, CONFIG, FEEDERS, FEEDER_PRICES, FEES,
-    MARKETS, OWED, PAUSE, POSITIONS, SOCIALIZED, STATE,
+    load_market, load_position, load_shock, Market, Position, StressStatus, CONFIG, FEEDERS,
+    FEEDER_PRICES, FEES, MARKETS, OWED, PAUSE, POSITIONS, SOCIALIZED, STATE, STRESS_STATUS,
 };
 use crate::vamm::{mark_price, quote_reserve};
 
@@ -250,4 +252,54 @@ pub fn socialized_losses(
         .map(|item| item.map(|(_, loss)| loss))
         .collect::<StdResult<_>>()?;
     Ok(SocializedLossesResponse { losses })
+}
+
+/// Estimated bad debt of an index move of `price_move` in `market` or every market (see
+/// [`crate::stress`]); refused while the buckets are being rebuilt. Markets without an index
+/// are left out (they have no positions).
+pub fn stress_loss(
+    deps: Deps,
+    market: Option<String>,
+    price_move: SignedDecimal,
+) -> Result<StressLossResponse, ContractError> {
+    if STRESS_STATUS.may_load(deps.storage)? != Some(StressStatus::Ready) {
+        return Err(ContractError::StressRebuilding);
+    }
+    if price_move <= SignedDecimal::negative_one() {
+        return Err(ContractError::InvalidPriceMove);
+    }
+    let step = Decimal256::from_atomics(price_move.atomics().unsigned_abs(), 18)
+        .map_err(|_| ContractError::InvalidPriceMove)?;
+    let markets = match market {
+        Some(id) => vec![(id.clone(), load_market(deps.storage, &id)?)],
+        None => MARKETS
+            .range(deps.storage, None, None, Order::Ascending)
+            .collect::<StdResult<_>>()?,
+    };
+    let mut response = StressLossResponse {
+        bad_debt: Uint128::zero(),
+        max_error: Uint128::zero(),
+        markets: vec![],
+    };
+    for (id, market) in markets {
+        let Some(index) = market.index_price else {
+            continue;
+        };
+        let price = if price_move.is_negative() {
+            index.checked_sub(index.checked_mul(step)?)?
+        } else {
+            index.checked_add(index.checked_mul(step)?)?
+        };
+        let (bad_debt, max_error) = crate::stress::bad_debt_at(deps.storage, &id, price)?;
+        response.bad_debt = response.bad_debt.checked_add(bad_debt)?;
+        response.max_error = response.max_error.checked_add(max_error)?;
+        response.markets.push(MarketStress {
+            market: id,
+            index,
+            price,
+            bad_debt,
+            max_error,
+        });
+    }
+    Ok(response)
 }

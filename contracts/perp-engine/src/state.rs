@@ -2,7 +2,8 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{
-    Addr, Decimal, Decimal256, Int128, SignedDecimal256, Storage, Timestamp, Uint128, Uint256,
+    Addr, Decimal, Decimal256, Int128, Order, SignedDecimal256, StdResult, Storage, Timestamp,
+    Uint128, Uint256,
 };
 use cw_storage_plus::{Item, Map};
 use tranche_perps_types::engine::{EnginePause, FeeConfig, MarketParams, SocializedLoss};
@@ -47,36 +48,51 @@ pub struct EngineState {
 
 /// One market: parameters, vAMM, oracle, open interest and funding.
 ///
-/// Stored in [`MARKETS`] without its parameters, which live in [`MARKET_PARAMS`] and change only
-/// by governance, so the fills that write a market on every trade do not write them again.
-/// [`load_market`] reads both and [`save_market`] writes the market; markets stored before 0.4.0
-/// hold their parameters inline (`legacy_params`), which the next [`save_market`] moves.
+/// Stored in two records. [`MARKETS`] holds the hot state, what trades, closes, margin changes,
+/// liquidations, price pushes, funding settlements and sweeps write: vAMM reserve, index,
+/// open interest, funding and the liquidation and open-interest windows, under short field
+/// names since it is read and written on every one of them. [`MARKET_CONFIG`] holds the cold
+/// part, which only governance writes: the parameters and the vAMM's constants (`k`, the
+/// starting base reserve). [`load_market`] reads both, [`save_market`] writes the hot record
+/// only. Records stored by 0.5.0 and older hold the constants (and before 0.4.0 the parameters)
+/// inline under the long names, which still read (`alias`); `migrate` moves them
+/// ([`split_markets`]).
 #[cw_serde]
 pub struct Market {
-    /// Parameters, filled in by [`load_market`] (never serialized with the market).
+    /// Parameters, from [`MARKET_CONFIG`] (never serialized with the market).
     #[serde(skip, default = "unset_params")]
     pub params: MarketParams,
-    /// The parameters a market stored before 0.4.0 holds inline; none once moved.
-    #[serde(default, rename = "params", skip_serializing_if = "Option::is_none")]
+    /// The parameters a market stored before 0.4.0 holds inline; read, never written.
+    #[serde(default, rename = "params", skip_serializing)]
     pub legacy_params: Option<MarketParams>,
     /// vAMM base reserve now.
+    #[serde(rename = "base", alias = "base_reserve")]
     pub base_reserve: Uint128,
-    /// vAMM base reserve at creation.
+    /// vAMM base reserve at creation, from [`MARKET_CONFIG`]; inline (read, never written) in
+    /// markets stored by 0.5.0 and older.
+    #[serde(default, skip_serializing)]
     pub base_reserve_start: Uint128,
-    /// Constant product `base * quote` at creation.
+    /// Constant product `base * quote` at creation, as `base_reserve_start`. Zero in a hot
+    /// record as stored since the split: above zero, the record predates it.
+    #[serde(default, skip_serializing)]
     pub k: Uint256,
     /// Index price: the median of the feeders' latest fresh prices ([`crate::oracle`]).
+    #[serde(rename = "index", alias = "index_price")]
     pub index_price: Option<Decimal256>,
     /// The `min_feeders`-th newest publish time (seconds) of the prices the index was built
     /// from: the index is stale once fewer than `min_feeders` of them are fresh.
+    #[serde(rename = "index_time", alias = "index_publish_time")]
     pub index_publish_time: u64,
     /// Open interest in base units.
     pub long_oi: Uint128,
     pub short_oi: Uint128,
     /// Cumulative funding paid per base unit by each side (negative when received).
+    #[serde(rename = "f_long", alias = "cum_funding_long")]
     pub cum_funding_long: SignedDecimal256,
+    #[serde(rename = "f_short", alias = "cum_funding_short")]
     pub cum_funding_short: SignedDecimal256,
     /// Time funding was last accrued to (see [`crate::funding::catch_up_funding`]).
+    #[serde(rename = "f_time", alias = "last_funding_time")]
     pub last_funding_time: Timestamp,
     /// The last time a side was empty, which the interval rules of funding before 0.4.0 read;
     /// read from markets stored then (`cw_serde` denies unknown fields), never written again.
@@ -88,13 +104,14 @@ pub struct Market {
     #[serde(default, skip_serializing)]
     pub peak_oi_since_sweep: Uint128,
     /// Funding collected from payers minus funding credited to receivers so far.
+    #[serde(rename = "f_pool", alias = "funding_pool")]
     pub funding_pool: Int128,
     /// Block height of the last liquidation and the base size liquidations may still sell into
     /// (or buy from) the vAMM in that block, of the per-block `liquidation_depth` fixed at the
     /// block's first liquidation. Markets stored before these fields existed read 0.
-    #[serde(default)]
+    #[serde(default, rename = "liq_height", alias = "liquidated_height")]
     pub liquidated_height: u64,
-    #[serde(default)]
+    #[serde(default, rename = "liq_room", alias = "liquidation_room")]
     pub liquidation_room: Uint128,
     /// Open interest (long + short, base units) times the seconds it was open, summed since
     /// `oi_since` up to `oi_touched`: every fill adds the open interest before it times the
@@ -102,17 +119,32 @@ pub struct Market {
     /// time-weighted average `oi_seconds / (now - oi_since)` (with the open interest since
     /// `oi_touched` added) and restarts the window. Markets stored before these fields existed
     /// read 0: their window starts at their next fill or sweep.
-    #[serde(default)]
+    #[serde(default, rename = "oi_s", alias = "oi_seconds")]
     pub oi_seconds: Uint256,
     #[serde(default)]
     pub oi_since: Timestamp,
-    #[serde(default)]
+    #[serde(default, rename = "oi_at", alias = "oi_touched")]
     pub oi_touched: Timestamp,
     /// Price-shock state ([`crate::shock`]), stored apart in [`SHOCKS`] (only pushes, the
     /// guardian and the governor change it) and read with [`load_shock`] by the paths that use
     /// it; default here.
     #[serde(skip)]
     pub shock: ShockState,
+    /// Set by [`load_market`] on a market stored before the split, so that [`save_market`]
+    /// moves it.
+    #[serde(skip)]
+    pub unsplit: bool,
+}
+
+/// The cold part of a market ([`Market`]), written only by `AddMarket`, `UpdateMarket` and
+/// `migrate`.
+#[cw_serde]
+pub struct MarketConfig {
+    pub params: MarketParams,
+    /// Constant product `base * quote` at creation.
+    pub k: Uint256,
+    /// vAMM base reserve at creation.
+    pub base_reserve_start: Uint128,
 }
 
 /// A market's price-shock state: when margin removal may resume, and the index at the start of
@@ -154,6 +186,32 @@ pub struct Position {
     pub margin_epoch: u64,
     /// Cumulative funding index of the position's side when funding was last applied.
     pub funding_entry: SignedDecimal256,
+    /// What the position adds to its market's stress buckets ([`crate::stress`]): its debt
+    /// (open notional minus margin for a long, plus margin for a short) when last counted.
+    /// Positions stored before the buckets existed read none: not counted until touched or
+    /// rebuilt (`RebuildStress`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stress_debt: Option<Uint128>,
+}
+
+/// Sums over the positions of one side of a market whose bankruptcy price falls in one bucket
+/// ([`crate::stress`]).
+#[cw_serde]
+#[derive(Default)]
+pub struct StressBucket {
+    /// Sum of sizes (base units).
+    pub size: Uint128,
+    /// Sum of debts: `size * bankruptcy price`.
+    pub debt: Uint128,
+}
+
+/// Whether the stress buckets hold every position: `Ready` from instantiation; an engine
+/// migrated from a version without them rebuilds them (`RebuildStress`), which pages through
+/// the positions after `after`.
+#[cw_serde]
+pub enum StressStatus {
+    Ready,
+    Rebuilding { after: Option<(Addr, String)> },
 }
 
 /// Addresses and denom.
@@ -164,10 +222,12 @@ pub const FEES: Item<FeeConfig> = Item::new("fees");
 pub const PAUSE: Item<EnginePause> = Item::new("pause");
 /// Money books.
 pub const STATE: Item<EngineState> = Item::new("state");
-/// Markets by id, without their parameters (see [`Market`]).
+/// Each market's hot state by id (see [`Market`]).
 pub const MARKETS: Map<&str, Market> = Map::new("markets");
-/// Each market's parameters by id, written only when they change (`AddMarket`,
-/// `UpdateMarket`) or when a market stored before 0.4.0 is first saved.
+/// Each market's cold part by id (see [`Market`]).
+pub const MARKET_CONFIG: Map<&str, MarketConfig> = Map::new("market_config");
+/// Each market's parameters by id as stored from 0.4.0 to 0.5.0; moved into [`MARKET_CONFIG`]
+/// by `migrate`.
 pub const MARKET_PARAMS: Map<&str, MarketParams> = Map::new("market_params");
 /// Each market's price-shock state by id; markets that never had one read the default.
 pub const SHOCKS: Map<&str, ShockState> = Map::new("shocks");
@@ -180,13 +240,18 @@ pub const FEEDERS: Map<(&str, &Addr), ()> = Map::new("feeders");
 pub const FEEDER_PRICES: Map<(&str, &Addr), FeederPrice> = Map::new("feeder_prices");
 /// Positions by (trader, market).
 pub const POSITIONS: Map<(&Addr, &str), Position> = Map::new("positions");
+/// Stress buckets of longs and of shorts by (market, bucket) ([`crate::stress`]).
+pub const STRESS_LONG: Map<(&str, u16), StressBucket> = Map::new("stress_l");
+pub const STRESS_SHORT: Map<(&str, u16), StressBucket> = Map::new("stress_s");
+/// See [`StressStatus`]; absent in an engine stored before the buckets existed.
+pub const STRESS_STATUS: Item<StressStatus> = Item::new("stress_status");
 /// Socialized-loss history by shortfall id.
 pub const SOCIALIZED: Map<u64, SocializedLoss> = Map::new("socialized");
 
 /// Payouts a liquidation during a deficit owes a keeper or trader, until `ClaimOwed`.
 pub const OWED: Map<&Addr, Uint128> = Map::new("owed");
 
-/// Market `id` with its parameters, or `MarketNotFound`. Not inlined: every handler calls it,
+/// Market `id` with its cold part, or `MarketNotFound`. Not inlined: every handler calls it,
 /// and inlining it into them passes the VM's limit of locals per function.
 #[inline(never)]
 pub fn load_market(storage: &dyn Storage, id: &str) -> Result<Market, ContractError> {
@@ -196,10 +261,20 @@ pub fn load_market(storage: &dyn Storage, id: &str) -> Result<Market, ContractEr
             .ok_or_else(|| ContractError::MarketNotFound {
                 market: id.to_string(),
             })?;
-    market.params = match &market.legacy_params {
-        Some(params) => params.clone(),
-        None => MARKET_PARAMS.load(storage, id)?,
-    };
+    if market.k.is_zero() {
+        let cold = MARKET_CONFIG.load(storage, id)?;
+        market.params = cold.params;
+        market.k = cold.k;
+        market.base_reserve_start = cold.base_reserve_start;
+    } else {
+        // Stored before the split (not yet migrated): everything is inline but the
+        // parameters of 0.4.0 to 0.5.0.
+        market.params = match market.legacy_params.take() {
+            Some(params) => params,
+            None => MARKET_PARAMS.load(storage, id)?,
+        };
+        market.unsplit = true;
+    }
     Ok(market)
 }
 
@@ -208,19 +283,55 @@ pub fn load_shock(storage: &dyn Storage, id: &str) -> Result<ShockState, Contrac
     Ok(SHOCKS.may_load(storage, id)?.unwrap_or_default())
 }
 
-/// Writes market `id` without its parameters; a market still holding them inline (stored
-/// before 0.4.0) first moves them to [`MARKET_PARAMS`]. Not inlined, as [`load_market`].
+/// Writes the hot record of market `id`; a market stored before the split (only before
+/// `migrate`) first gets its cold record, and its 0.4.0 parameters record goes. Not inlined,
+/// as [`load_market`].
 #[inline(never)]
 pub fn save_market(
     storage: &mut dyn Storage,
     id: &str,
     market: &mut Market,
 ) -> Result<(), ContractError> {
-    if market.legacy_params.take().is_some() {
-        MARKET_PARAMS.save(storage, id, &market.params)?;
+    if market.unsplit {
+        save_market_config(storage, id, market)?;
+        MARKET_PARAMS.remove(storage, id);
+        market.unsplit = false;
     }
     MARKETS.save(storage, id, market)?;
     Ok(())
+}
+
+/// Writes the cold part of market `id` (its parameters and vAMM constants).
+pub fn save_market_config(
+    storage: &mut dyn Storage,
+    id: &str,
+    market: &Market,
+) -> Result<(), ContractError> {
+    let cold = MarketConfig {
+        params: market.params.clone(),
+        k: market.k,
+        base_reserve_start: market.base_reserve_start,
+    };
+    MARKET_CONFIG.save(storage, id, &cold)?;
+    Ok(())
+}
+
+/// `migrate`: moves every market stored before the hot/cold split (at most
+/// `bounds::MARKETS.max`, so one pass) to its two records, and drops the parameters record of
+/// 0.4.0 to 0.5.0; returns how many moved. A market that already moved is left as it is.
+pub fn split_markets(storage: &mut dyn Storage) -> Result<u32, ContractError> {
+    let stored: Vec<(String, Market)> = MARKETS
+        .range(storage, None, None, Order::Ascending)
+        .collect::<StdResult<_>>()?;
+    let mut moved = 0;
+    for (id, raw) in stored {
+        if !raw.k.is_zero() {
+            let mut market = load_market(storage, &id)?;
+            save_market(storage, &id, &mut market)?;
+            moved += 1;
+        }
+    }
+    Ok(moved)
 }
 
 /// The placeholder a market read without [`load_market`] holds until its parameters are set

@@ -21,6 +21,7 @@ use crate::solvency::{accrue, ensure_payable, Pool};
 use crate::state::{
     load_market, load_position, load_shock, save_market, CONFIG, PAUSE, POSITIONS, STATE,
 };
+use crate::stress;
 
 /// Opens, grows, shrinks, flips or closes the sender's position; collateral sent is added to
 /// its margin first.
@@ -52,6 +53,7 @@ pub fn trade(
     let mut position = POSITIONS
         .may_load(deps.storage, (&trader, &market_id))?
         .unwrap_or_else(|| new_position(&market, delta));
+    let counted = stress::counted(&position)?;
     let owed = accrued_funding(&market, &position)?;
     market.funding_pool = market.funding_pool.checked_add(owed)?;
     let margin = signed_add(margin_of(&state, &position)?.checked_add(added)?, -owed)?;
@@ -79,6 +81,7 @@ pub fn trade(
     }
     set_margin(&mut state, &mut position, margin.unsigned_abs())?;
     accrue(&mut state, Pool::Unsplit, fee)?;
+    stress::recount(deps.storage, &market_id, counted, &mut position, &state)?;
     if position.size.is_zero() && position.margin_shares.is_zero() {
         POSITIONS.remove(deps.storage, (&trader, &market_id));
     } else {
@@ -121,6 +124,7 @@ pub fn close_position(
     let mut market = load_market(deps.storage, &market_id)?;
     let mut state = STATE.load(deps.storage)?;
     let mut position = load_position(deps.storage, &trader, &market_id)?;
+    let counted = stress::counted(&position)?;
     catch_up_funding(&mut market, env.block.time)?;
     let owed = accrued_funding(&market, &position)?;
     market.funding_pool = market.funding_pool.checked_add(owed)?;
@@ -147,6 +151,7 @@ pub fn close_position(
     }
     set_margin(&mut state, &mut position, Uint128::zero())?;
     accrue(&mut state, Pool::Unsplit, fee)?;
+    stress::recount(deps.storage, &market_id, counted, &mut position, &state)?;
     POSITIONS.remove(deps.storage, (&trader, &market_id));
     crate::fees::release_funding_dust(&mut market, &mut state)?;
     let payout = margin.unsigned_abs();
@@ -198,7 +203,9 @@ pub fn add_margin(
     catch_up_funding(&mut market, env.block.time)?;
     let mut state = STATE.load(deps.storage)?;
     let margin = margin_of(&state, &position)?.checked_add(amount)?;
+    let counted = stress::counted(&position)?;
     set_margin(&mut state, &mut position, margin)?;
+    stress::recount(deps.storage, &market_id, counted, &mut position, &state)?;
     POSITIONS.save(deps.storage, (&trader, &market_id), &position)?;
     save_market(deps.storage, &market_id, &mut market)?;
     STATE.save(deps.storage, &state)?;
@@ -266,7 +273,9 @@ pub fn remove_margin(
             return Err(ContractError::InsufficientMargin { equity, required });
         }
     }
+    let counted = stress::counted(&position)?;
     set_margin(&mut state, &mut position, margin.unsigned_abs())?;
+    stress::recount(deps.storage, &market_id, counted, &mut position, &state)?;
     ensure_payable(
         deps.as_ref(),
         &env,

@@ -31,6 +31,7 @@ pub fn push_price(
     nonpayable(&info)?;
     let mut market = load_market(deps.storage, &market_id)?;
     market.shock = load_shock(deps.storage, &market_id)?;
+    let shock_before = market.shock.clone();
     catch_up_funding_unless_halted(deps.storage, &mut market, env.block.time)?;
     if !FEEDERS.has(deps.storage, (&market_id, &info.sender)) {
         return Err(ContractError::NotFeeder { market: market_id });
@@ -76,7 +77,10 @@ pub fn push_price(
         shock::note_until(deps.storage, until)?;
         shock::rebase(&mut market);
     }
-    SHOCKS.save(deps.storage, &market_id, &market.shock)?;
+    // Most pushes leave the shock state as it was (same window, no shock): no write then.
+    if market.shock != shock_before {
+        SHOCKS.save(deps.storage, &market_id, &market.shock)?;
+    }
     save_market(deps.storage, &market_id, &mut market)?;
     Ok(Response::new()
         .add_attribute("action", "push_price")
@@ -149,12 +153,13 @@ pub fn sweep_premium(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let mut state = STATE.load(deps.storage)?;
-    let fund = CONFIG.load(deps.storage)?.fund;
+    let config = CONFIG.load(deps.storage)?;
     let open_interest = open_interest(deps.storage, env.block.time)?;
-    let coverage = query_coverage(&deps.querier, &fund, open_interest.average)?;
+    let coverage = query_coverage(&deps.querier, &config.fund, open_interest.average)?;
     let sweep = sweep_messages(
         deps.storage,
         &mut state,
+        &config,
         coverage,
         open_interest.now,
         env.block.time,

@@ -178,6 +178,26 @@ fn unhex(text: &str) -> Vec<u8> {
         .collect()
 }
 
+/// Mock storage holding `records`, to read them with the contracts' own storage types.
+pub fn records_storage(records: &[Record]) -> cosmwasm_std::testing::MockStorage {
+    let mut storage = cosmwasm_std::testing::MockStorage::default();
+    for r in records {
+        cosmwasm_std::Storage::set(&mut storage, &unhex(&r.key), r.value.as_bytes());
+    }
+    storage
+}
+
+/// The namespace of a record's key: a map's name (the key's length-prefixed first part), or
+/// an item's whole key.
+pub fn namespace(key: &str) -> String {
+    let bytes = unhex(key);
+    let name = match bytes.as_slice() {
+        [0, len, rest @ ..] if rest.len() >= *len as usize => &rest[..*len as usize],
+        _ => &bytes[..],
+    };
+    String::from_utf8_lossy(name).into_owned()
+}
+
 /// Every storage record of `addr`, in key order.
 pub fn storage_of(app: &App, addr: &Addr) -> Vec<Record> {
     app.dump_wasm_raw(addr)

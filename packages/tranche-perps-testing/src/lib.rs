@@ -666,6 +666,19 @@ impl Suite {
         self.app.wrap().query_wasm_smart(&self.fund, msg)
     }
 
+    /// The fund's `QueryMsg::Stress` of a move of `price_move` ("-0.3" = -30%) in `market`
+    /// (none: every market).
+    pub fn stress(
+        &self,
+        market: Option<&str>,
+        price_move: &str,
+    ) -> Result<tranche_perps_types::fund::StressResponse, StdError> {
+        self.try_query(&QueryMsg::Stress {
+            market: market.map(str::to_string),
+            price_move: price_move.parse().expect("a signed decimal"),
+        })
+    }
+
     /// `QueryMsg::Config`.
     pub fn config(&self) -> ConfigResponse {
         self.query(&QueryMsg::Config {})

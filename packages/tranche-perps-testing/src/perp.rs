@@ -463,6 +463,19 @@ impl Suite {
             .u128()
     }
 
+    /// `QueryMsg::StressLoss` of a move of `price_move` ("-0.3" = -30%) in `market` (none:
+    /// every market).
+    pub fn stress_loss(
+        &self,
+        market: Option<&str>,
+        price_move: &str,
+    ) -> Result<tranche_perps_types::engine::StressLossResponse, StdError> {
+        self.engine_query(&QueryMsg::StressLoss {
+            market: market.map(str::to_string),
+            price_move: price_move.parse().expect("a signed decimal"),
+        })
+    }
+
     /// `QueryMsg::SocializedLosses` (first page).
     pub fn socialized_losses(&self) -> SocializedLossesResponse {
         self.engine_query(&QueryMsg::SocializedLosses {
@@ -470,6 +483,54 @@ impl Suite {
             limit: Some(30),
         })
         .expect("socialized losses")
+    }
+
+    /// Market `id`'s stress buckets hold exactly the sums of the parts its stored positions
+    /// were last counted with (`perp_engine::stress`), and, while no loss was ever socialized
+    /// (the only change of margin that touches no position besides funding, which margin does
+    /// not include), each counted position's part is the one of its size, open notional and
+    /// margin now.
+    pub fn check_stress_buckets(&self, id: &str) {
+        use perp_engine::state::{StressBucket, POSITIONS, STATE, STRESS_LONG, STRESS_SHORT};
+        let unsocialized = self
+            .socialized_losses()
+            .losses
+            .iter()
+            .all(|loss| loss.socialized.is_zero());
+        let storage = self.app.contract_storage(&self.engine);
+        let state = STATE.load(&*storage).unwrap();
+        let mut expected: BTreeMap<(bool, u16), StressBucket> = BTreeMap::new();
+        for trader in &self.records().traders[id] {
+            let Some(position) = POSITIONS.may_load(&*storage, (trader, id)).unwrap() else {
+                continue;
+            };
+            if let (true, Some(debt)) = (unsocialized, position.stress_debt) {
+                let margin = perp_engine::margin::margin_of(&state, &position).unwrap();
+                let open = position.open_notional;
+                let now = match position.size.i128() {
+                    0 => Uint128::zero(),
+                    size if size < 0 => open + margin,
+                    _ => open.saturating_sub(margin),
+                };
+                assert_eq!(debt, now, "{id} {trader}: stress part not recounted");
+            }
+            if let Some(part) = perp_engine::stress::counted(&position).unwrap() {
+                let bucket = expected.entry((part.long, part.bucket)).or_default();
+                bucket.size += part.size;
+                bucket.debt += part.debt;
+            }
+        }
+        let mut stored = BTreeMap::new();
+        for (long, map) in [(true, STRESS_LONG), (false, STRESS_SHORT)] {
+            for item in map
+                .prefix(id)
+                .range(&*storage, None, None, cosmwasm_std::Order::Ascending)
+            {
+                let (bucket, sums) = item.unwrap();
+                stored.insert((long, bucket), sums);
+            }
+        }
+        assert_eq!(stored, expected, "{id} stress buckets");
     }
 
     /// The engine's conservation identity (module docs) and per-market open interest, exactly;
@@ -513,6 +574,7 @@ impl Suite {
             }
             assert_eq!(market.long_oi.u128(), long, "{id} long open interest");
             assert_eq!(market.short_oi.u128(), short, "{id} short open interest");
+            self.check_stress_buckets(id);
         }
         assert_eq!(
             self.balance(&self.engine) as i128,

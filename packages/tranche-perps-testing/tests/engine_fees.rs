@@ -12,7 +12,7 @@
 //! `0.5 - floor(0.4 * (coverage - 1))` between 1 and 2, fund part `ceil(fees * share)`.
 
 use cosmwasm_std::{Decimal, Timestamp, Uint128, Uint256};
-use perp_engine::state::{MARKETS, MARKET_PARAMS};
+use perp_engine::state::{MARKETS, MARKET_CONFIG};
 use tranche_perps_testing::perp::default_market_params;
 use tranche_perps_testing::{wasm_attr, Suite, ONE};
 use tranche_perps_types::engine::{ExecuteMsg, FeeConfig, MarketParams};
@@ -755,9 +755,9 @@ fn an_extreme_price_on_one_market_freezes_no_other() {
     let engine = suite.engine.clone();
     {
         let mut storage = suite.app.contract_storage_mut(&engine);
-        let mut params = MARKET_PARAMS.load(&*storage, ETH).unwrap();
-        params.max_price = "1000000000000000000000000000000".parse().unwrap();
-        MARKET_PARAMS.save(&mut *storage, ETH, &params).unwrap();
+        let mut cold = MARKET_CONFIG.load(&*storage, ETH).unwrap();
+        cold.params.max_price = "1000000000000000000000000000000".parse().unwrap();
+        MARKET_CONFIG.save(&mut *storage, ETH, &cold).unwrap();
     }
     suite.advance(1);
     suite

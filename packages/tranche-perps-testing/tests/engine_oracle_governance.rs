@@ -1282,6 +1282,8 @@ fn migrate_from_an_older_version_writes_off_uncovered_debt_against_the_pools() {
             "written_off_premium=0".to_string(),
             "written_off_treasury=200".to_string(),
             "uncovered_bad_debt=0".to_string(),
+            // Created by this version: stored split already.
+            "markets_split=0".to_string(),
         ]
     );
     let state = suite.engine_state();
@@ -1298,6 +1300,79 @@ fn migrate_from_an_older_version_writes_off_uncovered_debt_against_the_pools() {
     assert_eq!(stored.version, version);
     suite.check_invariants();
     suite.close(&bob, BTC).unwrap();
+}
+
+/// A market stored by 0.4.0 to 0.5.0 (one record with the vAMM constants and long field names,
+/// its parameters in `market_params`) is split by the migration: its hot record is rewritten
+/// (271 bytes here, from 427), its cold record (parameters and constants) written, the
+/// parameters record removed; the market and bob's position answer the same, and bob closes.
+#[test]
+fn migrate_splits_a_market_stored_by_0_4_0() {
+    use perp_engine::state::{load_market, MARKETS, MARKET_CONFIG, MARKET_PARAMS};
+
+    let mut suite = setup();
+    let bob = suite.addr("bob");
+    suite.trade(&bob, BTC, 1_000_000, 20_000_000).unwrap();
+    let engine = suite.engine.clone();
+    let key = MARKETS.key(BTC).to_vec();
+    let hot_len = {
+        let mut storage = suite.app.contract_storage_mut(&engine);
+        let market = load_market(storage.as_ref(), BTC).unwrap();
+        let hot = storage.get(&key).unwrap();
+        // The record as 0.4.0 wrote it: the long names, the constants inline.
+        let mut old: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(&hot).unwrap();
+        for (short, long) in [
+            ("base", "base_reserve"),
+            ("index", "index_price"),
+            ("index_time", "index_publish_time"),
+            ("f_long", "cum_funding_long"),
+            ("f_short", "cum_funding_short"),
+            ("f_time", "last_funding_time"),
+            ("f_pool", "funding_pool"),
+            ("liq_height", "liquidated_height"),
+            ("liq_room", "liquidation_room"),
+            ("oi_s", "oi_seconds"),
+            ("oi_at", "oi_touched"),
+        ] {
+            let value = old.remove(short).unwrap();
+            old.insert(long.to_string(), value);
+        }
+        old.insert("k".into(), serde_json::to_value(market.k).unwrap());
+        let start = serde_json::to_value(market.base_reserve_start).unwrap();
+        old.insert("base_reserve_start".into(), start);
+        let old = serde_json::to_vec(&old).unwrap();
+        assert_eq!((hot.len(), old.len()), (271, 427));
+        storage.set(&key, &old);
+        MARKET_CONFIG.remove(storage.as_mut(), BTC);
+        MARKET_PARAMS
+            .save(storage.as_mut(), BTC, &market.params)
+            .unwrap();
+        cw2::set_contract_version(
+            storage.as_mut(),
+            perp_engine::contract::CONTRACT_NAME,
+            "0.4.0",
+        )
+        .unwrap();
+        hot.len()
+    };
+    let before = (suite.market(BTC), suite.position(BTC, &bob));
+    let code_id = suite.app.store_code(engine_contract());
+    let governor = suite.governor.clone();
+    let res = suite
+        .app
+        .migrate_contract(governor, engine.clone(), &MigrateMsg {}, code_id)
+        .unwrap();
+    assert!(wasm_attrs(&res).contains(&"markets_split=1".to_string()));
+    assert_eq!((suite.market(BTC), suite.position(BTC, &bob)), before);
+    {
+        let storage = suite.app.contract_storage(&engine);
+        assert_eq!(storage.get(&key).unwrap().len(), hot_len);
+        assert!(MARKET_CONFIG.has(storage.as_ref(), BTC));
+        assert!(!MARKET_PARAMS.has(storage.as_ref(), BTC));
+    }
+    suite.close(&bob, BTC).unwrap();
+    assert_eq!(suite.market(BTC).base_reserve.u128(), B0);
 }
 
 #[test]

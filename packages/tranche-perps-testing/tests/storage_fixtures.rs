@@ -3,15 +3,22 @@
 //! bytes, plays the journey on with the same events and data and writes the same storage, and
 //! migrates from the stored version.
 
-use cosmwasm_std::Empty;
+use std::collections::BTreeMap;
+
+use cosmwasm_std::{Addr, Empty, Order, StdResult, Uint128};
 use cw_multi_test::Executor;
+use perp_engine::state::{
+    load_market, Position, StressBucket, StressStatus, MARKETS, MARKET_CONFIG, MARKET_PARAMS,
+    POSITIONS, STRESS_LONG, STRESS_SHORT, STRESS_STATUS,
+};
 use tranche_perps_testing::fixtures::{
-    answer_queries, capture_all, contracts, dump, fixture_file, fixture_suite, load, play, Dump,
-    Fixture, QueryCase, Record, Step,
+    answer_queries, capture_all, contracts, dump, fixture_file, fixture_suite, load, namespace,
+    play, records_storage, Dump, Fixture, QueryCase, Record, Step,
 };
 use tranche_perps_testing::gov::governance_contract;
 use tranche_perps_testing::perp::engine_contract;
 use tranche_perps_testing::{cw20_contract, fund_contract, Suite};
+use tranche_perps_types::engine::ExecuteMsg as EngineMsg;
 
 fn committed() -> Vec<Fixture> {
     (0..2)
@@ -65,6 +72,107 @@ fn assert_storage(name: &str, got: &Dump, want: &Dump, skip: &[String]) {
     assert_eq!(got.time_nanos, want.time_nanos, "{name}: time");
 }
 
+/// The engine's namespaces that differ from the fixtures once the engine runs this version:
+/// cw2's record; each market's hot record (`markets`, rewritten in the layout split from its
+/// cold part), its cold record (`market_config`, added) and the parameters record of
+/// 0.4.0 to 0.5.0 (`market_params`, in the fixtures' end, removed); the stress status and
+/// buckets, and the positions' stress part, which `RebuildStress` and every trade write.
+const ENGINE_MOVED: [&str; 8] = [
+    "contract_info",
+    "markets",
+    "market_config",
+    "market_params",
+    "stress_status",
+    "stress_l",
+    "stress_s",
+    "positions",
+];
+
+/// The engine's records `got` against the fixture's `want`: every record outside
+/// [`ENGINE_MOVED`] is the same; every market reads the same from its two records as from the
+/// old one(s), and no parameters record of 0.4.0 is left; every position is the same but for
+/// its stress part, which it now has; the stress buckets hold exactly the positions' parts; and
+/// the stress status is `status`.
+fn assert_engine_moved(name: &str, got: &[Record], want: &[Record], status: Option<StressStatus>) {
+    let outside = |records: &[Record]| -> Vec<Record> {
+        records
+            .iter()
+            .filter(|r| !ENGINE_MOVED.contains(&namespace(&r.key).as_str()))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(outside(got), outside(want), "{name}: engine records");
+    let (got, want) = (records_storage(got), records_storage(want));
+    let ids = |s: &dyn cosmwasm_std::Storage| -> Vec<String> {
+        MARKETS
+            .keys(s, None, None, Order::Ascending)
+            .collect::<StdResult<_>>()
+            .unwrap()
+    };
+    assert_eq!(ids(&got), ids(&want), "{name}: markets");
+    // What a market reads as, but the fields of the old layouts that are read and never written.
+    let market = |s: &dyn cosmwasm_std::Storage, id: &str| {
+        let mut m = load_market(s, id).unwrap();
+        (m.one_sided_at, m.peak_oi_since_sweep, m.unsplit) = Default::default();
+        m
+    };
+    let mut unsplit = 0;
+    for id in ids(&want) {
+        assert_eq!(market(&got, &id), market(&want, &id), "{name}: market {id}");
+        if load_market(&got, &id).unwrap().unsplit {
+            unsplit += 1;
+        } else {
+            assert!(MARKET_CONFIG.has(&got, &id), "{name}: {id}'s cold record");
+            assert!(
+                !MARKET_PARAMS.has(&got, &id),
+                "{name}: {id}'s 0.4.0 parameters"
+            );
+        }
+    }
+    // Only an engine not migrated keeps markets its continuation did not write unsplit.
+    if status.is_some() {
+        assert_eq!(unsplit, 0, "{name}: every market is split");
+    }
+
+    type Positions = Vec<((Addr, String), Position)>;
+    let positions = |s: &dyn cosmwasm_std::Storage| -> Positions {
+        POSITIONS
+            .range(s, None, None, Order::Ascending)
+            .collect::<StdResult<_>>()
+            .unwrap()
+    };
+    let (new, old) = (positions(&got), positions(&want));
+    assert_eq!(new.len(), old.len(), "{name}: positions");
+    let mut parts: BTreeMap<(bool, String, u16), StressBucket> = BTreeMap::new();
+    for ((key, new), (old_key, old)) in new.into_iter().zip(old) {
+        assert_eq!(key, old_key, "{name}: positions");
+        assert!(new.stress_debt.is_some(), "{name}: {key:?} is counted");
+        let part = perp_engine::stress::counted(&new).unwrap();
+        if let Some(part) = part {
+            let b = parts
+                .entry((part.long, key.1.clone(), part.bucket))
+                .or_default();
+            b.size += part.size;
+            b.debt += part.debt;
+        }
+        let bare = |p: Position| Position {
+            stress_debt: None,
+            ..p
+        };
+        assert_eq!(bare(new), bare(old), "{name}: position {key:?}");
+    }
+    let mut buckets = BTreeMap::new();
+    for (long, map) in [(true, STRESS_LONG), (false, STRESS_SHORT)] {
+        for item in map.range(&got, None, None, Order::Ascending) {
+            let ((market, bucket), b) = item.unwrap();
+            assert!(b.size > Uint128::zero(), "{name}: empty bucket stored");
+            buckets.insert((long, market, bucket), b);
+        }
+    }
+    assert_eq!(buckets, parts, "{name}: stress buckets");
+    assert_eq!(STRESS_STATUS.may_load(&got).unwrap(), status, "{name}");
+}
+
 /// cw2's key, `contract_info`, in the hex of the fixtures.
 fn cw2_key() -> String {
     b"contract_info"
@@ -87,8 +195,25 @@ fn every_fixture_loads_answers_and_plays_on() {
         assert_storage(&fixture.name, &dump(&suite), &fixture.start, &[]);
         assert_queries(&fixture.name, &answer_queries(&suite), &fixture.queries);
         assert_continuation(&fixture.name, &mut suite, &fixture.continuation);
-        assert_storage(&fixture.name, &dump(&suite), &fixture.end, &[]);
+        // Played on without a migration, every market the continuation writes moves to this
+        // version's layout and every position it writes is counted in the stress buckets.
+        let end = dump(&suite);
+        let engine = &fixture.end.storage["engine"];
+        assert_engine_moved(&fixture.name, &end.storage["engine"], engine, None);
+        let mut skip = engine_keys(&end);
+        skip.extend(engine_keys(&fixture.end));
+        assert_storage(&fixture.name, &end, &fixture.end, &skip);
     }
+}
+
+/// Every key of the engine's namespaces in [`ENGINE_MOVED`] in `dump` but cw2's, for
+/// [`assert_storage`] to skip once [`assert_engine_moved`] has checked them.
+fn engine_keys(dump: &Dump) -> Vec<String> {
+    dump.storage["engine"]
+        .iter()
+        .map(|r| r.key.clone())
+        .filter(|key| ENGINE_MOVED.contains(&namespace(key).as_str()) && *key != cw2_key())
+        .collect()
 }
 
 /// Played from scratch, the journeys write the same storage as the committed fixtures in the
@@ -181,9 +306,33 @@ fn every_contract_migrates_from_the_fixture_version() {
                     .expect("cw2 version");
             assert_eq!(stored.version, env!("CARGO_PKG_VERSION"));
         }
-        assert_storage(&fixture.name, &dump(&suite), &fixture.start, &[cw2_key()]);
-        assert_queries(&fixture.name, &answer_queries(&suite), &fixture.queries);
-        assert_continuation(&fixture.name, &mut suite, &fixture.continuation);
-        assert_storage(&fixture.name, &dump(&suite), &fixture.end, &[cw2_key()]);
+        // The engine's migration splits every market and sets the stress buckets rebuilding:
+        // anyone rebuilds them.
+        let keeper = suite.addr("keeper");
+        let rebuild = EngineMsg::RebuildStress { limit: None };
+        for page in 1.. {
+            let res = suite
+                .app
+                .execute_contract(keeper.clone(), addresses["engine"].clone(), &rebuild, &[])
+                .unwrap();
+            if tranche_perps_testing::wasm_attrs(&res).contains(&"ready=true".to_string()) {
+                break;
+            }
+            assert!(page < 100, "{}: the rebuild ends", fixture.name);
+        }
+        for (point, want) in [("start", &fixture.start), ("end", &fixture.end)] {
+            if point == "end" {
+                assert_queries(&fixture.name, &answer_queries(&suite), &fixture.queries);
+                assert_continuation(&fixture.name, &mut suite, &fixture.continuation);
+            }
+            let got = dump(&suite);
+            let name = format!("{} ({point})", fixture.name);
+            let (engine, want_engine) = (&got.storage["engine"], &want.storage["engine"]);
+            assert_engine_moved(&name, engine, want_engine, Some(StressStatus::Ready));
+            let mut skip = engine_keys(&got);
+            skip.extend(engine_keys(want));
+            skip.push(cw2_key());
+            assert_storage(&name, &got, want, &skip);
+        }
     }
 }

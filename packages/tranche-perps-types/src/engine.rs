@@ -8,7 +8,7 @@
 //! (`quote = ceil(k / base)`): closing every position returns it exactly to its start.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, Decimal, Decimal256, Int128, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Decimal, Decimal256, Int128, SignedDecimal, Timestamp, Uint128};
 
 use crate::fund::GovernorAction;
 
@@ -701,6 +701,13 @@ pub enum ExecuteMsg {
     /// can pay its winners again without waiting for fees (a treasury or DAO recapitalizing
     /// it). What exceeds the deficit is sent back; refused when there is none.
     RepayDeficit {},
+    /// Anyone, on an engine migrated from a version without stress buckets: count up to
+    /// `limit` (default and max 100) more positions in them, in key order; the last page makes
+    /// [`QueryMsg::StressLoss`] answer. Refused once they are complete.
+    RebuildStress {
+        /// Positions to count.
+        limit: Option<u32>,
+    },
     /// Governor transfer.
     UpdateOwnership(GovernorAction),
 }
@@ -777,6 +784,44 @@ pub enum QueryMsg {
         /// Keeper or trader.
         address: String,
     },
+    /// Estimated bad debt if the index of `market` (or of every market) moved by `price_move`
+    /// (-0.3 = -30%) now, from the stress buckets (docs/engine.md#stress-query): work bounded
+    /// by the buckets, not the positions. Below the exact bad debt at the index by at most
+    /// `max_error`.
+    #[returns(StressLossResponse)]
+    StressLoss {
+        /// Market id; none for every market.
+        market: Option<String>,
+        /// Relative index move, above -1.
+        price_move: SignedDecimal,
+    },
+}
+
+/// Response to [`QueryMsg::StressLoss`].
+#[cw_serde]
+pub struct StressLossResponse {
+    /// Sum over the markets.
+    pub bad_debt: Uint128,
+    /// Sum over the markets.
+    pub max_error: Uint128,
+    /// Each market asked (with an index).
+    pub markets: Vec<MarketStress>,
+}
+
+/// One market's part of a [`StressLossResponse`].
+#[cw_serde]
+pub struct MarketStress {
+    /// Market id.
+    pub market: String,
+    /// Index now.
+    pub index: Decimal256,
+    /// Index after the move.
+    pub price: Decimal256,
+    /// Estimated bad debt (at the moved index, before liquidation price impact).
+    pub bad_debt: Uint128,
+    /// Most the estimate may be below the exact bad debt (bucket width times the size in the
+    /// moved index's bucket).
+    pub max_error: Uint128,
 }
 
 /// Response to [`QueryMsg::Shock`].

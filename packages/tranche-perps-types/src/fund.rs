@@ -8,7 +8,7 @@
 use crate::Expiration;
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{
-    Addr, Binary, Decimal, Decimal256, SignedDecimal256, Timestamp, Uint128, Uint256,
+    Addr, Binary, Decimal, Decimal256, SignedDecimal, SignedDecimal256, Timestamp, Uint128, Uint256,
 };
 
 /// Virtual share offset `V` added to a tranche's supply in every price computation.
@@ -635,6 +635,17 @@ pub enum QueryMsg {
         /// Shortfall amount in base units.
         amount: Uint128,
     },
+    /// What an index move of `price_move` (-0.3 = -30%) on `market` (or every market) now
+    /// would cost the reserve, junior, senior and, socialized, the traders: the engine's
+    /// estimated bad debt ([`crate::engine::QueryMsg::StressLoss`]) run through the same
+    /// waterfall and payout cap as `SimulateLoss` (docs/fund.md#stress-query).
+    #[returns(StressResponse)]
+    Stress {
+        /// Market id; none for every market.
+        market: Option<String>,
+        /// Relative index move, above -1.
+        price_move: SignedDecimal,
+    },
     /// Whether withdrawal claims are paused now by a price shock the engine reports, and until
     /// when.
     #[returns(ClaimsPauseResponse)]
@@ -913,6 +924,17 @@ pub struct SimulateLossResponse {
     pub junior_price_after: Decimal256,
     /// Senior share price after.
     pub senior_price_after: Decimal256,
+}
+
+/// Response to [`QueryMsg::Stress`].
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct StressResponse {
+    /// The engine's estimate, per market.
+    pub engine: crate::engine::StressLossResponse,
+    /// The waterfall of the estimated bad debt (`asked`); `unpaid` is what would be socialized
+    /// over the traders' open margin.
+    pub loss: SimulateLossResponse,
 }
 
 /// Response to [`QueryMsg::ClaimsPause`].

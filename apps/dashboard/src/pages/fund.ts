@@ -1,5 +1,6 @@
-// The fund: tranches, waterfall, coverage, junior ratio, reserve, yields, the loss ledger and a
-// loss simulation through the fund's SimulateLoss query.
+// The fund: tranches, waterfall, coverage, junior ratio, reserve, yields, the loss ledger, what an
+// index crash would cost each layer now (the fund's on-chain Stress query, which asks the engine's
+// StressLoss for the bad debt) and a plain shortfall simulation (SimulateLoss).
 import { readableError, type InsuranceFundTypes } from "@tranche-perps/client";
 import type { Ctx } from "../chain";
 import { dateTime, ns, pct, perShare, units, bps } from "../format";
@@ -88,7 +89,15 @@ export async function fundPage(ctx: Ctx, root: HTMLElement): Promise<void> {
         ${money("payout_window.cap", state.payout_window.cap)}<small>until ${esc(dateTime(ns(state.payout_window.end)))}</small></div>
     </section>
     <section>
-      <h2>What a loss costs each tranche</h2>
+      <h2>What an index crash costs each tranche now</h2>
+      <label>Every market's index moves by <input id="stress" type="range" min="-60" max="60" step="5" value="-20"> <output id="stress-pct">-20</output>%</label>
+      <div id="stress-result" class="cards"></div>
+      <p class="note">The engine estimates the bad debt from its book in bounded gas (positions grouped by
+        bankruptcy price; the estimate is exact to within the error shown); the fund runs it through the
+        waterfall and the payout cap as it stands now (the <code>Stress</code> query).</p>
+    </section>
+    <section>
+      <h2>What a shortfall costs each tranche</h2>
       <label>Shortfall of <input id="crash" type="range" min="0" max="100" step="1" value="10"> <output id="crash-pct">10</output>% of the fund's assets</label>
       <div id="crash-result" class="cards"></div>
     </section>
@@ -127,5 +136,29 @@ export async function fundPage(ctx: Ctx, root: HTMLElement): Promise<void> {
     }
   };
   slider.addEventListener("input", () => void simulate());
-  await simulate();
+
+  const stressSlider = root.querySelector<HTMLInputElement>("#stress")!;
+  const stressOut = root.querySelector<HTMLElement>("#stress-result")!;
+  let stressSeq = 0;
+  const stress = async () => {
+    const p = Number(stressSlider.value);
+    root.querySelector("#stress-pct")!.textContent = String(p);
+    const mine = ++stressSeq;
+    try {
+      const s = await fund.stress({ priceMove: String(p / 100) });
+      if (mine !== stressSeq) return;
+      const l = s.loss;
+      stressOut.innerHTML = `
+        <div class="card ${BigInt(s.engine.bad_debt) > 0n ? "warn" : ""}"><h3>Bad debt</h3>${money("stress.bad_debt", s.engine.bad_debt)}
+          <small>within ${fig("stress.max_error", s.engine.max_error, `${units(s.engine.max_error, cd, 2)} ${sym}`)}, over ${s.engine.markets.length} market${s.engine.markets.length === 1 ? "" : "s"}</small></div>
+        <div class="card"><h3>Reserve pays</h3>${money("stress.from_reserve", l.from_reserve)}</div>
+        <div class="card"><h3>Junior pays</h3>${money("stress.from_junior", l.from_junior)}<small>share price ${esc(perShare(l.junior_price_after, sd, cd))} ${sym}</small></div>
+        <div class="card"><h3>Senior pays</h3>${money("stress.from_senior", l.from_senior)}<small>share price ${esc(perShare(l.senior_price_after, sd, cd))} ${sym}</small></div>
+        <div class="card ${BigInt(l.unpaid) > 0n ? "warn" : ""}"><h3>Socialized</h3>${money("stress.unpaid", l.unpaid)}<small>beyond the payout cap or the tranches: traders in profit bear it</small></div>`;
+    } catch (err) {
+      stressOut.textContent = readableError(err);
+    }
+  };
+  stressSlider.addEventListener("input", () => void stress());
+  await Promise.all([simulate(), stress()]);
 }

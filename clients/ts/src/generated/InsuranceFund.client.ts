@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { Logo, EmbeddedLogo, Binary, DepositCap, Uint128, Decimal, InstantiateMsg, ShareTokenInfo, ShareTokenMarketing, FundParams, ExecuteMsg, Tranche, ReserveTarget, GovernorAction, Expiration, Timestamp, Uint64, Cw20Receive, FundParamsUpdate, QueryMsg, MigrateMsg, ClaimsPauseResponse, Addr, ConfigResponse, PauseFlags, Decimal256, Uint256, CoverageResponse, LossRecord, LossLedgerResponse, Ownership, PreviewDepositResponse, SimulateLossResponse, FundStateResponse, TrancheView, PayoutWindowView, RequestStatus, UnderwriterResponse, UnderwriterTranche, WithdrawalRequestResponse, WithdrawalRequestsResponse, SignedDecimal256, YieldResponse } from "./InsuranceFund.types";
+import { Logo, EmbeddedLogo, Binary, DepositCap, Uint128, Decimal, InstantiateMsg, ShareTokenInfo, ShareTokenMarketing, FundParams, ExecuteMsg, Tranche, ReserveTarget, GovernorAction, Expiration, Timestamp, Uint64, Cw20Receive, FundParamsUpdate, QueryMsg, SignedDecimal, MigrateMsg, ClaimsPauseResponse, Addr, ConfigResponse, PauseFlags, Decimal256, Uint256, CoverageResponse, LossRecord, LossLedgerResponse, Ownership, PreviewDepositResponse, SimulateLossResponse, FundStateResponse, TrancheView, PayoutWindowView, StressResponse, StressLossResponse, MarketStress, RequestStatus, UnderwriterResponse, UnderwriterTranche, WithdrawalRequestResponse, WithdrawalRequestsResponse, SignedDecimal256, YieldResponse } from "./InsuranceFund.types";
 export interface InsuranceFundReadOnlyInterface {
   contractAddress: string;
   ownership: () => Promise<Ownership>;
@@ -68,6 +68,13 @@ export interface InsuranceFundReadOnlyInterface {
   }: {
     amount: Uint128;
   }) => Promise<SimulateLossResponse>;
+  stress: ({
+    market,
+    priceMove
+  }: {
+    market?: string;
+    priceMove: SignedDecimal;
+  }) => Promise<StressResponse>;
   claimsPause: () => Promise<ClaimsPauseResponse>;
   previewDeposit: ({
     amount,
@@ -95,6 +102,7 @@ export class InsuranceFundQueryClient implements InsuranceFundReadOnlyInterface 
     this.loss = this.loss.bind(this);
     this.lossLedger = this.lossLedger.bind(this);
     this.simulateLoss = this.simulateLoss.bind(this);
+    this.stress = this.stress.bind(this);
     this.claimsPause = this.claimsPause.bind(this);
     this.previewDeposit = this.previewDeposit.bind(this);
   }
@@ -223,6 +231,20 @@ export class InsuranceFundQueryClient implements InsuranceFundReadOnlyInterface 
     return this.client.queryContractSmart(this.contractAddress, {
       simulate_loss: {
         amount
+      }
+    });
+  };
+  stress = async ({
+    market,
+    priceMove
+  }: {
+    market?: string;
+    priceMove: SignedDecimal;
+  }): Promise<StressResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      stress: {
+        market,
+        price_move: priceMove
       }
     });
   };

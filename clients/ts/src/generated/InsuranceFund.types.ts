@@ -206,6 +206,11 @@ export type QueryMsg = {
     amount: Uint128;
   };
 } | {
+  stress: {
+    market?: string | null;
+    price_move: SignedDecimal;
+  };
+} | {
   claims_pause: {};
 } | {
   preview_deposit: {
@@ -213,6 +218,7 @@ export type QueryMsg = {
     tranche: Tranche;
   };
 };
+export type SignedDecimal = string;
 export interface MigrateMsg {}
 export interface ClaimsPauseResponse {
   paused: boolean;
@@ -299,6 +305,22 @@ export interface PayoutWindowView {
   paid: Uint128;
   start: Timestamp;
   start_assets: Uint128;
+}
+export interface StressResponse {
+  engine: StressLossResponse;
+  loss: SimulateLossResponse;
+}
+export interface StressLossResponse {
+  bad_debt: Uint128;
+  markets: MarketStress[];
+  max_error: Uint128;
+}
+export interface MarketStress {
+  bad_debt: Uint128;
+  index: Decimal256;
+  market: string;
+  max_error: Uint128;
+  price: Decimal256;
 }
 export type RequestStatus = "cooling_down" | "claimable" | "lapsed";
 export interface UnderwriterResponse {

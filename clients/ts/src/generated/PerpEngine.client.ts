@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { Decimal, Uint128, InstantiateMsg, FeeConfig, ExecuteMsg, Decimal256, Int128, GovernorAction, Expiration, Timestamp, Uint64, NewMarket, MarketParams, EnginePause, QueryMsg, MigrateMsg, Addr, EngineConfigResponse, SignedDecimal256, MarketResponse, FeederPriceResponse, MarketsResponse, OwedResponse, Ownership, PositionResponse, PositionsResponse, ShockResponse, SocializedLossesResponse, SocializedLoss, EngineStateResponse } from "./PerpEngine.types";
+import { Decimal, Uint128, InstantiateMsg, FeeConfig, ExecuteMsg, Decimal256, Int128, GovernorAction, Expiration, Timestamp, Uint64, NewMarket, MarketParams, EnginePause, QueryMsg, SignedDecimal, MigrateMsg, Addr, EngineConfigResponse, SignedDecimal256, MarketResponse, FeederPriceResponse, MarketsResponse, OwedResponse, Ownership, PositionResponse, PositionsResponse, ShockResponse, SocializedLossesResponse, SocializedLoss, EngineStateResponse, StressLossResponse, MarketStress } from "./PerpEngine.types";
 export interface PerpEngineReadOnlyInterface {
   contractAddress: string;
   ownership: () => Promise<Ownership>;
@@ -57,6 +57,13 @@ export interface PerpEngineReadOnlyInterface {
   }: {
     address: string;
   }) => Promise<OwedResponse>;
+  stressLoss: ({
+    market,
+    priceMove
+  }: {
+    market?: string;
+    priceMove: SignedDecimal;
+  }) => Promise<StressLossResponse>;
 }
 export class PerpEngineQueryClient implements PerpEngineReadOnlyInterface {
   client: CosmWasmClient;
@@ -75,6 +82,7 @@ export class PerpEngineQueryClient implements PerpEngineReadOnlyInterface {
     this.socializedLosses = this.socializedLosses.bind(this);
     this.shock = this.shock.bind(this);
     this.owed = this.owed.bind(this);
+    this.stressLoss = this.stressLoss.bind(this);
   }
 
   ownership = async (): Promise<Ownership> => {
@@ -181,6 +189,20 @@ export class PerpEngineQueryClient implements PerpEngineReadOnlyInterface {
     return this.client.queryContractSmart(this.contractAddress, {
       owed: {
         address
+      }
+    });
+  };
+  stressLoss = async ({
+    market,
+    priceMove
+  }: {
+    market?: string;
+    priceMove: SignedDecimal;
+  }): Promise<StressLossResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      stress_loss: {
+        market,
+        price_move: priceMove
       }
     });
   };
@@ -307,6 +329,11 @@ export interface PerpEngineInterface {
   withdrawTreasury: (fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   claimOwed: (fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   repayDeficit: (fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  rebuildStress: ({
+    limit
+  }: {
+    limit?: number;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   updateOwnership: (governorAction: GovernorAction, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
 }
 export class PerpEngineClient implements PerpEngineInterface {
@@ -337,6 +364,7 @@ export class PerpEngineClient implements PerpEngineInterface {
     this.withdrawTreasury = this.withdrawTreasury.bind(this);
     this.claimOwed = this.claimOwed.bind(this);
     this.repayDeficit = this.repayDeficit.bind(this);
+    this.rebuildStress = this.rebuildStress.bind(this);
     this.updateOwnership = this.updateOwnership.bind(this);
   }
 
@@ -583,6 +611,17 @@ export class PerpEngineClient implements PerpEngineInterface {
   repayDeficit = async (fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       repay_deficit: {}
+    }, fee, memo, _funds);
+  };
+  rebuildStress = async ({
+    limit
+  }: {
+    limit?: number;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      rebuild_stress: {
+        limit
+      }
     }, fee, memo, _funds);
   };
   updateOwnership = async (governorAction: GovernorAction, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {

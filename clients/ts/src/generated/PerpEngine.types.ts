@@ -93,6 +93,10 @@ export type ExecuteMsg = {
 } | {
   repay_deficit: {};
 } | {
+  rebuild_stress: {
+    limit?: number | null;
+  };
+} | {
   update_ownership: GovernorAction;
 };
 export type Decimal256 = string;
@@ -188,7 +192,13 @@ export type QueryMsg = {
   owed: {
     address: string;
   };
+} | {
+  stress_loss: {
+    market?: string | null;
+    price_move: SignedDecimal;
+  };
 };
+export type SignedDecimal = string;
 export interface MigrateMsg {}
 export type Addr = string;
 export interface EngineConfigResponse {
@@ -282,4 +292,16 @@ export interface EngineStateResponse {
   treasury_fees: Uint128;
   uncovered_bad_debt: Uint128;
   unsplit_fees: Uint128;
+}
+export interface StressLossResponse {
+  bad_debt: Uint128;
+  markets: MarketStress[];
+  max_error: Uint128;
+}
+export interface MarketStress {
+  bad_debt: Uint128;
+  index: Decimal256;
+  market: string;
+  max_error: Uint128;
+  price: Decimal256;
 }
