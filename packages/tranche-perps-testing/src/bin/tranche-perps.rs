@@ -163,7 +163,34 @@ fn run() -> Result<(), String> {
         "\nreport written to {}/ (report.html, steps.json, *.svg)",
         dir.display()
     );
+    if let Some(rows) = &report.stress {
+        accuracy_verdict(rows)?;
+    }
     Ok(())
+}
+
+/// Prints the stress query beside each case and fails when any case's exact bad debt is
+/// outside the query's stated accuracy.
+fn accuracy_verdict(rows: &[stress::StressRow]) -> Result<(), String> {
+    println!("\nthe fund's Stress query for each case, asked before it, beside its exact bad debt (USDC):");
+    for line in report::accuracy_table(rows) {
+        println!("{line}");
+    }
+    let failures = stress::accuracy_failures(rows);
+    if failures.is_empty() {
+        println!(
+            "every case's exact bad debt is within the stress query's accuracy \
+             (estimate - 1 <= exact as counted <= estimate + max_error + 1 per position)"
+        );
+        Ok(())
+    } else {
+        Err(format!(
+            "{} of {} cases outside the stress query's accuracy:\n  {}",
+            failures.len(),
+            rows.len(),
+            failures.join("\n  ")
+        ))
+    }
 }
 
 /// The scenario path as given, else relative to the repository's root.
