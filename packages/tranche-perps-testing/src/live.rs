@@ -148,13 +148,11 @@ impl Wasmd {
             )
         })?;
         if !out.status.success() {
-            let err = String::from_utf8_lossy(&out.stderr);
-            let err = err.trim();
-            let err = if err.is_empty() {
-                String::from_utf8_lossy(&out.stdout).trim().to_string()
-            } else {
-                err.to_string()
-            };
+            let mut err = String::from_utf8_lossy(&out.stderr).to_string();
+            if err.trim().is_empty() {
+                err = String::from_utf8_lossy(&out.stdout).to_string();
+            }
+            let err = last_error_line(&err);
             return Err(format!(
                 "wasmd {} (node {}): {err}",
                 args[..args.len().min(4)].join(" "),
@@ -296,8 +294,8 @@ pub fn dump(
         .and_then(|h| h["time"].as_str())
         .ok_or_else(|| format!("block {height}: no header time"))?;
     let time = Timestamp::from_nanos(parse_time_ns(stamp)?);
-    let mut contracts = vec![];
-    for (name, artifact) in CONTRACT_CODES {
+    // One thread per contract: each CLI call costs a process start, the reads are independent.
+    let read = |name: &str, artifact: &str| -> Result<ContractDump, String> {
         let address = &dep.contracts[name];
         let c = wasmd
             .json(&["query", "wasm", "contract", address], Some(height))
@@ -357,7 +355,7 @@ pub fn dump(
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        contracts.push(ContractDump {
+        Ok(ContractDump {
             name: name.to_string(),
             address: address.clone(),
             artifact: artifact.to_string(),
@@ -370,14 +368,53 @@ pub fn dump(
             created: num(&info["created"]["block_height"]).unwrap_or(0),
             state,
             balances,
-        });
-    }
+        })
+    };
+    let contracts = std::thread::scope(|scope| {
+        let handles: Vec<_> = CONTRACT_CODES
+            .iter()
+            .map(|(name, artifact)| scope.spawn(move || read(name, artifact)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("a read panicked".to_string()))
+            })
+            .collect::<Result<Vec<_>, String>>()
+    })?;
     Ok(Dump {
         chain_id: dep.chain_id.clone(),
         height,
         time,
         contracts,
     })
+}
+
+/// The reason in a CLI's error output: its last non-empty line without colour codes (the
+/// usage text cobra prints before it left out), from `err=` on when it is a log line.
+fn last_error_line(text: &str) -> String {
+    let mut plain = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // Skip an escape sequence up to its final letter.
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    let line = plain
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .trim();
+    line.split_once("err=").map_or(line, |(_, e)| e).to_string()
 }
 
 fn num<T: std::str::FromStr>(v: &Value) -> Option<T> {

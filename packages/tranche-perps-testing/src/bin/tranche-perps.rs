@@ -92,7 +92,11 @@ fn run() -> Result<(), String> {
             }
             "--node" => {
                 i += 1;
-                node = Some(args.get(i).ok_or("--node needs a URL, e.g. tcp://127.0.0.1:26657")?.clone());
+                node = Some(
+                    args.get(i)
+                        .ok_or("--node needs a URL, e.g. tcp://127.0.0.1:26657")?
+                        .clone(),
+                );
             }
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -227,7 +231,10 @@ fn stress_live(
                 .cloned()
                 .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
-            format!("the fork of {} fails the suite's invariant checks: {msg}", path.display())
+            format!(
+                "the fork of {} fails the suite's invariant checks: {msg}",
+                path.display()
+            )
         })??;
     // The fork answers as the chain does at that height.
     for (contract, msg) in [
@@ -249,19 +256,48 @@ fn stress_live(
     let cases = stress::targets(&player).len() * sizes.len() * 2;
     println!("\nstress sweep: {cases} cases from the deployment's state");
     let source = format!("chain {} at height {}", dump.chain_id, dump.height);
+    // The chain's answers, read up front four at a time (each is a wasmd process).
+    let mut asks = vec![];
+    for markets in stress::targets(&player) {
+        for direction in [stress::Direction::Crash, stress::Direction::Spike] {
+            for &size in sizes {
+                asks.push((markets.clone(), size, direction));
+            }
+        }
+    }
+    let mut answers = std::collections::BTreeMap::new();
+    for chunk in asks.chunks(4) {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunk
+                .iter()
+                .map(|(markets, size, direction)| {
+                    let (wasmd, dep, height) = (&wasmd, &dep, dump.height);
+                    scope.spawn(move || {
+                        let market = (markets.len() == 1).then(|| markets[0].as_str());
+                        live::chain_stress(
+                            wasmd,
+                            dep,
+                            height,
+                            market,
+                            &stress::price_move(*size, *direction),
+                        )
+                    })
+                })
+                .collect();
+            for (ask, h) in chunk.iter().zip(handles) {
+                let answer = h.join().unwrap_or_else(|_| Err("a query panicked".into()));
+                answers.insert((ask.0.clone(), ask.1, ask.2.name()), answer);
+            }
+        });
+    }
     let rows = stress::sweep_with(
         &player,
         sizes,
         &source,
         &mut |markets, size, direction| {
-            let market = (markets.len() == 1).then(|| markets[0].as_str());
-            let chain = live::chain_stress(
-                &wasmd,
-                &dep,
-                dump.height,
-                market,
-                &stress::price_move(size, direction),
-            )?;
+            let chain = answers
+                .remove(&(markets.to_vec(), size, direction.name()))
+                .unwrap_or_else(|| Err("no answer read".into()))?;
             let fork = stress::query_estimate(&player, markets, size, direction)?;
             if chain != fork {
                 return Err(format!(
@@ -310,7 +346,9 @@ fn stress_live(
         let folder = path
             .parent()
             .and_then(|p| p.file_name())
-            .map_or("deployment".to_string(), |n| n.to_string_lossy().into_owned());
+            .map_or("deployment".to_string(), |n| {
+                n.to_string_lossy().into_owned()
+            });
         PathBuf::from("target/reports").join(format!("{folder}-live-stress"))
     });
     let dir = report::write(&out, &report)?;
