@@ -31,6 +31,9 @@ pub struct Report {
     pub steps: Vec<StepRecord>,
     /// The stress sweep from the end state, if run.
     pub stress: Option<Vec<StressRow>>,
+    /// The chain's verdict (`chain.py compare` of the chain's end state and this one), when the
+    /// scenario was also played on a chain (`run --chain`).
+    pub chain: Option<String>,
 }
 
 /// Collateral base units as whole USDC with 6 decimals.
@@ -707,6 +710,13 @@ td.l,th.l{{text-align:left}}figure{{margin:1em 0}}h2{{margin-top:2em}}.muted{{co
         let _ = write!(h, "<li><pre style=\"margin:0\">{}</pre></li>", esc(&line));
     }
     h.push_str("</ul>");
+    if let Some(verdict) = &report.chain {
+        let _ = write!(
+            h,
+            "<h2>On the chain</h2><p>The scenario was played on a wasmd node first (the chain's files are in <code>chain/</code>), then here in the chain's blocks; <code>chain.py compare</code> of the two end states:</p><pre>{}</pre>",
+            esc(verdict)
+        );
+    }
     for (file, caption, svg) in plots.iter().filter(|p| !p.0.starts_with("stress_")) {
         let _ = write!(
             h,
@@ -815,6 +825,21 @@ fn estimate_cells(r: &StressRow) -> String {
     }
 }
 
+/// The report as `steps.json` holds it (what `chain.py compare` reads).
+pub fn steps_json(report: &Report) -> serde_json::Value {
+    let mut steps = serde_json::json!({
+        "scenario": report.scenario,
+        "names": report.names,
+        "initial": report.initial,
+        "steps": report.steps,
+        "stress": report.stress,
+    });
+    if let Some(verdict) = &report.chain {
+        steps["chain"] = serde_json::json!(verdict);
+    }
+    steps
+}
+
 /// Writes the report folder `dir` (whole or not at all); returns its path.
 pub fn write(dir: &Path, report: &Report) -> Result<PathBuf, String> {
     let plots = plots(report)?;
@@ -830,13 +855,7 @@ pub fn write(dir: &Path, report: &Report) -> Result<PathBuf, String> {
     let _ = std::fs::remove_dir_all(&tmp);
     let result = (|| -> Result<(), String> {
         std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
-        let steps = serde_json::json!({
-            "scenario": report.scenario,
-            "names": report.names,
-            "initial": report.initial,
-            "steps": report.steps,
-            "stress": report.stress,
-        });
+        let steps = steps_json(report);
         std::fs::write(
             tmp.join("steps.json"),
             serde_json::to_string_pretty(&steps).map_err(|e| e.to_string())?,

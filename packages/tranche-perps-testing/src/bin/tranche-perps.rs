@@ -44,7 +44,12 @@ const USAGE: &str =
   --node       the node to read (default: the deployment's `node`; wasmd from $WASMD or the
                tool cache scripts/localnet.sh builds it into)
   --block-times  the blocks a chain run recorded for the transaction steps (JSON: step index ->
-               {\"time\": ns, \"height\": n}); each such step runs in that block";
+               {\"time\": ns, \"height\": n}); each such step runs in that block
+  --chain      (run) play the scenario file on a wasmd node first (scripts/chain/chain.py
+               scenario), replay it on cw-multi-test in the chain's blocks, compare the two
+               (chain.py compare) and put the chain's verdict and files in the report
+  --config     (run --chain) the deployment settings (default deploy/localnet.json); a local
+               node of its that does not answer is started with scripts/localnet.sh";
 
 fn main() -> ExitCode {
     match run() {
@@ -62,8 +67,10 @@ fn run() -> Result<(), String> {
     let mut scenario = None;
     let mut out = None;
     let mut sizes: Vec<u32> = SIZES.to_vec();
-    let mut block_times = None;
+    let mut block_times: Option<std::collections::BTreeMap<usize, play::RecordedBlock>> = None;
     let mut node = None;
+    let mut chain = false;
+    let mut config = None;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -98,6 +105,11 @@ fn run() -> Result<(), String> {
                         .clone(),
                 );
             }
+            "--chain" => chain = true,
+            "--config" => {
+                i += 1;
+                config = Some(PathBuf::from(args.get(i).ok_or("--config needs a file")?));
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -119,6 +131,15 @@ fn run() -> Result<(), String> {
     if node.is_some() {
         return Err("--node is for `stress DEPLOYMENT.json`".into());
     }
+    if (chain || config.is_some()) && command != "run" {
+        return Err("--chain and --config are for `run`".into());
+    }
+    if config.is_some() && !chain {
+        return Err("--config is for `run --chain`".into());
+    }
+    if chain && block_times.is_some() {
+        return Err("--chain records its own block times; leave --block-times out".into());
+    }
     let scenario = play::load(&path).map_err(|e| e.to_string())?;
     let stem = path
         .file_stem()
@@ -126,11 +147,27 @@ fn run() -> Result<(), String> {
     let out = out.unwrap_or_else(|| {
         let name = if command == "stress" {
             format!("{stem}-stress")
+        } else if chain {
+            format!("{stem}-chain")
         } else {
             stem.clone()
         };
         PathBuf::from("target/reports").join(name)
     });
+    let chain_run = if chain {
+        if scenario.files.len() != 1 || !path.is_file() && !path.with_extension("json").is_file() {
+            return Err(format!(
+                "{}: --chain plays one scenario file (chain.py scenario), not a folder",
+                path.display()
+            ));
+        }
+        let config = config.unwrap_or_else(|| repo_root().join("deploy/localnet.json"));
+        let run = on_chain(&scenario.files[0].path, &config, &out)?;
+        block_times = Some(run.block_times.clone());
+        Some(run)
+    } else {
+        None
+    };
 
     for file in &scenario.files {
         println!("== {}", file.name);
@@ -179,6 +216,7 @@ fn run() -> Result<(), String> {
         initial,
         steps: player.records.clone(),
         stress,
+        chain: None,
     };
     println!();
     for line in report::summary(&report) {
@@ -190,6 +228,9 @@ fn run() -> Result<(), String> {
             println!("{line}");
         }
     }
+    if let Some(run) = chain_run {
+        return finish_chain_run(run, report, &out);
+    }
     let dir = report::write(&out, &report)?;
     println!(
         "\nreport written to {}/ (report.html, steps.json, *.svg)",
@@ -199,6 +240,166 @@ fn run() -> Result<(), String> {
         accuracy_verdict(rows)?;
     }
     Ok(())
+}
+
+/// A scenario played on a node: chain.py's files in a scratch folder beside the report's.
+struct ChainRun {
+    /// The scratch folder (deployment.json, block_times.json, chain-state.json).
+    dir: PathBuf,
+    /// The recorded blocks.
+    block_times: std::collections::BTreeMap<usize, play::RecordedBlock>,
+}
+
+/// Plays `scenario` on the node of `config` through `chain.py scenario` (starting a local node
+/// with scripts/localnet.sh when none answers) into a scratch folder beside `out`.
+fn on_chain(scenario: &Path, config: &Path, out: &Path) -> Result<ChainRun, String> {
+    let text = std::fs::read_to_string(config).map_err(|e| format!("{}: {e}", config.display()))?;
+    let cfg: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", config.display()))?;
+    let node = cfg["node"]
+        .as_str()
+        .ok_or_else(|| format!("{}: no `node`", config.display()))?;
+    let wasmd = live::Wasmd::locate(node);
+    if wasmd.json(&["status"], None).is_err() {
+        start_localnet(config, &cfg, node, &wasmd)?;
+    }
+    let name = out
+        .file_name()
+        .map_or("report".to_string(), |n| n.to_string_lossy().into_owned());
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    let dir = parent.join(format!(".{name}.chain-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "== on the chain: python3 scripts/chain/chain.py scenario --config {} --out {} {}",
+        config.display(),
+        dir.display(),
+        scenario.display()
+    );
+    let status = std::process::Command::new("python3")
+        .arg(repo_root().join("scripts/chain/chain.py"))
+        .arg("scenario")
+        .arg("--config")
+        .arg(config)
+        .arg("--out")
+        .arg(&dir)
+        .arg(scenario)
+        .env("WASMD", &wasmd.bin)
+        .status()
+        .map_err(|e| format!("python3 scripts/chain/chain.py: {e}"));
+    let status = match status {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(e);
+        }
+    };
+    if !status.success() {
+        let _ = std::fs::remove_dir_all(&dir);
+        return Err(format!(
+            "{} did not play on the chain ({status}; chain.py's reason above)",
+            scenario.display()
+        ));
+    }
+    let file = dir.join("block_times.json");
+    let block_times = std::fs::read_to_string(&file)
+        .map_err(|e| e.to_string())
+        .and_then(|t| play::parse_block_times(&t))
+        .map_err(|e| {
+            let _ = std::fs::remove_dir_all(&dir);
+            format!("{}: {e}", file.display())
+        })?;
+    println!("\n== replayed on cw-multi-test in the chain's blocks");
+    Ok(ChainRun { dir, block_times })
+}
+
+/// Starts the local node of `cfg` with scripts/localnet.sh (its home and ports from the
+/// settings), or says how when the node is not a local one.
+fn start_localnet(
+    config: &Path,
+    cfg: &serde_json::Value,
+    node: &str,
+    wasmd: &live::Wasmd,
+) -> Result<(), String> {
+    let port = node
+        .strip_prefix("tcp://127.0.0.1:")
+        .and_then(|p| p.parse::<u16>().ok());
+    let home = cfg["home"].as_str();
+    let (Some(port), Some(home)) = (port, home) else {
+        return Err(format!(
+            "node {node} of {} does not answer, and it is not a local node with a `home` this \
+             command could start: start it, or give --config with a reachable node",
+            config.display()
+        ));
+    };
+    let home = repo_root().join(home);
+    let command = format!(
+        "LOCALNET_HOME={} LOCALNET_RPC_PORT={port} LOCALNET_P2P_PORT={} LOCALNET_ABCI_PORT={} bash scripts/localnet.sh start",
+        home.display(),
+        port - 1,
+        port + 1
+    );
+    println!("== node {node} does not answer: starting it ({command})");
+    let status = std::process::Command::new("bash")
+        .arg(repo_root().join("scripts/localnet.sh"))
+        .arg("start")
+        .env("LOCALNET_HOME", &home)
+        .env("LOCALNET_RPC_PORT", port.to_string())
+        .env("LOCALNET_P2P_PORT", (port - 1).to_string())
+        .env("LOCALNET_ABCI_PORT", (port + 1).to_string())
+        .status()
+        .map_err(|e| format!("{command}: {e}"))?;
+    if !status.success() || wasmd.json(&["status"], None).is_err() {
+        return Err(format!("the localnet did not start ({status}): {command}"));
+    }
+    println!(
+        "the localnet keeps running; stop it with: LOCALNET_HOME={} bash scripts/localnet.sh stop",
+        home.display()
+    );
+    Ok(())
+}
+
+/// Compares the chain's end state with the replay's (`chain.py compare`), writes the report
+/// with the verdict and the chain's files (`chain/`), and fails when they differ.
+fn finish_chain_run(run: ChainRun, mut report: Report, out: &Path) -> Result<(), String> {
+    let cleanup = |e: String| {
+        let _ = std::fs::remove_dir_all(&run.dir);
+        e
+    };
+    let steps = run.dir.join("multitest-steps.json");
+    let json = serde_json::to_string_pretty(&report::steps_json(&report)).map_err(|e| cleanup(e.to_string()))?;
+    std::fs::write(&steps, json).map_err(|e| cleanup(format!("{}: {e}", steps.display())))?;
+    let compare = std::process::Command::new("python3")
+        .arg(repo_root().join("scripts/chain/chain.py"))
+        .arg("compare")
+        .arg(run.dir.join("chain-state.json"))
+        .arg(&steps)
+        .output()
+        .map_err(|e| cleanup(format!("python3 scripts/chain/chain.py compare: {e}")))?;
+    let _ = std::fs::remove_file(&steps);
+    let agree = compare.status.success();
+    let verdict = format!(
+        "{}{}",
+        String::from_utf8_lossy(&compare.stdout),
+        String::from_utf8_lossy(&compare.stderr)
+    )
+    .trim()
+    .to_string();
+    println!("\n== the chain against cw-multi-test (chain.py compare)\n{verdict}");
+    report.chain = Some(verdict);
+    let dir = report::write(out, &report).map_err(cleanup)?;
+    let chain_dir = dir.join("chain");
+    std::fs::rename(&run.dir, &chain_dir)
+        .map_err(|e| cleanup(format!("{}: {e}", chain_dir.display())))?;
+    println!(
+        "\nreport written to {}/ (report.html, steps.json, *.svg; the chain's deployment.json, block_times.json and chain-state.json in chain/)",
+        dir.display()
+    );
+    if agree {
+        Ok(())
+    } else {
+        Err("the chain and cw-multi-test differ (above, and in the report)".into())
+    }
 }
 
 /// `stress DEPLOYMENT.json`: fork the live deployment, sweep the fork beside the chain's own
@@ -332,6 +533,7 @@ fn stress_live(
         initial: player.state(),
         steps: vec![],
         stress: Some(rows),
+        chain: None,
     };
     println!();
     for line in report::summary(&report) {
