@@ -368,12 +368,17 @@ pub fn sweep(
     )
 }
 
+/// Where a sweep's stress answers come from: (markets moved, size in percent, direction) to
+/// the fund's `Stress` answer, or why there is none.
+pub type Estimator<'a> =
+    dyn FnMut(&[String], u32, Direction) -> Result<StressResponse, String> + 'a;
+
 /// [`sweep`] with the stress answers from `estimate` (e.g. the chain's), labelled `source`.
 pub fn sweep_with(
     end: &Player,
     sizes: &[u32],
     source: &str,
-    estimate: &mut dyn FnMut(&[String], u32, Direction) -> Result<StressResponse, String>,
+    estimate: &mut Estimator<'_>,
     progress: &mut dyn FnMut(usize, usize, &StressRow),
 ) -> Vec<StressRow> {
     let targets = targets(end);

@@ -17,7 +17,7 @@ fn crash_end() -> Player {
     play(&scenario, &mut |_, _, _| {}).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn row<'a>(rows: &'a [StressRow], direction: Direction, pct: u32) -> &'a StressRow {
+fn row(rows: &[StressRow], direction: Direction, pct: u32) -> &StressRow {
     rows.iter()
         .find(|r| r.direction == direction && r.move_pct == pct)
         .expect("a case")

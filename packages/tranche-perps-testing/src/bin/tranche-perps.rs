@@ -172,9 +172,13 @@ fn run() -> Result<(), String> {
     for file in &scenario.files {
         println!("== {}", file.name);
     }
+    let blocks = if block_times.is_some() {
+        "the recorded blocks for transactions".to_string()
+    } else {
+        format!("{} s blocks", play::BLOCK_SECONDS)
+    };
     println!(
-        "backend: cw-multi-test, {} s blocks; every step is followed by the fund and engine invariant checks\n",
-        play::BLOCK_SECONDS
+        "backend: cw-multi-test, {blocks}; every step is followed by the fund and engine invariant checks\n"
     );
     let mut player = Player::deploy(&scenario.deploy_config())
         .map_err(|reason| format!("{}: deploy: {reason}", scenario.files[0].path.display()))?;
@@ -259,14 +263,22 @@ fn on_chain(scenario: &Path, config: &Path, out: &Path) -> Result<ChainRun, Stri
     let node = cfg["node"]
         .as_str()
         .ok_or_else(|| format!("{}: no `node`", config.display()))?;
-    let wasmd = live::Wasmd::locate(node);
+    let mut wasmd = live::Wasmd::locate(node);
     if wasmd.json(&["status"], None).is_err() {
-        start_localnet(config, &cfg, node, &wasmd)?;
+        start_localnet(config, &cfg, node)?;
+        // The start builds wasmd into the tool cache when it is not there yet.
+        wasmd = live::Wasmd::locate(node);
+        wasmd
+            .json(&["status"], None)
+            .map_err(|e| format!("the localnet started but {e}"))?;
     }
     let name = out
         .file_name()
         .map_or("report".to_string(), |n| n.to_string_lossy().into_owned());
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     let dir = parent.join(format!(".{name}.chain-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -315,12 +327,7 @@ fn on_chain(scenario: &Path, config: &Path, out: &Path) -> Result<ChainRun, Stri
 
 /// Starts the local node of `cfg` with scripts/localnet.sh (its home and ports from the
 /// settings), or says how when the node is not a local one.
-fn start_localnet(
-    config: &Path,
-    cfg: &serde_json::Value,
-    node: &str,
-    wasmd: &live::Wasmd,
-) -> Result<(), String> {
+fn start_localnet(config: &Path, cfg: &serde_json::Value, node: &str) -> Result<(), String> {
     let port = node
         .strip_prefix("tcp://127.0.0.1:")
         .and_then(|p| p.parse::<u16>().ok());
@@ -349,7 +356,7 @@ fn start_localnet(
         .env("LOCALNET_ABCI_PORT", (port + 1).to_string())
         .status()
         .map_err(|e| format!("{command}: {e}"))?;
-    if !status.success() || wasmd.json(&["status"], None).is_err() {
+    if !status.success() {
         return Err(format!("the localnet did not start ({status}): {command}"));
     }
     println!(
@@ -367,7 +374,8 @@ fn finish_chain_run(run: ChainRun, mut report: Report, out: &Path) -> Result<(),
         e
     };
     let steps = run.dir.join("multitest-steps.json");
-    let json = serde_json::to_string_pretty(&report::steps_json(&report)).map_err(|e| cleanup(e.to_string()))?;
+    let json = serde_json::to_string_pretty(&report::steps_json(&report))
+        .map_err(|e| cleanup(e.to_string()))?;
     std::fs::write(&steps, json).map_err(|e| cleanup(format!("{}: {e}", steps.display())))?;
     let compare = std::process::Command::new("python3")
         .arg(repo_root().join("scripts/chain/chain.py"))
