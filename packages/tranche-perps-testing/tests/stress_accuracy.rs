@@ -201,3 +201,65 @@ fn block_times_parse_to_the_nanosecond() {
     assert!(parse_time_ns("2024-02-29 23:59:59Z").is_err());
     assert!(parse_time_ns("2024-02-29T23:59:59").is_err());
 }
+
+/// Bad input to the chain paths stops before anything is written, naming what is wrong: a
+/// deployment without a node, a node that does not answer, a folder for `run --chain`, a
+/// config whose node does not answer and cannot be started here.
+#[test]
+fn chain_paths_refuse_bad_input_and_write_nothing() {
+    let bin = env!("CARGO_BIN_EXE_tranche-perps");
+    let dir = std::env::temp_dir().join(format!("stress-live-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let contracts: serde_json::Map<String, serde_json::Value> = live::CONTRACT_CODES
+        .iter()
+        .map(|(name, _)| (name.to_string(), serde_json::json!(format!("wasm1{name}"))))
+        .collect();
+    let deployment = dir.join("deployment.json");
+    std::fs::write(
+        &deployment,
+        serde_json::json!({"chain_id": "tranche-local", "contracts": contracts}).to_string(),
+    )
+    .unwrap();
+    let config = dir.join("remote.json");
+    std::fs::write(&config, r#"{"node": "tcp://127.0.0.1:9", "chain_id": "x"}"#).unwrap();
+    let out = dir.join("report");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(bin)
+            .args(args)
+            .arg("--out")
+            .arg(&out)
+            .current_dir(repo_root())
+            .output()
+            .expect("runs");
+        assert!(!o.status.success(), "{args:?} succeeded");
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    let d = deployment.to_str().unwrap();
+    let err = run(&["stress", d]);
+    assert!(err.contains("deployment.json: no `node`"), "{err}");
+    let err = run(&["stress", d, "--node", "tcp://127.0.0.1:9"]);
+    assert!(
+        err.contains("node tcp://127.0.0.1:9 is not reachable"),
+        "{err}"
+    );
+    let err = run(&["run", "--chain", "journeys"]);
+    assert!(err.contains("--chain plays one scenario file"), "{err}");
+    let err = run(&[
+        "run",
+        "--chain",
+        "scenarios/crash",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert!(err.contains("node tcp://127.0.0.1:9 of"), "{err}");
+    assert!(err.contains("does not answer"), "{err}");
+    let err = run(&["stress", "scenarios/crash", "--chain"]);
+    assert!(err.contains("--chain and --config are for `run`"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left.len(), 2, "written: {left:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

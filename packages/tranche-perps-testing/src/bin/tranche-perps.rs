@@ -254,6 +254,13 @@ struct ChainRun {
     block_times: std::collections::BTreeMap<usize, play::RecordedBlock>,
 }
 
+impl Drop for ChainRun {
+    /// The scratch folder goes whatever happens: moved into the report, or removed.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// Plays `scenario` on the node of `config` through `chain.py scenario` (starting a local node
 /// with scripts/localnet.sh when none answers) into a scratch folder beside `out`.
 fn on_chain(scenario: &Path, config: &Path, out: &Path) -> Result<ChainRun, String> {
