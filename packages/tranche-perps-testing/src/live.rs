@@ -568,25 +568,20 @@ pub fn fork(dump: &Dump) -> Result<Player, String> {
             .query_wasm_smart::<Value>(contract, msg)
             .map_err(|e| format!("the fork's {contract} does not answer {msg}: {e}"))
     };
-    let de = |v: Value, what: &str| -> Result<Value, String> {
-        if v.is_null() {
-            Err(format!("the fork's {what} is empty"))
-        } else {
-            Ok(v)
-        }
-    };
     let fund_config: fund::ConfigResponse =
-        serde_json::from_value(de(q(&fund, &json!({"config": {}}))?, "fund config")?)
-            .map_err(|e| e.to_string())?;
+        serde_json::from_value(q(&fund, &json!({"config": {}}))?)
+            .map_err(|e| format!("fund config: {e}"))?;
     let governor = q(&fund, &json!({"ownership": {}}))?["owner"]
         .as_str()
         .map(valid)
         .transpose()?
         .unwrap_or_else(|| fund.clone());
     let engine_config: EngineConfigResponse =
-        serde_json::from_value(q(&engine, &json!({"config": {}}))?).map_err(|e| e.to_string())?;
+        serde_json::from_value(q(&engine, &json!({"config": {}}))?)
+            .map_err(|e| format!("engine config: {e}"))?;
     let gov_config: governance::GovConfigResponse =
-        serde_json::from_value(q(&gov, &json!({"config": {}}))?).map_err(|e| e.to_string())?;
+        serde_json::from_value(q(&gov, &json!({"config": {}}))?)
+            .map_err(|e| format!("governance config: {e}"))?;
     let mut markets = vec![];
     loop {
         let page: MarketsResponse = serde_json::from_value(q(
