@@ -560,8 +560,15 @@ fn stress_live(
         println!("{line}");
     }
     let out = out.unwrap_or_else(|| {
-        let folder = path
-            .parent()
+        // The folder it is in; for `run --chain`'s `<report>/chain/deployment.json`, the report's.
+        let mut dir = path.parent();
+        if dir
+            .and_then(|d| d.file_name())
+            .is_some_and(|n| n == "chain")
+        {
+            dir = dir.and_then(Path::parent);
+        }
+        let folder = dir
             .and_then(|p| p.file_name())
             .map_or("deployment".to_string(), |n| {
                 n.to_string_lossy().into_owned()
