@@ -110,6 +110,7 @@ impl Wasmd {
     /// (`$TP_CACHE`, default `~/.cache/tranche-perps`), else `wasmd` on the PATH.
     pub fn locate(node: &str) -> Wasmd {
         let bin = std::env::var_os("WASMD")
+            .filter(|w| !w.is_empty())
             .map(PathBuf::from)
             .or_else(|| {
                 let cache = std::env::var_os("TP_CACHE")

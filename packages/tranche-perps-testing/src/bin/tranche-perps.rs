@@ -271,7 +271,18 @@ fn on_chain(scenario: &Path, config: &Path, out: &Path) -> Result<ChainRun, Stri
         .as_str()
         .ok_or_else(|| format!("{}: no `node`", config.display()))?;
     let mut wasmd = live::Wasmd::locate(node);
-    if wasmd.json(&["status"], None).is_err() {
+    if let Err(e) = wasmd.json(&["status"], None) {
+        // Start a node only where none listens: a failing CLI must not re-create a running
+        // localnet.
+        let listening = node
+            .strip_prefix("tcp://")
+            .and_then(|a| a.parse::<std::net::SocketAddr>().ok())
+            .is_some_and(|a| {
+                std::net::TcpStream::connect_timeout(&a, std::time::Duration::from_secs(2)).is_ok()
+            });
+        if listening {
+            return Err(format!("node {node} listens but does not answer: {e}"));
+        }
         start_localnet(config, &cfg, node)?;
         // The start builds wasmd into the tool cache when it is not there yet.
         wasmd = live::Wasmd::locate(node);
