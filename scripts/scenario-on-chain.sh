@@ -6,10 +6,11 @@
 #
 # Starts a single-node localnet under target/scenario-chains/NAME/chain listening on RPC_PORT
 # (default 27657; P2P on RPC_PORT - 1, ABCI on RPC_PORT + 1, all on 127.0.0.1), so several
-# scenarios can run beside each other and beside the main localnet. Then `chain.py scenario`
-# deploys a fresh suite with the scenario's `deploy` block and plays scenarios/NAME.json,
-# `tranche-perps run --block-times` replays it on cw-multi-test in the chain's blocks, and
-# `chain.py compare` fails unless both agree to the unit. The node is stopped whatever happens.
+# scenarios can run beside each other and beside the main localnet. Then `tranche-perps run
+# --chain` deploys a fresh suite with the scenario's `deploy` block, plays scenarios/NAME.json
+# on it (chain.py scenario), replays it on cw-multi-test in the chain's blocks and fails unless
+# both agree to the unit (chain.py compare); its report is in target/scenario-chains/NAME/report.
+# The node is stopped whatever happens.
 # Uses artifacts/ (built by scripts/build-wasm.sh) and the tranche-perps binary (built if absent).
 set -euo pipefail
 
@@ -43,12 +44,7 @@ PY
 BIN="${TRANCHE_PERPS_BIN:-target/debug/tranche-perps}"
 [[ -x "$BIN" ]] || cargo build -q -p tranche-perps-testing --bin tranche-perps
 
-header "$NAME on the chain (RPC $RPC_PORT)"
-python3 scripts/chain/chain.py scenario --config "$CONFIG" --out "$OUT/chain-run" "scenarios/$NAME.json" \
-    > "$OUT/chain.log" 2>&1 || { tail -30 "$OUT/chain.log"; die "$NAME failed on the chain"; }
-tail -3 "$OUT/chain.log"
-header "$NAME on cw-multi-test in the chain's blocks"
-"$BIN" run "scenarios/$NAME" --block-times "$OUT/chain-run/block_times.json" --out "$OUT/multitest" \
-    > "$OUT/multitest.log" 2>&1 || { tail -30 "$OUT/multitest.log"; die "$NAME failed on cw-multi-test"; }
-header "$NAME: both end states compared"
-python3 scripts/chain/chain.py compare "$OUT/chain-run/chain-state.json" "$OUT/multitest/steps.json"
+header "$NAME on the chain (RPC $RPC_PORT), then on cw-multi-test in the chain's blocks, compared"
+"$BIN" run --chain "scenarios/$NAME" --config "$CONFIG" --out "$OUT/report" > "$OUT/run.log" 2>&1 \
+    || { tail -40 "$OUT/run.log"; die "$NAME failed on the chain, on cw-multi-test, or they differ"; }
+grep -A1 '^== the chain against cw-multi-test' "$OUT/run.log"

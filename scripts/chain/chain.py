@@ -245,6 +245,8 @@ def deploy(cfg, out_path, artifacts, keep_governor=False):
         print("governor roles offered to governance (it accepts by proposal)")
     deployment = {
         "chain_id": cfg["chain_id"],
+        # The node it was deployed through (`tranche-perps stress deployment.json` reads it).
+        "node": cfg["node"],
         "code_ids": code_ids,
         "contracts": {
             "fund": fund, "junior_token": fund_config["junior_token"],

@@ -11,6 +11,7 @@ pub mod counting;
 pub mod docs;
 pub mod fixtures;
 pub mod gov;
+pub mod live;
 pub mod perp;
 pub mod play;
 pub mod report;

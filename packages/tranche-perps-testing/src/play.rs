@@ -30,12 +30,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use cosmwasm_std::testing::MockApi;
 use cosmwasm_std::{
     coins, to_json_binary, Addr, BlockInfo, Coin, Decimal256, Empty, Order, Storage, Timestamp,
     Uint128,
 };
 use cw20::Cw20QueryMsg;
-use cw_multi_test::{App, AppResponse, BankSudo, Executor, SudoMsg};
+use cw_multi_test::{App, AppBuilder, AppResponse, BankSudo, Executor, SudoMsg};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use tranche_perps_types::engine::{
@@ -708,10 +709,11 @@ pub fn parse_block_times(text: &str) -> Result<BTreeMap<usize, RecordedBlock>, S
     Ok(out)
 }
 
-/// An empty app with the suite's codes stored in a fixed order (cw20, fund, engine,
-/// governance), so the code ids of every app made here agree.
-fn new_app() -> (App, [u64; 4]) {
-    let mut app = App::default();
+/// An empty app on `api` (its bech32 prefix is the addresses') with the suite's codes stored
+/// in a fixed order (cw20, fund, engine, governance), so the code ids of every app made here
+/// agree.
+pub(crate) fn new_app(api: MockApi) -> (App, [u64; 4]) {
+    let mut app = AppBuilder::default().with_api(api).build(|_, _, _| {});
     let ids = [
         app.store_code(cw20_contract()),
         app.store_code(fund_contract()),
@@ -732,7 +734,7 @@ impl Player {
     /// window, is the chain's too).
     pub fn deploy_at(config: &Value, at: Option<Timestamp>) -> Result<Self, String> {
         check_config(config)?;
-        let (mut app, [cw20_id, fund_id, engine_id, gov_id]) = new_app();
+        let (mut app, [cw20_id, fund_id, engine_id, gov_id]) = new_app(MockApi::default());
         if let Some(time) = at {
             app.update_block(|b: &mut BlockInfo| b.time = time);
         }
@@ -968,7 +970,7 @@ impl Player {
     /// A copy of this player's chain and records (the same storage, block and addresses) to
     /// play on without touching this one.
     pub fn fork(&self) -> Player {
-        let (mut app, _) = new_app();
+        let (mut app, _) = new_app(*self.suite.app.api());
         let items: Vec<(Vec<u8>, Vec<u8>)> = self
             .suite
             .app
@@ -1004,6 +1006,27 @@ impl Player {
             markets: self.markets.clone(),
             records: self.records.clone(),
             played: self.played,
+            block_times: BTreeMap::new(),
+            height_offset: None,
+        }
+    }
+
+    /// A player over a suite assembled elsewhere (the fork of a live deployment,
+    /// [`crate::live::fork`]): `keys` and `contracts` name its addresses, nothing played yet.
+    pub(crate) fn from_parts(
+        suite: Suite,
+        keys: BTreeMap<String, Addr>,
+        contracts: BTreeMap<String, Addr>,
+        markets: Vec<MarketInfo>,
+    ) -> Player {
+        Player {
+            suite,
+            keys,
+            contracts,
+            saved: BTreeMap::new(),
+            markets,
+            records: vec![],
+            played: 0,
             block_times: BTreeMap::new(),
             height_offset: None,
         }

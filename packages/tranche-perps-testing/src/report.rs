@@ -31,6 +31,9 @@ pub struct Report {
     pub steps: Vec<StepRecord>,
     /// The stress sweep from the end state, if run.
     pub stress: Option<Vec<StressRow>>,
+    /// The chain's verdict (`chain.py compare` of the chain's end state and this one), when the
+    /// scenario was also played on a chain (`run --chain`).
+    pub chain: Option<String>,
 }
 
 /// Collateral base units as whole USDC with 6 decimals.
@@ -634,6 +637,58 @@ pub fn stress_table(rows: &[StressRow]) -> Vec<String> {
     out
 }
 
+/// The stress query beside each case (console): the case's bad debt after its liquidations,
+/// the exact bad debt at the moved index with margins now and as the buckets counted the
+/// positions, the fund's `Stress` answer for the same move from
+/// the same state (estimated bad debt, its `max_error`, and what reserve, junior and senior
+/// would pay and the engine socialize), and whether the exact figure lies within the query's
+/// accuracy ([`crate::stress::within_accuracy`]).
+pub fn accuracy_table(rows: &[StressRow]) -> Vec<String> {
+    let mut out = vec![format!(
+        "{:<12} {:<6} {:>5} {:>14} {:>14} {:>14} {:>14} {:>10} {:>12} {:>14} {:>14} {:>14}  {}",
+        "market",
+        "move",
+        "size",
+        "liquidated",
+        "at index now",
+        "as counted",
+        "estimate",
+        "max error",
+        "est reserve",
+        "est junior",
+        "est senior",
+        "est social",
+        "within"
+    )];
+    for r in rows {
+        let Some(e) = &r.estimate else { continue };
+        let head = format!(
+            "{:<12} {:<6} {:>4}% {:>14} {:>14} {:>14}",
+            r.target,
+            r.direction.name(),
+            r.move_pct,
+            usdc(r.bad_debt.u128()),
+            usdc(e.exact_at_index.u128()),
+            usdc(e.exact_as_counted.u128())
+        );
+        if let Some(err) = &e.error {
+            out.push(format!("{head} refused: {err}  NO"));
+            continue;
+        }
+        out.push(format!(
+            "{head} {:>14} {:>10} {:>12} {:>14} {:>14} {:>14}  {}",
+            usdc(e.bad_debt.u128()),
+            usdc(e.max_error.u128()),
+            usdc(e.from_reserve.u128()),
+            usdc(e.from_junior.u128()),
+            usdc(e.from_senior.u128()),
+            usdc(e.unpaid.u128()),
+            if e.within { "yes" } else { "NO" }
+        ));
+    }
+    out
+}
+
 /// The HTML page.
 pub fn html(report: &Report, plots: &[(String, String, String)]) -> String {
     let mut h = String::new();
@@ -655,6 +710,13 @@ td.l,th.l{{text-align:left}}figure{{margin:1em 0}}h2{{margin-top:2em}}.muted{{co
         let _ = write!(h, "<li><pre style=\"margin:0\">{}</pre></li>", esc(&line));
     }
     h.push_str("</ul>");
+    if let Some(verdict) = &report.chain {
+        let _ = write!(
+            h,
+            "<h2>On the chain</h2><p>The scenario was played on a wasmd node first (the chain's files are in <code>chain/</code>), then here in the chain's blocks; <code>chain.py compare</code> of the two end states:</p><pre>{}</pre>",
+            esc(verdict)
+        );
+    }
     for (file, caption, svg) in plots.iter().filter(|p| !p.0.starts_with("stress_")) {
         let _ = write!(
             h,
@@ -673,11 +735,11 @@ td.l,th.l{{text-align:left}}figure{{margin:1em 0}}h2{{margin-top:2em}}.muted{{co
                 esc(file)
             );
         }
-        h.push_str("<table><tr><th class=\"l\">market</th><th class=\"l\">move</th><th>size</th><th>liquidations</th><th>bad debt</th><th>reserve pays</th><th>junior pays</th><th>senior pays</th><th>socialized</th><th>uncovered</th><th>junior price</th><th>senior price</th><th>fund assets</th><th>coverage</th><th class=\"l\">note</th></tr>");
+        h.push_str("<table><tr><th class=\"l\">market</th><th class=\"l\">move</th><th>size</th><th>liquidations</th><th>bad debt</th><th>reserve pays</th><th>junior pays</th><th>senior pays</th><th>socialized</th><th>uncovered</th><th>junior price</th><th>senior price</th><th>fund assets</th><th>coverage</th><th>exact at the index (margins now)</th><th>exact at the index (as counted)</th><th>query estimate</th><th>max error</th><th>est. junior</th><th>est. senior</th><th>est. socialized</th><th>within</th><th class=\"l\">note</th></tr>");
         for r in rows {
             let _ = write!(
                 h,
-                "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}%</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.6}</td><td>{:.6}</td><td>{}</td><td>{}</td><td class=\"l\">{}</td></tr>",
+                "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}%</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.6}</td><td>{:.6}</td><td>{}</td><td>{}</td>{}<td class=\"l\">{}</td></tr>",
                 esc(&r.target),
                 r.direction.name(),
                 r.move_pct,
@@ -692,6 +754,7 @@ td.l,th.l{{text-align:left}}figure{{margin:1em 0}}h2{{margin-top:2em}}.muted{{co
                 dec_f64(r.senior_price),
                 usdc(r.total_assets.u128()),
                 r.coverage.map_or("n/a".to_string(), |c| format!("{:.3}", dec_f64(c))),
+                estimate_cells(r),
                 esc(&r.note)
             );
         }
@@ -738,6 +801,45 @@ td.l,th.l{{text-align:left}}figure{{margin:1em 0}}h2{{margin-top:2em}}.muted{{co
     h
 }
 
+/// The stress query's cells of a sweep row (HTML).
+fn estimate_cells(r: &StressRow) -> String {
+    match &r.estimate {
+        None => "<td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>".to_string(),
+        Some(e) if e.error.is_some() => format!(
+            "<td>{}</td><td>{}</td><td class=\"l\" colspan=\"5\">refused: {}</td><td>no</td>",
+            usdc(e.exact_at_index.u128()),
+            usdc(e.exact_as_counted.u128()),
+            esc(e.error.as_deref().unwrap_or_default())
+        ),
+        Some(e) => format!(
+            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+            usdc(e.exact_at_index.u128()),
+            usdc(e.exact_as_counted.u128()),
+            usdc(e.bad_debt.u128()),
+            usdc(e.max_error.u128()),
+            usdc(e.from_junior.u128()),
+            usdc(e.from_senior.u128()),
+            usdc(e.unpaid.u128()),
+            if e.within { "yes" } else { "<b>no</b>" }
+        ),
+    }
+}
+
+/// The report as `steps.json` holds it (what `chain.py compare` reads).
+pub fn steps_json(report: &Report) -> serde_json::Value {
+    let mut steps = serde_json::json!({
+        "scenario": report.scenario,
+        "names": report.names,
+        "initial": report.initial,
+        "steps": report.steps,
+        "stress": report.stress,
+    });
+    if let Some(verdict) = &report.chain {
+        steps["chain"] = serde_json::json!(verdict);
+    }
+    steps
+}
+
 /// Writes the report folder `dir` (whole or not at all); returns its path.
 pub fn write(dir: &Path, report: &Report) -> Result<PathBuf, String> {
     let plots = plots(report)?;
@@ -753,13 +855,7 @@ pub fn write(dir: &Path, report: &Report) -> Result<PathBuf, String> {
     let _ = std::fs::remove_dir_all(&tmp);
     let result = (|| -> Result<(), String> {
         std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
-        let steps = serde_json::json!({
-            "scenario": report.scenario,
-            "names": report.names,
-            "initial": report.initial,
-            "steps": report.steps,
-            "stress": report.stress,
-        });
+        let steps = steps_json(report);
         std::fs::write(
             tmp.join("steps.json"),
             serde_json::to_string_pretty(&steps).map_err(|e| e.to_string())?,
