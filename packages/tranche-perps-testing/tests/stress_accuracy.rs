@@ -69,6 +69,28 @@ fn crash_end_every_case_within_the_stress_query_accuracy() {
     );
 }
 
+/// Every shipped scenario's end state (one to three markets, with and without a payout window
+/// spent): every case of the sweep, per market and on all markets, crash and spike, lies within
+/// the on-chain query's stated accuracy.
+#[test]
+fn every_shipped_scenario_end_is_within_the_stress_query_accuracy() {
+    let mut checked = Vec::new();
+    for name in ["crash", "calm_month", "governance", "cascade"] {
+        let path = repo_root().join(format!("scenarios/{name}.json"));
+        let scenario = load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let end = play(&scenario, &mut |_, _, _| {}).unwrap_or_else(|e| panic!("{e}"));
+        let rows = sweep(&end, &SIZES, &mut |_, _, _| {});
+        assert!(!rows.is_empty(), "{name}: no cases");
+        assert_eq!(accuracy_failures(&rows), Vec::<String>::new(), "{name}");
+        for r in &rows {
+            let e = r.estimate.as_ref().expect("an estimate");
+            assert!(e.error.is_none() && e.within, "{name}: {:?}", e.error);
+        }
+        checked.push((name, rows.len()));
+    }
+    assert_eq!(checked.len(), 4, "{checked:?}");
+}
+
 /// The band: the estimate at most 1 unit above the exact figure, at most `max_error` plus one
 /// unit per position below it; one unit past either edge is outside.
 #[test]
