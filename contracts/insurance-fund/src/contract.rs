@@ -4,7 +4,7 @@
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
     to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Order, Reply, Response, StdError,
-    StdResult, Storage, SubMsg, Timestamp, Uint128, WasmMsg,
+    StdResult, Storage, SubMsg, Uint128, WasmMsg,
 };
 use cw20::MinterResponse;
 use cw_utils::{nonpayable, parse_instantiate_response_data};

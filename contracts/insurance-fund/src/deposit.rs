@@ -25,7 +25,7 @@ pub fn deposit(
     let now = env.block.time;
     let mut books = load_books(deps.storage, tranche, now)?;
 
-    let shares = Price::of(books)?.shares_floor(amount)?;
+    let shares = Price::of(&books)?.shares_floor(amount)?;
     if shares.is_zero() {
         return Err(ContractError::ZeroShares);
     }

@@ -120,10 +120,10 @@ pub fn yield_of(
     window_seconds: u64,
 ) -> Result<YieldResponse, ContractError> {
     let now = env.block.time;
-    let state = load_state(deps.storage, now)?;
+    let books = load_books(deps.storage, tranche, now)?;
     // Premium counts when it is booked (its locked part included), so the yield is not
     // smoothed by the unlock.
-    let price_now = Price::booked(state.tranche(tranche))?.to_decimal();
+    let price_now = Price::booked(&books)?.to_decimal();
     let checkpoints = PRICE_CHECKPOINTS.prefix(tranche_key(tranche));
     let window_start = now.seconds() - window_seconds.min(now.seconds());
     // Never before the tranche's latest restart, whose own checkpoint then starts the window.
@@ -349,8 +349,8 @@ pub fn preview_deposit(
     tranche: Tranche,
     amount: Uint128,
 ) -> Result<PreviewDepositResponse, ContractError> {
-    let state = load_state(deps.storage, env.block.time)?;
+    let books = load_books(deps.storage, tranche, env.block.time)?;
     Ok(PreviewDepositResponse {
-        shares: Price::of(state.tranche(tranche))?.shares_floor(amount)?,
+        shares: Price::of(&books)?.shares_floor(amount)?,
     })
 }

@@ -152,7 +152,7 @@ pub struct PayoutWindow {
 /// The money books of the fund in memory: both tranches, the reserve and the payout window.
 /// Stored as four records ([`BOOKS`] per tranche, [`RESERVE`], [`PAYOUT_WINDOW`]) so an
 /// operation reads and writes only the ones it touches.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FundState {
     pub junior: TrancheState,
     pub senior: TrancheState,
