@@ -6,7 +6,7 @@
 
 use cosmwasm_std::{Addr, Decimal, StdResult, Uint128};
 use governance::ContractError as GovError;
-use tranche_perps_testing::gov::{Dao, CAROL_KEEPS_50, VOTERS};
+use tranche_perps_testing::gov::{store_as_legacy_proposal, Dao, CAROL_KEEPS_50, VOTERS};
 use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::FundParamsUpdate;
@@ -41,10 +41,9 @@ fn pause_deposits() -> Action {
     }
 }
 
-/// Rewrites the stored JSON of proposal `id` without `fields`, as earlier code stored it.
+/// Stores proposal `id` as earlier code stored it: one record, without `fields`.
 fn strip_proposal_fields(suite: &mut Suite, id: u64, fields: &[&str]) {
-    let key = governance::state::PROPOSALS.key(id).to_vec();
-    strip_fields(suite, &key, None, fields);
+    store_as_legacy_proposal(suite, id, fields);
 }
 
 /// Rewrites the stored JSON under `key` without `fields` (of the object at `inside`, if any).
