@@ -16,9 +16,9 @@ use crate::error::ContractError;
 use crate::risk::{fund_exit_window, proposal_timelock, settle_timelock, timelock_window};
 use crate::settings::required_deposit;
 use crate::state::{
-    load_config, load_progress, load_proposal, load_terms_and_progress, save_new_proposal, Ballot, Config, Progress,
-    Proposal, ProposalTerms, ProposalText, BALLOTS, CONFIG, EXECUTING, NEXT_PROPOSAL_ID, PROGRESS,
-    PROPOSALS, STAKES, TERMS, TOTAL_STAKED,
+    load_config, load_progress, load_proposal, load_terms_and_progress, save_new_proposal, Ballot,
+    Config, Progress, Proposal, ProposalTerms, ProposalText, BALLOTS, CONFIG, EXECUTING,
+    NEXT_PROPOSAL_ID, PROGRESS, PROPOSALS, STAKES, TERMS, TOTAL_STAKED,
 };
 use crate::tally::{outcome, status_now};
 

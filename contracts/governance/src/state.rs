@@ -49,7 +49,9 @@ impl StoredConfig {
 
 /// The whole configuration: two reads.
 pub fn load_config(storage: &dyn Storage) -> StdResult<Config> {
-    Ok(CONFIG.load(storage)?.with_token(STAKING_TOKEN.load(storage)?))
+    Ok(CONFIG
+        .load(storage)?
+        .with_token(STAKING_TOKEN.load(storage)?))
 }
 
 /// Writes the settings and addresses; the staking token never changes after instantiation.
@@ -243,11 +245,13 @@ pub fn load_proposal(storage: &dyn Storage, id: u64) -> StdResult<Option<Proposa
     let Some(text) = PROPOSALS.may_load(storage, id)? else {
         return Ok(None);
     };
-    Ok(load_terms_and_progress(storage, id)?.map(|(terms, progress)| Proposal {
-        text,
-        terms,
-        progress,
-    }))
+    Ok(
+        load_terms_and_progress(storage, id)?.map(|(terms, progress)| Proposal {
+            text,
+            terms,
+            progress,
+        }),
+    )
 }
 
 /// Writes a new proposal's three records.

@@ -20,8 +20,8 @@ use crate::error::ContractError;
 use crate::governance::validate_params;
 use crate::premium::save_checkpoint;
 use crate::state::{
-    save_params, save_state, stored_state, Config, FundState, PayoutWindow, CONFIG, LEGACY_LOSSES, LEGACY_PARAMS,
-    LEGACY_PAUSE, LEGACY_STATE, LOSSES, NEXT_REQUEST_ID, OPEN_INTEREST,
+    save_params, save_state, stored_state, Config, FundState, PayoutWindow, CONFIG, LEGACY_LOSSES,
+    LEGACY_PARAMS, LEGACY_PAUSE, LEGACY_STATE, LOSSES, NEXT_REQUEST_ID, OPEN_INTEREST,
 };
 use crate::{deposit, governance, premium, query, shortfall, withdraw};
 
@@ -161,7 +161,12 @@ pub fn instantiate(
     OPEN_INTEREST.save(deps.storage, &Uint128::zero())?;
     NEXT_REQUEST_ID.save(deps.storage, &1)?;
     for tranche in Tranche::ALL {
-        save_checkpoint(deps.storage, env.block.time, tranche, state.tranche(tranche))?;
+        save_checkpoint(
+            deps.storage,
+            env.block.time,
+            tranche,
+            state.tranche(tranche),
+        )?;
     }
 
     let token_msg = |token: ShareTokenInfo, id: ReplyId| -> Result<SubMsg, ContractError> {

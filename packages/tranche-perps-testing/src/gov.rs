@@ -505,8 +505,14 @@ pub fn store_as_legacy_proposal(suite: &mut Suite, id: u64, strip: &[&str]) {
     let gov = suite.gov().contract.clone();
     let mut storage = suite.app.contract_storage_mut(&gov);
     let mut whole = serde_json::Map::new();
-    for key in [PROPOSALS.key(id), TERMS.key(id), PROGRESS.key(id)] {
-        let stored = storage.get(&key).expect("a proposal stored in three records");
+    for key in [
+        PROPOSALS.key(id).to_vec(),
+        TERMS.key(id).to_vec(),
+        PROGRESS.key(id).to_vec(),
+    ] {
+        let stored = storage
+            .get(&key)
+            .expect("a proposal stored in three records");
         let value: serde_json::Value = serde_json::from_slice(&stored).unwrap();
         whole.extend(value.as_object().unwrap().clone());
         storage.remove(&key);

@@ -266,7 +266,7 @@ fn migrate_records_versions_keeps_the_settings_and_refuses_newer_or_foreign_code
     // the same version: a no-op upgrade that records it
     assert_eq!(
         migrate(&mut suite, &admin, &contract, code_id).unwrap(),
-        format!("action=migrate from_version={version} to_version={version}")
+        format!("action=migrate from_version={version} to_version={version} split_records=0")
     );
     assert_eq!(config(&suite), before);
 
@@ -279,7 +279,7 @@ fn migrate_records_versions_keeps_the_settings_and_refuses_newer_or_foreign_code
     .unwrap();
     assert_eq!(
         migrate(&mut suite, &admin, &contract, code_id).unwrap(),
-        format!("action=migrate from_version=0.0.1 to_version={version}")
+        format!("action=migrate from_version=0.0.1 to_version={version} split_records=0")
     );
     let stored = cw2::query_contract_info(&suite.app.wrap(), contract.to_string()).unwrap();
     assert_eq!(

@@ -121,7 +121,11 @@ fn previous_layout(dump: &Dump) -> Dump {
         if let Some(premium) = take(&mut map, PREMIUM_PARAMS.as_slice()) {
             let payout = take(&mut map, PAYOUT_PARAMS.as_slice()).expect("payout params");
             let mut params = take(&mut map, b"params").expect("flow params");
-            let pause = params.as_object_mut().unwrap().remove("pause").expect("pause");
+            let pause = params
+                .as_object_mut()
+                .unwrap()
+                .remove("pause")
+                .expect("pause");
             for part in [premium, payout] {
                 params
                     .as_object_mut()
@@ -240,8 +244,16 @@ fn every_fixture_loads_answers_and_plays_on() {
         migrate_to_now(&mut suite, &fixture.name, "fund", &governor);
         migrate_to_now(&mut suite, &fixture.name, "governance", &operator);
         let skip = [cw2_key()];
-        let (start, end) = (previous_layout(&fixture.start), previous_layout(&fixture.end));
-        assert_storage(&fixture.name, &previous_layout(&dump(&suite)), &start, &skip);
+        let (start, end) = (
+            previous_layout(&fixture.start),
+            previous_layout(&fixture.end),
+        );
+        assert_storage(
+            &fixture.name,
+            &previous_layout(&dump(&suite)),
+            &start,
+            &skip,
+        );
         assert_queries(&fixture.name, &answer_queries(&suite), &fixture.queries);
         assert_continuation(&fixture.name, &mut suite, &fixture.continuation);
         assert_storage(&fixture.name, &previous_layout(&dump(&suite)), &end, &skip);
@@ -328,7 +340,11 @@ fn every_contract_migrates_from_the_fixture_version() {
         };
         let (fund, gov) = (keys("fund"), keys("governance"));
         for old in [b"state".as_slice(), b"pause"] {
-            assert!(!fund.contains(&hex(old)), "{}: fund removed {old:?}", fixture.name);
+            assert!(
+                !fund.contains(&hex(old)),
+                "{}: fund removed {old:?}",
+                fixture.name
+            );
         }
         for new in [
             BOOKS.key(0).to_vec(),
@@ -340,7 +356,11 @@ fn every_contract_migrates_from_the_fixture_version() {
             PREMIUM_PARAMS.as_slice().to_vec(),
             PAYOUT_PARAMS.as_slice().to_vec(),
         ] {
-            assert!(fund.contains(&hex(&new)), "{}: fund wrote {new:?}", fixture.name);
+            assert!(
+                fund.contains(&hex(&new)),
+                "{}: fund wrote {new:?}",
+                fixture.name
+            );
         }
         assert!(gov.contains(&hex(b"staking_token")), "{}", fixture.name);
         assert!(
@@ -351,7 +371,10 @@ fn every_contract_migrates_from_the_fixture_version() {
             fixture.name
         );
         let skip = [cw2_key()];
-        let (start, end) = (previous_layout(&fixture.start), previous_layout(&fixture.end));
+        let (start, end) = (
+            previous_layout(&fixture.start),
+            previous_layout(&fixture.end),
+        );
         assert_storage(&fixture.name, &previous_layout(&now), &start, &skip);
         assert_queries(&fixture.name, &answer_queries(&suite), &fixture.queries);
         assert_continuation(&fixture.name, &mut suite, &fixture.continuation);
