@@ -14,7 +14,8 @@ use crate::proposal;
 use crate::querier::CachingQuerier;
 use crate::settings::{self, check_staking_token, validate_config};
 use crate::state::{
-    load_config, save_config, Config, StoredConfig, LEGACY_CONFIG, NEXT_PROPOSAL_ID, STAKING_TOKEN,
+    load_config, save_config, Config, ProposalText, StoredConfig, LEGACY_CONFIG, NEXT_PROPOSAL_ID,
+    STAKING_TOKEN,
 };
 use crate::{query, staking};
 
@@ -102,9 +103,11 @@ pub fn execute(
                 env,
                 staking_token,
                 info.sender,
-                title,
-                description,
-                actions,
+                ProposalText {
+                    title,
+                    description,
+                    actions,
+                },
                 Default::default(),
             )
         }

@@ -8,7 +8,7 @@ use cosmwasm_std::{
 use cw20::Cw20ExecuteMsg;
 use cw_utils::nonpayable;
 use tranche_perps_types::governance::Vote;
-use tranche_perps_types::governance::{Action, ProposalStatus, Tally};
+use tranche_perps_types::governance::{ProposalStatus, Tally};
 
 use crate::actions::{action_msg, changes_guardian, only_changes_guardian, validate_action, wasm};
 use crate::contract::ReplyId;
@@ -28,11 +28,14 @@ pub fn propose(
     env: Env,
     staking_token: Addr,
     proposer: Addr,
-    title: String,
-    description: String,
-    actions: Vec<Action>,
+    text: ProposalText,
     deposit: Uint128,
 ) -> Result<Response, ContractError> {
+    let ProposalText {
+        title,
+        description,
+        actions,
+    } = text;
     let config = CONFIG.load(deps.storage)?.with_token(staking_token);
     let gov = &config.config;
     let required = required_deposit(deps.as_ref(), &config)?;

@@ -8,7 +8,7 @@ use tranche_perps_types::governance::ReceiveMsg;
 
 use crate::error::ContractError;
 use crate::proposal::propose;
-use crate::state::{CLAIMS, CONFIG, STAKES, STAKING_TOKEN, TOTAL_STAKED};
+use crate::state::{ProposalText, CLAIMS, CONFIG, STAKES, STAKING_TOKEN, TOTAL_STAKED};
 
 /// Most unbonding claims an address may have pending (claiming walks them).
 pub const MAX_CLAIMS: usize = 20;
@@ -39,9 +39,11 @@ pub fn receive(
             env,
             staking_token,
             sender,
-            title,
-            description,
-            actions,
+            ProposalText {
+                title,
+                description,
+                actions,
+            },
             wrapper.amount,
         ),
     }

@@ -409,7 +409,7 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
 /// one, removing them: the books record `state` into the books of each tranche, the reserve,
 /// the payout window and the open interest; the parameters record `params` and the pause
 /// switches `pause` into the flow, premium and payout parameters. Bounded: three records read,
-/// seven written, two removed. Does nothing on a fund stored in this layout. Returns how many
+/// eight written, two removed. Does nothing on a fund stored in this layout. Returns how many
 /// old records it moved.
 fn split_records(storage: &mut dyn Storage) -> Result<u32, ContractError> {
     let mut moved = 0;
