@@ -13,7 +13,10 @@ use crate::error::ContractError;
 use crate::proposal;
 use crate::querier::CachingQuerier;
 use crate::settings::{self, check_staking_token, validate_config};
-use crate::state::{Config, CONFIG, NEXT_PROPOSAL_ID};
+use crate::state::{
+    load_config, save_config, Config, ProposalText, StoredConfig, LEGACY_CONFIG, NEXT_PROPOSAL_ID,
+    STAKING_TOKEN,
+};
 use crate::{query, staking};
 
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
@@ -61,7 +64,8 @@ pub fn instantiate(
         config: gov,
     };
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    CONFIG.save(deps.storage, &config)?;
+    STAKING_TOKEN.save(deps.storage, &config.staking_token)?;
+    save_config(deps.storage, &config)?;
     NEXT_PROPOSAL_ID.save(deps.storage, &1)?;
     Ok(Response::new()
         .add_attribute("action", "instantiate")
@@ -93,13 +97,17 @@ pub fn execute(
             actions,
         } => {
             nonpayable(&info)?;
+            let staking_token = STAKING_TOKEN.load(deps.storage)?;
             proposal::propose(
                 deps,
                 env,
+                staking_token,
                 info.sender,
-                title,
-                description,
-                actions,
+                ProposalText {
+                    title,
+                    description,
+                    actions,
+                },
                 Default::default(),
             )
         }
@@ -185,12 +193,36 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
     let previous = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    let split = split_config(deps.storage)?;
     // The staking token cannot be changed; one that is a fund share (instantiated before this
     // was refused) keeps the old code, and the DAO moves to a new governance instead.
-    let config = CONFIG.load(deps.storage)?;
+    let config = load_config(deps.storage)?;
     check_staking_token(deps.as_ref(), &config.staking_token, config.fund.as_ref())?;
     Ok(Response::new()
         .add_attribute("action", "migrate")
         .add_attribute("from_version", previous.to_string())
-        .add_attribute("to_version", CONTRACT_VERSION))
+        .add_attribute("to_version", CONTRACT_VERSION)
+        .add_attribute("split_records", split.to_string()))
+}
+
+/// Moves the staking token out of the configuration record of the layout before the hot/cold
+/// split (one record read, two written); does nothing on a configuration stored in this
+/// layout. Proposals stored whole before the split are not rewritten (their number is not
+/// bounded): each keeps its record, from which its terms and progress are read until this
+/// code first writes them (see `state::LegacyProposal`). Returns how many records it moved.
+fn split_config(storage: &mut dyn cosmwasm_std::Storage) -> Result<u32, ContractError> {
+    if STAKING_TOKEN.may_load(storage)?.is_some() {
+        return Ok(0);
+    }
+    let old = LEGACY_CONFIG.load(storage)?;
+    STAKING_TOKEN.save(storage, &old.staking_token)?;
+    let config = StoredConfig {
+        fund: old.fund,
+        engine: old.engine,
+        guardian: old.guardian,
+        treasury: old.treasury,
+        config: old.config,
+    };
+    save_config(storage, &config.with_token(old.staking_token))?;
+    Ok(1)
 }

@@ -8,7 +8,7 @@ use cosmwasm_std::{
 use cw20::Cw20ExecuteMsg;
 use cw_utils::nonpayable;
 use tranche_perps_types::governance::Vote;
-use tranche_perps_types::governance::{Action, ProposalStatus, Tally};
+use tranche_perps_types::governance::{ProposalStatus, Tally};
 
 use crate::actions::{action_msg, changes_guardian, only_changes_guardian, validate_action, wasm};
 use crate::contract::ReplyId;
@@ -16,8 +16,9 @@ use crate::error::ContractError;
 use crate::risk::{fund_exit_window, proposal_timelock, settle_timelock, timelock_window};
 use crate::settings::required_deposit;
 use crate::state::{
-    Ballot, Config, Proposal, BALLOTS, CONFIG, EXECUTING, NEXT_PROPOSAL_ID, PROPOSALS, STAKES,
-    TOTAL_STAKED,
+    load_config, load_progress, load_proposal, load_terms_and_progress, save_new_proposal, Ballot,
+    Config, Progress, Proposal, ProposalTerms, ProposalText, BALLOTS, CONFIG, EXECUTING,
+    NEXT_PROPOSAL_ID, PROGRESS, PROPOSALS, STAKES, TERMS, TOTAL_STAKED,
 };
 use crate::tally::{outcome, status_now};
 
@@ -25,13 +26,17 @@ use crate::tally::{outcome, status_now};
 pub fn propose(
     deps: DepsMut,
     env: Env,
+    staking_token: Addr,
     proposer: Addr,
-    title: String,
-    description: String,
-    actions: Vec<Action>,
+    text: ProposalText,
     deposit: Uint128,
 ) -> Result<Response, ContractError> {
-    let config = CONFIG.load(deps.storage)?;
+    let ProposalText {
+        title,
+        description,
+        actions,
+    } = text;
+    let config = CONFIG.load(deps.storage)?.with_token(staking_token);
     let gov = &config.config;
     let required = required_deposit(deps.as_ref(), &config)?;
     if deposit != required {
@@ -92,26 +97,32 @@ pub fn propose(
     let id = NEXT_PROPOSAL_ID.may_load(deps.storage)?.unwrap_or(1);
     NEXT_PROPOSAL_ID.save(deps.storage, &(id + 1))?;
     let proposal = Proposal {
-        title,
-        description,
-        actions,
-        proposer: proposer.clone(),
-        deposit,
-        status: ProposalStatus::Open,
-        rules: gov.rules.clone(),
-        refund_rejected: Some(gov.refund_rejected),
-        start_height: height,
-        total_power,
-        tally: Tally::default(),
-        voting_end: env.block.time.plus_seconds(gov.rules.voting_period_seconds),
-        timelock_seconds,
-        risky,
-        exit_window_seconds,
-        passed_at: None,
-        execution_error: None,
-        deposit_settled: deposit.is_zero(),
+        text: ProposalText {
+            title,
+            description,
+            actions,
+        },
+        terms: ProposalTerms {
+            proposer: proposer.clone(),
+            deposit,
+            rules: gov.rules.clone(),
+            refund_rejected: Some(gov.refund_rejected),
+            start_height: height,
+            total_power,
+            voting_end: env.block.time.plus_seconds(gov.rules.voting_period_seconds),
+            timelock_seconds,
+            risky,
+            exit_window_seconds,
+        },
+        progress: Progress {
+            status: ProposalStatus::Open,
+            tally: Tally::default(),
+            passed_at: None,
+            execution_error: None,
+            deposit_settled: deposit.is_zero(),
+        },
     };
-    PROPOSALS.save(deps.storage, id, &proposal)?;
+    save_new_proposal(deps.storage, id, &proposal)?;
     Ok(Response::new()
         .add_attribute("action", "propose")
         .add_attribute("sender", proposer)
@@ -120,10 +131,29 @@ pub fn propose(
         .add_attribute("risk_raising", risky.to_string()))
 }
 
+/// Proposal `id` whole (its text, terms and progress).
 pub fn load(deps: Deps, id: u64) -> Result<Proposal, ContractError> {
-    PROPOSALS
-        .may_load(deps.storage, id)?
-        .ok_or(ContractError::ProposalNotFound { id })
+    load_proposal(deps.storage, id)?.ok_or(ContractError::ProposalNotFound { id })
+}
+
+/// The terms and progress of proposal `id`, without its text.
+fn load_votable(deps: Deps, id: u64) -> Result<(ProposalTerms, Progress), ContractError> {
+    load_terms_and_progress(deps.storage, id)?.ok_or(ContractError::ProposalNotFound { id })
+}
+
+/// Writes the progress of proposal `id`, and its terms when `terms_before` (as loaded) differs
+/// from them: settling the timelock at execution or veto may change them.
+fn save_settled(
+    deps: DepsMut,
+    id: u64,
+    p: &Proposal,
+    terms_before: &ProposalTerms,
+) -> Result<(), ContractError> {
+    if p.terms != *terms_before {
+        TERMS.save(deps.storage, id, &p.terms)?;
+    }
+    PROGRESS.save(deps.storage, id, &p.progress)?;
+    Ok(())
 }
 
 /// Casts the sender's power at the proposal's start height.
@@ -135,10 +165,10 @@ pub fn vote(
     vote: Vote,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let mut p = load(deps.as_ref(), id)?;
-    if p.status != ProposalStatus::Open
-        || env.block.time >= p.voting_end
-        || outcome(&p, env.block.time) != ProposalStatus::Open
+    let (terms, mut progress) = load_votable(deps.as_ref(), id)?;
+    if progress.status != ProposalStatus::Open
+        || env.block.time >= terms.voting_end
+        || outcome(&terms, &progress, env.block.time) != ProposalStatus::Open
     {
         return Err(ContractError::NotOpen { id });
     }
@@ -146,27 +176,28 @@ pub fn vote(
         return Err(ContractError::AlreadyVoted { id });
     }
     let weight = STAKES
-        .may_load_at_height(deps.storage, &info.sender, p.start_height)?
+        .may_load_at_height(deps.storage, &info.sender, terms.start_height)?
         .unwrap_or_default();
     if weight.is_zero() {
         return Err(ContractError::NoVotingPower {
-            height: p.start_height,
+            height: terms.start_height,
         });
     }
     let slot = match vote {
-        Vote::Yes => &mut p.tally.yes,
-        Vote::No => &mut p.tally.no,
-        Vote::Abstain => &mut p.tally.abstain,
-        Vote::Veto => &mut p.tally.veto,
+        Vote::Yes => &mut progress.tally.yes,
+        Vote::No => &mut progress.tally.no,
+        Vote::Abstain => &mut progress.tally.abstain,
+        Vote::Veto => &mut progress.tally.veto,
     };
     *slot = slot.checked_add(weight)?;
     BALLOTS.save(deps.storage, (id, &info.sender), &Ballot { vote, weight })?;
-    let status = outcome(&p, env.block.time);
+    let status = outcome(&terms, &progress, env.block.time);
     if status == ProposalStatus::Passed {
-        p.status = ProposalStatus::Passed;
-        p.passed_at = Some(env.block.time);
+        progress.status = ProposalStatus::Passed;
+        progress.passed_at = Some(env.block.time);
     }
-    PROPOSALS.save(deps.storage, id, &p)?;
+    // Only the progress is written: a vote changes nothing else.
+    PROGRESS.save(deps.storage, id, &progress)?;
     Ok(Response::new()
         .add_attribute("action", "vote")
         .add_attribute("sender", info.sender)
@@ -181,20 +212,21 @@ pub fn vote(
 fn settle_deposit(
     config: &Config,
     to: &Addr,
-    p: &mut Proposal,
+    terms: &ProposalTerms,
+    progress: &mut Progress,
 ) -> Result<Option<CosmosMsg>, ContractError> {
-    if p.deposit_settled {
+    if progress.deposit_settled {
         return Ok(None);
     }
-    p.deposit_settled = true;
-    if p.deposit.is_zero() {
+    progress.deposit_settled = true;
+    if terms.deposit.is_zero() {
         return Ok(None);
     }
     Ok(Some(wasm(
         &config.staking_token,
         &Cw20ExecuteMsg::Transfer {
             recipient: to.to_string(),
-            amount: p.deposit,
+            amount: terms.deposit,
         },
     )?))
 }
@@ -208,8 +240,9 @@ pub fn execute(
     id: u64,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let config = CONFIG.load(deps.storage)?;
+    let config = load_config(deps.storage)?;
     let mut p = load(deps.as_ref(), id)?;
+    let terms_before = p.terms.clone();
     let window = timelock_window(deps.as_ref(), &config, &p, id, env.block.time)?;
     if env.block.time < window.executable_at {
         return Err(ContractError::Timelocked {
@@ -217,11 +250,11 @@ pub fn execute(
             executable_at: window.executable_at.seconds(),
         });
     }
-    p.status = ProposalStatus::Executed;
+    p.progress.status = ProposalStatus::Executed;
     EXECUTING.save(deps.storage, &id)?;
     settle_timelock(&mut p, &window);
-    let deposit_back = settle_deposit(&config, &p.proposer.clone(), &mut p)?;
-    PROPOSALS.save(deps.storage, id, &p)?;
+    let deposit_back = settle_deposit(&config, &p.terms.proposer, &p.terms, &mut p.progress)?;
+    save_settled(deps, id, &p, &terms_before)?;
     let run = wasm(
         &env.contract.address,
         &tranche_perps_types::governance::ExecuteMsg::RunActions { proposal_id: id },
@@ -253,9 +286,12 @@ pub fn run_actions(
         return Err(ContractError::NotExecuting { id });
     }
     EXECUTING.remove(deps.storage);
-    let config = CONFIG.load(deps.storage)?;
-    let p = load(deps.as_ref(), id)?;
-    let msgs = p
+    let config = load_config(deps.storage)?;
+    // Only the text: the actions.
+    let text = PROPOSALS
+        .may_load(deps.storage, id)?
+        .ok_or(ContractError::ProposalNotFound { id })?;
+    let msgs = text
         .actions
         .iter()
         .map(|action| action_msg(&config, &env, action))
@@ -268,10 +304,11 @@ pub fn run_actions(
 
 /// Records a failed execution with its error.
 pub fn execution_failed(deps: DepsMut, id: u64, error: String) -> Result<Response, ContractError> {
-    let mut p = load(deps.as_ref(), id)?;
-    p.status = ProposalStatus::ExecutionFailed;
-    p.execution_error = Some(error.clone());
-    PROPOSALS.save(deps.storage, id, &p)?;
+    let mut progress =
+        load_progress(deps.storage, id)?.ok_or(ContractError::ProposalNotFound { id })?;
+    progress.status = ProposalStatus::ExecutionFailed;
+    progress.execution_error = Some(error.clone());
+    PROGRESS.save(deps.storage, id, &progress)?;
     Ok(Response::new()
         .add_attribute("action", "execution_failed")
         .add_attribute("proposal_id", id.to_string())
@@ -286,25 +323,25 @@ pub fn close(
     id: u64,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let config = CONFIG.load(deps.storage)?;
-    let mut p = load(deps.as_ref(), id)?;
-    let (status, _) = status_now(&p, env.block.time);
-    let closable = p.status == ProposalStatus::Open
+    let config = load_config(deps.storage)?;
+    let (terms, mut progress) = load_votable(deps.as_ref(), id)?;
+    let (status, _) = status_now(&terms, &progress, env.block.time);
+    let closable = progress.status == ProposalStatus::Open
         && matches!(status, ProposalStatus::Rejected | ProposalStatus::Vetoed);
     if !closable {
         return Err(ContractError::NotClosable { id });
     }
-    p.status = status;
+    progress.status = status;
     // The refund policy the proposal was made under, not today's; a proposal stored before
     // the policy was copied into proposals is settled as that code settled it, by the
     // settings' policy at close.
-    let to = if status == ProposalStatus::Rejected && p.refunds_rejected(&config.config) {
-        p.proposer.clone()
+    let to = if status == ProposalStatus::Rejected && terms.refunds_rejected(&config.config) {
+        terms.proposer.clone()
     } else {
         config.treasury.clone()
     };
-    let msg = settle_deposit(&config, &to, &mut p)?;
-    PROPOSALS.save(deps.storage, id, &p)?;
+    let msg = settle_deposit(&config, &to, &terms, &mut progress)?;
+    PROGRESS.save(deps.storage, id, &progress)?;
     Ok(Response::new()
         .add_messages(msg)
         .add_attribute("action", "close")
@@ -322,22 +359,23 @@ pub fn veto(
     id: u64,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let config = CONFIG.load(deps.storage)?;
+    let config = load_config(deps.storage)?;
     if config.guardian.as_ref() != Some(&info.sender) {
         return Err(ContractError::NotGuardian);
     }
     let mut p = load(deps.as_ref(), id)?;
+    let terms_before = p.terms.clone();
     let window = timelock_window(deps.as_ref(), &config, &p, id, env.block.time)?;
-    if only_changes_guardian(&p.actions) {
+    if only_changes_guardian(&p.text.actions) {
         return Err(ContractError::GuardianChangeNotVetoable { id });
     }
     if env.block.time >= window.executable_at {
         return Err(ContractError::VetoTooLate { id });
     }
-    p.status = ProposalStatus::Vetoed;
+    p.progress.status = ProposalStatus::Vetoed;
     settle_timelock(&mut p, &window);
-    let msg = settle_deposit(&config, &config.treasury, &mut p)?;
-    PROPOSALS.save(deps.storage, id, &p)?;
+    let msg = settle_deposit(&config, &config.treasury, &p.terms, &mut p.progress)?;
+    save_settled(deps, id, &p, &terms_before)?;
     Ok(Response::new()
         .add_messages(msg)
         .add_attribute("action", "veto")

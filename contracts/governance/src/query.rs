@@ -9,11 +9,14 @@ use tranche_perps_types::page_limit;
 use crate::error::ContractError;
 use crate::proposal::load;
 use crate::risk::required_timelock;
-use crate::state::{Config, Proposal, BALLOTS, CONFIG, PROPOSALS, STAKES, TOTAL_STAKED};
+use crate::state::{
+    load_config, load_terms_and_progress, Config, Proposal, BALLOTS, CONFIG, PROPOSALS, STAKES,
+    TOTAL_STAKED,
+};
 use crate::tally::status_now;
 
 pub fn config(deps: Deps) -> Result<GovConfigResponse, ContractError> {
-    let c = CONFIG.load(deps.storage)?;
+    let c = load_config(deps.storage)?;
     Ok(GovConfigResponse {
         staking_token: c.staking_token,
         fund: c.fund,
@@ -35,37 +38,42 @@ pub fn threshold(deps: Deps) -> Result<ThresholdResponse, ContractError> {
 }
 
 fn view(deps: Deps, env: &Env, config: &Config, id: u64, p: Proposal) -> ProposalResponse {
-    let (status, passed_at) = status_now(&p, env.block.time);
+    let (status, passed_at) = status_now(&p.terms, &p.progress, env.block.time);
     // A passed proposal shows the timelock `Execute` and `Veto` would enforce now; a settled
     // one the timelock it was held to.
     let timelock = if status == ProposalStatus::Passed {
         required_timelock(deps, config, &p).0
     } else {
-        p.timelock_seconds
+        p.terms.timelock_seconds
     };
-    let refund_rejected = p.refunds_rejected(&config.config);
+    let refund_rejected = p.terms.refunds_rejected(&config.config);
+    let Proposal {
+        text,
+        terms,
+        progress,
+    } = p;
     ProposalResponse {
         id,
         status,
         executable_at: passed_at.map(|at| at.plus_seconds(timelock)),
-        title: p.title,
-        description: p.description,
-        actions: p.actions,
-        proposer: p.proposer,
-        deposit: p.deposit,
-        rules: p.rules,
+        title: text.title,
+        description: text.description,
+        actions: text.actions,
+        proposer: terms.proposer,
+        deposit: terms.deposit,
+        rules: terms.rules,
         refund_rejected,
-        start_height: p.start_height,
-        total_power: p.total_power,
-        tally: p.tally,
-        voting_end: p.voting_end,
-        timelock_seconds: p.timelock_seconds,
-        execution_error: p.execution_error,
+        start_height: terms.start_height,
+        total_power: terms.total_power,
+        tally: progress.tally,
+        voting_end: terms.voting_end,
+        timelock_seconds: terms.timelock_seconds,
+        execution_error: progress.execution_error,
     }
 }
 
 pub fn proposal(deps: Deps, env: Env, id: u64) -> Result<ProposalResponse, ContractError> {
-    let config = CONFIG.load(deps.storage)?;
+    let config = load_config(deps.storage)?;
     Ok(view(deps, &env, &config, id, load(deps, id)?))
 }
 
@@ -81,12 +89,22 @@ pub fn list_proposals(
     } else {
         (from.map(Bound::exclusive), None, Order::Ascending)
     };
-    let config = CONFIG.load(deps.storage)?;
+    let config = load_config(deps.storage)?;
     let proposals = PROPOSALS
         .range(deps.storage, min, max, order)
         .take(page_limit(limit))
-        .map(|item| item.map(|(id, p)| view(deps, &env, &config, id, p)))
-        .collect::<StdResult<_>>()?;
+        .map(|item| {
+            let (id, text) = item?;
+            let (terms, progress) = load_terms_and_progress(deps.storage, id)?
+                .ok_or(ContractError::ProposalNotFound { id })?;
+            let p = Proposal {
+                text,
+                terms,
+                progress,
+            };
+            Ok(view(deps, &env, &config, id, p))
+        })
+        .collect::<Result<_, ContractError>>()?;
     Ok(ProposalListResponse { proposals })
 }
 

@@ -731,13 +731,13 @@ pub(crate) fn proposal_timelock(
 /// underwriters are promised, and never stuck: every query that fails only falls back.
 /// `Execute` and `Veto` enforce it and the proposal query shows it.
 pub fn required_timelock(deps: Deps, config: &Config, p: &Proposal) -> (u64, bool) {
-    let risky = p.risky || p.actions.iter().any(|a| risky_now(deps, config, a));
-    let stored = p.timelock_seconds.max(p.rules.timelock_seconds);
+    let risky = p.terms.risky || p.text.actions.iter().any(|a| risky_now(deps, config, a));
+    let stored = p.terms.timelock_seconds.max(p.terms.rules.timelock_seconds);
     // A risky proposal never waits less than the exit window underwriters saw when it was
     // made, even if it was judged safe then (another proposal changed what it compares to)
     // or the fund's windows were shortened since.
     let stored = if risky {
-        stored.max(p.exit_window_seconds.unwrap_or(0))
+        stored.max(p.terms.exit_window_seconds.unwrap_or(0))
     } else {
         stored
     };
@@ -771,7 +771,7 @@ pub(crate) fn timelock_window(
     id: u64,
     now: Timestamp,
 ) -> Result<TimelockWindow, ContractError> {
-    let passed_at = match (p.status, status_now(p, now)) {
+    let passed_at = match (p.progress.status, status_now(&p.terms, &p.progress, now)) {
         (_, (ProposalStatus::Passed, Some(at))) => at,
         (ProposalStatus::Open | ProposalStatus::Passed, _) => {
             return Err(ContractError::NotPassed { id })
@@ -789,9 +789,9 @@ pub(crate) fn timelock_window(
 
 /// Records on a settled proposal the timelock it was held to.
 pub(crate) fn settle_timelock(p: &mut Proposal, window: &TimelockWindow) {
-    p.passed_at = Some(window.passed_at);
-    p.timelock_seconds = window.timelock_seconds;
-    p.risky = window.risky;
+    p.progress.passed_at = Some(window.passed_at);
+    p.terms.timelock_seconds = window.timelock_seconds;
+    p.terms.risky = window.risky;
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use tranche_perps_types::governance::{bounds, GovAddressesUpdate, GovConfig};
 use crate::actions::fund_answers;
 
 use crate::error::ContractError;
-use crate::state::{Config, CONFIG};
+use crate::state::{load_config, save_config, Config};
 
 /// The deposit a proposal needs now: the configured deposit, but never more than
 /// [`bounds::MAX_DEPOSIT_SHARE`] of the staking token's current total supply (rounded down), so
@@ -117,10 +117,10 @@ pub fn update_config(
     if info.sender != env.contract.address {
         return Err(ContractError::Unauthorized);
     }
-    let mut config = CONFIG.load(deps.storage)?;
+    let mut config = load_config(deps.storage)?;
     validate_config(deps.as_ref(), &config.staking_token, &gov)?;
     config.config = gov;
-    CONFIG.save(deps.storage, &config)?;
+    save_config(deps.storage, &config)?;
     Ok(Response::new()
         .add_attribute("action", "update_config")
         .add_attribute("sender", info.sender))
@@ -136,7 +136,7 @@ pub fn update_addresses(
     if info.sender != env.contract.address {
         return Err(ContractError::Unauthorized);
     }
-    let mut config = CONFIG.load(deps.storage)?;
+    let mut config = load_config(deps.storage)?;
     let validate = |a: Option<String>| a.map(|a| deps.api.addr_validate(&a)).transpose();
     if update.guardian.is_some() && update.remove_guardian == Some(true) {
         return Err(ContractError::ConflictingGuardianUpdate);
@@ -157,7 +157,7 @@ pub fn update_addresses(
     if let Some(treasury) = validate(update.treasury)? {
         config.treasury = treasury;
     }
-    CONFIG.save(deps.storage, &config)?;
+    save_config(deps.storage, &config)?;
     let shown = |a: &Option<Addr>| a.as_ref().map_or("none".to_string(), Addr::to_string);
     Ok(Response::new()
         .add_attribute("action", "update_addresses")

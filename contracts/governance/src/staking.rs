@@ -8,7 +8,7 @@ use tranche_perps_types::governance::ReceiveMsg;
 
 use crate::error::ContractError;
 use crate::proposal::propose;
-use crate::state::{CLAIMS, CONFIG, STAKES, TOTAL_STAKED};
+use crate::state::{ProposalText, CLAIMS, CONFIG, STAKES, STAKING_TOKEN, TOTAL_STAKED};
 
 /// Most unbonding claims an address may have pending (claiming walks them).
 pub const MAX_CLAIMS: usize = 20;
@@ -21,8 +21,8 @@ pub fn receive(
     wrapper: Cw20Receive,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let config = CONFIG.load(deps.storage)?;
-    if info.sender != config.staking_token {
+    let staking_token = STAKING_TOKEN.load(deps.storage)?;
+    if info.sender != staking_token {
         return Err(ContractError::UnknownToken {
             token: info.sender.to_string(),
         });
@@ -37,10 +37,13 @@ pub fn receive(
         } => propose(
             deps,
             env,
+            staking_token,
             sender,
-            title,
-            description,
-            actions,
+            ProposalText {
+                title,
+                description,
+                actions,
+            },
             wrapper.amount,
         ),
     }
@@ -114,14 +117,14 @@ pub fn unstake(
 /// Pays out every unbonded claim of the sender.
 pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let config = CONFIG.load(deps.storage)?;
+    let staking_token = STAKING_TOKEN.load(deps.storage)?;
     let amount = CLAIMS.claim_tokens(deps.storage, &info.sender, &env.block, None)?;
     if amount.is_zero() {
         return Err(ContractError::NothingToClaim);
     }
     Ok(Response::new()
         .add_message(WasmMsg::Execute {
-            contract_addr: config.staking_token.to_string(),
+            contract_addr: staking_token.to_string(),
             msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
                 recipient: info.sender.to_string(),
                 amount,

@@ -4,7 +4,7 @@
 use cosmwasm_std::{Decimal, Timestamp, Uint128, Uint256};
 use tranche_perps_types::governance::{ProposalStatus, VotingRules};
 
-use crate::state::Proposal;
+use crate::state::{Progress, ProposalTerms};
 
 /// `a * ratio <= b` style comparisons without rounding: `x * d.atomics() >= y * 10^18`.
 fn at_least(part: Uint128, whole: Uint128, share: Decimal) -> bool {
@@ -19,8 +19,8 @@ fn above(part: Uint128, whole: Uint128, share: Decimal) -> bool {
 
 /// The outcome of a proposal's votes at `now`, deciding early only when no remaining vote
 /// could change it.
-pub fn outcome(p: &Proposal, now: Timestamp) -> ProposalStatus {
-    let t = &p.tally;
+pub fn outcome(p: &ProposalTerms, progress: &Progress, now: Timestamp) -> ProposalStatus {
+    let t = &progress.tally;
     let rules: &VotingRules = &p.rules;
     let cast = t.yes + t.no + t.abstain + t.veto;
     let remaining = p.total_power.saturating_sub(cast);
@@ -62,14 +62,18 @@ pub fn outcome(p: &Proposal, now: Timestamp) -> ProposalStatus {
 }
 
 /// Status now: a settled status, or the outcome of an open proposal.
-pub fn status_now(p: &Proposal, now: Timestamp) -> (ProposalStatus, Option<Timestamp>) {
-    if p.status != ProposalStatus::Open {
-        return (p.status, p.passed_at);
+pub fn status_now(
+    p: &ProposalTerms,
+    progress: &Progress,
+    now: Timestamp,
+) -> (ProposalStatus, Option<Timestamp>) {
+    if progress.status != ProposalStatus::Open {
+        return (progress.status, progress.passed_at);
     }
-    match outcome(p, now) {
+    match outcome(p, progress, now) {
         ProposalStatus::Passed => (
             ProposalStatus::Passed,
-            Some(p.passed_at.unwrap_or(p.voting_end.min(now))),
+            Some(progress.passed_at.unwrap_or(p.voting_end.min(now))),
         ),
         other => (other, None),
     }

@@ -4,7 +4,7 @@
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
     to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Order, Reply, Response, StdError,
-    StdResult, SubMsg, Timestamp, Uint128, WasmMsg,
+    StdResult, Storage, SubMsg, Uint128, WasmMsg,
 };
 use cw20::MinterResponse;
 use cw_utils::{nonpayable, parse_instantiate_response_data};
@@ -20,8 +20,8 @@ use crate::error::ContractError;
 use crate::governance::validate_params;
 use crate::premium::save_checkpoint;
 use crate::state::{
-    Config, FundState, TrancheState, CONFIG, LEGACY_LOSSES, LOSSES, NEXT_REQUEST_ID, PARAMS, PAUSE,
-    STATE,
+    save_params, save_state, stored_state, Config, FundState, PayoutWindow, CONFIG, LEGACY_LOSSES,
+    LEGACY_PARAMS, LEGACY_PAUSE, LEGACY_STATE, LOSSES, NEXT_REQUEST_ID, OPEN_INTEREST,
 };
 use crate::{deposit, governance, premium, query, shortfall, withdraw};
 
@@ -154,23 +154,19 @@ pub fn instantiate(
             guardian,
         },
     )?;
-    PARAMS.save(deps.storage, &params)?;
-    PAUSE.save(deps.storage, &Default::default())?;
-    let state = FundState {
-        junior: TrancheState::default(),
-        senior: TrancheState::default(),
-        reserve: Uint128::zero(),
-        open_interest: Uint128::zero(),
-        // The first payout opens the first window.
-        window_start: Timestamp::from_seconds(0),
-        window_end: Timestamp::from_seconds(0),
-        window_start_assets: Uint128::zero(),
-        window_paid: Uint128::zero(),
-    };
-    STATE.save(deps.storage, &state)?;
+    save_params(deps.storage, &params, Default::default())?;
+    // Empty books; the first payout opens the first window.
+    let state = FundState::default();
+    save_state(deps.storage, &state)?;
+    OPEN_INTEREST.save(deps.storage, &Uint128::zero())?;
     NEXT_REQUEST_ID.save(deps.storage, &1)?;
     for tranche in Tranche::ALL {
-        save_checkpoint(deps.storage, env.block.time, tranche, &state)?;
+        save_checkpoint(
+            deps.storage,
+            env.block.time,
+            tranche,
+            state.tranche(tranche),
+        )?;
     }
 
     let token_msg = |token: ShareTokenInfo, id: ReplyId| -> Result<SubMsg, ContractError> {
@@ -388,20 +384,62 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
             moved += 1;
         }
     }
+    let split = split_records(deps.storage)?;
     // Older code left on a tranche's books what its last claim did not pay out; that belongs
     // to no one and goes to the reserve, as a last claim now does. Idempotent.
-    let mut state = STATE.load(deps.storage)?;
+    let mut state = stored_state(deps.storage)?;
     let mut released = Uint128::zero();
-    for tranche in [Tranche::Junior, Tranche::Senior] {
-        released = released.checked_add(withdraw::release_ownerless(&mut state, tranche)?)?;
+    for tranche in Tranche::ALL {
+        let books = match tranche {
+            Tranche::Junior => &mut state.junior,
+            Tranche::Senior => &mut state.senior,
+        };
+        released = released.checked_add(withdraw::release_ownerless(books, &mut state.reserve)?)?;
     }
-    STATE.save(deps.storage, &state)?;
+    if !released.is_zero() {
+        save_state(deps.storage, &state)?;
+    }
     Ok(Response::new()
         .add_attribute("action", "migrate")
         .add_attribute("from_version", previous.to_string())
         .add_attribute("to_version", CONTRACT_VERSION)
         .add_attribute("moved_loss_records", moved.to_string())
+        .add_attribute("split_records", split.to_string())
         .add_attribute("released_to_reserve", released))
+}
+
+/// Moves the single records of the layout before the hot/cold split into the records of this
+/// one, removing them: the books record `state` into the books of each tranche, the reserve,
+/// the payout window and the open interest; the parameters record `params` and the pause
+/// switches `pause` into the flow, premium and payout parameters. Bounded: three records read,
+/// eight written, two removed. Does nothing on a fund stored in this layout. Returns how many
+/// old records it moved.
+fn split_records(storage: &mut dyn Storage) -> Result<u32, ContractError> {
+    let mut moved = 0;
+    if let Some(old) = LEGACY_STATE.may_load(storage)? {
+        let state = FundState {
+            junior: old.junior,
+            senior: old.senior,
+            reserve: old.reserve,
+            window: PayoutWindow {
+                start: old.window_start,
+                end: old.window_end,
+                start_assets: old.window_start_assets,
+                paid: old.window_paid,
+            },
+        };
+        save_state(storage, &state)?;
+        OPEN_INTEREST.save(storage, &old.open_interest)?;
+        LEGACY_STATE.remove(storage);
+        moved += 1;
+    }
+    if let Some(pause) = LEGACY_PAUSE.may_load(storage)? {
+        let params = LEGACY_PARAMS.load(storage)?;
+        save_params(storage, &params, pause)?;
+        LEGACY_PAUSE.remove(storage);
+        moved += 2;
+    }
+    Ok(moved)
 }
 
 /// The cw-ownable action of a governor-role message (the same two actions); renouncing is

@@ -5,7 +5,7 @@ use tranche_perps_types::fund::{DepositCap, Tranche};
 
 use crate::error::ContractError;
 use crate::math::{check_subordination_after_exits, Price};
-use crate::state::{load_state, CONFIG, PARAMS, PAUSE, STATE};
+use crate::state::{load_books, save_books, CONFIG, FLOW_PARAMS};
 
 /// Buys shares of `tranche` with the one collateral coin sent.
 pub fn deposit(
@@ -17,15 +17,15 @@ pub fn deposit(
 ) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
     let amount = must_pay(&info, &config.collateral_denom)?;
-    if PAUSE.load(deps.storage)?.deposits {
+    let params = FLOW_PARAMS.load(deps.storage)?;
+    if params.pause.deposits {
         return Err(ContractError::DepositsPaused);
     }
     let token = config.token(tranche)?;
-    let params = PARAMS.load(deps.storage)?;
-    let mut state = load_state(deps.storage, env.block.time)?;
+    let now = env.block.time;
+    let mut books = load_books(deps.storage, tranche, now)?;
 
-    let books = state.tranche_mut(tranche);
-    let shares = Price::of(books)?.shares_floor(amount)?;
+    let shares = Price::of(&books)?.shares_floor(amount)?;
     if shares.is_zero() {
         return Err(ContractError::ZeroShares);
     }
@@ -49,10 +49,11 @@ pub fn deposit(
     books.supply = books.supply.checked_add(shares)?;
     if tranche == Tranche::Senior {
         // Judged once every pending junior withdrawal is paid: a senior deposit may not turn
-        // an accepted junior request into a refused claim.
-        check_subordination_after_exits(&state.junior, &state.senior, params.min_junior_ratio)?;
+        // an accepted junior request into a refused claim. Junior's books are only read.
+        let junior = load_books(deps.storage, Tranche::Junior, now)?;
+        check_subordination_after_exits(&junior, &books, params.min_junior_ratio)?;
     }
-    STATE.save(deps.storage, &state)?;
+    save_books(deps.storage, tranche, &books)?;
 
     let mint = WasmMsg::Execute {
         contract_addr: token.into_string(),

@@ -12,7 +12,8 @@ use crate::math::check_subordination_after_exits;
 use crate::premium::save_checkpoint;
 use crate::shortfall::total_assets;
 use crate::state::{
-    load_state, Config, CONFIG, ENGINE_EPOCHS, LAST_ENGINE_EPOCH, PARAMS, PAUSE, STATE,
+    load_books, load_params, save_books, save_params, stored_state, Config, CONFIG, ENGINE_EPOCHS,
+    FLOW_PARAMS, LAST_ENGINE_EPOCH, PREMIUM_PARAMS, RESERVE,
 };
 
 fn check_cap(name: &'static str, cap: DepositCap) -> Result<(), ContractError> {
@@ -87,9 +88,10 @@ pub fn update_params(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
-    let params = apply_update(PARAMS.load(deps.storage)?, update);
+    let (params, pause) = load_params(deps.storage)?;
+    let params = apply_update(params, update);
     validate_params(&params)?;
-    PARAMS.save(deps.storage, &params)?;
+    save_params(deps.storage, &params, pause)?;
     Ok(Response::new()
         .add_attribute("action", "update_params")
         .add_attribute("sender", info.sender))
@@ -183,10 +185,12 @@ pub fn set_pause(
             return Err(ContractError::GuardianCannotPauseWithdrawals);
         }
     }
-    let mut pause = PAUSE.load(deps.storage)?;
+    let mut flow = FLOW_PARAMS.load(deps.storage)?;
+    let pause = &mut flow.pause;
     pause.deposits = deposits.unwrap_or(pause.deposits);
     pause.withdrawals = withdrawals.unwrap_or(pause.withdrawals);
-    PAUSE.save(deps.storage, &pause)?;
+    let pause = flow.pause;
+    FLOW_PARAMS.save(deps.storage, &flow)?;
     Ok(Response::new()
         .add_attribute("action", "set_pause")
         .add_attribute("sender", info.sender)
@@ -211,37 +215,32 @@ pub fn allocate_reserve(
     }
     let config = CONFIG.load(deps.storage)?;
     let now = env.block.time;
-    let mut state = load_state(deps.storage, now)?;
-    if amount > state.reserve {
-        return Err(ContractError::InsufficientReserve {
-            reserve: state.reserve,
-            amount,
-        });
+    let reserve = RESERVE.load(deps.storage)?;
+    if amount > reserve {
+        return Err(ContractError::InsufficientReserve { reserve, amount });
     }
-    state.reserve -= amount;
     let mut response = Response::new()
         .add_attribute("action", "allocate_reserve")
         .add_attribute("sender", info.sender)
         .add_attribute("amount", amount);
     match target {
         ReserveTarget::Tranche(tranche) => {
-            let params = PARAMS.load(deps.storage)?;
-            let books = state.tranche_mut(tranche);
+            let mut books = load_books(deps.storage, tranche, now)?;
             if books.supply.is_zero() {
                 return Err(ContractError::EmptyTranche { tranche });
             }
             // Locked and unlocked like premium: it goes to whoever holds shares while it
             // unlocks, not to a deposit made just before the allocation.
-            books.lock(amount, now.seconds(), params.premium_unlock_seconds)?;
+            let period = PREMIUM_PARAMS.load(deps.storage)?.premium_unlock_seconds;
+            books.lock(amount, now.seconds(), period)?;
             // More senior collateral lowers the junior ratio, as a senior deposit would.
             if tranche == Tranche::Senior {
-                check_subordination_after_exits(
-                    &state.junior,
-                    &state.senior,
-                    params.min_junior_ratio,
-                )?;
+                let junior = load_books(deps.storage, Tranche::Junior, now)?;
+                let min = FLOW_PARAMS.load(deps.storage)?.min_junior_ratio;
+                check_subordination_after_exits(&junior, &books, min)?;
             }
-            save_checkpoint(deps.storage, env.block.time, tranche, &state)?;
+            save_books(deps.storage, tranche, &books)?;
+            save_checkpoint(deps.storage, now, tranche, &books)?;
             response = response.add_attribute("target", tranche.as_str());
         }
         ReserveTarget::Address(recipient) => {
@@ -257,7 +256,7 @@ pub fn allocate_reserve(
                 });
         }
     }
-    STATE.save(deps.storage, &state)?;
+    RESERVE.save(deps.storage, &(reserve - amount))?;
     Ok(response)
 }
 
@@ -286,7 +285,7 @@ pub fn sweep_donations(
         .amount;
     // The books hold only collateral: of it only what is above them is a donation.
     let surplus = if denom == config.collateral_denom {
-        balance.saturating_sub(total_assets(&STATE.load(deps.storage)?)?)
+        balance.saturating_sub(total_assets(&stored_state(deps.storage)?)?)
     } else {
         balance
     };

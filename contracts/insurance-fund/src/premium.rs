@@ -5,7 +5,8 @@ use tranche_perps_types::fund::Tranche;
 use crate::error::ContractError;
 use crate::math::{split_premium, Price};
 use crate::state::{
-    load_state, tranche_key, FundState, TrancheState, CONFIG, PARAMS, PRICE_CHECKPOINTS, STATE,
+    load_books, save_books, tranche_key, TrancheState, CONFIG, PREMIUM_PARAMS, PRICE_CHECKPOINTS,
+    RESERVE,
 };
 
 /// Adds the one collateral coin sent as premium: split between the tranches by risk weight and
@@ -18,9 +19,10 @@ pub fn deposit_premium(
 ) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
     let premium = must_pay(&info, &config.collateral_denom)?;
-    let params = PARAMS.load(deps.storage)?;
+    let params = PREMIUM_PARAMS.load(deps.storage)?;
     let now = env.block.time;
-    let mut state = load_state(deps.storage, now)?;
+    let mut junior = load_books(deps.storage, Tranche::Junior, now)?;
+    let mut senior = load_books(deps.storage, Tranche::Senior, now)?;
 
     // A tranche without shares earns nothing: its premium would go to its next depositor.
     // A tranche's weight is all the collateral it risks, its locked premium included.
@@ -31,7 +33,7 @@ pub fn deposit_premium(
             t.collateral()
         }
     };
-    let (junior_assets, senior_assets) = (earning(&state.junior)?, earning(&state.senior)?);
+    let (junior_assets, senior_assets) = (earning(&junior)?, earning(&senior)?);
     let (to_junior, to_senior, to_reserve) = if junior_assets.is_zero() && senior_assets.is_zero() {
         (Uint128::zero(), Uint128::zero(), premium)
     } else {
@@ -45,17 +47,22 @@ pub fn deposit_premium(
         (j, s, Uint128::zero())
     };
     // Premium is earned over time: it unlocks into the share price over the unlock period, so
-    // it goes to whoever holds shares while it unlocks, not to whoever holds them now.
+    // it goes to whoever holds shares while it unlocks, not to whoever holds them now. Only
+    // the records that receive something are written.
     let period = params.premium_unlock_seconds;
-    state.junior.lock(to_junior, now.seconds(), period)?;
-    state.senior.lock(to_senior, now.seconds(), period)?;
-    state.reserve = state.reserve.checked_add(to_reserve)?;
-    STATE.save(deps.storage, &state)?;
-    if !to_junior.is_zero() {
-        save_checkpoint(deps.storage, now, Tranche::Junior, &state)?;
+    for (tranche, books, amount) in [
+        (Tranche::Junior, &mut junior, to_junior),
+        (Tranche::Senior, &mut senior, to_senior),
+    ] {
+        if !amount.is_zero() {
+            books.lock(amount, now.seconds(), period)?;
+            save_books(deps.storage, tranche, books)?;
+            save_checkpoint(deps.storage, now, tranche, books)?;
+        }
     }
-    if !to_senior.is_zero() {
-        save_checkpoint(deps.storage, now, Tranche::Senior, &state)?;
+    if !to_reserve.is_zero() {
+        let reserve = RESERVE.load(deps.storage)?.checked_add(to_reserve)?;
+        RESERVE.save(deps.storage, &reserve)?;
     }
 
     Ok(Response::new()
@@ -72,15 +79,15 @@ pub fn checkpoint_hour(time: Timestamp) -> u64 {
     time.seconds() / 3_600
 }
 
-/// Records the tranche's booked price now ([`Price::booked`]: its locked premium counted) as
-/// the checkpoint of the current hour.
+/// Records the booked price of `tranche` now ([`Price::booked`] of its `books`: its locked
+/// premium counted) as the checkpoint of the current hour.
 pub fn save_checkpoint(
     storage: &mut dyn Storage,
     now: Timestamp,
     tranche: Tranche,
-    state: &FundState,
+    books: &TrancheState,
 ) -> Result<(), ContractError> {
-    let price = Price::booked(state.tranche(tranche))?.to_decimal();
+    let price = Price::booked(books)?.to_decimal();
     PRICE_CHECKPOINTS.save(
         storage,
         (tranche_key(tranche), checkpoint_hour(now)),

@@ -17,8 +17,9 @@ use crate::math::{bps_ceil, junior_ratio, Price};
 use crate::premium::checkpoint_hour;
 use crate::shortfall::{apply_waterfall, plan_waterfall, roll_window, total_assets, window_cap};
 use crate::state::{
-    load_state, requests, tranche_key, FundState, WithdrawalRequest, CONFIG, LOSSES, PARAMS, PAUSE,
-    PRICE_CHECKPOINTS, RESTARTS, STATE,
+    load_books, load_params, load_state, requests, stored_state, tranche_key, FundState,
+    WithdrawalRequest, CONFIG, FLOW_PARAMS, LOSSES, OPEN_INTEREST, PAYOUT_PARAMS,
+    PRICE_CHECKPOINTS, RESTARTS,
 };
 use crate::withdraw::request_price;
 
@@ -26,6 +27,7 @@ const SECONDS_PER_YEAR: u64 = 365 * 86_400;
 
 pub fn config(deps: Deps) -> Result<ConfigResponse, ContractError> {
     let config = CONFIG.load(deps.storage)?;
+    let (params, pause) = load_params(deps.storage)?;
     Ok(ConfigResponse {
         junior_token: config.token(Tranche::Junior)?,
         senior_token: config.token(Tranche::Senior)?,
@@ -33,15 +35,16 @@ pub fn config(deps: Deps) -> Result<ConfigResponse, ContractError> {
         engine: config.engine,
         engine_epoch: config.engine_epoch,
         guardian: config.guardian,
-        params: PARAMS.load(deps.storage)?,
-        pause: PAUSE.load(deps.storage)?,
+        params,
+        pause,
         virtual_shares: Uint128::new(VIRTUAL_SHARES),
         share_decimals: config.share_decimals,
     })
 }
 
 pub fn state(deps: Deps, env: Env) -> Result<FundStateResponse, ContractError> {
-    let params = PARAMS.load(deps.storage)?;
+    let flow = FLOW_PARAMS.load(deps.storage)?;
+    let params = PAYOUT_PARAMS.load(deps.storage)?;
     let mut state = load_state(deps.storage, env.block.time)?;
     let tranche_view = |tranche: Tranche, state: &FundState| -> Result<_, ContractError> {
         let books = state.tranche(tranche);
@@ -51,7 +54,7 @@ pub fn state(deps: Deps, env: Env) -> Result<FundStateResponse, ContractError> {
             supply: books.supply,
             price: Price::of(books)?.to_decimal(),
             pending_withdrawal_shares: books.pending_shares,
-            deposit_cap: params.deposit_cap(tranche),
+            deposit_cap: flow.deposit_cap(tranche),
             locked_premium: books.locked,
             unlock_end: (!books.locked.is_zero())
                 .then(|| Timestamp::from_seconds(books.unlock_end)),
@@ -59,14 +62,14 @@ pub fn state(deps: Deps, env: Env) -> Result<FundStateResponse, ContractError> {
     };
     let junior = tranche_view(Tranche::Junior, &state)?;
     let senior = tranche_view(Tranche::Senior, &state)?;
-    let coverage = coverage_of(&state, &params, state.open_interest)?;
+    let coverage = coverage_of(&state, &params, OPEN_INTEREST.load(deps.storage)?)?;
     roll_window(&mut state, &params, env.block.time)?;
     let payout_window = PayoutWindowView {
-        start: state.window_start,
-        end: state.window_end,
-        start_assets: state.window_start_assets,
+        start: state.window.start,
+        end: state.window.end,
+        start_assets: state.window.start_assets,
         cap: window_cap(&state, &params)?,
-        paid: state.window_paid,
+        paid: state.window.paid,
     };
     Ok(FundStateResponse {
         junior,
@@ -82,7 +85,7 @@ pub fn state(deps: Deps, env: Env) -> Result<FundStateResponse, ContractError> {
 /// Coverage of the fund's assets against the target set by `open_interest`.
 fn coverage_of(
     state: &FundState,
-    params: &tranche_perps_types::fund::FundParams,
+    params: &crate::state::PayoutParams,
     open_interest: Uint128,
 ) -> Result<CoverageResponse, ContractError> {
     let total_assets = total_assets(state)?;
@@ -103,9 +106,12 @@ pub fn coverage(
     deps: Deps,
     open_interest: Option<Uint128>,
 ) -> Result<CoverageResponse, ContractError> {
-    let state = STATE.load(deps.storage)?;
-    let open_interest = open_interest.unwrap_or(state.open_interest);
-    coverage_of(&state, &PARAMS.load(deps.storage)?, open_interest)
+    let state = stored_state(deps.storage)?;
+    let open_interest = match open_interest {
+        Some(open_interest) => open_interest,
+        None => OPEN_INTEREST.load(deps.storage)?,
+    };
+    coverage_of(&state, &PAYOUT_PARAMS.load(deps.storage)?, open_interest)
 }
 
 pub fn yield_of(
@@ -115,10 +121,10 @@ pub fn yield_of(
     window_seconds: u64,
 ) -> Result<YieldResponse, ContractError> {
     let now = env.block.time;
-    let state = load_state(deps.storage, now)?;
+    let books = load_books(deps.storage, tranche, now)?;
     // Premium counts when it is booked (its locked part included), so the yield is not
     // smoothed by the unlock.
-    let price_now = Price::booked(state.tranche(tranche))?.to_decimal();
+    let price_now = Price::booked(&books)?.to_decimal();
     let checkpoints = PRICE_CHECKPOINTS.prefix(tranche_key(tranche));
     let window_start = now.seconds() - window_seconds.min(now.seconds());
     // Never before the tranche's latest restart, whose own checkpoint then starts the window.
@@ -321,7 +327,7 @@ pub fn simulate_loss(
     env: Env,
     amount: Uint128,
 ) -> Result<SimulateLossResponse, ContractError> {
-    let params = PARAMS.load(deps.storage)?;
+    let params = PAYOUT_PARAMS.load(deps.storage)?;
     let mut state = load_state(deps.storage, env.block.time)?;
     roll_window(&mut state, &params, env.block.time)?;
     let plan = plan_waterfall(&state, &params, amount)?;
@@ -363,8 +369,8 @@ pub fn preview_deposit(
     tranche: Tranche,
     amount: Uint128,
 ) -> Result<PreviewDepositResponse, ContractError> {
-    let state = load_state(deps.storage, env.block.time)?;
+    let books = load_books(deps.storage, tranche, env.block.time)?;
     Ok(PreviewDepositResponse {
-        shares: Price::of(state.tranche(tranche))?.shares_floor(amount)?,
+        shares: Price::of(&books)?.shares_floor(amount)?,
     })
 }

@@ -2,12 +2,15 @@ use cosmwasm_std::{
     coins, to_json_binary, BankMsg, DepsMut, Env, MessageInfo, Response, Timestamp, Uint128,
 };
 use cw_utils::nonpayable;
-use tranche_perps_types::fund::{CoverShortfallResponse, FundParams, LossRecord, Tranche};
+use tranche_perps_types::fund::{CoverShortfallResponse, LossRecord, Tranche};
 
 use crate::error::ContractError;
 use crate::math::bps_floor;
 use crate::premium::save_checkpoint;
-use crate::state::{load_state, FundState, CONFIG, LOSSES, PARAMS, STATE};
+use crate::state::{
+    load_state, save_books, FundState, PayoutParams, CONFIG, LOSSES, OPEN_INTEREST, PAYOUT_PARAMS,
+    PAYOUT_WINDOW, RESERVE,
+};
 
 /// How a shortfall splits over the loss layers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -48,27 +51,27 @@ pub fn total_assets(state: &FundState) -> Result<Uint128, ContractError> {
 /// the length it started with (a parameter change applies from the next window).
 pub fn roll_window(
     state: &mut FundState,
-    params: &FundParams,
+    params: &PayoutParams,
     now: Timestamp,
 ) -> Result<(), ContractError> {
-    if now >= state.window_end {
-        state.window_start = now;
-        state.window_end = now.plus_seconds(params.payout_window_seconds);
-        state.window_start_assets = total_assets(state)?;
-        state.window_paid = Uint128::zero();
+    if now >= state.window.end {
+        state.window.start = now;
+        state.window.end = now.plus_seconds(params.payout_window_seconds);
+        state.window.start_assets = total_assets(state)?;
+        state.window.paid = Uint128::zero();
     }
     Ok(())
 }
 
 /// Most the fund pays within the current window: `max_payout_bps` of its assets at the
 /// window's start, rounded down.
-pub fn window_cap(state: &FundState, params: &FundParams) -> Result<Uint128, ContractError> {
-    bps_floor(state.window_start_assets, params.max_payout_bps.into())
+pub fn window_cap(state: &FundState, params: &PayoutParams) -> Result<Uint128, ContractError> {
+    bps_floor(state.window.start_assets, params.max_payout_bps.into())
 }
 
 /// Most the fund may still pay within the current window.
-pub fn cap_remaining(state: &FundState, params: &FundParams) -> Result<Uint128, ContractError> {
-    Ok(window_cap(state, params)?.saturating_sub(state.window_paid))
+pub fn cap_remaining(state: &FundState, params: &PayoutParams) -> Result<Uint128, ContractError> {
+    Ok(window_cap(state, params)?.saturating_sub(state.window.paid))
 }
 
 /// Splits `amount` over reserve, junior and senior, within the payout cap and keeping
@@ -77,7 +80,7 @@ pub fn cap_remaining(state: &FundState, params: &FundParams) -> Result<Uint128, 
 /// be rolled, and the books unlocked up to now.
 pub fn plan_waterfall(
     state: &FundState,
-    params: &FundParams,
+    params: &PayoutParams,
     amount: Uint128,
 ) -> Result<Waterfall, ContractError> {
     let cap_remaining = cap_remaining(state, params)?;
@@ -118,7 +121,7 @@ pub fn apply_waterfall(state: &mut FundState, plan: &Waterfall) -> Result<(), Co
         }
         books.assets = books.assets.checked_sub(from.checked_sub(from_locked)?)?;
     }
-    state.window_paid = state.window_paid.checked_add(plan.paid()?)?;
+    state.window.paid = state.window.paid.checked_add(plan.paid()?)?;
     Ok(())
 }
 
@@ -143,17 +146,29 @@ pub fn cover_shortfall(
     if LOSSES.has(deps.storage, key) {
         return Err(ContractError::ShortfallAlreadyCovered { id: shortfall_id });
     }
-    let params = PARAMS.load(deps.storage)?;
-    let mut state = load_state(deps.storage, env.block.time)?;
-    roll_window(&mut state, &params, env.block.time)?;
+    let params = PAYOUT_PARAMS.load(deps.storage)?;
+    let now = env.block.time;
+    let mut state = load_state(deps.storage, now)?;
+    let window_before = state.window;
+    roll_window(&mut state, &params, now)?;
     let plan = plan_waterfall(&state, &params, amount)?;
     apply_waterfall(&mut state, &plan)?;
-    STATE.save(deps.storage, &state)?;
-    if !plan.from_junior.is_zero() {
-        save_checkpoint(deps.storage, env.block.time, Tranche::Junior, &state)?;
+    // Only the records the loss moved are written: the window when it rolled or paid, and
+    // the layers it reached.
+    if state.window != window_before {
+        PAYOUT_WINDOW.save(deps.storage, &state.window)?;
     }
-    if !plan.from_senior.is_zero() {
-        save_checkpoint(deps.storage, env.block.time, Tranche::Senior, &state)?;
+    if !plan.from_reserve.is_zero() {
+        RESERVE.save(deps.storage, &state.reserve)?;
+    }
+    for (tranche, from) in [
+        (Tranche::Junior, plan.from_junior),
+        (Tranche::Senior, plan.from_senior),
+    ] {
+        if !from.is_zero() {
+            save_books(deps.storage, tranche, state.tranche(tranche))?;
+            save_checkpoint(deps.storage, now, tranche, state.tranche(tranche))?;
+        }
     }
     let record = LossRecord {
         shortfall_id,
@@ -204,10 +219,7 @@ pub fn report_open_interest(
     if config.engine.as_ref() != Some(&info.sender) {
         return Err(ContractError::NotEngine);
     }
-    STATE.update(deps.storage, |mut state| -> Result<_, ContractError> {
-        state.open_interest = notional;
-        Ok(state)
-    })?;
+    OPEN_INTEREST.save(deps.storage, &notional)?;
     Ok(Response::new()
         .add_attribute("action", "report_open_interest")
         .add_attribute("sender", info.sender)

@@ -1,8 +1,8 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::Storage;
-use cosmwasm_std::{Addr, Decimal256, Timestamp, Uint128, Uint256};
+use cosmwasm_std::{Addr, Decimal, Decimal256, Timestamp, Uint128, Uint256};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
-use tranche_perps_types::fund::{FundParams, PauseFlags, Tranche};
+use tranche_perps_types::fund::{DepositCap, FundParams, PauseFlags, Tranche};
 
 use crate::error::ContractError;
 
@@ -135,24 +135,30 @@ impl TrancheState {
     }
 }
 
-/// Every number the fund's money operations read and write, kept in one record so an
-/// operation costs one read and one write.
+/// The payout window of the loss waterfall, written only when a shortfall is covered.
 #[cw_serde]
+#[derive(Default, Copy)]
+pub struct PayoutWindow {
+    /// Start of the current payout window.
+    pub start: Timestamp,
+    /// End of the current payout window, fixed when it starts.
+    pub end: Timestamp,
+    /// Total assets when the current window started.
+    pub start_assets: Uint128,
+    /// Paid out within the current window.
+    pub paid: Uint128,
+}
+
+/// The money books of the fund in memory: both tranches, the reserve and the payout window.
+/// Stored as four records ([`BOOKS`] per tranche, [`RESERVE`], [`PAYOUT_WINDOW`]) so an
+/// operation reads and writes only the ones it touches.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FundState {
     pub junior: TrancheState,
     pub senior: TrancheState,
     /// Premium received while both tranches were empty; first layer of the waterfall.
     pub reserve: Uint128,
-    /// Open-interest notional last reported by the engine.
-    pub open_interest: Uint128,
-    /// Start of the current payout window.
-    pub window_start: Timestamp,
-    /// End of the current payout window, fixed when it starts.
-    pub window_end: Timestamp,
-    /// Total assets when the current window started.
-    pub window_start_assets: Uint128,
-    /// Paid out within the current window.
-    pub window_paid: Uint128,
+    pub window: PayoutWindow,
 }
 
 impl FundState {
@@ -169,20 +175,173 @@ impl FundState {
             Tranche::Senior => &mut self.senior,
         }
     }
+}
 
-    /// Books into both tranches' assets the premium unlocked by `now`.
-    pub fn unlock(&mut self, now: Timestamp) -> Result<(), ContractError> {
-        self.junior.unlock(now.seconds())?;
-        self.senior.unlock(now.seconds())
+/// The books of `tranche` as of `now`: the premium unlocked by then booked into its assets.
+/// Every operation and query that reads a price loads the books through it (or
+/// [`load_state`]). Booking the unlock is a pure function of the time
+/// ([`TrancheState::unlock`]), so a tranche's books are booked when they are next written,
+/// by an operation on that tranche.
+pub fn load_books(
+    storage: &dyn Storage,
+    tranche: Tranche,
+    now: Timestamp,
+) -> Result<TrancheState, ContractError> {
+    let mut books = BOOKS.load(storage, tranche_key(tranche))?;
+    books.unlock(now.seconds())?;
+    Ok(books)
+}
+
+pub fn save_books(
+    storage: &mut dyn Storage,
+    tranche: Tranche,
+    books: &TrancheState,
+) -> Result<(), ContractError> {
+    BOOKS.save(storage, tranche_key(tranche), books)?;
+    Ok(())
+}
+
+/// All the books as stored: four reads, for the rare operations and the queries that need the
+/// whole fund.
+pub fn stored_state(storage: &dyn Storage) -> Result<FundState, ContractError> {
+    Ok(FundState {
+        junior: BOOKS.load(storage, tranche_key(Tranche::Junior))?,
+        senior: BOOKS.load(storage, tranche_key(Tranche::Senior))?,
+        reserve: RESERVE.load(storage)?,
+        window: PAYOUT_WINDOW.load(storage)?,
+    })
+}
+
+/// All the books as of `now`: [`stored_state`] with both tranches unlocked by then.
+pub fn load_state(storage: &dyn Storage, now: Timestamp) -> Result<FundState, ContractError> {
+    let mut state = stored_state(storage)?;
+    state.junior.unlock(now.seconds())?;
+    state.senior.unlock(now.seconds())?;
+    Ok(state)
+}
+
+/// Writes all four records of `state`.
+pub fn save_state(storage: &mut dyn Storage, state: &FundState) -> Result<(), ContractError> {
+    save_books(storage, Tranche::Junior, &state.junior)?;
+    save_books(storage, Tranche::Senior, &state.senior)?;
+    RESERVE.save(storage, &state.reserve)?;
+    PAYOUT_WINDOW.save(storage, &state.window)?;
+    Ok(())
+}
+
+/// What deposits, withdrawal requests and claims check, stored together so each of them reads
+/// one parameter record: the exit window, the subordination floor, the deposit caps and the
+/// pause switches. Kept under the key `params` with the field names of [`FundParams`], so a
+/// raw read of the exit window (`cooldown_seconds`, `claim_window_seconds`, as governance
+/// does) reads this layout and the previous one alike.
+#[cw_serde]
+pub struct FlowParams {
+    pub cooldown_seconds: u64,
+    pub claim_window_seconds: u64,
+    pub min_junior_ratio: Decimal,
+    pub junior_deposit_cap: DepositCap,
+    pub senior_deposit_cap: DepositCap,
+    pub pause: PauseFlags,
+}
+
+impl FlowParams {
+    pub fn deposit_cap(&self, tranche: Tranche) -> DepositCap {
+        match tranche {
+            Tranche::Junior => self.junior_deposit_cap,
+            Tranche::Senior => self.senior_deposit_cap,
+        }
     }
 }
 
-/// The books as of `now`: [`STATE`] with the premium unlocked by then booked into the prices.
-/// Every operation and query that reads a price loads the books through it.
-pub fn load_state(storage: &dyn Storage, now: Timestamp) -> Result<FundState, ContractError> {
-    let mut state = STATE.load(storage)?;
-    state.unlock(now)?;
-    Ok(state)
+/// What a premium reads: the split weights and the unlock period.
+#[cw_serde]
+pub struct PremiumParams {
+    pub junior_weight: u32,
+    pub senior_weight: u32,
+    pub premium_unlock_seconds: u64,
+}
+
+/// What a covered shortfall reads (and the coverage target, read only by queries).
+#[cw_serde]
+pub struct PayoutParams {
+    pub max_payout_bps: u16,
+    pub payout_window_seconds: u64,
+    pub min_remaining: Uint128,
+    pub target_coverage_bps: u32,
+}
+
+/// The governed parameters and the pause switches, from their three records (for governance
+/// operations and queries).
+pub fn load_params(storage: &dyn Storage) -> Result<(FundParams, PauseFlags), ContractError> {
+    let flow = FLOW_PARAMS.load(storage)?;
+    let premium = PREMIUM_PARAMS.load(storage)?;
+    let payout = PAYOUT_PARAMS.load(storage)?;
+    let params = FundParams {
+        cooldown_seconds: flow.cooldown_seconds,
+        claim_window_seconds: flow.claim_window_seconds,
+        junior_weight: premium.junior_weight,
+        senior_weight: premium.senior_weight,
+        min_junior_ratio: flow.min_junior_ratio,
+        max_payout_bps: payout.max_payout_bps,
+        payout_window_seconds: payout.payout_window_seconds,
+        junior_deposit_cap: flow.junior_deposit_cap,
+        senior_deposit_cap: flow.senior_deposit_cap,
+        target_coverage_bps: payout.target_coverage_bps,
+        min_remaining: payout.min_remaining,
+        premium_unlock_seconds: premium.premium_unlock_seconds,
+    };
+    Ok((params, flow.pause))
+}
+
+/// Writes the governed parameters and the pause switches into their three records.
+pub fn save_params(
+    storage: &mut dyn Storage,
+    params: &FundParams,
+    pause: PauseFlags,
+) -> Result<(), ContractError> {
+    FLOW_PARAMS.save(
+        storage,
+        &FlowParams {
+            cooldown_seconds: params.cooldown_seconds,
+            claim_window_seconds: params.claim_window_seconds,
+            min_junior_ratio: params.min_junior_ratio,
+            junior_deposit_cap: params.junior_deposit_cap,
+            senior_deposit_cap: params.senior_deposit_cap,
+            pause,
+        },
+    )?;
+    PREMIUM_PARAMS.save(
+        storage,
+        &PremiumParams {
+            junior_weight: params.junior_weight,
+            senior_weight: params.senior_weight,
+            premium_unlock_seconds: params.premium_unlock_seconds,
+        },
+    )?;
+    PAYOUT_PARAMS.save(
+        storage,
+        &PayoutParams {
+            max_payout_bps: params.max_payout_bps,
+            payout_window_seconds: params.payout_window_seconds,
+            min_remaining: params.min_remaining,
+            target_coverage_bps: params.target_coverage_bps,
+        },
+    )?;
+    Ok(())
+}
+
+/// The single record versions before the hot/cold split kept the books in (key `state`);
+/// `migrate` moves it into [`BOOKS`], [`RESERVE`], [`PAYOUT_WINDOW`] and [`OPEN_INTEREST`].
+#[cw_serde]
+pub struct LegacyFundState {
+    pub junior: TrancheState,
+    pub senior: TrancheState,
+    pub reserve: Uint128,
+    pub open_interest: Uint128,
+    pub window_start: Timestamp,
+    pub window_end: Timestamp,
+    pub window_start_assets: Uint128,
+    pub window_paid: Uint128,
 }
 
 /// A withdrawal request as stored; the price at request is kept as the exact fraction
@@ -210,14 +369,30 @@ impl IndexList<WithdrawalRequest> for RequestIndexes<'_> {
     }
 }
 
-/// Addresses, denom and share tokens.
+/// Addresses, denom and share tokens. Cold: written by the instantiate replies and
+/// `UpdateConfig`.
 pub const CONFIG: Item<Config> = Item::new("config");
-/// Governed economic parameters.
-pub const PARAMS: Item<FundParams> = Item::new("params");
-/// Pause switches.
-pub const PAUSE: Item<PauseFlags> = Item::new("pause");
-/// Tranche books, reserve, open interest and payout window.
-pub const STATE: Item<FundState> = Item::new("state");
+/// Cold: what deposits, withdrawal requests and claims check ([`FlowParams`]).
+pub const FLOW_PARAMS: Item<FlowParams> = Item::new("params");
+/// Cold: what a premium reads ([`PremiumParams`]).
+pub const PREMIUM_PARAMS: Item<PremiumParams> = Item::new("premium_params");
+/// Cold: what a covered shortfall reads ([`PayoutParams`]).
+pub const PAYOUT_PARAMS: Item<PayoutParams> = Item::new("payout_params");
+/// Hot: the books of each tranche by [`tranche_key`], written by the operations on it.
+pub const BOOKS: Map<u8, TrancheState> = Map::new("books");
+/// Hot: the reserve, written by claims that forfeit, premiums no tranche can take and losses.
+pub const RESERVE: Item<Uint128> = Item::new("reserve");
+/// Hot: the payout window, written by covered shortfalls.
+pub const PAYOUT_WINDOW: Item<PayoutWindow> = Item::new("payout_window");
+/// Hot: the open-interest notional last reported by the engine.
+pub const OPEN_INTEREST: Item<Uint128> = Item::new("open_interest");
+/// The books of versions before the split; moved by `migrate`.
+pub const LEGACY_STATE: Item<LegacyFundState> = Item::new("state");
+/// The parameters of versions before the split, under the key [`FLOW_PARAMS`] now has;
+/// moved by `migrate` (it is recognised by [`LEGACY_PAUSE`] being stored).
+pub const LEGACY_PARAMS: Item<FundParams> = Item::new("params");
+/// The pause switches of versions before the split; moved into [`FLOW_PARAMS`] by `migrate`.
+pub const LEGACY_PAUSE: Item<PauseFlags> = Item::new("pause");
 /// Id the next withdrawal request gets.
 pub const NEXT_REQUEST_ID: Item<u64> = Item::new("next_request_id");
 /// Loss ledger by (engine epoch, shortfall id); presence of a key also marks it as paid.

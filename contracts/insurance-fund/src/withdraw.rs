@@ -10,8 +10,8 @@ use crate::error::ContractError;
 use crate::math::{check_subordination, check_subordination_after_exits, Price};
 use crate::premium::{checkpoint_hour, save_checkpoint};
 use crate::state::{
-    load_state, requests, tranche_key, Config, FundState, WithdrawalRequest, CONFIG,
-    NEXT_REQUEST_ID, PARAMS, PAUSE, RESTARTS, STATE,
+    load_books, requests, save_books, tranche_key, Config, TrancheState, WithdrawalRequest, BOOKS,
+    CONFIG, FLOW_PARAMS, NEXT_REQUEST_ID, RESERVE, RESTARTS,
 };
 
 /// cw20 hook: only the fund's own share tokens are accepted.
@@ -48,20 +48,21 @@ fn request_withdrawal(
     if shares.is_zero() {
         return Err(ContractError::ZeroAmount);
     }
-    if PAUSE.load(deps.storage)?.withdrawals {
+    let params = FLOW_PARAMS.load(deps.storage)?;
+    if params.pause.withdrawals {
         return Err(ContractError::WithdrawalsPaused);
     }
-    let params = PARAMS.load(deps.storage)?;
-    let mut state = load_state(deps.storage, env.block.time)?;
-    let books = state.tranche_mut(tranche);
-    let price = Price::of(books)?;
+    let now = env.block.time;
+    let mut books = load_books(deps.storage, tranche, now)?;
+    let price = Price::of(&books)?;
     books.pending_shares = books.pending_shares.checked_add(shares)?;
     if tranche == Tranche::Junior {
         // Refuse early what the claims would refuse: junior once this and every other pending
-        // junior request is paid.
-        check_subordination_after_exits(&state.junior, &state.senior, params.min_junior_ratio)?;
+        // junior request is paid. Senior's books are only read.
+        let senior = load_books(deps.storage, Tranche::Senior, now)?;
+        check_subordination_after_exits(&books, &senior, params.min_junior_ratio)?;
     }
-    STATE.save(deps.storage, &state)?;
+    save_books(deps.storage, tranche, &books)?;
 
     let id = NEXT_REQUEST_ID.may_load(deps.storage)?.unwrap_or(1);
     NEXT_REQUEST_ID.save(deps.storage, &(id + 1))?;
@@ -100,7 +101,8 @@ pub fn claim_withdrawal(
     id: u64,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    if PAUSE.load(deps.storage)?.withdrawals {
+    let params = FLOW_PARAMS.load(deps.storage)?;
+    if params.pause.withdrawals {
         return Err(ContractError::WithdrawalsPaused);
     }
     let request = load_owned(&deps, &info.sender, id)?;
@@ -120,29 +122,36 @@ pub fn claim_withdrawal(
     }
     let config = CONFIG.load(deps.storage)?;
     crate::shock::ensure_claims_open(deps.as_ref(), &config, now)?;
-    let params = PARAMS.load(deps.storage)?;
-    let mut state = load_state(deps.storage, now)?;
-    let (payout, forfeit) = settle_claim(&mut state, &request)?;
+    let mut books = load_books(deps.storage, request.tranche, now)?;
+    let mut to_reserve = Uint128::zero();
+    let payout = settle_claim(&mut books, &mut to_reserve, &request)?;
     // Judged on the books after the claim, so what the last claim of junior moves to the
     // reserve counts as leaving junior: the reserve is not subordinated capital.
-    let to_reserve = forfeit.checked_add(release_ownerless(&mut state, request.tranche)?)?;
+    release_ownerless(&mut books, &mut to_reserve)?;
     if request.tranche == Tranche::Junior {
+        // Senior's collateral (assets plus locked premium) does not move with its unlock, so
+        // it is read as stored.
+        let senior = BOOKS.load(deps.storage, tranche_key(Tranche::Senior))?;
         check_subordination(
-            state.junior.collateral()?,
-            state.senior.collateral()?,
+            books.collateral()?,
+            senior.collateral()?,
             params.min_junior_ratio,
         )?;
     }
-    if state.tranche(request.tranche).supply.is_zero() {
+    if books.supply.is_zero() {
         // The tranche restarts at the opening price; yields are measured from here on.
-        save_checkpoint(deps.storage, now, request.tranche, &state)?;
+        save_checkpoint(deps.storage, now, request.tranche, &books)?;
         RESTARTS.save(
             deps.storage,
             tranche_key(request.tranche),
             &checkpoint_hour(now),
         )?;
     }
-    STATE.save(deps.storage, &state)?;
+    save_books(deps.storage, request.tranche, &books)?;
+    if !to_reserve.is_zero() {
+        let reserve = RESERVE.load(deps.storage)?.checked_add(to_reserve)?;
+        RESERVE.save(deps.storage, &reserve)?;
+    }
     requests().remove(deps.storage, id)?;
 
     let mut msgs: Vec<CosmosMsg> = vec![WasmMsg::Execute {
@@ -173,17 +182,18 @@ pub fn claim_withdrawal(
         .add_attribute("to_reserve", to_reserve))
 }
 
-/// Takes a claimed request's shares off the books (unlocked up to now) and returns (payout,
-/// forfeit). The shares leave with their value at today's price and their pro-rata part of the
-/// locked premium, `floor(locked * shares / supply)`, both rounded down so the shares that stay
-/// never lose. The owner is paid at most the request price; what the shares forfeit (their
-/// value above the payout, and their locked premium) goes to the reserve, never to the holders
-/// who stay or come later, so the unlock per remaining share is unchanged.
+/// Takes a claimed request's shares off its tranche's books (unlocked up to now), adds what
+/// they forfeit to `to_reserve` and returns the payout. The shares leave with their value at
+/// today's price and their pro-rata part of the locked premium,
+/// `floor(locked * shares / supply)`, both rounded down so the shares that stay never lose.
+/// The owner is paid at most the request price; what the shares forfeit (their value above the
+/// payout, and their locked premium) goes to the reserve, never to the holders who stay or
+/// come later, so the unlock per remaining share is unchanged.
 pub fn settle_claim(
-    state: &mut FundState,
+    books: &mut TrancheState,
+    to_reserve: &mut Uint128,
     request: &WithdrawalRequest,
-) -> Result<(Uint128, Uint128), ContractError> {
-    let books = state.tranche_mut(request.tranche);
+) -> Result<Uint128, ContractError> {
     let price_now = Price::of(books)?;
     let value = price_now.value_floor(request.shares)?;
     let payout = request_price(request)
@@ -200,25 +210,25 @@ pub fn settle_claim(
     books.supply = books.supply.checked_sub(request.shares)?;
     books.pending_shares = books.pending_shares.checked_sub(request.shares)?;
     let forfeit = value.checked_sub(payout)?.checked_add(locked_part)?;
-    state.reserve = state.reserve.checked_add(forfeit)?;
-    Ok((payout, forfeit))
+    *to_reserve = to_reserve.checked_add(forfeit)?;
+    Ok(payout)
 }
 
-/// After the last share of `tranche` is burned, moves what its books still hold (assets and
-/// locked premium) to the reserve and returns the amount. Nobody owns it: the rounding the
-/// virtual offset kept, and premium left on books stored by earlier versions. In the reserve it is the first layer of the
-/// waterfall and governance can allocate it; the tranche starts afresh at the opening price.
+/// After the last share of a tranche is burned, moves what its books still hold (assets and
+/// locked premium) to `reserve` and returns the amount. Nobody owns it: the rounding the
+/// virtual offset kept, and premium left on books stored by earlier versions. In the reserve it
+/// is the first layer of the waterfall and governance can allocate it; the tranche starts
+/// afresh at the opening price.
 pub fn release_ownerless(
-    state: &mut FundState,
-    tranche: Tranche,
+    books: &mut TrancheState,
+    reserve: &mut Uint128,
 ) -> Result<Uint128, ContractError> {
-    let books = state.tranche_mut(tranche);
     if !books.supply.is_zero() {
         return Ok(Uint128::zero());
     }
     let left = std::mem::take(&mut books.assets).checked_add(books.locked)?;
     books.clear_lock();
-    state.reserve = state.reserve.checked_add(left)?;
+    *reserve = reserve.checked_add(left)?;
     Ok(left)
 }
 
@@ -261,10 +271,10 @@ fn return_shares(
     sender: Addr,
 ) -> Result<Response, ContractError> {
     let config: Config = CONFIG.load(deps.storage)?;
-    let mut state = STATE.load(deps.storage)?;
-    let books = state.tranche_mut(request.tranche);
+    let key = tranche_key(request.tranche);
+    let mut books = BOOKS.load(deps.storage, key)?;
     books.pending_shares = books.pending_shares.checked_sub(request.shares)?;
-    STATE.save(deps.storage, &state)?;
+    BOOKS.save(deps.storage, key, &books)?;
     requests().remove(deps.storage, id)?;
 
     let transfer = WasmMsg::Execute {

@@ -495,3 +495,37 @@ impl Dao {
         self.suite.gov_balance(&self.suite.gov().treasury)
     }
 }
+
+/// Stores proposal `id` as governance versions before the hot/cold split did: one record under
+/// `proposals` holding its text, terms and progress together, without `strip` (fields those
+/// versions did not store yet), and no `terms` or `progress` record. The code as it is now
+/// reads such a proposal from that record until it first writes its terms or progress.
+pub fn store_as_legacy_proposal(suite: &mut Suite, id: u64, strip: &[&str]) {
+    use governance::state::{PROGRESS, PROPOSALS, TERMS};
+    let gov = suite.gov().contract.clone();
+    let mut storage = suite.app.contract_storage_mut(&gov);
+    let mut whole = serde_json::Map::new();
+    for key in [
+        PROPOSALS.key(id).to_vec(),
+        TERMS.key(id).to_vec(),
+        PROGRESS.key(id).to_vec(),
+    ] {
+        let stored = storage
+            .get(&key)
+            .expect("a proposal stored in three records");
+        let value: serde_json::Value = serde_json::from_slice(&stored).unwrap();
+        whole.extend(value.as_object().unwrap().clone());
+        storage.remove(&key);
+    }
+    // The whole record always held these, null when unset.
+    for field in ["passed_at", "execution_error"] {
+        whole.entry(field).or_insert(serde_json::Value::Null);
+    }
+    for field in strip {
+        whole.remove(*field).expect("field present");
+    }
+    storage.set(
+        &PROPOSALS.key(id),
+        &serde_json::to_vec(&serde_json::Value::Object(whole)).unwrap(),
+    );
+}

@@ -1016,15 +1016,17 @@ fn migrate_moves_what_an_emptied_tranche_still_holds_to_the_reserve() {
         .app
         .send_tokens(bob, fund.clone(), &coins(5, DENOM))
         .unwrap();
-    let mut state: serde_json::Value =
-        serde_json::from_slice(&suite.app.contract_storage(&fund).get(b"state").unwrap()).unwrap();
-    assert_eq!(state["junior"]["supply"], "0");
-    assert_eq!(state["junior"]["assets"], "0");
-    state["junior"]["assets"] = "5".into();
+    let junior_key = insurance_fund::state::BOOKS.key(0);
+    let mut junior: serde_json::Value =
+        serde_json::from_slice(&suite.app.contract_storage(&fund).get(&junior_key).unwrap())
+            .unwrap();
+    assert_eq!(junior["supply"], "0");
+    assert_eq!(junior["assets"], "0");
+    junior["assets"] = "5".into();
     suite
         .app
         .contract_storage_mut(&fund)
-        .set(b"state", &serde_json::to_vec(&state).unwrap());
+        .set(&junior_key, &serde_json::to_vec(&junior).unwrap());
     assert_eq!(suite.state().junior.assets, Uint128::new(5));
 
     let governor = suite.governor.clone();

@@ -7,9 +7,10 @@
 //! refused step must fail with exactly the typed error the model predicts. Together with the
 //! Suite's own checks this covers invariants 3 to 9 of `docs/testing.md#invariants`.
 //!
-//! The model books the premium unlock at exactly the steps that write the fund's books
-//! (deposits, premiums, allocations, shortfalls, requests and claims that succeed; not cancels,
-//! expiries, refused steps or queries), since each booking rounds down on its own.
+//! The model books a tranche's premium unlock at exactly the steps that write that tranche's
+//! books (deposits, requests and claims of it, premiums and allocations it receives, shortfalls
+//! that reach it, when they succeed; not cancels, expiries, refused steps, queries, or steps on
+//! the other tranche), since each booking rounds down on its own.
 //!
 //! Every claim, wherever it happens, checks: the owner receives exactly the model's payout;
 //! the `to_reserve` attribute is the model's forfeit (the shares' value above the payout plus
@@ -286,11 +287,25 @@ impl Books {
         &self.reserve + self.junior.collateral() + self.senior.collateral()
     }
 
+    /// Puts back the books of `t` as `stored` holds them: the contract books a tranche's
+    /// unlock only when an operation writes that tranche's books.
+    fn unbook(&mut self, stored: &Books, t: Tranche) {
+        *self.tranche_mut(t) = stored.tranche(t).clone();
+    }
+
     /// The books as the `State` query shows them at `now` (unlocked, not stored).
     fn at(&self, now: u64) -> Books {
         let mut b = self.clone();
         b.unlock(now);
         b
+    }
+}
+
+/// The other tranche.
+fn other(t: Tranche) -> Tranche {
+    match t {
+        Tranche::Junior => Tranche::Senior,
+        Tranche::Senior => Tranche::Junior,
     }
 }
 
@@ -388,6 +403,7 @@ impl Model {
         if t == Tranche::Senior {
             self.subordination_after_exits(&b)?;
         }
+        b.unbook(&self.b, other(t));
         self.b = b;
         self.cash[user] -= &a;
         self.shares[user][idx(t)] += &shares;
@@ -399,6 +415,7 @@ impl Model {
     fn premium(&mut self, now: u64, amount: u128) {
         let p = int(amount);
         self.payer -= &p;
+        let stored = self.b.clone();
         self.b.unlock(now);
         let earning = |m: &ModelTranche| {
             if m.supply.is_zero() {
@@ -410,6 +427,7 @@ impl Model {
         let wj = earning(&self.b.junior) * self.params.junior_weight;
         let ws = earning(&self.b.senior) * self.params.senior_weight;
         if (&wj + &ws).is_zero() {
+            self.b = stored;
             self.b.reserve += p;
             return;
         }
@@ -418,6 +436,12 @@ impl Model {
         let period = self.params.premium_unlock_seconds;
         self.b.junior.lock(&to_junior, now, period);
         self.b.senior.lock(&to_senior, now, period);
+        // Only the tranches that receive premium are written (and so booked).
+        for (t, part) in [(Tranche::Junior, &to_junior), (Tranche::Senior, &to_senior)] {
+            if part.is_zero() {
+                self.b.unbook(&stored, t);
+            }
+        }
         if !to_senior.is_zero() {
             self.excuse_junior_requests();
         }
@@ -454,6 +478,7 @@ impl Model {
         if t == Tranche::Senior {
             self.subordination_after_exits(&b)?;
         }
+        b.unbook(&self.b, other(t));
         self.b = b;
         Ok(())
     }
@@ -465,6 +490,7 @@ impl Model {
         if self.covered.contains(&id) {
             return Err(ContractError::ShortfallAlreadyCovered { id });
         }
+        let stored = self.b.clone();
         let b = &mut self.b;
         b.unlock(now);
         if now >= b.window_end {
@@ -500,11 +526,18 @@ impl Model {
             }
             books.assets -= assets;
         }
-        let paid = from_reserve
+        let paid = &from_reserve
             + &from_junior_locked
             + &from_junior_assets
-            + from_senior_locked
-            + from_senior_assets;
+            + &from_senior_locked
+            + &from_senior_assets;
+        // Only the tranches the loss reaches are written (and so booked).
+        if (&from_junior_locked + &from_junior_assets).is_zero() {
+            b.unbook(&stored, Tranche::Junior);
+        }
+        if (&from_senior_locked + &from_senior_assets).is_zero() {
+            b.unbook(&stored, Tranche::Senior);
+        }
         b.window_paid += &paid;
         self.engine_received += &paid;
         self.covered.push(id);
@@ -528,6 +561,7 @@ impl Model {
         if t == Tranche::Junior {
             self.subordination_after_exits(&b)?;
         }
+        b.unbook(&self.b, other(t));
         self.b = b;
         self.shares[user][idx(t)] -= shares;
         let cooldown_end = now + self.params.cooldown_seconds;
@@ -608,6 +642,7 @@ impl Model {
         if req.tranche == Tranche::Junior {
             self.subordination(&b.junior.collateral(), &b.senior.collateral())?;
         }
+        b.unbook(&self.b, other(req.tranche));
         self.b = b;
         self.cash[req.owner] += &payout;
         self.requests.remove(&id);

@@ -6,7 +6,7 @@
 
 use cosmwasm_std::{Addr, Decimal, StdResult, Uint128};
 use governance::ContractError as GovError;
-use tranche_perps_testing::gov::{Dao, CAROL_KEEPS_50, VOTERS};
+use tranche_perps_testing::gov::{store_as_legacy_proposal, Dao, CAROL_KEEPS_50, VOTERS};
 use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, ONE};
 use tranche_perps_types::fund::FundParamsUpdate;
@@ -41,10 +41,9 @@ fn pause_deposits() -> Action {
     }
 }
 
-/// Rewrites the stored JSON of proposal `id` without `fields`, as earlier code stored it.
+/// Stores proposal `id` as earlier code stored it: one record, without `fields`.
 fn strip_proposal_fields(suite: &mut Suite, id: u64, fields: &[&str]) {
-    let key = governance::state::PROPOSALS.key(id).to_vec();
-    strip_fields(suite, &key, None, fields);
+    store_as_legacy_proposal(suite, id, fields);
 }
 
 /// Rewrites the stored JSON under `key` without `fields` (of the object at `inside`, if any).
@@ -267,7 +266,7 @@ fn migrate_records_versions_keeps_the_settings_and_refuses_newer_or_foreign_code
     // the same version: a no-op upgrade that records it
     assert_eq!(
         migrate(&mut suite, &admin, &contract, code_id).unwrap(),
-        format!("action=migrate from_version={version} to_version={version}")
+        format!("action=migrate from_version={version} to_version={version} split_records=0")
     );
     assert_eq!(config(&suite), before);
 
@@ -280,7 +279,7 @@ fn migrate_records_versions_keeps_the_settings_and_refuses_newer_or_foreign_code
     .unwrap();
     assert_eq!(
         migrate(&mut suite, &admin, &contract, code_id).unwrap(),
-        format!("action=migrate from_version=0.0.1 to_version={version}")
+        format!("action=migrate from_version=0.0.1 to_version={version} split_records=0")
     );
     let stored = cw2::query_contract_info(&suite.app.wrap(), contract.to_string()).unwrap();
     assert_eq!(

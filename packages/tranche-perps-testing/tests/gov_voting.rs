@@ -6,10 +6,9 @@
 use cosmwasm_std::{to_json_binary, Addr, Decimal, Timestamp, Uint128};
 use cw20::Cw20ExecuteMsg;
 use cw_multi_test::Executor;
-use governance::state::Proposal;
+use governance::state::{Progress, ProposalTerms};
 use governance::tally::outcome;
 use governance::ContractError as GovError;
-use serde_json::json;
 use tranche_perps_testing::gov::{GovRecords, GovResult, VOTERS};
 use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{Suite, ONE};
@@ -525,25 +524,27 @@ fn votes_after_the_period_are_refused() {
 /// the final outcome for every way the remaining power can vote (including not voting).
 #[test]
 fn early_outcome_never_contradicts_a_possible_final_outcome() {
-    let proposal = |total: u128, tally: Tally, rules: VotingRules| Proposal {
-        title: "t".into(),
-        description: String::new(),
-        actions: vec![],
-        proposer: Addr::unchecked("p"),
-        deposit: Uint128::zero(),
-        status: ProposalStatus::Open,
-        rules,
-        refund_rejected: Some(true),
-        start_height: 1,
-        total_power: Uint128::new(total),
-        tally,
-        voting_end: Timestamp::from_seconds(100),
-        timelock_seconds: 0,
-        risky: false,
-        exit_window_seconds: None,
-        passed_at: None,
-        execution_error: None,
-        deposit_settled: true,
+    let proposal = |total: u128, tally: Tally, rules: VotingRules| {
+        let terms = ProposalTerms {
+            proposer: Addr::unchecked("p"),
+            deposit: Uint128::zero(),
+            rules,
+            refund_rejected: Some(true),
+            start_height: 1,
+            total_power: Uint128::new(total),
+            voting_end: Timestamp::from_seconds(100),
+            timelock_seconds: 0,
+            risky: false,
+            exit_window_seconds: None,
+        };
+        let progress = Progress {
+            status: ProposalStatus::Open,
+            tally,
+            passed_at: None,
+            execution_error: None,
+            deposit_settled: true,
+        };
+        (terms, progress)
     };
     let rule_sets = [
         VotingRules::default(),
@@ -573,7 +574,7 @@ fn early_outcome_never_contradicts_a_possible_final_outcome() {
                 for a in 0..=total - y - n {
                     for v in 0..=total - y - n - a {
                         let p = proposal(total, t(y, n, a, v), rules.clone());
-                        let early = outcome(&p, Timestamp::from_seconds(1));
+                        let early = outcome(&p.0, &p.1, Timestamp::from_seconds(1));
                         if early == ProposalStatus::Open {
                             continue;
                         }
@@ -587,7 +588,7 @@ fn early_outcome_never_contradicts_a_possible_final_outcome() {
                                             t(y + dy, n + dn, a + da, v + dv),
                                             rules.clone(),
                                         );
-                                        let fin = outcome(&q, Timestamp::from_seconds(100));
+                                        let fin = outcome(&q.0, &q.1, Timestamp::from_seconds(100));
                                         assert_eq!(
                                             early, fin,
                                             "{rules:?} tally {y}/{n}/{a}/{v} + {dy}/{dn}/{da}/{dv}"
@@ -886,17 +887,7 @@ fn a_proposal_stored_before_refund_rejected_existed_still_loads_and_refunds() {
     let gov = suite.gov().contract.clone();
     stake_all(&mut suite, 500, 300, 100);
     let id = suite.propose(&alice, "pause", vec![pause()]).unwrap();
-    let mut key = vec![0u8, 9];
-    key.extend_from_slice(b"proposals");
-    key.extend_from_slice(&id.to_be_bytes());
-    {
-        let mut storage = suite.app.contract_storage_mut(&gov);
-        let stored = storage.get(&key).expect("stored proposal");
-        let mut json: serde_json::Value = serde_json::from_slice(&stored).unwrap();
-        let fields = json.as_object_mut().unwrap();
-        assert_eq!(fields.remove("refund_rejected"), Some(json!(true)));
-        storage.set(&key, &serde_json::to_vec(&json).unwrap());
-    }
+    tranche_perps_testing::gov::store_as_legacy_proposal(&mut suite, id, &["refund_rejected"]);
     assert!(suite.proposal(id).refund_rejected);
     suite.vote(&alice, id, Vote::No).unwrap();
     suite.vote(&bob, id, Vote::No).unwrap();

@@ -173,6 +173,166 @@ fn assert_engine_moved(name: &str, got: &[Record], want: &[Record], status: Opti
     assert_eq!(STRESS_STATUS.may_load(&got).unwrap(), status, "{name}");
 }
 
+/// Every key of the engine's namespaces in [`ENGINE_MOVED`] in `dump` but cw2's, for
+/// [`assert_storage`] to skip once [`assert_engine_moved`] has checked them.
+fn engine_keys(dump: &Dump) -> Vec<String> {
+    dump.storage["engine"]
+        .iter()
+        .map(|r| r.key.clone())
+        .filter(|key| ENGINE_MOVED.contains(&namespace(key).as_str()) && *key != cw2_key())
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).expect("stored JSON")
+}
+
+/// `value` read as `T` (as the code reads the record) and written back as the code writes it.
+fn retyped<T: serde::de::DeserializeOwned + serde::Serialize>(value: serde_json::Value) -> String {
+    let typed: T = serde_json::from_value(value).expect("a record the code reads");
+    cosmwasm_std::to_json_string(&typed).expect("serializes")
+}
+
+/// The storage of `dump` in the layout of the fund and governance before the hot/cold split,
+/// the layout of the fixtures: the fund's books (`books` of each tranche, `reserve`,
+/// `payout_window`, `open_interest`) merged into its one record `state`, its three parameter
+/// records into `params` and `pause`; governance's `staking_token` into `config`, and each
+/// proposal's `terms` and `progress` into its record under `proposals`. Every record so made,
+/// and the records of those keys already in that layout, are read with the types of that layout
+/// and written back, so a field the fixture version did not store yet reads as the code reads
+/// it (its serde default) on both sides.
+fn previous_layout(dump: &Dump) -> Dump {
+    use governance::state::{
+        LegacyConfig, LegacyProposal, PROGRESS, PROPOSALS, STAKING_TOKEN, TERMS,
+    };
+    use insurance_fund::state::{
+        LegacyFundState, BOOKS, OPEN_INTEREST, PAYOUT_PARAMS, PAYOUT_WINDOW, PREMIUM_PARAMS,
+        RESERVE,
+    };
+    use tranche_perps_types::fund::{FundParams, PauseFlags};
+    let mut out = dump.clone();
+    let take = |records: &mut std::collections::BTreeMap<String, String>, key: &[u8]| {
+        records.remove(&hex(key)).map(|v| json(&v))
+    };
+    if let Some(records) = out.storage.get_mut("fund") {
+        let mut map: std::collections::BTreeMap<String, String> =
+            records.drain(..).map(|r| (r.key, r.value)).collect();
+        if let Some(junior) = take(&mut map, &BOOKS.key(0)) {
+            let senior = take(&mut map, &BOOKS.key(1)).expect("senior books");
+            let window = take(&mut map, PAYOUT_WINDOW.as_slice()).expect("payout window");
+            let state = serde_json::json!({
+                "junior": junior,
+                "senior": senior,
+                "reserve": take(&mut map, RESERVE.as_slice()).expect("reserve"),
+                "open_interest": take(&mut map, OPEN_INTEREST.as_slice()).expect("open interest"),
+                "window_start": window["start"],
+                "window_end": window["end"],
+                "window_start_assets": window["start_assets"],
+                "window_paid": window["paid"],
+            });
+            map.insert(hex(b"state"), state.to_string());
+        }
+        if let Some(premium) = take(&mut map, PREMIUM_PARAMS.as_slice()) {
+            let payout = take(&mut map, PAYOUT_PARAMS.as_slice()).expect("payout params");
+            let mut params = take(&mut map, b"params").expect("flow params");
+            let pause = params
+                .as_object_mut()
+                .unwrap()
+                .remove("pause")
+                .expect("pause");
+            for part in [premium, payout] {
+                params
+                    .as_object_mut()
+                    .unwrap()
+                    .extend(part.as_object().unwrap().clone());
+            }
+            map.insert(hex(b"params"), params.to_string());
+            map.insert(hex(b"pause"), pause.to_string());
+        }
+        for (key, retype) in [
+            (hex(b"state"), retyped::<LegacyFundState> as fn(_) -> String),
+            (hex(b"params"), retyped::<FundParams>),
+            (hex(b"pause"), retyped::<PauseFlags>),
+        ] {
+            if let Some(value) = map.get_mut(&key) {
+                *value = retype(json(value));
+            }
+        }
+        *records = map
+            .into_iter()
+            .map(|(key, value)| Record { key, value })
+            .collect();
+    }
+    if let Some(records) = out.storage.get_mut("governance") {
+        let mut map: std::collections::BTreeMap<String, String> =
+            records.drain(..).map(|r| (r.key, r.value)).collect();
+        if let Some(token) = take(&mut map, STAKING_TOKEN.as_slice()) {
+            let mut config = take(&mut map, b"config").expect("config");
+            config
+                .as_object_mut()
+                .unwrap()
+                .insert("staking_token".to_string(), token);
+            map.insert(hex(b"config"), config.to_string());
+        }
+        let config_key = hex(b"config");
+        let config = retyped::<LegacyConfig>(json(&map[&config_key]));
+        map.insert(config_key, config);
+        let prefix = hex(&PROPOSALS.key(0)[..PROPOSALS.key(0).len() - 8]);
+        let ids: Vec<u64> = map
+            .keys()
+            .filter_map(|k| k.strip_prefix(&prefix))
+            .map(|id| u64::from_str_radix(id, 16).expect("proposal id"))
+            .collect();
+        for id in ids {
+            let mut whole = json(&map[&hex(&PROPOSALS.key(id))]);
+            let fields = whole.as_object_mut().unwrap();
+            if let Some(terms) = take(&mut map, &TERMS.key(id)) {
+                fields.extend(terms.as_object().unwrap().clone());
+            }
+            if let Some(progress) = take(&mut map, &PROGRESS.key(id)) {
+                // The whole record held these, null when unset; the progress leaves them out.
+                fields.insert("passed_at".to_string(), serde_json::Value::Null);
+                fields.insert("execution_error".to_string(), serde_json::Value::Null);
+                fields.extend(progress.as_object().unwrap().clone());
+            }
+            map.insert(hex(&PROPOSALS.key(id)), retyped::<LegacyProposal>(whole));
+        }
+        *records = map
+            .into_iter()
+            .map(|(key, value)| Record { key, value })
+            .collect();
+    }
+    out
+}
+
+/// Runs the migration of `name` to the code as it is now.
+fn migrate_to_now(suite: &mut Suite, fixture: &str, name: &str, admin: &cosmwasm_std::Addr) {
+    let addresses = contracts(suite);
+    let code_id = match name {
+        "fund" => suite.app.store_code(fund_contract()),
+        "engine" => suite.app.store_code(engine_contract()),
+        "governance" => suite.app.store_code(governance_contract()),
+        _ => suite.app.store_code(cw20_contract()),
+    };
+    let res = suite
+        .app
+        .migrate_contract(admin.clone(), addresses[name].clone(), &Empty {}, code_id)
+        .unwrap_or_else(|err| panic!("{fixture}: {name} migrates: {err:#}"));
+    let attrs = tranche_perps_testing::wasm_attrs(&res);
+    assert!(
+        attrs.contains(&format!("to_version={}", env!("CARGO_PKG_VERSION"))),
+        "{fixture}: {name} reports its new version: {attrs:?}"
+    );
+    let stored: cw2::ContractVersion =
+        cw2::get_contract_version(suite.app.contract_storage(&addresses[name]).as_ref())
+            .expect("cw2 version");
+    assert_eq!(stored.version, env!("CARGO_PKG_VERSION"));
+}
+
 /// cw2's key, `contract_info`, in the hex of the fixtures.
 fn cw2_key() -> String {
     b"contract_info"
@@ -187,33 +347,44 @@ fn marketing_keys() -> [String; 2] {
         .map(|key| key.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// The fund and governance stored their books, parameters, configuration and proposals in
+/// another layout before the hot/cold split (the layout of these fixtures); their `migrate`,
+/// which runs with the code upgrade on chain, moves what it must. So those two are migrated
+/// before the code as it is now answers and plays on, and their storage is compared in the
+/// fixtures' layout ([`previous_layout`]): the same values under the old keys.
 #[test]
 fn every_fixture_loads_answers_and_plays_on() {
     for fixture in committed() {
         let mut suite = fixture_suite();
         load(&mut suite, &fixture.start);
         assert_storage(&fixture.name, &dump(&suite), &fixture.start, &[]);
+        let (governor, operator) = (suite.addr("governor"), suite.addr("operator"));
+        migrate_to_now(&mut suite, &fixture.name, "fund", &governor);
+        migrate_to_now(&mut suite, &fixture.name, "governance", &operator);
+        let skip = [cw2_key()];
+        let (start, end) = (
+            previous_layout(&fixture.start),
+            previous_layout(&fixture.end),
+        );
+        assert_storage(
+            &fixture.name,
+            &previous_layout(&dump(&suite)),
+            &start,
+            &skip,
+        );
         assert_queries(&fixture.name, &answer_queries(&suite), &fixture.queries);
         assert_continuation(&fixture.name, &mut suite, &fixture.continuation);
-        // Played on without a migration, every market the continuation writes moves to this
-        // version's layout and every position it writes is counted in the stress buckets.
-        let end = dump(&suite);
+        // The engine played on without a migration: every market the continuation writes moves
+        // to this version's layout and every position it writes is counted in the stress
+        // buckets.
+        let now = dump(&suite);
         let engine = &fixture.end.storage["engine"];
-        assert_engine_moved(&fixture.name, &end.storage["engine"], engine, None);
-        let mut skip = engine_keys(&end);
+        assert_engine_moved(&fixture.name, &now.storage["engine"], engine, None);
+        let mut skip = engine_keys(&now);
         skip.extend(engine_keys(&fixture.end));
-        assert_storage(&fixture.name, &end, &fixture.end, &skip);
+        skip.push(cw2_key());
+        assert_storage(&fixture.name, &previous_layout(&now), &end, &skip);
     }
-}
-
-/// Every key of the engine's namespaces in [`ENGINE_MOVED`] in `dump` but cw2's, for
-/// [`assert_storage`] to skip once [`assert_engine_moved`] has checked them.
-fn engine_keys(dump: &Dump) -> Vec<String> {
-    dump.storage["engine"]
-        .iter()
-        .map(|r| r.key.clone())
-        .filter(|key| ENGINE_MOVED.contains(&namespace(key).as_str()) && *key != cw2_key())
-        .collect()
 }
 
 /// Played from scratch, the journeys write the same storage as the committed fixtures in the
@@ -262,58 +433,79 @@ fn the_journeys_write_the_committed_storage() {
     }
 }
 
+/// Every contract migrates from the fixture version. The fund moves its single records of the
+/// previous layout into the records of this one and removes them: `state` into `books` (one per
+/// tranche), `reserve`, `payout_window` and `open_interest`; `params` and `pause` into `params`
+/// (the flow parameters and pause switches), `premium_params` and `payout_params`. Governance
+/// moves its staking token out of `config` into `staking_token`; its proposals keep their
+/// records until this code writes their terms or progress. Every query answers the same bytes,
+/// the journey plays on the same, and in the fixtures' layout ([`previous_layout`]) the storage
+/// holds the same values before and after.
 #[test]
 fn every_contract_migrates_from_the_fixture_version() {
+    use insurance_fund::state::{
+        BOOKS, OPEN_INTEREST, PAYOUT_PARAMS, PAYOUT_WINDOW, PREMIUM_PARAMS, RESERVE,
+    };
     for fixture in committed() {
         let mut suite = fixture_suite();
         load(&mut suite, &fixture.start);
-        let addresses = contracts(&suite);
         let (governor, operator) = (suite.addr("governor"), suite.addr("operator"));
-        let new_codes = [
-            ("fund", suite.app.store_code(fund_contract()), &governor),
-            ("engine", suite.app.store_code(engine_contract()), &governor),
-            (
-                "governance",
-                suite.app.store_code(governance_contract()),
-                &operator,
-            ),
-            // The share tokens ran plain cw20-base before 0.5.0; their admin is the fund's
-            // `token_admin`, the governor here.
-            (
-                "junior_token",
-                suite.app.store_code(cw20_contract()),
-                &governor,
-            ),
-            (
-                "senior_token",
-                suite.app.store_code(cw20_contract()),
-                &governor,
-            ),
-        ];
-        for (name, code_id, admin) in new_codes {
-            let res = suite
-                .app
-                .migrate_contract(admin.clone(), addresses[name].clone(), &Empty {}, code_id)
-                .unwrap_or_else(|err| panic!("{}: {name} migrates: {err:#}", fixture.name));
-            let attrs = tranche_perps_testing::wasm_attrs(&res);
+        // The share tokens ran plain cw20-base before 0.5.0; their admin is the fund's
+        // `token_admin`, the governor here.
+        for (name, admin) in [
+            ("fund", &governor),
+            ("engine", &governor),
+            ("governance", &operator),
+            ("junior_token", &governor),
+            ("senior_token", &governor),
+        ] {
+            migrate_to_now(&mut suite, &fixture.name, name, admin);
+        }
+        let now = dump(&suite);
+        let keys = |name: &str| -> Vec<String> {
+            now.storage[name].iter().map(|r| r.key.clone()).collect()
+        };
+        let (fund, gov) = (keys("fund"), keys("governance"));
+        for old in [b"state".as_slice(), b"pause"] {
             assert!(
-                attrs.contains(&format!("to_version={}", env!("CARGO_PKG_VERSION"))),
-                "{}: {name} reports its new version: {attrs:?}",
+                !fund.contains(&hex(old)),
+                "{}: fund removed {old:?}",
                 fixture.name
             );
-            let stored: cw2::ContractVersion =
-                cw2::get_contract_version(suite.app.contract_storage(&addresses[name]).as_ref())
-                    .expect("cw2 version");
-            assert_eq!(stored.version, env!("CARGO_PKG_VERSION"));
         }
+        for new in [
+            BOOKS.key(0).to_vec(),
+            BOOKS.key(1).to_vec(),
+            RESERVE.as_slice().to_vec(),
+            PAYOUT_WINDOW.as_slice().to_vec(),
+            OPEN_INTEREST.as_slice().to_vec(),
+            b"params".to_vec(),
+            PREMIUM_PARAMS.as_slice().to_vec(),
+            PAYOUT_PARAMS.as_slice().to_vec(),
+        ] {
+            assert!(
+                fund.contains(&hex(&new)),
+                "{}: fund wrote {new:?}",
+                fixture.name
+            );
+        }
+        assert!(gov.contains(&hex(b"staking_token")), "{}", fixture.name);
+        assert!(
+            !now.storage["governance"]
+                .iter()
+                .any(|r| r.key == hex(b"config") && r.value.contains("staking_token")),
+            "{}: the staking token left governance's config",
+            fixture.name
+        );
         // The engine's migration splits every market and sets the stress buckets rebuilding:
         // anyone rebuilds them.
+        let engine_addr = contracts(&suite)["engine"].clone();
         let keeper = suite.addr("keeper");
         let rebuild = EngineMsg::RebuildStress { limit: None };
         for page in 1.. {
             let res = suite
                 .app
-                .execute_contract(keeper.clone(), addresses["engine"].clone(), &rebuild, &[])
+                .execute_contract(keeper.clone(), engine_addr.clone(), &rebuild, &[])
                 .unwrap();
             if tranche_perps_testing::wasm_attrs(&res).contains(&"ready=true".to_string()) {
                 break;
@@ -332,7 +524,7 @@ fn every_contract_migrates_from_the_fixture_version() {
             let mut skip = engine_keys(&got);
             skip.extend(engine_keys(want));
             skip.push(cw2_key());
-            assert_storage(&name, &got, want, &skip);
+            assert_storage(&name, &previous_layout(&got), &previous_layout(want), &skip);
         }
     }
 }
