@@ -270,9 +270,9 @@ fn every_out_of_range_param_update_is_refused_and_changes_nothing() {
         ),
         (
             "payout_window_seconds",
-            "3599".into(),
+            "599".into(),
             FundParamsUpdate {
-                payout_window_seconds: Some(HOUR - 1),
+                payout_window_seconds: Some(10 * 60 - 1),
                 ..u()
             },
         ),

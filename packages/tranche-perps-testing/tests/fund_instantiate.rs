@@ -621,9 +621,9 @@ fn instantiate_rejects_every_parameter_outside_its_range() {
         ),
         (
             "payout_window_seconds",
-            "3599".into(),
+            "599".into(),
             FundParams {
-                payout_window_seconds: HOUR - 1,
+                payout_window_seconds: 10 * 60 - 1,
                 ..d()
             },
         ),
