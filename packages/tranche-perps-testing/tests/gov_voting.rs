@@ -884,7 +884,6 @@ fn a_proposal_stored_before_refund_rejected_existed_still_loads_and_refunds() {
     let mut suite = suite();
     own_governance(&mut suite, deposit_config(true), true);
     let (alice, bob, _) = voters(&suite);
-    let gov = suite.gov().contract.clone();
     stake_all(&mut suite, 500, 300, 100);
     let id = suite.propose(&alice, "pause", vec![pause()]).unwrap();
     tranche_perps_testing::gov::store_as_legacy_proposal(&mut suite, id, &["refund_rejected"]);
