@@ -75,6 +75,31 @@ function check(cond, what) {
 }
 const addr = (key) => execFileSync(WASMD, ["keys", "show", key, "-a", "--home", home, "--keyring-backend", "test"]).toString().trim();
 
+// The test's reads of the chain: a transient network error ("fetch failed": a keep-alive
+// connection a loaded node reset) is retried up to 5 times, a second apart. Reads only, so a
+// retry repeats nothing.
+const transient = (err) =>
+  /fetch failed|ECONNRESET|ECONNREFUSED|socket hang up|other side closed/i.test(`${err?.message} ${err?.cause?.code ?? ""} ${err?.cause?.message ?? ""}`);
+function retrying(target) {
+  return new Proxy(target, {
+    get(t, prop) {
+      const v = t[prop];
+      if (typeof v !== "function") return v;
+      return async (...args) => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await v.apply(t, args);
+          } catch (err) {
+            if (attempt >= 5 || !transient(err)) throw err;
+            log(`retrying ${String(prop)} after: ${err.message}${err.cause ? ` (${err.cause.code ?? err.cause.message})` : ""}`);
+            await sleep(1000);
+          }
+        }
+      };
+    },
+  });
+}
+
 let client;
 async function waitTx(hash, timeoutMs = 30_000) {
   const end = Date.now() + timeoutMs;
@@ -146,7 +171,7 @@ async function main() {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   if (!existsSync(join(operator, "dist", "src", "main.js"))) execFileSync("npm", ["run", "--silent", "build"], { cwd: operator, stdio: "inherit" });
-  client = await CosmWasmClient.connect(rpc);
+  client = retrying(await CosmWasmClient.connect(rpc));
   const start = Math.floor(Date.now() / 1000);
   startHeight = await client.getHeight();
 
