@@ -951,17 +951,7 @@ impl Player {
             ("governance".to_string(), gov_addr),
             ("gov_token".to_string(), gov_token),
         ]);
-        let player = Player {
-            suite,
-            keys,
-            contracts,
-            saved: BTreeMap::new(),
-            markets,
-            records: vec![],
-            played: 0,
-            block_times: BTreeMap::new(),
-            height_offset: None,
-        };
+        let player = Player::from_parts(suite, keys, contracts, markets);
         player.suite.check_invariants();
         player.suite.check_engine_invariants();
         Ok(player)
@@ -1011,8 +1001,9 @@ impl Player {
         }
     }
 
-    /// A player over a suite assembled elsewhere (the fork of a live deployment,
-    /// [`crate::live::fork`]): `keys` and `contracts` name its addresses, nothing played yet.
+    /// A player over a deployed suite (by [`Player::deploy_at`], or the fork of a live
+    /// deployment, [`crate::live::fork`]): `keys` and `contracts` name its addresses, nothing
+    /// played yet.
     pub(crate) fn from_parts(
         suite: Suite,
         keys: BTreeMap<String, Addr>,
