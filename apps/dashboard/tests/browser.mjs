@@ -118,16 +118,38 @@ try {
   } else {
     const { CosmWasmClient, SigningCosmWasmClient } = await import("@cosmjs/cosmwasm-stargate");
     const { DirectSecp256k1HdWallet } = await import("@cosmjs/proto-signing");
-    const { GasPrice } = await import("@cosmjs/stargate");
+    const { GasPrice, QueryClient } = await import("@cosmjs/stargate");
+    const { connectComet } = await import("@cosmjs/tendermint-rpc");
+    const { fromUtf8, toUtf8 } = await import("@cosmjs/encoding");
+    const { QuerySmartContractStateRequest, QuerySmartContractStateResponse } = await import("cosmjs-types/cosmwasm/wasm/v1/query.js");
     const client = await import("@tranche-perps/client");
     const q = client.suiteQueryClients(await CosmWasmClient.connect(rpc), deployment);
     const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix: process.env.PREFIX ?? "wasm" });
     const [{ address }] = await wallet.getAccounts();
 
-    // Fund page against the fund's queries.
+    // Fund page against the fund's queries. Its figures move every block (premium unlocks with
+    // time), so they must equal the fund's state at one height between the page's start and its
+    // ready mark, read by height through ABCI.
+    const comet = await connectComet(rpc);
+    const abci = QueryClient.withExtensions(comet);
+    const smartAt = async (contract, msg, height) => {
+      const data = QuerySmartContractStateRequest.encode({ address: contract, queryData: toUtf8(JSON.stringify(msg)) }).finish();
+      const res = await abci.queryAbci("/cosmwasm.wasm.v1.Query/SmartContractState", data, height);
+      return JSON.parse(fromUtf8(QuerySmartContractStateResponse.decode(res.value).data));
+    };
+    const h0 = (await comet.status()).syncInfo.latestBlockHeight;
     await page.goto(`${base}#/fund`, { waitUntil: "load" });
     await ready();
-    const state = await q.fund.state();
+    const h1 = (await comet.status()).syncInfo.latestBlockHeight;
+    const shownState = {};
+    for (const t of ["junior", "senior"]) for (const f of ["assets", "supply", "price"]) shownState[`${t}.${f}`] = await raw(`${t}.${f}`);
+    let state, height;
+    for (let h = h0; h <= h1 && state === undefined; h++) {
+      const s = await smartAt(deployment.contracts.fund, { state: {} }, h);
+      if (Object.entries(shownState).every(([k, v]) => { const [t, f] = k.split("."); return v === s[t][f]; })) [state, height] = [s, h];
+    }
+    check(`fund page shows the fund's state at one height in ${h0}..${h1}`, state !== undefined, height === undefined ? "" : `height ${height}`);
+    state ??= await smartAt(deployment.contracts.fund, { state: {} }, h1);
     for (const t of ["junior", "senior"]) {
       for (const f of ["assets", "supply", "price"]) {
         const shown = await raw(`${t}.${f}`);
@@ -138,16 +160,27 @@ try {
     check("fund page total assets match", (await raw("total_assets")) === state.total_assets);
     check("fund page junior ratio matches", (await raw("junior_ratio")) === (state.junior_ratio ?? ""));
     check("fund page coverage target matches", (await raw("coverage.target")) === state.coverage.target);
+    // The loss simulation and the stress view are read by the page after the state; each must
+    // equal its query at some height up to the ready mark.
+    const matchAt = async (msg, same) => {
+      for (let h = height ?? h0; h <= h1; h++) {
+        const r = await smartAt(deployment.contracts.fund, msg, h);
+        if (await same(r)) return { r, h };
+      }
+      return { r: await smartAt(deployment.contracts.fund, msg, h1), h: undefined };
+    };
     const asked = await raw("sim.asked");
     if (asked !== undefined) {
-      const sim = await q.fund.simulateLoss({ amount: asked });
-      check("loss simulation matches SimulateLoss", (await raw("sim.from_junior")) === sim.from_junior && (await raw("sim.from_senior")) === sim.from_senior);
+      const sim = await matchAt({ simulate_loss: { amount: asked } },
+        async (r) => (await raw("sim.from_junior")) === r.from_junior && (await raw("sim.from_senior")) === r.from_senior);
+      check("loss simulation matches SimulateLoss", sim.h !== undefined,
+        `${await raw("sim.from_junior")}/${await raw("sim.from_senior")} vs ${sim.r.from_junior}/${sim.r.from_senior}`);
     } else check("loss simulation shown", false);
-    const stressed = await q.fund.stress({ priceMove: "-0.2" });
-    check("index crash of 20% matches the fund's Stress query",
-      (await raw("stress.bad_debt")) === stressed.engine.bad_debt && (await raw("stress.from_junior")) === stressed.loss.from_junior &&
-        (await raw("stress.from_senior")) === stressed.loss.from_senior && (await raw("stress.unpaid")) === stressed.loss.unpaid,
-      `${await raw("stress.bad_debt")} vs ${stressed.engine.bad_debt}`);
+    const stressed = await matchAt({ stress: { price_move: "-0.2" } }, async (r) =>
+      (await raw("stress.bad_debt")) === r.engine.bad_debt && (await raw("stress.from_junior")) === r.loss.from_junior &&
+        (await raw("stress.from_senior")) === r.loss.from_senior && (await raw("stress.unpaid")) === r.loss.unpaid);
+    check("index crash of 20% matches the fund's Stress query", stressed.h !== undefined,
+      `${await raw("stress.bad_debt")} vs ${stressed.r.engine.bad_debt}`);
     await shot("fund");
 
     // Connect the development key.
