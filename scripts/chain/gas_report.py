@@ -42,6 +42,7 @@ GOV_AMOUNT = 1_000_000_000              # each staker's GOV / DAO token balance 
 OPERATIONS = {
     "bank send": ("cosmos", "bob sends 1uusdc to erin"),
     "cw20-base transfer": ("anchor", "cw20-base 2.0.0: alice transfers 1 token to bob (both hold it)"),
+    "cw20-base transfer with funds": ("anchor", "the same transfer with 1uusdc attached: what moving native coins into a contract with an execute costs"),
     "cw20-base send": ("anchor", "cw20-base 2.0.0: alice sends 1 token to a contract (the DAO DAO core's treasury receive)"),
     "dao-dao stake": ("anchor", "cw20-stake 2.6.0: a staker adds 1 token (cw20-base Send)"),
     "dao-dao propose": ("anchor", "dao-proposal-single 2.6.0: propose one wasm execute (a treasury cw20 transfer)"),
@@ -223,6 +224,9 @@ class Report:
         for _ in range(SAMPLES):
             self.execute("cw20", "alice", {"transfer": {"recipient": "{{addr:bob}}", "amount": "1"}},
                          label and "cw20-base transfer")
+        for _ in range(SAMPLES):
+            self.execute("cw20", "alice", {"transfer": {"recipient": "{{addr:bob}}", "amount": "1"}},
+                         label and "cw20-base transfer with funds", funds="1uusdc")
         for _ in range(SAMPLES):
             self.execute("cw20", "alice", {"send": {"contract": "{{contract:dao_core}}", "amount": "1",
                                                    "msg": b64({})}}, label and "cw20-base send")

@@ -6,9 +6,14 @@
     gas_tables.py compare   BEFORE_JSON AFTER_JSON OUT_MD [--max-increase PCT]
                                                         two builds on one chain; exits 1 when
                                                         an operation costs more than PCT% more
-    gas_tables.py steady    STEADY_JSON OUT_MD          steady-state gas of the suite against
+    gas_tables.py steady    STEADY_JSON OUT_MD [--storage DIR]
+                                                        steady-state gas of the suite against
                                                         the contracts users would otherwise
-                                                        pick, unpinned and pinned, with goals
+                                                        pick, unpinned and pinned, with goals;
+                                                        where a goal is unmet, its gas split
+                                                        into storage (priced from the gas
+                                                        tests' records in DIR), coins, loads
+                                                        and the rest
 
 GAS_JSON is what `chain.py journey --gas-out` writes, SCALING_JSON what clients/ts/src/scaling.ts
 writes, STEADY_JSON what scripts/chain/gas_report.py writes. The pages are overwritten; nothing in them is edited by hand.
@@ -16,6 +21,7 @@ writes, STEADY_JSON what scripts/chain/gas_report.py writes. The pages are overw
 
 import argparse
 import json
+import os
 import sys
 
 HEADER = "<!-- Written by {by}; do not edit. -->\n\n"
@@ -95,6 +101,163 @@ STEADY_GOALS = [
 ]
 
 
+# The Cosmos SDK's default KV store gas schedule (store/types/gas.go, KVGasConfig), which wasmd
+# charges for every contract storage access, and wasmd's prefix of a contract's keys (0x03 and
+# the contract's 32-byte address, x/wasm/types/keys.go GetContractStorePrefix).
+KV_READ_FLAT, KV_READ_PER_BYTE = 1000, 3
+KV_WRITE_FLAT, KV_WRITE_PER_BYTE = 2000, 30
+KV_DELETE, KV_ITER_NEXT = 1000, 30
+CONTRACT_KEY_PREFIX = 33
+
+# Where each compared operation's storage work is recorded: a list of (contract, operation) in
+# docs/generated/storage-bytes-<contract>.json (written by the gas tests of
+# packages/tranche-perps-testing), and whether native coins go into a contract with it. An
+# anchor in ANCHORS_PARTLY_COUNTED has storage the records leave out.
+ANCHORS_PARTLY_COUNTED = {"cw20-base send": "the receiving DAO DAO core's"}
+STORAGE_LEGS = {
+    "cw20-base transfer": ([("cw20", "cw20_transfer")], False),
+    "cw20-base send": ([("cw20", "cw20_send")], False),
+    "open position": ([("engine", "open")], True),
+    "close position": ([("engine", "close")], False),
+    "deposit": ([("fund", "junior_deposit"), ("cw20", "share_mint")], True),
+    "withdrawal request": ([("cw20", "share_send"), ("fund", "senior_request")], False),
+    "liquidation with fund payout": ([("engine", "bad_debt_liquidation"), ("fund", "cover_shortfall"),
+                                      ("engine", "shortfall_reply")], False),
+    "execute proposal": ([("governance", "execute"), ("governance", "run_actions")], False),
+}
+
+# wasmd charges each contract an execute or a reply runs a load: 60,000 gas, 2,000 when its code
+# is pinned. How many loads an operation makes is read from the measurements: its unpinned and
+# pinned medians differ by 58,000 a load.
+LOAD_UNPINNED, LOAD_PINNED = 60_000, 2_000
+
+
+def loads(unpinned, pinned, op):
+    return round((unpinned[op]["median"] - pinned[op]["median"]) / (LOAD_UNPINNED - LOAD_PINNED))
+
+
+def kv_gas(c):
+    """Gas of a record of storage work under the KV schedule, keys lengthened by the prefix."""
+    items = c["reads"] + c["range_items"]
+    return (c["reads"] * KV_READ_FLAT + c["range_items"] * KV_ITER_NEXT
+            + KV_READ_PER_BYTE * (c["bytes_read"] + CONTRACT_KEY_PREFIX * items)
+            + c["writes"] * KV_WRITE_FLAT + KV_WRITE_PER_BYTE * (c["bytes_written"] + CONTRACT_KEY_PREFIX * c["writes"])
+            + c["removes"] * KV_DELETE)
+
+
+def storage_records(directory):
+    records = {}
+    for contract in ("cw20", "engine", "fund", "governance"):
+        path = os.path.join(directory, f"storage-bytes-{contract}.json")
+        records[contract] = json.load(open(path))
+    return records
+
+
+def storage_of(op, records):
+    legs, coins = STORAGE_LEGS[op]
+    parts = [(f"{contract} {name}", records[contract][name]) for contract, name in legs]
+    total = sum(kv_gas(c) for _, c in parts)
+    ops = sum(c["reads"] + c["writes"] + c["removes"] for _, c in parts)
+    written = sum(c["bytes_written"] for _, c in parts)
+    return total, ops, written, coins
+
+
+def where_the_gas_goes(unpinned, pinned, records):
+    """The section that explains each unmet goal with figures; [] when nothing is unmet."""
+    coins = {}
+    for phase, data in (("unpinned", unpinned), ("pinned", pinned)):
+        if "cw20-base transfer with funds" in data:
+            coins[phase] = data["cw20-base transfer with funds"]["median"] - data["cw20-base transfer"]["median"]
+    rows, notes = [], []
+    for op, name, anchor, anchor_name, limit, strict in STEADY_GOALS:
+        if op not in STORAGE_LEGS:
+            continue
+        verdicts = []
+        for phase, data in (("unpinned", unpinned), ("pinned", pinned)):
+            ratio = data[op]["median"] / data[anchor]["median"]
+            verdicts.append(ratio < limit if strict else ratio <= limit)
+        if all(verdicts):
+            continue
+        s_gas, s_ops, s_written, s_coins = storage_of(op, records)
+        a_gas = storage_of(anchor, records)[0] if anchor in STORAGE_LEGS else None
+        partly = ANCHORS_PARTLY_COUNTED.get(anchor)
+        for phase, data in (("unpinned", unpinned), ("pinned", pinned)):
+            total, a_total = data[op]["median"], data[anchor]["median"]
+            c = (coins.get(phase) if s_coins else 0)
+            rest = None if c is None else total - s_gas - c
+            load = LOAD_UNPINNED if phase == "unpinned" else LOAD_PINNED
+            calls, a_calls = loads(unpinned, pinned, op), loads(unpinned, pinned, anchor)
+            allowed = limit * a_total
+            a_rest = None if a_gas is None else a_total - a_gas
+            other = None if a_rest is None else a_rest - a_calls * load  # the anchor's work besides loading
+            floor = None if a_gas is None or partly or c is None else s_gas + c + calls * load + other
+            dash = lambda v: "–" if v is None else fmt(v)  # noqa: E731
+            coins_cell = "–" if not s_coins else dash(c)
+            a_cell = dash(a_gas) if not partly or a_gas is None else f"{fmt(a_gas)} and {partly}"
+            rows.append(f"| {name} | {phase} | {fmt(total)} | {fmt(s_gas)} ({s_ops} accesses, "
+                        f"{fmt(s_written)} bytes written) | {coins_cell} | {calls} ({fmt(calls * load)}) | "
+                        f"{dash(rest)} | {anchor_name} | {fmt(a_total)} | {a_cell} | {a_calls} ({fmt(a_calls * load)}) | "
+                        f"{dash(a_rest)}{' at most' if partly else ''} | {fmt(int(allowed))} | {dash(floor)} |\n")
+            gap = total - allowed
+            if gap <= 0 or rest is None:
+                continue
+            head = (f"- **{name}, {phase}:** {fmt(total)} against the {fmt(int(allowed))} the goal allows, "
+                    f"{fmt(int(gap))} over. It loads {calls} contract{'s' if calls > 1 else ''} "
+                    f"({fmt(calls * load)}) where {anchor_name} loads {a_calls} ({fmt(a_calls * load)}). "
+                    f"Its contract storage alone is {fmt(s_gas)}"
+                    + (f" and moving the coins in {fmt(c)}" if s_coins else ""))
+            if floor is None:
+                left = allowed - s_gas - c
+                why = (f"{anchor_name}'s storage is not counted here" if a_gas is None else
+                       f"{anchor_name} spends at most {fmt(a_rest)} besides its own storage, {partly} storage "
+                       "included")
+                notes.append(head + f"; the rest, {fmt(rest)}, is {fmt(int(rest - left))} more than the "
+                             f"{fmt(int(left))} the goal leaves for it ({why}).\n")
+            else:
+                cut = (f"; with its loading as it is and everything else cut to what {anchor_name} spends besides "
+                       f"its storage and loading ({fmt(other)}) it would {'still ' if floor > allowed else ''}"
+                       f"cost {fmt(floor)}")
+                if floor > allowed:
+                    notes.append(head + cut + f", {fmt(int(floor - allowed))} over the goal.\n")
+                else:
+                    notes.append(head + cut + f", {fmt(int(allowed - floor))} under the goal: the other "
+                                 f"{fmt(total - floor)} (execution, events, submessages, paying coins out) is where "
+                                 "the rest of the gap is.\n")
+    if not rows:
+        return []
+    coin_text = ("the median of a cw20-base transfer with 1uusdc attached minus that of the plain transfer, "
+                 f"measured in the same round ({fmt(coins['unpinned'])} unpinned, {fmt(coins['pinned'])} pinned)"
+                 if len(coins) == 2 else "not measured by this run (no `cw20-base transfer with funds`)")
+    return [
+        "\n## Where the gas of the unmet goals goes\n\n",
+        "Each operation's contract storage is priced from its storage work (reads, writes, removes and the\n",
+        "bytes of their keys and values), which the gas tests of `packages/tranche-perps-testing` count on\n",
+        "cw-multi-test's storage and record in `docs/generated/storage-bytes-*.json` (the anchors' in\n",
+        "`storage-bytes-cw20.json`, run from cw20-base 2.0's own code), at the Cosmos SDK's KV gas schedule\n",
+        f"that wasmd charges: {fmt(KV_READ_FLAT)} a read plus {KV_READ_PER_BYTE} a byte, {fmt(KV_WRITE_FLAT)} a write plus "
+        f"{KV_WRITE_PER_BYTE} a byte,\n{fmt(KV_DELETE)} a removal, each key lengthened by the {CONTRACT_KEY_PREFIX}-byte "
+        "contract prefix. The counts' worlds use\n",
+        "32-byte test addresses (65 characters): a key holding an account's address is up to 22 bytes\n",
+        "shorter on the chain, so these figures are at most 660 gas a write too high. Native coins\n",
+        f"sent in with the message (collateral, a deposit) cost {coin_text}. The rest is the\n",
+        f"transaction itself (signature, fee, the message), loading contracts ({fmt(LOAD_UNPINNED)} a load unpinned,\n",
+        f"{fmt(LOAD_PINNED)} pinned; the loads column shows that part, their number read from the measurements: each\n",
+        f"makes the unpinned median {fmt(LOAD_UNPINNED - LOAD_PINNED)} more than the pinned), execution, events and submessages. A liquidation's and a proposal execution's storage\n",
+        "is the engine's (or governance's) and the fund's parts of the path as the gas tests record them;\n",
+        "the anchor `Send`'s leaves out what the receiving contract stores, so its rest is an upper bound.\n"
+        "The last column is the operation's storage, coins and loading with all its other work cut to\n"
+        "the anchor's (the anchor's rest less its loading): where it exceeds what the goal allows, the\n"
+        "goal cannot be met without storing less or calling fewer contracts.\n\n",
+        "| operation | code | measured | contract storage | coins in | contract loads | the rest | "
+        "anchor | anchor measured | anchor storage | anchor loads | anchor rest | goal allows | "
+        "storage + coins + loading + the anchor's other work |\n",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+        *rows,
+        "\n",
+        *notes,
+    ]
+
+
 def steady(args):
     data = json.load(open(args.steady))
     unpinned, pinned, ops = data["unpinned"], data["pinned"], data["operations"]
@@ -134,6 +297,7 @@ def steady(args):
         summary.append((name, verdict))
         out.append(f"| {name} | {fmt(su)} | {anchor_name} | {fmt(au)} | {ru:.2f}× | {fmt(sp)} | {fmt(ap)} | "
                    f"{rp:.2f}× | {goal} | {verdict} |\n")
+    out.extend(where_the_gas_goes(unpinned, pinned, storage_records(args.storage)))
     out.append("\n## Every measured operation\n\n"
                "| operation | who | what | unpinned median | pinned median | unpinned samples | pinned samples |\n"
                "| --- | --- | --- | ---: | ---: | --- | --- |\n")
@@ -166,6 +330,9 @@ def main():
     st = sub.add_parser("steady")
     st.add_argument("steady")
     st.add_argument("out")
+    st.add_argument("--storage", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                                      "docs", "generated"),
+                    help="the folder of the storage-bytes-*.json records (default: docs/generated)")
     args = p.parse_args()
     {"journeys": journeys, "scaling": scaling, "compare": compare, "steady": steady}[args.command](args)
 

@@ -28,7 +28,8 @@ pub struct Counts {
     /// Bytes of keys and values read: by `get` (the key, and the value when there is one) and
     /// by range iterators (each item's key and value).
     pub bytes_read: u64,
-    /// Bytes of keys and values written by `set`, and of keys removed by `remove`.
+    /// Bytes of keys and values written by `set` (a `remove` is counted in `removes` only: the
+    /// chain charges a deletion a flat fee whatever its key's length).
     pub bytes_written: u64,
 }
 
@@ -55,17 +56,30 @@ impl Counts {
     }
 }
 
-/// Compares the bytes each operation reads and writes with the figures a previous run wrote to
-/// `docs/generated/storage-bytes-<contract>.json`, so a change in what an operation stores
-/// shows without a chain; fails on any difference. With `UPDATE_STORAGE_BYTES=1` it writes
-/// the figures instead (commit them with the change that moved them).
+/// Compares the storage work of each operation (every count of [`Counts`]) with the figures a
+/// previous run wrote to `docs/generated/storage-bytes-<contract>.json`, so a change in what an
+/// operation stores shows without a chain; fails on any difference. With
+/// `UPDATE_STORAGE_BYTES=1` it writes the figures instead (commit them with the change that
+/// moved them). `scripts/chain/gas_tables.py steady` prices these counts with the chain's
+/// storage gas schedule to show where an operation's gas goes.
 pub fn check_bytes_record(contract: &str, rows: &[(&str, Counts)]) {
     let path = crate::docs::repo_root()
         .join("docs/generated")
         .join(format!("storage-bytes-{contract}.json"));
-    let now: std::collections::BTreeMap<String, (u64, u64)> = rows
+    let now: std::collections::BTreeMap<String, serde_json::Value> = rows
         .iter()
-        .map(|(name, c)| (name.to_string(), (c.bytes_read, c.bytes_written)))
+        .map(|(name, c)| {
+            let counts = serde_json::json!({
+                "reads": c.reads,
+                "bytes_read": c.bytes_read,
+                "writes": c.writes,
+                "bytes_written": c.bytes_written,
+                "removes": c.removes,
+                "ranges": c.ranges,
+                "range_items": c.range_items,
+            });
+            (name.to_string(), counts)
+        })
         .collect();
     let text = serde_json::to_string_pretty(&now).expect("figures") + "\n";
     if std::env::var("UPDATE_STORAGE_BYTES").as_deref() == Ok("1") {
@@ -76,8 +90,8 @@ pub fn check_bytes_record(contract: &str, rows: &[(&str, Counts)]) {
     assert_eq!(
         recorded.trim(),
         text.trim(),
-        "bytes read and written per operation ([read, written]) differ from {}; if the change \
-         is meant, rerun with UPDATE_STORAGE_BYTES=1 and commit the file",
+        "storage work per operation differs from {}; if the change is meant, rerun with \
+         UPDATE_STORAGE_BYTES=1 and commit the file",
         path.display()
     );
 }
@@ -99,6 +113,27 @@ fn add(counter: &Cell<u64>, n: usize) {
     counter.set(counter.get() + n as u64);
 }
 
+/// With `STORAGE_TRACE=1`, each storage operation is printed to stderr (its kind, the key with
+/// bytes outside printable ASCII as `\xNN`, and the key and value sizes): a profile of which
+/// records an operation reads and writes.
+fn trace(kind: &str, key: &[u8], value: Option<usize>) {
+    if std::env::var_os("STORAGE_TRACE").is_none_or(|v| v != "1") {
+        return;
+    }
+    let shown: String = key
+        .iter()
+        .map(|&b| match b {
+            b' '..=b'~' => (b as char).to_string(),
+            _ => format!("\\x{b:02x}"),
+        })
+        .collect();
+    eprintln!(
+        "storage {kind:6} key {:3} value {:>5}  {shown}",
+        key.len(),
+        value.map_or("-".to_string(), |v| v.to_string())
+    );
+}
+
 impl CountingStorage {
     /// The operations counted since the last [`CountingStorage::reset`].
     pub fn counts(&self) -> Counts {
@@ -115,6 +150,7 @@ impl CountingStorage {
 
     /// Sets every count to zero.
     pub fn reset(&self) {
+        trace("reset", b"", None);
         for counter in [
             &self.reads,
             &self.writes,
@@ -133,6 +169,7 @@ impl Storage for CountingStorage {
     fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
         add(&self.reads, 1);
         let value = self.inner.get(key);
+        trace("get", key, value.as_ref().map(Vec::len));
         add(
             &self.bytes_read,
             key.len() + value.as_ref().map_or(0, Vec::len),
@@ -153,6 +190,7 @@ impl Storage for CountingStorage {
                 .range(start, end, order)
                 .inspect(move |(key, value)| {
                     add(items, 1);
+                    trace("next", key, Some(value.len()));
                     add(bytes, key.len() + value.len());
                 }),
         )
@@ -160,13 +198,14 @@ impl Storage for CountingStorage {
 
     fn set(&mut self, key: &[u8], value: &[u8]) {
         add(&self.writes, 1);
+        trace("set", key, Some(value.len()));
         add(&self.bytes_written, key.len() + value.len());
         self.inner.set(key, value);
     }
 
     fn remove(&mut self, key: &[u8]) {
         add(&self.removes, 1);
-        add(&self.bytes_written, key.len());
+        trace("remove", key, None);
         self.inner.remove(key);
     }
 }
