@@ -345,16 +345,26 @@ pub struct LegacyFundState {
 }
 
 /// A withdrawal request as stored; the price at request is kept as the exact fraction
-/// `price_num / price_den` = `(assets + 1) / (supply + V)` at request time.
+/// `price_num / price_den` = `(assets + 1) / (supply + V)` at request time. Written by every
+/// request, so stored under short field names (requests stored by 0.5.0 and older, under the
+/// long names, still read: `alias`).
 #[cw_serde]
 pub struct WithdrawalRequest {
+    #[serde(rename = "o", alias = "owner")]
     pub owner: Addr,
+    #[serde(rename = "t", alias = "tranche")]
     pub tranche: Tranche,
+    #[serde(rename = "s", alias = "shares")]
     pub shares: Uint128,
+    #[serde(rename = "pn", alias = "price_num")]
     pub price_num: Uint128,
+    #[serde(rename = "pd", alias = "price_den")]
     pub price_den: Uint128,
+    #[serde(rename = "at", alias = "requested_at")]
     pub requested_at: Timestamp,
+    #[serde(rename = "ce", alias = "cooldown_end")]
     pub cooldown_end: Timestamp,
+    #[serde(rename = "cd", alias = "claim_deadline")]
     pub claim_deadline: Timestamp,
 }
 
@@ -432,5 +442,51 @@ pub fn tranche_key(tranche: Tranche) -> u8 {
     match tranche {
         Tranche::Junior => 0,
         Tranche::Senior => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::testing::MockStorage;
+    use cosmwasm_std::{from_json, Order, StdResult};
+
+    /// A request stored under the long names of earlier versions reads, and `replace` with it
+    /// as the old record removes it and its owner index entry.
+    #[test]
+    fn a_request_stored_under_the_long_names_reads_and_is_removed_with_its_index() {
+        let owner = Addr::unchecked("owner");
+        let request: WithdrawalRequest = from_json(
+            r#"{"owner":"owner","tranche":"junior","shares":"5","price_num":"6","price_den":"7",
+            "requested_at":"1000000000","cooldown_end":"2000000000",
+            "claim_deadline":"3000000000"}"#,
+        )
+        .unwrap();
+        assert_eq!(request.owner, owner);
+        assert_eq!(request.tranche, Tranche::Junior);
+        assert_eq!(request.claim_deadline, Timestamp::from_seconds(3));
+        let short = cosmwasm_std::to_json_string(&request).unwrap();
+        assert_eq!(
+            short,
+            r#"{"o":"owner","t":"junior","s":"5","pn":"6","pd":"7","at":"1000000000","ce":"2000000000","cd":"3000000000"}"#
+        );
+
+        let mut store = MockStorage::new();
+        requests().save(&mut store, 4, &request).unwrap();
+        let by_owner = |store: &MockStorage| -> Vec<u64> {
+            requests()
+                .idx
+                .owner
+                .prefix(owner.clone())
+                .keys(store, None, None, Order::Ascending)
+                .collect::<StdResult<_>>()
+                .unwrap()
+        };
+        assert_eq!(by_owner(&store), vec![4]);
+        requests()
+            .replace(&mut store, 4, None, Some(&request))
+            .unwrap();
+        assert_eq!(requests().may_load(&store, 4).unwrap(), None);
+        assert!(by_owner(&store).is_empty());
     }
 }

@@ -19,30 +19,40 @@ pub struct Config {
     pub collateral_denom: String,
 }
 
-/// Engine-wide money books.
+/// Engine-wide money books, written by every trade, close, margin change and liquidation, so
+/// stored under short field names (records stored by 0.5.0 and older, under the long names,
+/// still read: `alias`).
 #[cw_serde]
 #[derive(Default)]
 pub struct EngineState {
     /// Trading fees not yet split between fund and treasury (split at sweep by coverage).
+    #[serde(rename = "uf", alias = "unsplit_fees")]
     pub unsplit_fees: Uint128,
     /// Fees owed to the treasury.
+    #[serde(rename = "tf", alias = "treasury_fees")]
     pub treasury_fees: Uint128,
     /// Premium owed to the fund (its part of fees and liquidation fees).
+    #[serde(rename = "pp", alias = "pending_premium")]
     pub pending_premium: Uint128,
     /// Margin of all open positions.
+    #[serde(rename = "m", alias = "total_margin")]
     pub total_margin: Uint128,
     /// Shares of `total_margin` held by positions.
+    #[serde(rename = "ms", alias = "total_margin_shares")]
     pub total_margin_shares: Uint128,
     /// Incremented when socialized losses wipe out all margin; older shares are worth nothing.
+    #[serde(rename = "e", alias = "margin_epoch")]
     pub margin_epoch: u64,
     /// Deficit neither the fund, open margin nor the fee pools could absorb (see
     /// [`crate::solvency`]): while it is above zero, the three fee pools are zero.
+    #[serde(rename = "bd", alias = "uncovered_bad_debt")]
     pub uncovered_bad_debt: Uint128,
     /// Sum of [`OWED`]: payouts liquidations during a deficit could not make. States stored
     /// before this field existed read 0.
-    #[serde(default)]
+    #[serde(default, rename = "owed", alias = "owed_payouts")]
     pub owed_payouts: Uint128,
     /// Id of the next shortfall sent to the fund.
+    #[serde(rename = "sid", alias = "next_shortfall_id")]
     pub next_shortfall_id: u64,
 }
 
@@ -173,24 +183,36 @@ pub struct FeederPrice {
     pub publish_time: u64,
 }
 
-/// A trader's isolated position in one market.
+/// A trader's isolated position in one market, written by every trade, margin change and
+/// liquidation of it, so stored under short field names (positions stored by 0.5.0 and older,
+/// under the long names, still read: `alias`).
 #[cw_serde]
 pub struct Position {
     /// Signed size in base units (positive long).
+    #[serde(rename = "s", alias = "size")]
     pub size: Int128,
     /// Quote paid (long) or received (short) for the open size.
+    #[serde(rename = "n", alias = "open_notional")]
     pub open_notional: Uint128,
     /// Shares of the engine's margin pool.
+    #[serde(rename = "ms", alias = "margin_shares")]
     pub margin_shares: Uint128,
     /// Margin pool epoch the shares belong to.
+    #[serde(rename = "e", alias = "margin_epoch")]
     pub margin_epoch: u64,
     /// Cumulative funding index of the position's side when funding was last applied.
+    #[serde(rename = "f", alias = "funding_entry")]
     pub funding_entry: SignedDecimal256,
     /// What the position adds to its market's stress buckets ([`crate::stress`]): its debt
     /// (open notional minus margin for a long, plus margin for a short) when last counted.
     /// Positions stored before the buckets existed read none: not counted until touched or
     /// rebuilt (`RebuildStress`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "d",
+        alias = "stress_debt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stress_debt: Option<Uint128>,
 }
 
@@ -375,4 +397,66 @@ pub fn load_position(
             market: market.to_string(),
             trader: trader.to_string(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::{from_json, to_json_string};
+
+    #[test]
+    fn books_and_positions_stored_under_the_long_names_still_read() {
+        let state: EngineState = from_json(
+            r#"{"unsplit_fees":"1","treasury_fees":"2","pending_premium":"3","total_margin":"4",
+            "total_margin_shares":"5","margin_epoch":6,"uncovered_bad_debt":"7",
+            "next_shortfall_id":8}"#,
+        )
+        .unwrap();
+        let want = EngineState {
+            unsplit_fees: Uint128::new(1),
+            treasury_fees: Uint128::new(2),
+            pending_premium: Uint128::new(3),
+            total_margin: Uint128::new(4),
+            total_margin_shares: Uint128::new(5),
+            margin_epoch: 6,
+            uncovered_bad_debt: Uint128::new(7),
+            owed_payouts: Uint128::zero(),
+            next_shortfall_id: 8,
+        };
+        assert_eq!(state, want);
+        let short = to_json_string(&state).unwrap();
+        assert_eq!(
+            short,
+            r#"{"uf":"1","tf":"2","pp":"3","m":"4","ms":"5","e":6,"bd":"7","owed":"0","sid":8}"#
+        );
+        assert_eq!(from_json::<EngineState>(&short).unwrap(), want);
+
+        let position: Position = from_json(
+            r#"{"size":"-9","open_notional":"10","margin_shares":"11","margin_epoch":1,
+            "funding_entry":"-0.5","stress_debt":"12"}"#,
+        )
+        .unwrap();
+        let want = Position {
+            size: Int128::new(-9),
+            open_notional: Uint128::new(10),
+            margin_shares: Uint128::new(11),
+            margin_epoch: 1,
+            funding_entry: "-0.5".parse().unwrap(),
+            stress_debt: Some(Uint128::new(12)),
+        };
+        assert_eq!(position, want);
+        let short = to_json_string(&position).unwrap();
+        assert_eq!(
+            short,
+            r#"{"s":"-9","n":"10","ms":"11","e":1,"f":"-0.5","d":"12"}"#
+        );
+        assert_eq!(from_json::<Position>(&short).unwrap(), want);
+        // Positions stored before the stress buckets have no stress part.
+        let old: Position = from_json(
+            r#"{"size":"1","open_notional":"1","margin_shares":"1","margin_epoch":0,
+            "funding_entry":"0"}"#,
+        )
+        .unwrap();
+        assert_eq!(old.stress_debt, None);
+    }
 }

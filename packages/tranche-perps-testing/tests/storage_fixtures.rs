@@ -9,7 +9,7 @@ use cosmwasm_std::{Addr, Empty, Order, StdResult, Uint128};
 use cw_multi_test::Executor;
 use perp_engine::state::{
     load_market, Position, StressBucket, StressStatus, MARKETS, MARKET_CONFIG, MARKET_PARAMS,
-    POSITIONS, STRESS_LONG, STRESS_SHORT, STRESS_STATUS,
+    POSITIONS, STATE, STRESS_LONG, STRESS_SHORT, STRESS_STATUS,
 };
 use tranche_perps_testing::fixtures::{
     answer_queries, capture_all, contracts, dump, fixture_file, fixture_suite, load, namespace,
@@ -76,9 +76,11 @@ fn assert_storage(name: &str, got: &Dump, want: &Dump, skip: &[String]) {
 /// cw2's record; each market's hot record (`markets`, rewritten in the layout split from its
 /// cold part), its cold record (`market_config`, added) and the parameters record of
 /// 0.4.0 to 0.5.0 (`market_params`, in the fixtures' end, removed); the stress status and
-/// buckets, and the positions' stress part, which `RebuildStress` and every trade write.
-const ENGINE_MOVED: [&str; 8] = [
+/// buckets, and the positions' stress part, which `RebuildStress` and every trade write; the
+/// money books (`state`) and the positions, which this version writes under short field names.
+const ENGINE_MOVED: [&str; 9] = [
     "contract_info",
+    "state",
     "markets",
     "market_config",
     "market_params",
@@ -103,6 +105,11 @@ fn assert_engine_moved(name: &str, got: &[Record], want: &[Record], status: Opti
     };
     assert_eq!(outside(got), outside(want), "{name}: engine records");
     let (got, want) = (records_storage(got), records_storage(want));
+    assert_eq!(
+        STATE.may_load(&got).unwrap(),
+        STATE.may_load(&want).unwrap(),
+        "{name}: the engine's books"
+    );
     let ids = |s: &dyn cosmwasm_std::Storage| -> Vec<String> {
         MARKETS
             .keys(s, None, None, Order::Ascending)
@@ -210,8 +217,8 @@ fn previous_layout(dump: &Dump) -> Dump {
         LegacyConfig, LegacyProposal, PROGRESS, PROPOSALS, STAKING_TOKEN, TERMS,
     };
     use insurance_fund::state::{
-        LegacyFundState, BOOKS, OPEN_INTEREST, PAYOUT_PARAMS, PAYOUT_WINDOW, PREMIUM_PARAMS,
-        RESERVE,
+        LegacyFundState, WithdrawalRequest, BOOKS, OPEN_INTEREST, PAYOUT_PARAMS, PAYOUT_WINDOW,
+        PREMIUM_PARAMS, RESERVE,
     };
     use tranche_perps_types::fund::{FundParams, PauseFlags};
     let mut out = dump.clone();
@@ -260,6 +267,14 @@ fn previous_layout(dump: &Dump) -> Dump {
         ] {
             if let Some(value) = map.get_mut(&key) {
                 *value = retype(json(value));
+            }
+        }
+        // Withdrawal requests: the fixtures' under the long field names, this version's under
+        // the short ones; both read as the code reads them and written as it writes them.
+        let requests = hex(&cosmwasm_std::storage_keys::to_length_prefixed(b"requests"));
+        for (key, value) in map.iter_mut() {
+            if key.starts_with(&requests) {
+                *value = retyped::<WithdrawalRequest>(json(value));
             }
         }
         *records = map
