@@ -123,7 +123,8 @@ STORAGE_LEGS = {
     "withdrawal request": ([("cw20", "share_send"), ("fund", "senior_request")], False),
     "liquidation with fund payout": ([("engine", "bad_debt_liquidation"), ("fund", "cover_shortfall"),
                                       ("engine", "shortfall_reply")], False),
-    "execute proposal": ([("governance", "execute"), ("governance", "run_actions")], False),
+    "execute proposal": ([("governance", "execute"), ("governance", "run_actions"),
+                          ("fund", "update_params")], False),
 }
 
 # wasmd charges each contract an execute or a reply runs a load: 60,000 gas, 2,000 when its code

@@ -1,7 +1,8 @@
 //! Invariant 12 of `docs/testing.md#invariants` for the insurance fund: the storage work of a
 //! junior and a senior deposit, a junior and a senior withdrawal request, a cancel, a claim, an
-//! expiry, a premium from the engine, an open-interest report and a shortfall covered by junior
-//! does not depend on the number of other underwriters or of their pending withdrawal requests.
+//! expiry, a premium from the engine, an open-interest report, a shortfall covered by junior and
+//! the governor's parameter change (the coverage target, as a governance proposal makes it) does
+//! not depend on the number of other underwriters or of their pending withdrawal requests.
 //!
 //! The fund's entry points run directly on mock dependencies whose storage counts reads,
 //! writes, removes, range calls and items iterated. Its share tokens are not run: the cw20
@@ -27,8 +28,8 @@ use tranche_perps_testing::counting::{
 use tranche_perps_testing::time::DAY;
 use tranche_perps_testing::{DENOM, ONE};
 use tranche_perps_types::fund::{
-    CoverShortfallResponse, Cw20Receive, ExecuteMsg, InstantiateMsg, ReceiveMsg, ShareTokenInfo,
-    Tranche,
+    CoverShortfallResponse, Cw20Receive, ExecuteMsg, FundParamsUpdate, InstantiateMsg, ReceiveMsg,
+    ShareTokenInfo, Tranche,
 };
 
 /// The shortfall covered: more than the reserve holds in either world.
@@ -231,6 +232,7 @@ struct Costs {
     claim: Counts,
     cover_shortfall: Counts,
     expire: Counts,
+    update_params: Counts,
 }
 
 impl Costs {
@@ -246,6 +248,7 @@ impl Costs {
             ("claim", self.claim),
             ("cover_shortfall", self.cover_shortfall),
             ("expire", self.expire),
+            ("update_params", self.update_params),
         ]
     }
 }
@@ -313,6 +316,14 @@ fn costs(others: usize) -> Costs {
     let (res, expire) = world.measure(&keeper, msg, 0);
     assert_eq!(res.messages.len(), 1, "the shares go back");
 
+    let msg = ExecuteMsg::UpdateParams(FundParamsUpdate {
+        target_coverage_bps: Some(1_500),
+        ..Default::default()
+    });
+    let governor = world.addr("governor");
+    let (res, update_params) = world.measure(&governor, msg, 0);
+    assert_eq!(attribute(&res, "action"), "update_params");
+
     Costs {
         junior_deposit,
         senior_deposit,
@@ -324,6 +335,7 @@ fn costs(others: usize) -> Costs {
         claim,
         cover_shortfall,
         expire,
+        update_params,
     }
 }
 
@@ -349,6 +361,7 @@ fn storage_work_does_not_grow_with_the_number_of_underwriters_or_requests() {
         small.claim,
         small.cover_shortfall,
         small.expire,
+        small.update_params,
     ] {
         assert_eq!((counts.ranges, counts.range_items), (0, 0));
     }
