@@ -12,8 +12,8 @@ use crate::math::check_subordination_after_exits;
 use crate::premium::save_checkpoint;
 use crate::shortfall::total_assets;
 use crate::state::{
-    load_books, load_params, save_books, save_params, stored_state, Config, CONFIG, ENGINE_EPOCHS,
-    FLOW_PARAMS, LAST_ENGINE_EPOCH, PREMIUM_PARAMS, RESERVE,
+    load_books, load_params, save_books, save_changed_params, stored_state, Config, CONFIG,
+    ENGINE_EPOCHS, FLOW_PARAMS, LAST_ENGINE_EPOCH, PREMIUM_PARAMS, RESERVE,
 };
 
 fn check_cap(name: &'static str, cap: DepositCap) -> Result<(), ContractError> {
@@ -88,10 +88,10 @@ pub fn update_params(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
-    let (params, pause) = load_params(deps.storage)?;
-    let params = apply_update(params, update);
+    let (before, pause) = load_params(deps.storage)?;
+    let params = apply_update(before.clone(), update);
     validate_params(&params)?;
-    save_params(deps.storage, &params, pause)?;
+    save_changed_params(deps.storage, &before, &params, pause)?;
     Ok(Response::new()
         .add_attribute("action", "update_params")
         .add_attribute("sender", info.sender))
