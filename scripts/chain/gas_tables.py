@@ -207,7 +207,12 @@ def where_the_gas_goes(unpinned, pinned, records):
                     f"({fmt(calls * load)}) where {anchor_name} loads {a_calls} ({fmt(a_calls * load)}). "
                     f"Its contract storage alone is {fmt(s_gas)}"
                     + (f" and moving the coins in {fmt(c)}" if s_coins else ""))
-            if floor is None:
+            if floor is None and a_rest is not None and rest <= a_rest:
+                notes.append(head + f"; the rest, {fmt(rest)}, is no more than what {anchor_name} spends besides its "
+                             f"own storage (at most {fmt(a_rest)}, {partly} storage included), so the gap is the "
+                             f"storage ({fmt(s_gas)} against the anchor's {fmt(a_gas)} and {partly})"
+                             + (f" and the coins ({fmt(c)})" if s_coins else "") + ".\n")
+            elif floor is None:
                 left = allowed - s_gas - c
                 why = (f"{anchor_name}'s storage is not counted here" if a_gas is None else
                        f"{anchor_name} spends at most {fmt(a_rest)} besides its own storage, {partly} storage "
