@@ -243,17 +243,21 @@ def where_the_gas_goes(unpinned, pinned, records):
         f"that wasmd charges: {fmt(KV_READ_FLAT)} a read plus {KV_READ_PER_BYTE} a byte, {fmt(KV_WRITE_FLAT)} a write plus "
         f"{KV_WRITE_PER_BYTE} a byte,\n{fmt(KV_DELETE)} a removal, each key lengthened by the {CONTRACT_KEY_PREFIX}-byte "
         "contract prefix. The counts' worlds use\n",
-        "32-byte test addresses (65 characters): a key holding an account's address is up to 22 bytes\n",
-        "shorter on the chain, so these figures are at most 660 gas a write too high. Native coins\n",
+        "32-byte test addresses (67 characters): a key holding an account's address (43 characters on\n",
+        "this chain) is 24 bytes shorter there, so these figures are at most 720 gas a write and 72 a read\n",
+        "too high. Native coins\n",
         f"sent in with the message (collateral, a deposit) cost {coin_text}. The rest is the\n",
         f"transaction itself (signature, fee, the message), loading contracts ({fmt(LOAD_UNPINNED)} a load unpinned,\n",
         f"{fmt(LOAD_PINNED)} pinned; the loads column shows that part, their number read from the measurements: each\n",
         f"makes the unpinned median {fmt(LOAD_UNPINNED - LOAD_PINNED)} more than the pinned), execution, events and submessages. A liquidation's and a proposal execution's storage\n",
         "is the engine's (or governance's) and the fund's parts of the path as the gas tests record them;\n",
-        "the anchor `Send`'s leaves out what the receiving contract stores, so its rest is an upper bound.\n"
+        "the anchor `Send`'s storage leaves out what the receiving contract stores, so its rest is an upper\n"
+        "bound.\n"
         "The last column is the operation's storage, coins and loading with all its other work cut to\n"
         "the anchor's (the anchor's rest less its loading): where it exceeds what the goal allows, the\n"
-        "goal cannot be met without storing less or calling fewer contracts.\n\n",
+        "goal cannot be met without storing less or calling fewer contracts. The counts come from test\n"
+        "worlds whose stored numbers may be a few digits longer or shorter than the chain's (30 gas a byte\n"
+        "written), so a floor within a few thousand gas of the goal settles nothing either way.\n\n",
         "| operation | code | measured | contract storage | coins in | contract loads | the rest | "
         "anchor | anchor measured | anchor storage | anchor loads | anchor rest | goal allows | "
         "storage + coins + loading + the anchor's other work |\n",
