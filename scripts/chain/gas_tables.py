@@ -208,10 +208,12 @@ def where_the_gas_goes(unpinned, pinned, records):
                     f"Its contract storage alone is {fmt(s_gas)}"
                     + (f" and moving the coins in {fmt(c)}" if s_coins else ""))
             if floor is None and a_rest is not None and rest <= a_rest:
-                notes.append(head + f"; the rest, {fmt(rest)}, is no more than what {anchor_name} spends besides its "
-                             f"own storage (at most {fmt(a_rest)}, {partly} storage included), so the gap is the "
-                             f"storage ({fmt(s_gas)} against the anchor's {fmt(a_gas)} and {partly})"
-                             + (f" and the coins ({fmt(c)})" if s_coins else "") + ".\n")
+                over, what = s_gas + c - a_gas, "storage and coins come" if s_coins else "storage comes"
+                notes.append(head + f"; its {what} to {fmt(over)} more than the anchor's counted {fmt(a_gas)}, "
+                             f"while its rest, {fmt(rest)}, is {fmt(a_rest - rest)} under what {anchor_name} spends "
+                             f"besides that counted storage ({fmt(a_rest)}, which includes {partly} storage, not "
+                             f"counted): unless {partly} storage costs more than {fmt(a_rest - rest)}, the gap is "
+                             f"{what.rsplit(' ', 1)[0]}.\n")
             elif floor is None:
                 left = allowed - s_gas - c
                 why = (f"{anchor_name}'s storage is not counted here" if a_gas is None else

@@ -141,25 +141,26 @@ try {
     await page.goto(`${base}#/fund`, { waitUntil: "load" });
     await ready();
     const h1 = (await comet.status()).syncInfo.latestBlockHeight;
-    const shownState = {};
-    for (const t of ["junior", "senior"]) for (const f of ["assets", "supply", "price"]) shownState[`${t}.${f}`] = await raw(`${t}.${f}`);
+    // Every figure compared: the page's data-field and its value in the fund's `State`.
+    const figures = [
+      ...["junior", "senior"].flatMap((t) => ["assets", "supply", "price"].map((f) => [`${t}.${f}`, (s) => s[t][f]])),
+      ["reserve", (s) => s.reserve],
+      ["total_assets", (s) => s.total_assets],
+      ["junior_ratio", (s) => s.junior_ratio ?? ""],
+      ["coverage.target", (s) => s.coverage.target],
+    ];
+    const shown = {};
+    for (const [field] of figures) shown[field] = await raw(field);
     let state, height;
     for (let h = h0; h <= h1 && state === undefined; h++) {
       const s = await smartAt(deployment.contracts.fund, { state: {} }, h);
-      if (Object.entries(shownState).every(([k, v]) => { const [t, f] = k.split("."); return v === s[t][f]; })) [state, height] = [s, h];
+      if (figures.every(([field, of]) => shown[field] === of(s))) [state, height] = [s, h];
     }
     check(`fund page shows the fund's state at one height in ${h0}..${h1}`, state !== undefined, height === undefined ? "" : `height ${height}`);
     state ??= await smartAt(deployment.contracts.fund, { state: {} }, h1);
-    for (const t of ["junior", "senior"]) {
-      for (const f of ["assets", "supply", "price"]) {
-        const shown = await raw(`${t}.${f}`);
-        check(`fund page ${t}.${f} matches the query`, shown === state[t][f], `${shown} vs ${state[t][f]}`);
-      }
+    for (const [field, of] of figures) {
+      check(`fund page ${field} matches the query`, shown[field] === of(state), `${shown[field]} vs ${of(state)}`);
     }
-    check("fund page reserve matches", (await raw("reserve")) === state.reserve);
-    check("fund page total assets match", (await raw("total_assets")) === state.total_assets);
-    check("fund page junior ratio matches", (await raw("junior_ratio")) === (state.junior_ratio ?? ""));
-    check("fund page coverage target matches", (await raw("coverage.target")) === state.coverage.target);
     // The loss simulation and the stress view are read by the page after the state; each must
     // equal its query at some height up to the ready mark.
     const matchAt = async (msg, same) => {
